@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { getDocker, isNotFound } from './docker.ts';
+
+/** The label every container and network fwprobe creates carries; its value is the run id. */
+export const LABEL = 'fwprobe';
+const LABEL_PID = 'fwprobe.pid';
+const LABEL_HOST = 'fwprobe.host';
+/** Resources of a run older than this are stale even if a process with their pid happens to exist. */
+const STALE_AFTER_MS = 6 * 60 * 60_000;
+
+/** Identifies this process's run: labels carry it, and the sweep uses it to tell live runs from dead ones. */
+export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+const containers = new Set<string>();
+const networks = new Set<string>();
+
+/** Labels for anything this run creates. */
+export function runLabels(): Record<string, string> {
+  return { [LABEL]: RUN_ID, [LABEL_PID]: String(process.pid), [LABEL_HOST]: hostname() };
+}
+
+export function trackContainer(id: string): void {
+  containers.add(id);
+}
+
+export function trackNetwork(id: string): void {
+  networks.add(id);
+}
+
+export async function removeContainer(id: string): Promise<void> {
+  try {
+    await getDocker().getContainer(id).remove({ force: true, v: true });
+  } catch (error) {
+    if (!isNotFound(error) && !isRemovalInProgress(error)) throw error;
+  }
+  containers.delete(id);
+}
+
+export async function removeNetwork(id: string): Promise<void> {
+  try {
+    await getDocker().getNetwork(id).remove();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  networks.delete(id);
+}
+
+/** Removes everything this process created and has not removed yet: containers first, then networks. */
+export async function removeAllTracked(): Promise<void> {
+  await Promise.allSettled([...containers].map(removeContainer));
+  await Promise.allSettled([...networks].map(removeNetwork));
+}
+
+/**
+ * Removes `fwprobe` containers and networks left by runs that are gone (killed, Ctrl-C before cleanup
+ * finished). A run counts as gone when it ran on this host and its pid is no longer alive, or when it is
+ * older than six hours. Resources of runs still alive on this or another host are left alone.
+ * @returns how many containers and networks were removed.
+ */
+export async function sweepStale(): Promise<{ containers: number; networks: number }> {
+  const docker = getDocker();
+  const filters = { label: [LABEL] };
+  const staleContainers = (await docker.listContainers({ all: true, filters })).filter((c) =>
+    isStale(c.Labels, c.Created * 1000),
+  );
+  await Promise.allSettled(staleContainers.map((c) => removeContainer(c.Id)));
+  const staleNetworks = (await docker.listNetworks({ filters })).filter((n) =>
+    isStale(n.Labels ?? {}, Date.parse(n.Created ?? '') || 0),
+  );
+  await Promise.allSettled(staleNetworks.map((n) => removeNetwork(n.Id)));
+  return { containers: staleContainers.length, networks: staleNetworks.length };
+}
+
+function isStale(labels: Record<string, string>, createdMs: number): boolean {
+  if (labels[LABEL] === RUN_ID) return false;
+  if (Date.now() - createdMs > STALE_AFTER_MS) return true;
+  if (labels[LABEL_HOST] !== hostname()) return false;
+  const pid = Number(labels[LABEL_PID]);
+  return !Number.isInteger(pid) || !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM means the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isRemovalInProgress(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 409;
+}
+
+let signalsInstalled = false;
+
+/**
+ * On SIGINT / SIGTERM, removes this run's containers and networks, then exits with 130 / 143. Whatever a
+ * second signal or a SIGKILL leaves behind is taken by the next run's `sweepStale()`.
+ */
+export function installSignalCleanup(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers and networks…\n`);
+      void removeAllTracked().finally(() => process.exit(code));
+    });
+  }
+}

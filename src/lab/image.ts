@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { getDocker, isNotFound } from './docker.ts';
+import { DockerUnavailableError, ImageBuildError } from './errors.ts';
+
+const CONTAINERS_DIR = fileURLToPath(new URL('../../containers/', import.meta.url));
+const TARGET_CONTEXT = join(CONTAINERS_DIR, 'target');
+const BUILD_BASE_SCRIPT = join(CONTAINERS_DIR, 'base', 'build-base.sh');
+const TARGET_REPOSITORY = 'fwprobe-target';
+const REGISTRY_BASE = 'debian:bookworm-slim';
+const LOCAL_BASE = 'fwprobe-base:bookworm';
+const BASE_BUILD_TIMEOUT_MS = 10 * 60_000;
+
+export interface EnsureImageOptions {
+  /**
+   * Base image for the target Dockerfile's `BASE` argument. Overrides the automatic choice.
+   * @default process.env.FWPROBE_BASE_IMAGE, else `debian:bookworm-slim` if present or pullable, else a
+   * local debootstrap base (`fwprobe-base:bookworm`).
+   */
+  base?: string;
+  /** Progress lines (build steps). @default no output */
+  log?: (line: string) => void;
+}
+
+/**
+ * Returns the tag of the target image for the current `containers/` content, building it if needed.
+ * The tag carries a hash of `containers/`, so an edit there (and only that) triggers a rebuild.
+ */
+export async function ensureTargetImage(options: EnsureImageOptions = {}): Promise<string> {
+  const log = options.log ?? (() => {});
+  const tag = `${TARGET_REPOSITORY}:${await hashDirectory(CONTAINERS_DIR)}`;
+  if (await imageExists(tag)) return tag;
+  const base = options.base ?? process.env.FWPROBE_BASE_IMAGE ?? (await chooseBase(log));
+  log(`building ${tag} FROM ${base}`);
+  await buildTarget(tag, base, log);
+  return tag;
+}
+
+/** sha256 over every file's relative path and content, sorted: stable across machines and checkouts. */
+export async function hashDirectory(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(dir)) {
+    hash.update(relative(dir, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+export async function imageExists(name: string): Promise<boolean> {
+  try {
+    await getDocker().getImage(name).inspect();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw new DockerUnavailableError(
+      `Cannot reach the Docker engine to inspect image ${name}: ${errorText(error)}. ` +
+        'Start dockerd (or set DOCKER_HOST) and try again.',
+      { cause: error },
+    );
+  }
+}
+
+async function chooseBase(log: (line: string) => void): Promise<string> {
+  if (await imageExists(REGISTRY_BASE)) return REGISTRY_BASE;
+  if (await tryPull(REGISTRY_BASE)) return REGISTRY_BASE;
+  log(`${REGISTRY_BASE} cannot be pulled (no registry?): using a local debootstrap base, ${LOCAL_BASE}`);
+  if (!(await imageExists(LOCAL_BASE))) await buildLocalBase(log);
+  return LOCAL_BASE;
+}
+
+async function tryPull(name: string): Promise<boolean> {
+  const docker = getDocker();
+  try {
+    const stream = await docker.pull(name);
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+    });
+    return true;
+  } catch {
+    // No registry is a normal condition here; the caller falls back to a local base.
+    return false;
+  }
+}
+
+async function buildLocalBase(log: (line: string) => void): Promise<void> {
+  log(`debootstrap: building ${LOCAL_BASE} (about 30 s)`);
+  try {
+    await promisify(execFile)('bash', [BUILD_BASE_SCRIPT, LOCAL_BASE], { timeout: BASE_BUILD_TIMEOUT_MS });
+  } catch (error) {
+    const stderr = typeof error === 'object' && error && 'stderr' in error ? String(error.stderr) : '';
+    throw new ImageBuildError(
+      `Building the local base image failed: bash ${BUILD_BASE_SCRIPT} ${LOCAL_BASE}\n${stderr.trim()}\n` +
+        'Install debootstrap (apt-get install -y debootstrap) and run as root, or set FWPROBE_BASE_IMAGE to ' +
+        'an image of Debian bookworm that this engine already has.',
+      { cause: error },
+    );
+  }
+}
+
+interface BuildEvent {
+  stream?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+async function buildTarget(tag: string, base: string, log: (line: string) => void): Promise<void> {
+  const docker = getDocker();
+  const src = (await listFiles(TARGET_CONTEXT)).map((file) => relative(TARGET_CONTEXT, file));
+  const output: string[] = [];
+  try {
+    const stream = await docker.buildImage(
+      { context: TARGET_CONTEXT, src },
+      { t: tag, buildargs: { BASE: base }, labels: { 'org.fwprobe.image': 'target' }, rm: true },
+    );
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve()),
+        (event: BuildEvent) => {
+          if (event.stream) {
+            output.push(event.stream);
+            if (event.stream.startsWith('Step ')) log(event.stream.trim());
+          }
+          if (event.error) output.push(event.errorDetail?.message ?? event.error);
+        },
+      );
+    });
+  } catch (error) {
+    throw new ImageBuildError(
+      `docker build of ${TARGET_CONTEXT} (BASE=${base}) failed: ${errorText(error)}\n` +
+        `last build output:\n${output.slice(-20).join('').trimEnd()}`,
+      { cause: error },
+    );
+  }
+  // followProgress reports a failed RUN step as an event, not always as an error: check the result.
+  if (!(await imageExists(tag))) {
+    throw new ImageBuildError(
+      `docker build of ${TARGET_CONTEXT} (BASE=${base}) produced no image ${tag}.\n` +
+        `last build output:\n${output.slice(-20).join('').trimEnd()}`,
+    );
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,33 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScenarioResult } from '../result.ts';
+
+/** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
+export interface ResultsDocument {
+  version: 1;
+  generatedAt: string;
+  summary: { passed: number; failed: number; error: number };
+  scenarios: ScenarioResult[];
+}
+
+export function buildResultsDocument(results: readonly ScenarioResult[]): ResultsDocument {
+  // Sorted by file then name, so that two runs of the same scenarios diff cleanly.
+  const scenarios = [...results].sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+  const count = (status: ScenarioResult['status']) => scenarios.filter((s) => s.status === status).length;
+  return {
+    version: 1,
+    generatedAt: new Date().toISOString(),
+    summary: { passed: count('passed'), failed: count('failed'), error: count('error') },
+    scenarios,
+  };
+}
+
+/** Writes DIR/results.json atomically (temp file + rename): a reader never sees half a report. */
+export async function writeResults(dir: string, results: readonly ScenarioResult[]): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'results.json');
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(buildResultsDocument(results), null, 2)}\n`);
+  await rename(temp, file);
+  return file;
+}

@@ -1,0 +1,15 @@
+import type { ScenarioResult } from '../result.ts';
+
+/** What a person needs to read about one result: the error, or the verdict, plus anything tolerated. */
+export function formatVerdictText(result: ScenarioResult): string {
+  const lines: string[] = [];
+  if (result.status === 'error') {
+    lines.push(`ERROR ${result.errorCode ?? ''}: ${result.error ?? 'unknown error'}`);
+  } else {
+    lines.push(result.verdictText);
+  }
+  for (const t of result.tolerated) {
+    lines.push(`tolerated: line ${t.line}: \`${t.command}\` exited ${t.exitCode} (${t.why})`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,72 @@
+/**
+ * The outcome of one scenario: what `fwprobe run` writes to results.json and what the vitest integration
+ * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
+ */
+import type { Family, Mismatch, Observation, PortState, Protocol, Vantage } from './model.ts';
+
+export type ScenarioStatus = 'passed' | 'failed' | 'error';
+
+/** Scanned ports that are not individually observed, summarised (e.g. 65530 × filtered/no-response). */
+export interface ObservedSummary {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  state: PortState;
+  reason: string;
+  count: number;
+}
+
+/** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
+export interface ScanRecord {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  target: string;
+  command: string[];
+  hostState: 'up' | 'unreachable';
+  ms: number;
+}
+
+/** A difference between IPv4 and IPv6 from the same vantage: the IPv6 gap, found automatically. */
+export interface ParityFinding {
+  vantage: Vantage;
+  protocol: Protocol;
+  port: number;
+  ipv4: { state: PortState; reason: string };
+  ipv6: { state: PortState; reason: string };
+  /** Set when a parity exception in the scenario excuses this difference. */
+  excusedBy: string | null;
+  message: string;
+}
+
+/** Something allowed to fail (a tolerated script line): always shown, never silently dropped. */
+export interface Tolerated {
+  line: number;
+  command: string;
+  exitCode: number;
+  why: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  /** Scenario file, relative to the working directory. */
+  file: string;
+  status: ScenarioStatus;
+  /** Present when status is `error`: what went wrong and what to do. */
+  error?: string;
+  errorCode?: string;
+  observations: Observation[];
+  others: ObservedSummary[];
+  mismatches: Mismatch[];
+  /** Every reason the verdict failed, one message each: mismatches, ports never observed, parity gaps. */
+  problems: string[];
+  /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
+  verdictText: string;
+  parity: ParityFinding[];
+  scans: ScanRecord[];
+  tolerated: Tolerated[];
+  /** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
+  applied: { v4: string; v6: string } | null;
+  phases: { name: string; ms: number }[];
+  durationMs: number;
+}

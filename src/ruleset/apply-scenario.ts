@@ -1,0 +1,34 @@
+import { relative } from 'node:path';
+import type { AppliedRuleset, RulesetText, StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
+import type { Tolerated } from '../result.ts';
+import type { LoadedFile, RulesetSpec } from '../scenario/types.ts';
+import { applyScript } from './apply-script.ts';
+import { generateRuleset } from './generate-entry.ts';
+
+/** Applies a scenario's ruleset, whatever its form, and returns what the kernel has afterwards. */
+export async function applyScenarioRuleset(
+  target: StartedFwprobeContainer,
+  spec: RulesetSpec,
+): Promise<{ saved: AppliedRuleset; tolerated: Tolerated[] }> {
+  switch (spec.kind) {
+    case 'none':
+      return { saved: await target.savedRuleset(), tolerated: [] };
+    case 'restore':
+      return {
+        saved: await target.applyRuleset({ v4: fromFile(spec.v4), v6: fromFile(spec.v6) }),
+        tolerated: [],
+      };
+    case 'generate': {
+      const generated = generateRuleset(spec);
+      return { saved: await target.applyRuleset(generated), tolerated: [] };
+    }
+    case 'script': {
+      const tolerated = await applyScript(target, spec.script, spec.tolerate);
+      return { saved: await target.savedRuleset(), tolerated };
+    }
+  }
+}
+
+function fromFile(file: LoadedFile | null): RulesetText | null {
+  return file ? { source: relative(process.cwd(), file.path), text: file.text } : null;
+}

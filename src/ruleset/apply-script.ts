@@ -1,0 +1,90 @@
+import { relative } from 'node:path';
+import { describeCommandFailure, FwprobeError } from '../errors.ts';
+import type { Tolerated } from '../result.ts';
+import type { LoadedFile, ToleranceSpec } from '../scenario/types.ts';
+import { legacySyntaxHint } from './apply-errors.ts';
+
+const SCRIPT_PATH = '/run/fwprobe/firewall.sh';
+const TOLERATE_PATH = '/run/fwprobe/tolerate';
+const MARKER = /^@@FWPROBE-(FAILED|TOLERATED) line=(\d+) rc=(\d+)(?: idx=(\d+))?@@(.*)$/;
+
+/** A line of a user's firewall script failed and no `tolerate` entry covers it. */
+export class ScriptLineError extends FwprobeError {
+  readonly line: number;
+
+  constructor(details: { file: string; line: number; command: string; exitCode: number; stderr: string }) {
+    super(
+      'RULESET_SCRIPT_FAILED',
+      `${details.file}:${details.line}: \`${details.command}\` failed with exit code ${details.exitCode}.\n` +
+        `${legacySyntaxHint(details.command)}` +
+        (details.stderr.trim() ? `stderr:\n  ${details.stderr.trim().split('\n').join('\n  ')}\n` : '') +
+        'The script stopped there (set -e semantics): later lines were not applied. Fix the line, or, if the ' +
+        'failure is harmless in a container (modprobe, /proc/sys writes), add it to `ruleset.tolerate` with a `why`.',
+    );
+    this.line = details.line;
+  }
+}
+
+/** Runs a command in the target; never throws on a non-zero exit. */
+export interface ScriptHost {
+  run(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  copyContentToContainer(files: { content: string; target: string; mode?: number }[]): Promise<void>;
+}
+
+/**
+ * Runs a user's shell script in the target with `set -e` semantics. Failures matching a tolerance are
+ * returned (to be shown in the report); any other failure throws ScriptLineError naming the line.
+ */
+export async function applyScript(
+  host: ScriptHost,
+  script: LoadedFile,
+  tolerate: readonly ToleranceSpec[],
+): Promise<Tolerated[]> {
+  const file = relative(process.cwd(), script.path);
+  await host.copyContentToContainer([
+    { content: script.text, target: SCRIPT_PATH, mode: 0o700 },
+    { content: tolerate.map(toPattern).join('\n'), target: TOLERATE_PATH, mode: 0o600 },
+  ]);
+  const command = ['fwprobe-run-script', SCRIPT_PATH, TOLERATE_PATH];
+  const result = await host.run(command);
+  const { tolerated, failure } = readMarkers(result.stderr, tolerate);
+  if (failure) throw new ScriptLineError({ file, ...failure });
+  if (result.exitCode !== 0) {
+    // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
+    throw new FwprobeError(
+      'RULESET_SCRIPT_FAILED',
+      `${file} exited with code ${result.exitCode}.\n` +
+        describeCommandFailure(command, result.exitCode, result.stderr, result.stdout),
+    );
+  }
+  return tolerated;
+}
+
+function toPattern(tolerance: ToleranceSpec): string {
+  const regex = /^\/(.*)\/$/.exec(tolerance.match);
+  // One pattern a line: a newline inside would split it into two.
+  const body = (regex ? regex[1]! : tolerance.match).replaceAll('\n', ' ');
+  return regex ? `r:${body}` : `s:${body}`;
+}
+
+function readMarkers(stderr: string, tolerate: readonly ToleranceSpec[]) {
+  const tolerated: Tolerated[] = [];
+  let failure: { line: number; command: string; exitCode: number; stderr: string } | null = null;
+  let pending: string[] = [];
+  for (const line of stderr.split('\n')) {
+    const marker = MARKER.exec(line);
+    if (!marker) {
+      if (line.trim()) pending.push(line);
+      continue;
+    }
+    const [, kind, lineNo, rc, idx, command] = marker;
+    const entry = { line: Number(lineNo), command: command ?? '', exitCode: Number(rc) };
+    if (kind === 'TOLERATED') {
+      tolerated.push({ ...entry, why: tolerate[Number(idx)]?.why ?? '' });
+    } else {
+      failure = { ...entry, stderr: pending.join('\n') };
+    }
+    pending = [];
+  }
+  return { tolerated, failure };
+}

@@ -1,0 +1,328 @@
+/**
+ * The policy model: one description of the firewall intent, from which fwprobe generates both the IPv4 and
+ * the IPv6 ruleset. Every object is strict (an unknown field is an error) and every value that ends up in a
+ * rule or in the shell script is checked against a narrow charset (see `values.ts`).
+ */
+import { readFile } from 'node:fs/promises';
+
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+
+import type { Family } from '../model.ts';
+import { PolicyError, PolicyFileError } from './errors.ts';
+import {
+  MAX_COMMENT,
+  MAX_LOG_PREFIX,
+  checkAddress,
+  checkInterface,
+  checkRate,
+  checkText,
+  parsePortSpec,
+  type PortRange,
+  type Problem,
+} from './values.ts';
+
+function checkedString(check: (value: string) => Problem) {
+  return z.string().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const Interface = checkedString(checkInterface);
+const LogPrefix = checkedString((v) => checkText(v, MAX_LOG_PREFIX, 'log prefix'));
+const Comment = checkedString((v) => checkText(v, MAX_COMMENT, 'comment'));
+const Rate = checkedString(checkRate);
+const address = (family: Family) => checkedString((v) => checkAddress(v, family));
+
+const Port = z.unknown().transform((value, ctx): PortRange => {
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'required' });
+    return z.NEVER;
+  }
+  const parsed = parsePortSpec(value);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const Verdict = z.enum(['accept', 'drop']);
+const Protocol = z.enum(['tcp', 'udp']);
+
+/** Addresses per family. A family left out gets no rule at all, i.e. that family is not allowed. */
+const Addresses = z
+  .object({
+    /** IPv4 addresses or CIDRs. */
+    ipv4: z.array(address('ipv4')).optional(),
+    /** IPv6 addresses or CIDRs. */
+    ipv6: z.array(address('ipv6')).optional(),
+  })
+  .strict();
+
+const Inbound = z
+  .object({
+    /** A port `22` or a range `"8000-8010"`, 1-65535. */
+    port: Port,
+    /** @default 'tcp' */
+    protocol: Protocol.default('tcp'),
+    /**
+     * Allowed sources per family. Absent: any source on both families. Present: only the listed
+     * sources, and a family without a list gets no rule for this service.
+     */
+    sources: Addresses.optional(),
+    /** Only on this incoming interface. */
+    interface: Interface.optional(),
+    /** Added to the rule as `-m comment`. */
+    comment: Comment.optional(),
+  })
+  .strict();
+
+const Outbound = z
+  .object({
+    /** A port `53` or a range `"8000-8010"`, 1-65535. */
+    port: Port,
+    /** @default 'tcp' */
+    protocol: Protocol.default('tcp'),
+    /** Allowed destinations per family; same semantics as inbound `sources`. */
+    destinations: Addresses.optional(),
+    /** Only through this outgoing interface. */
+    interface: Interface.optional(),
+    comment: Comment.optional(),
+  })
+  .strict();
+
+export const PolicySchema = z
+  .object({
+    /** Free text for humans; never rendered into rules or scripts. */
+    description: z.string().max(500).optional(),
+    /**
+     * `mirror`: the same intent for IPv6, with IPv6 sources and essential ICMPv6. `block`: IPv6 policies
+     * DROP and no rules. `ignore`: no IPv6 ruleset at all (ip6tables is left untouched).
+     * @default 'mirror'
+     */
+    ipv6: z.enum(['mirror', 'block', 'ignore']).default('mirror'),
+    /** Default policy per built-in chain. */
+    policies: z
+      .object({
+        /** @default 'drop' */
+        input: Verdict.default('drop'),
+        /** @default 'accept' */
+        output: Verdict.default('accept'),
+        /** @default 'drop' */
+        forward: Verdict.default('drop'),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * `accept`: all loopback traffic accepted first in INPUT and OUTPUT. `drop`: all of it dropped first.
+     * @default 'accept'
+     */
+    loopback: Verdict.default('accept'),
+    /** Connection tracking rules at the top of every chain. */
+    state: z
+      .object({
+        /**
+         * What to do with INVALID packets.
+         * @default 'log-drop'
+         */
+        invalid: z.enum(['log-drop', 'drop', 'off']).default('log-drop'),
+        /** @default 'DROP INVALID ' */
+        invalidPrefix: LogPrefix.default('DROP INVALID '),
+        /**
+         * Accept ESTABLISHED,RELATED; service rules then match NEW only.
+         * @default true
+         */
+        established: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** Anti-spoofing on an internal interface: any source outside the internal net is dropped. */
+    spoof: z
+      .object({
+        interface: Interface,
+        /** The internal IPv4 net (the book's INT_NET). */
+        ipv4: address('ipv4'),
+        /** The internal IPv6 net; required when `ipv6` is `mirror`. */
+        ipv6: address('ipv6').optional(),
+        /** @default true */
+        log: z.boolean().default(true),
+        /** @default 'SPOOFED PKT ' */
+        prefix: LogPrefix.default('SPOOFED PKT '),
+      })
+      .strict()
+      .optional(),
+    /** Services accepted on INPUT. */
+    inbound: z.array(Inbound).default([]),
+    /** Connections allowed out on OUTPUT; needs `policies.output: drop` to mean anything. */
+    outbound: z.array(Outbound).default([]),
+    /** ICMP / ICMPv6 echo-request, for both families. */
+    icmp: z
+      .object({
+        /** @default true */
+        echoIn: z.boolean().default(true),
+        /** @default true */
+        echoOut: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    icmpv6: z
+      .object({
+        /**
+         * Accept the ICMPv6 that IPv6 cannot live without (neighbour and router discovery 133-136,
+         * packet-too-big 2, time-exceeded 3, parameter-problem 4). Only for `ipv6: mirror`. Turning it off
+         * makes the host unreachable over IPv6 on any real link.
+         * @default true
+         */
+        essential: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** A LOG rule at the end of each chain whose policy is drop; loopback is never logged. */
+    logging: z
+      .object({
+        /** @default true */
+        enabled: z.boolean().default(true),
+        /** @default 'DROP ' */
+        prefix: LogPrefix.default('DROP '),
+        /** `-m limit --limit RATE`, e.g. `5/minute`. Absent: no limit. */
+        rate: Rate.optional(),
+        /** `--limit-burst`, only with `rate`. */
+        burst: z.int().min(1).max(10000).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (policy.spoof && policy.ipv6 === 'mirror' && policy.spoof.ipv6 === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['spoof', 'ipv6'],
+        message: 'required when ipv6 is mirror: give the internal IPv6 net, or set ipv6: block',
+      });
+    }
+    if (policy.outbound.length > 0 && policy.policies.output === 'accept') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outbound'],
+        message: 'has no effect while policies.output is accept: set policies.output to drop, or remove outbound',
+      });
+    }
+    if (policy.logging.burst !== undefined && policy.logging.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['logging', 'burst'], message: 'needs logging.rate' });
+    }
+    policy.inbound.forEach((s, i) => checkAddressSet(s.sources, ['inbound', i, 'sources'], ctx));
+    policy.outbound.forEach((s, i) => checkAddressSet(s.destinations, ['outbound', i, 'destinations'], ctx));
+  });
+
+function checkAddressSet(
+  set: { ipv4?: string[] | undefined; ipv6?: string[] | undefined } | undefined,
+  path: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  if (set && !set.ipv4?.length && !set.ipv6?.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: 'lists no address: give ipv4 and/or ipv6 entries, or remove it to allow any',
+    });
+  }
+}
+
+/** A validated policy with every default filled in. */
+export type Policy = z.output<typeof PolicySchema>;
+/** What a user writes (YAML or TS): every field with a default may be left out. */
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type InboundService = Policy['inbound'][number];
+export type OutboundService = Policy['outbound'][number];
+export type { PortRange };
+
+/** Maps an issue path to a 1-based line in the source file, when known. */
+export type LocatePath = (path: readonly PropertyKey[]) => number | undefined;
+
+/**
+ * Validates a policy value (parsed YAML or a TS object).
+ * @param source - The file or label named in error messages.
+ * @throws PolicyError listing every problem as `path: message`.
+ */
+export function parsePolicy(value: unknown, source: string, locate?: LocatePath): Policy {
+  const result = PolicySchema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => formatIssue(issue, locate));
+  throw new PolicyError(source, problems, { cause: result.error });
+}
+
+/** Reads and validates a YAML policy file. Problems carry the file's line numbers where known. */
+export async function loadPolicyFile(path: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new PolicyFileError(path, (cause as Error).message, { cause });
+  }
+  return parsePolicyYaml(text, path);
+}
+
+/** Parses YAML text as a policy; `source` names the file in messages. */
+export function parsePolicyYaml(text: string, source: string): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0].line;
+    throw new PolicyFileError(source, `${line ? `line ${line}: ` : ''}${first.message}`, { cause: first });
+  }
+  const locate: LocatePath = (path) => {
+    const node = doc.getIn(path as unknown[], true);
+    const offset = isRanged(node) ? node.range[0] : undefined;
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return parsePolicy(doc.toJS(), source, locate);
+}
+
+function isRanged(node: unknown): node is { range: [number, number, number] } {
+  return typeof node === 'object' && node !== null && Array.isArray((node as { range?: unknown }).range);
+}
+
+/** `['inbound', 2, 'port']` → `inbound[2].port`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function formatIssue(issue: z.core.$ZodIssue, locate?: LocatePath): string[] {
+  const at = (path: readonly PropertyKey[], message: string): string => {
+    const line = locate?.(path);
+    const where = formatPath(path) || '(top level)';
+    return `${where}: ${message}${line ? ` (line ${line})` : ''}`;
+  };
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => at([...issue.path, key], 'unknown field: remove it or fix its spelling'));
+    case 'invalid_type':
+      if (issue.input === undefined) return [at(issue.path, 'required')];
+      return [at(issue.path, `expected ${issue.expected}, got ${describeInput(issue.input)}`)];
+    case 'invalid_value':
+      return [
+        at(issue.path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeInput(issue.input)}`),
+      ];
+    case 'too_big':
+    case 'too_small':
+      return [at(issue.path, `${issue.message}, got ${describeInput(issue.input)}`)];
+    default:
+      return [at(issue.path, issue.message)];
+  }
+}
+
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'an array';
+  if (typeof input === 'object') return 'an object';
+  return JSON.stringify(input) ?? String(input);
+}

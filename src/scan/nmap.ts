@@ -1,0 +1,66 @@
+import type { Family, Protocol, Vantage } from '../model.ts';
+import { parseNmapRun, type ScanResult } from './parse.ts';
+import { formatPortSpec } from './ports.ts';
+import type { LabScope } from './scope.ts';
+import { CONSERVATIVE_TIMING_ARGS, LAB_TIMING_ARGS } from './timing.ts';
+
+/** What to scan, from where. */
+export interface ScanRequest {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  /** Address to scan. Must pass the lab scope (loopback, or a lab container's address). */
+  target: string;
+  /** Ports that each get an Observation. Must not be empty. */
+  ports: number[];
+  /**
+   * Scan every port 1-65535 rather than only `ports`; ports outside `ports` are summarised.
+   * @default false
+   */
+  allPorts?: boolean;
+  /**
+   * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
+   * @default 'lab'
+   */
+  timing?: 'lab' | 'conservative';
+}
+
+/** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
+export type Exec = (command: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+
+export function nmapCommand(request: ScanRequest): string[] {
+  const portSpec = request.allPorts ? '1-65535' : formatPortSpec(request.ports);
+  return [
+    'nmap',
+    ...(request.family === 'ipv6' ? ['-6'] : []),
+    request.protocol === 'tcp' ? '-sS' : '-sU',
+    // No host discovery (a DROP policy would hide the host) and no DNS: only the port scan is evidence.
+    '-Pn',
+    '-n',
+    '--reason',
+    '-p',
+    portSpec,
+    ...(request.timing === 'conservative' ? CONSERVATIVE_TIMING_ARGS : LAB_TIMING_ARGS),
+    '-oX',
+    '-',
+    request.target,
+  ];
+}
+
+/** Checks the scope, runs nmap through `exec`, and parses its XML from stdout only. */
+export async function runNmap(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
+  scope.assertAllowed(request.target, request.vantage, request.family);
+  if (request.ports.length === 0) throw new RangeError('runNmap: no ports of interest');
+  const command = nmapCommand(request);
+  const { exitCode, stdout, stderr } = await exec(command);
+  return parseNmapRun(stdout, {
+    vantage: request.vantage,
+    family: request.family,
+    protocol: request.protocol,
+    target: request.target,
+    ports: request.ports,
+    command,
+    exitCode,
+    stderr,
+  });
+}

@@ -1,0 +1,55 @@
+import { isIP } from 'node:net';
+import { FwprobeError } from '../errors.ts';
+import type { Family, Vantage } from '../model.ts';
+
+/** A scan target outside the lab was asked for. Raised before nmap runs. */
+export class OutOfScopeTargetError extends FwprobeError {
+  constructor(message: string) {
+    super('SCAN_TARGET_OUT_OF_SCOPE', message);
+  }
+}
+
+const LOOPBACK: Record<Family, string> = { ipv4: '127.0.0.1', ipv6: '::1' };
+
+/**
+ * The addresses fwprobe may scan: loopback inside its own containers, and the addresses of containers
+ * this run created on its own internal lab networks. Everything else is refused before nmap runs, so a
+ * bug or a hostile scenario file cannot turn fwprobe into a scanner of someone else's network.
+ */
+export class LabScope {
+  readonly #peerTargets = new Map<string, Family>();
+
+  /** Registers an address of a container this run created on one of its internal networks. */
+  allowLabAddress(address: string, family: Family): void {
+    if (isIP(address) !== (family === 'ipv4' ? 4 : 6)) {
+      throw new OutOfScopeTargetError(`Not an ${family} address: ${JSON.stringify(address)}`);
+    }
+    this.#peerTargets.set(canonical(address), family);
+  }
+
+  /** Throws OutOfScopeTargetError unless `target` may be scanned from `vantage` over `family`. */
+  assertAllowed(target: string, vantage: Vantage, family: Family): void {
+    if (vantage === 'loopback') {
+      if (canonical(target) === LOOPBACK[family]) return;
+      throw new OutOfScopeTargetError(
+        `Refusing to scan ${target} from the loopback vantage: only ${LOOPBACK[family]} is allowed for ${family} ` +
+          'inside the target container.',
+      );
+    }
+    if (this.#peerTargets.get(canonical(target)) === family) return;
+    throw new OutOfScopeTargetError(
+      `Refusing to scan ${target} (${family}) from the peer vantage: it is not the address of a container ` +
+        `this run created on its own lab network. Allowed: ${[...this.#peerTargets.keys()].join(', ') || 'none'}.`,
+    );
+  }
+}
+
+export function loopbackAddress(family: Family): string {
+  return LOOPBACK[family];
+}
+
+function canonical(address: string): string {
+  if (isIP(address) !== 6) return address;
+  // Expand and re-compress so that fd00:0::1 and fd00::1 compare equal.
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}

@@ -1,0 +1,19 @@
+/**
+ * nmap timing for the lab, in one place. nmap's defaults (1 s initial RTT timeout, 10 retries) take minutes
+ * against DROP policies; the lab's RTTs are microseconds on loopback and well under a millisecond across
+ * the bridge, so tight timeouts lose nothing. `test/scenarios/timing-agreement.test.ts` proves these give the
+ * same port states as nmap's conservative `-T3` on DROP, REJECT and ACCEPT rulesets.
+ */
+export const LAB_TIMING_ARGS: readonly string[] = [
+  '--max-retries',
+  '1',
+  '--initial-rtt-timeout',
+  '20ms',
+  '--max-rtt-timeout',
+  '50ms',
+  '--min-rate',
+  '20000',
+];
+
+/** nmap's own defaults: the reference users hit, for the agreement test and the benchmark. */
+export const CONSERVATIVE_TIMING_ARGS: readonly string[] = ['-T3'];

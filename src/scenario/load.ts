@@ -1,0 +1,65 @@
+/**
+ * Loads one scenario file: `*.scenario.yaml` / `*.scenario.yml` (parsed with positions for error messages)
+ * or `*.scenario.ts` (imported; its default export is the input).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScenarioError } from './errors.ts';
+import { normaliseScenario } from './normalise.ts';
+import type { Scenario } from './types.ts';
+import { parseScenarioYaml } from './yaml-source.ts';
+
+/** @throws ScenarioError for any problem with the file or its content. */
+export async function loadScenario(file: string): Promise<Scenario> {
+  const path = resolve(file);
+  if (/\.ya?ml$/.test(path)) return loadYaml(path);
+  if (/\.ts$/.test(path)) return loadModule(path);
+  throw new ScenarioError('SCENARIO_UNSUPPORTED', path, [], {
+    headline: `Not a scenario file: ${path}. Scenario files end in .scenario.yaml, .scenario.yml or .scenario.ts.`,
+  });
+}
+
+async function loadYaml(path: string): Promise<Scenario> {
+  const text = await readScenarioFile(path);
+  const parsed = parseScenarioYaml(text);
+  if ('problems' in parsed) {
+    throw new ScenarioError(
+      'SCENARIO_YAML',
+      path,
+      parsed.problems.map((p) => ({ path: [], message: `YAML syntax error: ${p.message}`, line: p.line, column: p.column })),
+      { headline: `Scenario ${path} is not valid YAML:` },
+    );
+  }
+  return normaliseScenario(parsed.data, { file: path, locate: parsed.locate });
+}
+
+async function loadModule(path: string): Promise<Scenario> {
+  await readScenarioFile(path);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (error) {
+    throw new ScenarioError('SCENARIO_IMPORT', path, [], {
+      cause: error,
+      headline: `Scenario module ${path} failed to import: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  if (mod.default === undefined) {
+    throw new ScenarioError('SCENARIO_IMPORT', path, [], {
+      headline: `Scenario module ${path} has no default export: end it with \`export default defineScenario({ ... })\`.`,
+    });
+  }
+  return normaliseScenario(mod.default, { file: path });
+}
+
+async function readScenarioFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError('SCENARIO_NOT_FOUND', path, [], {
+      cause: error,
+      headline: `Cannot read scenario file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Validates a scenario input (parsed YAML or a `defineScenario` object) and turns it into the runner's
+ * `Scenario`. All problems in a file are reported together, each with its field path and, for YAML, its
+ * line and column.
+ */
+import { dirname } from 'node:path';
+import { VANTAGES, type Vantage } from '../model.ts';
+import { ScenarioError } from './errors.ts';
+import { ExpectationDrafts } from './expectations.ts';
+import { IssueList, type FieldPath, type ScenarioIssue } from './issues.ts';
+import { normaliseParity } from './parity-input.ts';
+import { planRuleset, readRuleset } from './ruleset.ts';
+import { computeScan, scannedProtocols } from './scan-selection.ts';
+import { scenarioInputSchema, type ScenarioInput } from './schema.ts';
+import { normaliseServices } from './services.ts';
+import type { Scenario } from './types.ts';
+import type { SourcePosition } from './yaml-source.ts';
+import { fromZodIssues } from './zod-issues.ts';
+
+export interface NormaliseOptions {
+  /** Absolute path of the scenario file; relative ruleset paths resolve against its directory. */
+  file: string;
+  /** Maps a field path to its source position (YAML only). */
+  locate?: (path: FieldPath) => SourcePosition | undefined;
+}
+
+/** @throws ScenarioError `SCENARIO_INVALID` or `SCENARIO_FILE_MISSING`. */
+export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
+  const parsed = scenarioInputSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(options, fromZodIssues(parsed.error.issues, raw));
+  const issues = new IssueList();
+  const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
+  if (!issues.empty || !plan) throw invalid(options, issues.items);
+  const read = await readRuleset(plan, dirname(options.file));
+  if ('missing' in read) {
+    const missingIssues = read.missing.map((m) => ({
+      path: m.path,
+      message: `expected a readable ruleset file, found ${m.reason}: ${m.resolved} (paths are relative to the scenario file)`,
+    }));
+    throw new ScenarioError('SCENARIO_FILE_MISSING', options.file, withPositions(missingIssues, options), {
+      headline: `Scenario ${options.file} names a ruleset file that cannot be read:`,
+    });
+  }
+  return { ...scenario, ruleset: read.ruleset };
+}
+
+function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
+  const vantages = normaliseVantages(input.vantages, issues);
+  const services = normaliseServices(input.services ?? [], issues);
+  const plan = planRuleset(input.ruleset, issues);
+  const drafts = new ExpectationDrafts(issues);
+  if (input.expect) {
+    drafts.addVantageInputs(input.expect, vantages);
+    drafts.addExposedPorts(input.expect.exposed ?? [], vantages);
+  }
+  const scan = computeScan(input.ports, services, drafts.portsByProtocol(), issues);
+  const scanned = scannedProtocols(scan);
+  drafts.checkOthersAreScanned(scanned);
+  if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
+  const scenario: Omit<Scenario, 'ruleset'> = {
+    name: input.name.trim(),
+    description: input.description?.trim() ?? '',
+    file,
+    services,
+    backend: input.backend ?? 'nft',
+    vantages,
+    scan,
+    expectations: drafts.build(),
+    parity: normaliseParity(input.parity, vantages, scan, issues),
+  };
+  return { scenario, plan };
+}
+
+function normaliseVantages(input: readonly Vantage[] | undefined, issues: IssueList): Vantage[] {
+  if (!input) return [...VANTAGES];
+  const seen = new Set<Vantage>();
+  input.forEach((vantage, index) => {
+    if (seen.has(vantage)) issues.add(['vantages', index], `expected each vantage once, found ${vantage} again`);
+    seen.add(vantage);
+  });
+  return VANTAGES.filter((v) => seen.has(v));
+}
+
+function invalid(options: NormaliseOptions, issues: readonly ScenarioIssue[]): ScenarioError {
+  return new ScenarioError('SCENARIO_INVALID', options.file, withPositions(issues, options));
+}
+
+/** Adds source positions and sorts by them, so the message reads top to bottom like the file. */
+function withPositions(issues: readonly ScenarioIssue[], options: NormaliseOptions): ScenarioIssue[] {
+  return issues
+    .map((issue) => {
+      const pos = options.locate?.(issue.path);
+      return pos ? { ...issue, line: pos.line, column: pos.column } : issue;
+    })
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}

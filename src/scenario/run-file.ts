@@ -1,0 +1,69 @@
+import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
+import { FwprobeError } from '../errors.ts';
+import type { ScenarioResult } from '../result.ts';
+import { loadScenario } from './load.ts';
+import { runScenario, type RunScenarioOptions } from './run.ts';
+
+/**
+ * Loads and runs one scenario file. A file that does not load becomes a result with status `error`
+ * (path, field, what to do), so that one bad file never stops the others. Shared by `fwprobe run` and the
+ * vitest integration.
+ */
+export async function runScenarioFile(file: string, options: RunScenarioOptions): Promise<ScenarioResult> {
+  let scenario;
+  try {
+    scenario = await loadScenario(file);
+  } catch (error) {
+    return loadErrorResult(file, error);
+  }
+  return runScenario(scenario, options);
+}
+
+export interface RunManyOptions extends RunScenarioOptions {
+  /**
+   * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
+   * @default the number of CPUs
+   */
+  concurrency?: number;
+  /** Called as each scenario ends. */
+  onResult?: (result: ScenarioResult) => void;
+}
+
+/** Runs scenario files with bounded concurrency; results come back in the order of `files`. */
+export async function runScenarioFiles(files: readonly string[], options: RunManyOptions): Promise<ScenarioResult[]> {
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const results: ScenarioResult[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      const result = await runScenarioFile(files[index]!, options);
+      results[index] = result;
+      options.onResult?.(result);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return results;
+}
+
+function loadErrorResult(file: string, error: unknown): ScenarioResult {
+  return {
+    name: relative(process.cwd(), file),
+    file: relative(process.cwd(), file),
+    status: 'error',
+    error: error instanceof Error ? error.message : String(error),
+    errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
+    observations: [],
+    others: [],
+    mismatches: [],
+    problems: [],
+    verdictText: '',
+    parity: [],
+    scans: [],
+    tolerated: [],
+    applied: null,
+    phases: [],
+    durationMs: 0,
+  };
+}

@@ -1,0 +1,165 @@
+import { relative } from 'node:path';
+import { FwprobeError } from '../errors.ts';
+import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
+import { Disposer } from '../lab/disposer.ts';
+import { LabNetwork } from '../lab/network.ts';
+import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model.ts';
+import type { ObservedSummary, ScanRecord, ScenarioResult } from '../result.ts';
+import { applyScenarioRuleset } from '../ruleset/apply-scenario.ts';
+import { loopbackAddress, LabScope } from '../scan/scope.ts';
+import { formatVerdict, verdictProblems } from '../verdict/format.ts';
+import { judge } from '../verdict/judge.ts';
+import type { Scenario } from './types.ts';
+
+export interface RunScenarioOptions {
+  /** The target image tag, from `ensureTargetImage()`. */
+  image: string;
+  /** Progress lines. @default no output */
+  log?: (line: string) => void;
+}
+
+interface Collected {
+  observations: Observation[];
+  others: ObservedSummary[];
+  scans: ScanRecord[];
+}
+
+/**
+ * Runs one scenario end to end: lab up, services, ruleset, self-check, scans, verdict, lab down. Never
+ * throws for a scenario-level problem: those end as status `error` with the reason. The lab is removed
+ * whatever happens.
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const phases: ScenarioResult['phases'] = [];
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await work();
+    } finally {
+      phases.push({ name, ms: Date.now() - t0 });
+    }
+  };
+  const result: ScenarioResult = {
+    name: scenario.name,
+    file: relative(process.cwd(), scenario.file),
+    status: 'error',
+    observations: [],
+    others: [],
+    mismatches: [],
+    problems: [],
+    verdictText: '',
+    parity: [],
+    scans: [],
+    tolerated: [],
+    applied: null,
+    phases,
+    durationMs: 0,
+  };
+
+  await using lab = new Disposer();
+  try {
+    const needsPeer = scenario.vantages.includes('peer');
+    const network = needsPeer ? lab.use(await phase('network', () => LabNetwork.create())) : null;
+    const scope = new LabScope();
+
+    const targetBuilder = new FwprobeContainer(options.image)
+      .withServices(scenario.services)
+      .withBackend(scenario.backend);
+    if (network) targetBuilder.withLabNetwork(network);
+    const peerBuilder = network ? new FwprobeContainer(options.image).withLabNetwork(network).withScope(scope) : null;
+    const [target, peer] = await phase('containers', async () => {
+      const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
+      // Whatever started is registered for removal before a failure of the other is rethrown.
+      for (const outcome of settled) if (outcome.status === 'fulfilled' && outcome.value) lab.use(outcome.value);
+      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+      return settled.map((o) => (o.status === 'fulfilled' ? o.value : null)) as [StartedFwprobeContainer, StartedFwprobeContainer | null];
+    });
+
+    await phase('services', () => target.startServices());
+    const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
+    result.applied = applied.saved;
+    result.tolerated = applied.tolerated;
+    await phase('self-check', () => target.selfCheck());
+    if (peer) {
+      const addresses = await target.labAddresses();
+      for (const family of FAMILIES) scope.allowLabAddress(addresses[family], family);
+    }
+
+    const collected: Collected = { observations: [], others: [], scans: [] };
+    await phase('scans', () => runScans(scenario, { target, peer }, collected));
+    result.observations = collected.observations;
+    result.others = collected.others;
+    result.scans = collected.scans;
+
+    const verdict = judge(scenario, result.observations, result.others);
+    result.mismatches = verdict.mismatches;
+    result.problems = verdictProblems(verdict, scenario.parity.mode);
+    result.verdictText = formatVerdict(verdict, scenario.parity.mode);
+    result.parity = verdict.parity;
+    result.status = verdict.passed ? 'passed' : 'failed';
+  } catch (error) {
+    result.status = 'error';
+    result.error = error instanceof Error ? error.message : String(error);
+    result.errorCode = error instanceof FwprobeError ? error.code : 'UNEXPECTED';
+    options.log?.(`${scenario.name}: error: ${result.error}`);
+  } finally {
+    result.durationMs = Date.now() - started;
+  }
+  return result;
+}
+
+async function runScans(
+  scenario: Scenario,
+  hosts: { target: StartedFwprobeContainer; peer: StartedFwprobeContainer | null },
+  collected: Collected,
+): Promise<void> {
+  const peerTargets = hosts.peer ? await hosts.target.labAddresses() : null;
+  // Loopback scans run in the target, peer scans in the peer: the two sequences run side by side.
+  const sequences = scenario.vantages.map(async (vantage) => {
+    const scanner = vantage === 'loopback' ? hosts.target : hosts.peer;
+    if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
+    for (const family of FAMILIES) {
+      for (const protocol of PROTOCOLS) {
+        const selection = scenario.scan[protocol];
+        if (selection.ports.length === 0) continue;
+        const target = vantage === 'loopback' ? loopbackAddress(family) : peerTargets![family];
+        await scanOne(scanner, { vantage, family, protocol, target, ports: selection.ports }, collected);
+      }
+    }
+  });
+  await Promise.all(sequences);
+  sortCollected(collected);
+}
+
+async function scanOne(
+  scanner: StartedFwprobeContainer,
+  request: { vantage: Vantage; family: Family; protocol: Protocol; target: string; ports: number[] },
+  collected: Collected,
+): Promise<void> {
+  const t0 = Date.now();
+  const scan = await scanner.scan(request);
+  collected.scans.push({
+    vantage: request.vantage,
+    family: request.family,
+    protocol: request.protocol,
+    target: request.target,
+    command: scan.command,
+    hostState: scan.hostState,
+    ms: Date.now() - t0,
+  });
+  collected.observations.push(...scan.observations);
+  for (const summary of scan.others) {
+    collected.others.push({ vantage: request.vantage, family: request.family, protocol: request.protocol, ...summary });
+  }
+}
+
+const ORDER = { loopback: 0, peer: 1, ipv4: 0, ipv6: 1, tcp: 0, udp: 1 } as const;
+
+function sortCollected(collected: Collected): void {
+  const key = (x: { vantage: Vantage; family: Family; protocol: Protocol }) =>
+    ORDER[x.vantage] * 4 + ORDER[x.family] * 2 + ORDER[x.protocol];
+  collected.observations.sort((a, b) => key(a) - key(b) || a.port - b.port);
+  collected.others.sort((a, b) => key(a) - key(b) || a.state.localeCompare(b.state) || a.reason.localeCompare(b.reason));
+  collected.scans.sort((a, b) => key(a) - key(b));
+}

@@ -1,0 +1,72 @@
+/**
+ * Which ports each protocol scans: the services of that protocol, `ports`, and every port named in an
+ * expectation, as a sorted unique list. `all` means 1-65535. `top-N` becomes nmap's `--top-ports N` and
+ * keeps the explicit ports beside it, because the top-N set is only known to nmap at scan time.
+ */
+import { PROTOCOLS, type Protocol } from '../model.ts';
+import type { IssueList } from './issues.ts';
+import { expandRange, MAX_PORT, MIN_PORT, parsePortSpec, sortedUnique, TOP_PATTERN } from './ports.ts';
+import type { ScenarioInput } from './schema.ts';
+import type { PortSelection, ServiceSpec } from './types.ts';
+
+type PortsInput = NonNullable<ScenarioInput['ports']>;
+type SelectionInput = NonNullable<PortsInput['tcp']>;
+
+export function computeScan(
+  portsInput: PortsInput | undefined,
+  services: readonly ServiceSpec[],
+  expectationPorts: Record<Protocol, number[]>,
+  issues: IssueList,
+): Record<Protocol, PortSelection> {
+  const out = {} as Record<Protocol, PortSelection>;
+  for (const protocol of PROTOCOLS) {
+    const requested = parseSelection(portsInput?.[protocol], ['ports', protocol], issues);
+    const explicit = sortedUnique([
+      ...services.filter((s) => s.protocol === protocol).map((s) => s.port),
+      ...requested.ports,
+      ...expectationPorts[protocol],
+    ]);
+    if (requested.all) out[protocol] = { kind: 'list', ports: expandRange({ from: MIN_PORT, to: MAX_PORT }) };
+    else if (requested.top !== null) out[protocol] = { kind: 'top', count: requested.top, ports: explicit };
+    else out[protocol] = { kind: 'list', ports: explicit };
+  }
+  return out;
+}
+
+/** A protocol scans something when it has explicit ports or a top-N selection. */
+export function scannedProtocols(scan: Record<Protocol, PortSelection>): Protocol[] {
+  return PROTOCOLS.filter((p) => scan[p].kind === 'top' || scan[p].ports.length > 0);
+}
+
+/** Whether `port` is certainly scanned; with top-N, unknown ports are given the benefit of the doubt. */
+export function mayBeScanned(selection: PortSelection, port: number): boolean {
+  return selection.kind === 'top' || selection.ports.includes(port);
+}
+
+interface ParsedSelection {
+  all: boolean;
+  top: number | null;
+  ports: number[];
+}
+
+function parseSelection(
+  input: SelectionInput | undefined,
+  path: (string | number)[],
+  issues: IssueList,
+): ParsedSelection {
+  const result: ParsedSelection = { all: false, top: null, ports: [] };
+  if (input === undefined) return result;
+  const items = typeof input === 'string' ? [input] : input;
+  items.forEach((item, index) => {
+    const itemPath = typeof input === 'string' ? path : [...path, index];
+    const top = typeof item === 'string' ? TOP_PATTERN.exec(item) : null;
+    if (item === 'all') result.all = true;
+    else if (top) {
+      if (result.top !== null) {
+        issues.add(itemPath, `expected at most one top-N, found top-${result.top} and ${item}: keep one`);
+      }
+      result.top = Number(top[1]);
+    } else result.ports.push(...expandRange(parsePortSpec(item)));
+  });
+  return result;
+}

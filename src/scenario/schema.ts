@@ -1,0 +1,197 @@
+/**
+ * The scenario input shape: what a user writes in `*.scenario.yaml` or passes to `defineScenario`. Every
+ * object is strict, so a misspelt field is an error rather than a silently ignored line. Cross-field rules
+ * (duplicates, conflicts, exactly one ruleset form) are checked by `normalise.ts`, which also turns this
+ * shape into the runner's `Scenario` (see `types.ts`).
+ */
+import { z } from 'zod';
+import { portRefProblem, portSpecProblem, TOP_PATTERN } from './ports.ts';
+
+const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
+
+const portNumber = z
+  .number({ error: PORT_NUMBER_MESSAGE })
+  .int({ error: PORT_NUMBER_MESSAGE })
+  .min(1, { error: PORT_NUMBER_MESSAGE })
+  .max(65535, { error: PORT_NUMBER_MESSAGE });
+
+function checkedString(problem: (s: string) => string | null, pattern: string, description: string) {
+  return z
+    .string()
+    .superRefine((s, ctx) => {
+      const message = problem(s);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    })
+    .meta({ pattern, description });
+}
+
+const portSpecString = checkedString(portSpecProblem, '^\\d+(-\\d+)?$', 'A port ("22") or range ("1000-1010").');
+
+/** A port: `22`, `"22"` or a range `"1000-1010"`. */
+export const portSpecSchema = z.union([portNumber, portSpecString], {
+  error: 'expected a port 1-65535 or a range like "1000-1010"',
+});
+
+/** A port with its protocol: `"22/tcp"`, `"1000-1010/udp"`. */
+export const portRefSchema = checkedString(
+  portRefProblem,
+  '^\\d+(-\\d+)?/(tcp|udp)$',
+  'A port or range with its protocol: "22/tcp", "1000-1010/udp".',
+);
+
+const familySchema = z.enum(['ipv4', 'ipv6']);
+const protocolSchema = z.enum(['tcp', 'udp']);
+const vantageSchema = z.enum(['loopback', 'peer']);
+
+const serviceObjectSchema = z.strictObject({
+  port: portSpecSchema.describe('Port or range the service listens on.'),
+  protocol: protocolSchema,
+  families: z
+    .array(familySchema)
+    .min(1)
+    .optional()
+    .describe('Families the service listens on. Default: both (one dual-stack socket).'),
+  bind: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "'any' (dual-stack), 'any4', 'any6' or a literal address. Default: derived from families (both → any).",
+    ),
+});
+
+export const serviceSchema = z.union([portRefSchema, serviceObjectSchema], {
+  error: 'expected "22/tcp", "1000-1010/udp" or { port, protocol, families?, bind? }',
+});
+
+const relativePath = z.string().min(1).describe('Path relative to the scenario file.');
+
+const reasonSchema = (what: string) =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `a reason (why) is required: say why ${what}` : 'expected a string',
+    })
+    .trim()
+    .min(1, { error: `a non-empty reason (why) is required: say why ${what}` });
+
+const toleranceSchema = z.strictObject({
+  match: z.string().min(1).describe('A substring or /regex/ matched against the failing command.'),
+  why: reasonSchema('this failure is harmless'),
+});
+
+export const rulesetSchema = z
+  .union([
+    z.strictObject({ none: z.literal(true).describe('Apply nothing: both families keep ACCEPT policies.') }),
+    z.strictObject({
+      v4: relativePath.optional().describe('iptables-save format file for IPv4.'),
+      v6: relativePath.optional().describe('ip6tables-save format file for IPv6.'),
+    }),
+    z.strictObject({
+      preset: z.string().min(1).optional().describe('A generator preset, e.g. book-2009.'),
+      policy: relativePath.optional().describe('A generator policy file.'),
+      params: z
+        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+        .optional()
+        .describe('Parameters for the preset or policy, e.g. { INT_NET: 172.30.0.0/16 }.'),
+    }),
+    z.strictObject({
+      script: relativePath.describe('A shell script run with sh -e semantics inside the target.'),
+      tolerate: z.array(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
+    }),
+  ], {
+    error: 'expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }',
+  })
+  .describe('Exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }.');
+
+const scanItemString = checkedString(
+  (s) => (s === 'all' || TOP_PATTERN.test(s) ? topProblem(s) : portSpecProblem(s)),
+  '^(all|top-\\d+|\\d+(-\\d+)?)$',
+  'A port, a range, "all" (1-65535) or "top-N" (nmap\'s N most common ports).',
+);
+
+function topProblem(s: string): string | null {
+  const m = TOP_PATTERN.exec(s);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n >= 1 && n <= 65535 ? null : 'expected top-N with N in 1-65535';
+}
+
+const portSelectionSchema = z.union([scanItemString, z.array(z.union([portNumber, scanItemString]))], {
+  error: 'expected "all", "top-N" or a list of ports and ranges',
+});
+
+const othersSchema = z
+  .enum(['open', 'closed', 'filtered', 'unreachable', 'not-open'])
+  .describe('The expected category for every other scanned port of this protocol.');
+
+const protocolExpectSchema = z.strictObject({
+  open: z.array(portSpecSchema).optional(),
+  closed: z.array(portSpecSchema).optional(),
+  filtered: z.array(portSpecSchema).optional(),
+  unreachable: z.array(portSpecSchema).optional(),
+  others: othersSchema.optional(),
+});
+
+const familyExpectSchema = z.strictObject({
+  tcp: protocolExpectSchema.optional(),
+  udp: protocolExpectSchema.optional(),
+});
+
+const vantageExpectSchema = z.strictObject({
+  ipv4: familyExpectSchema.optional(),
+  ipv6: familyExpectSchema.optional(),
+  both: familyExpectSchema.optional().describe('Shorthand for the same lists on ipv4 and ipv6.'),
+});
+
+const expectSchema = z.strictObject({
+  exposed: z
+    .array(portRefSchema)
+    .optional()
+    .describe('Open from the peer on both families; every other scanned port from the peer: not open.'),
+  loopback: vantageExpectSchema.optional(),
+  peer: vantageExpectSchema.optional(),
+});
+
+const parityModeSchema = z.enum(['strict', 'report', 'off']);
+
+const parityExceptionSchema = z.strictObject({
+  port: portRefSchema,
+  vantage: z.enum(['loopback', 'peer', 'all']).optional().describe("Default: 'all'."),
+  why: reasonSchema('IPv4 and IPv6 may differ here'),
+});
+
+const paritySchema = z.union(
+  [
+  parityModeSchema,
+  z.strictObject({
+    mode: parityModeSchema.optional().describe("Default: 'report'."),
+    exceptions: z.array(parityExceptionSchema).optional(),
+  }),
+  ],
+  { error: 'expected strict, report, off or { mode, exceptions }' },
+);
+
+export const scenarioInputSchema = z
+  .strictObject({
+    name: z.string({ error: 'expected a non-empty name' }).trim().min(1, { error: 'expected a non-empty name' }),
+    description: z.string().optional(),
+    services: z.array(serviceSchema).optional().describe('Ports the target listens on.'),
+    ruleset: rulesetSchema,
+    backend: z.enum(['nft', 'legacy']).optional().describe("iptables backend. Default: 'nft'."),
+    vantages: z.array(vantageSchema).min(1).optional().describe('Default: [loopback, peer].'),
+    ports: z
+      .strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() })
+      .optional()
+      .describe('Ports to scan beyond the services and the ports named in expectations.'),
+    expect: expectSchema.optional(),
+    parity: paritySchema.optional().describe("IPv4/IPv6 parity check. Default: 'report'."),
+  })
+  .describe('An fwprobe scenario: services, a ruleset, and what must be observed from each vantage.');
+
+/** What a user writes: the YAML document or the argument of `defineScenario`. */
+export type ScenarioInput = z.input<typeof scenarioInputSchema>;
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type RulesetInput = z.input<typeof rulesetSchema>;
+export type ProtocolExpectInput = z.input<typeof protocolExpectSchema>;
+export type PortSpecInput = z.input<typeof portSpecSchema>;

@@ -1,0 +1,97 @@
+/** Services: expands ranges, derives `bind` from `families` (and back), rejects duplicates. */
+import { isIP } from 'node:net';
+import type { Family, Protocol } from '../model.ts';
+import type { IssueList } from './issues.ts';
+import { expandRange, parsePortRef, parsePortSpec, type PortRange } from './ports.ts';
+import type { ServiceInput } from './schema.ts';
+import type { ServiceSpec } from './types.ts';
+
+interface ResolvedService {
+  protocol: Protocol;
+  range: PortRange;
+  families: Family[];
+  bind: string;
+}
+
+const BIND_FAMILIES: Record<string, Family[]> = {
+  any: ['ipv4', 'ipv6'],
+  any4: ['ipv4'],
+  any6: ['ipv6'],
+};
+
+export function normaliseServices(inputs: readonly ServiceInput[], issues: IssueList): ServiceSpec[] {
+  const out: ServiceSpec[] = [];
+  const seen = new Map<string, { families: Family[]; index: number }[]>();
+  inputs.forEach((input, index) => {
+    const service = resolveService(input, index, issues);
+    if (!service) return;
+    for (const port of expandRange(service.range)) {
+      const key = `${port}/${service.protocol}`;
+      const earlier = seen.get(key) ?? [];
+      const clash = earlier.find((e) => e.families.some((f) => service.families.includes(f)));
+      if (clash) {
+        issues.add(
+          ['services', index],
+          `expected each port/protocol/family once, found ${key} on ${overlap(clash.families, service.families)} ` +
+            `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
+        );
+        return;
+      }
+      seen.set(key, [...earlier, { families: service.families, index }]);
+      out.push({ protocol: service.protocol, port, bind: service.bind });
+    }
+  });
+  return out;
+}
+
+function resolveService(input: ServiceInput, index: number, issues: IssueList): ResolvedService | null {
+  if (typeof input === 'string') {
+    const ref = parsePortRef(input);
+    return { protocol: ref.protocol, range: ref, families: ['ipv4', 'ipv6'], bind: 'any' };
+  }
+  const range = parsePortSpec(input.port);
+  const families = input.families ? [...new Set(input.families)] : undefined;
+  if (input.bind === undefined) {
+    const fams = families ?? ['ipv4', 'ipv6'];
+    return { protocol: input.protocol, range, families: fams, bind: bindFor(fams) };
+  }
+  const bindFamilies = familiesOfBind(input.bind);
+  if (!bindFamilies) {
+    issues.add(
+      ['services', index, 'bind'],
+      `expected any, any4, any6 or an IP address, found ${JSON.stringify(input.bind)}`,
+    );
+    return null;
+  }
+  if (families && !sameFamilies(families, bindFamilies)) {
+    issues.add(
+      ['services', index, 'bind'],
+      `expected a bind address serving families [${families.join(', ')}], found ${JSON.stringify(input.bind)} ` +
+        `which serves [${bindFamilies.join(', ')}]: make families and bind agree, or drop one of them`,
+    );
+    return null;
+  }
+  return { protocol: input.protocol, range, families: bindFamilies, bind: input.bind };
+}
+
+function bindFor(families: readonly Family[]): string {
+  if (families.includes('ipv4') && families.includes('ipv6')) return 'any';
+  return families.includes('ipv4') ? 'any4' : 'any6';
+}
+
+function familiesOfBind(bind: string): Family[] | null {
+  const known = BIND_FAMILIES[bind];
+  if (known) return known;
+  const version = isIP(bind);
+  if (version === 4) return ['ipv4'];
+  if (version === 6) return ['ipv6'];
+  return null;
+}
+
+function sameFamilies(a: readonly Family[], b: readonly Family[]): boolean {
+  return a.length === b.length && a.every((f) => b.includes(f));
+}
+
+function overlap(a: readonly Family[], b: readonly Family[]): string {
+  return a.filter((f) => b.includes(f)).join(' and ');
+}

@@ -1,0 +1,94 @@
+/**
+ * Turns zod issues into scenario issues that say what was expected and what was found, in the user's
+ * terms (field paths, YAML values), rather than zod's internal wording.
+ */
+import type { z } from 'zod';
+import { describeFound, type FieldPath, type ScenarioIssue } from './issues.ts';
+
+type ZodIssue = z.core.$ZodIssue;
+
+export function fromZodIssues(issues: readonly ZodIssue[], data: unknown): ScenarioIssue[] {
+  return issues.flatMap((issue) => convert(issue, [], data));
+}
+
+function convert(issue: ZodIssue, prefix: FieldPath, data: unknown): ScenarioIssue[] {
+  const path = [...prefix, ...issue.path.map(toSegment)];
+  const found = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        message: `unknown field "${key}": remove it or check its spelling (fields are case-sensitive)`,
+      }));
+    case 'invalid_union':
+      return convertUnion(issue, path, data, found);
+    case 'invalid_type':
+      if (found === undefined) return [{ path, message: missingMessage(issue) }];
+      return [{ path, message: `${expectedOf(issue)}, found ${describeFound(found)}` }];
+    default:
+      return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found)}` }];
+  }
+}
+
+/**
+ * zod reports a union failure with the issues of every branch. Show the branch that came closest (the
+ * fewest issues; a wrong type or value at the union itself counts as far away); if none stands out, say
+ * which shapes are accepted.
+ */
+function convertUnion(
+  issue: Extract<ZodIssue, { code: 'invalid_union' }>,
+  path: FieldPath,
+  data: unknown,
+  found: unknown,
+): ScenarioIssue[] {
+  const scored = issue.errors
+    .map((branch) => ({ branch, score: branchDistance(branch) }))
+    .sort((a, b) => a.score - b.score);
+  const best = scored[0];
+  const tie = scored[1] !== undefined && best !== undefined && scored[1].score === best.score;
+  if (best && !tie && best.score < 1000) {
+    return best.branch.flatMap((inner) => convert(inner, path, data));
+  }
+  return [{ path, message: `${unionExpectation(issue.message)}, found ${describeFound(found)}` }];
+}
+
+function branchDistance(branch: readonly ZodIssue[]): number {
+  return branch.reduce((sum, inner) => {
+    const atRoot = inner.path.length === 0;
+    if (atRoot && (inner.code === 'invalid_type' || inner.code === 'invalid_value')) return sum + 1000;
+    if (atRoot && inner.code === 'unrecognized_keys') return sum + 100 * inner.keys.length;
+    return sum + 1;
+  }, 0);
+}
+
+function unionExpectation(message: string): string {
+  return message && !/^Invalid input/.test(message) ? lowerFirst(message) : 'expected one of the accepted forms';
+}
+
+function missingMessage(issue: Extract<ZodIssue, { code: 'invalid_type' }>): string {
+  if (!/^Invalid input/.test(issue.message)) return lowerFirst(issue.message);
+  return `missing required field, expected ${issue.expected}`;
+}
+
+function expectedOf(issue: Extract<ZodIssue, { code: 'invalid_type' }>): string {
+  // Custom messages set in schema.ts already start with "expected" or describe the requirement.
+  if (!/^Invalid input/.test(issue.message)) return lowerFirst(issue.message);
+  return `expected ${issue.expected}`;
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+function toSegment(segment: PropertyKey): string | number {
+  return typeof segment === 'number' ? segment : String(segment);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

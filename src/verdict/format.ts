@@ -1,0 +1,77 @@
+/**
+ * A readable text of a verdict, for test failure output and the CLI:
+ *
+ * ```
+ * FAILED: 1 mismatch, 1 parity gap (strict)
+ * mismatches:
+ *   ✗ peer ipv6 tcp/53: expected filtered, observed open (syn-ack)
+ * parity (strict):
+ *   ✗ loopback tcp/53: ipv4 filtered (no-response), ipv6 open (syn-ack)
+ *   ~ loopback tcp/80: ipv4 filtered (no-response), ipv6 closed (reset) — excused: legacy clients
+ * unchecked: 2 ports (loopback ipv4 tcp/8080 open (syn-ack), …)
+ * ```
+ */
+import type { ParityMode } from '../scenario/types.ts';
+import { portLabel } from './keys.ts';
+import type { Verdict } from './types.ts';
+
+const MAX_UNCHECKED_SHOWN = 10;
+
+export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string {
+  const lines = [headline(verdict, parityMode)];
+  const problems = [
+    ...verdict.mismatches.map((m) => m.message),
+    ...verdict.missing.map((m) => m.message),
+    ...verdict.othersMismatches.map((m) => m.message),
+  ];
+  if (problems.length > 0) lines.push('mismatches:', ...problems.map((p) => `  ✗ ${p}`));
+  if (verdict.parity.length > 0) {
+    lines.push(`parity (${parityMode}):`);
+    for (const finding of verdict.parity) {
+      lines.push(
+        finding.excusedBy === null
+          ? `  ${parityMode === 'strict' ? '✗' : '!'} ${finding.message}`
+          : `  ~ ${finding.message} — excused: ${finding.excusedBy}`,
+      );
+    }
+  }
+  const unchecked = uncheckedText(verdict);
+  if (unchecked) lines.push(unchecked);
+  return lines.join('\n');
+}
+
+/** Every failing line of a verdict, one message each (for results.json or assertion messages). */
+export function verdictProblems(verdict: Verdict, parityMode: ParityMode): string[] {
+  return [
+    ...verdict.mismatches.map((m) => m.message),
+    ...verdict.missing.map((m) => m.message),
+    ...verdict.othersMismatches.map((m) => m.message),
+    ...(parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : []),
+  ];
+}
+
+function headline(verdict: Verdict, parityMode: ParityMode): string {
+  const count = verdict.mismatches.length + verdict.missing.length + verdict.othersMismatches.length;
+  const gaps = verdict.parity.filter((f) => f.excusedBy === null).length;
+  const parts = [];
+  if (count > 0) parts.push(plural(count, 'mismatch', 'mismatches'));
+  if (gaps > 0) parts.push(`${plural(gaps, 'parity gap', 'parity gaps')} (${parityMode})`);
+  const summary = parts.length > 0 ? `: ${parts.join(', ')}` : '';
+  return `${verdict.passed ? 'PASSED' : 'FAILED'}${summary}`;
+}
+
+function uncheckedText(verdict: Verdict): string | null {
+  const { observations, summaries } = verdict.unchecked;
+  const total = observations.length + summaries.reduce((sum, s) => sum + s.count, 0);
+  if (total === 0) return null;
+  const shown = [
+    ...observations.map((o) => `${portLabel(o, o.port)} ${o.state} (${o.reason})`),
+    ...summaries.map((s) => `${s.vantage} ${s.family} ${s.protocol} ${s.count}× ${s.state} (${s.reason})`),
+  ];
+  const more = shown.length > MAX_UNCHECKED_SHOWN ? `, … ${shown.length - MAX_UNCHECKED_SHOWN} more` : '';
+  return `unchecked: ${plural(total, 'port', 'ports')} (${shown.slice(0, MAX_UNCHECKED_SHOWN).join(', ')}${more})`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * Compares a scenario's expectations with what the scans observed. Pure: no I/O, deterministic order.
+ */
+import type { Mismatch, Observation } from '../model.ts';
+import type { ObservedSummary } from '../result.ts';
+import type { ExpectCategory, ExpectationSet, Scenario } from '../scenario/types.ts';
+import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
+import { findParityGaps } from './parity.ts';
+import { satisfies, statesSatisfying } from './satisfies.ts';
+import type { MissingObservation, OthersMismatch, Verdict } from './types.ts';
+
+export function judge(
+  scenario: Scenario,
+  observations: readonly Observation[],
+  others: readonly ObservedSummary[],
+): Verdict {
+  const observed = groupBy(observations, scopeKey);
+  const summarised = groupBy(others, scopeKey);
+  const acc: Omit<Verdict, 'passed' | 'parity'> = {
+    mismatches: [],
+    missing: [],
+    othersMismatches: [],
+    unchecked: { observations: [], summaries: [] },
+  };
+  const judged = new Set<string>();
+  for (const set of scenario.expectations) {
+    const key = scopeKey(set);
+    judged.add(key);
+    judgeSet(set, observed.get(key) ?? [], summarised.get(key) ?? [], acc);
+  }
+  for (const [key, list] of observed) if (!judged.has(key)) acc.unchecked.observations.push(...list);
+  for (const [key, list] of summarised) if (!judged.has(key)) acc.unchecked.summaries.push(...list);
+
+  const parity = findParityGaps(observations, others, scenario.parity);
+  const parityFails = scenario.parity.mode === 'strict' && parity.some((f) => f.excusedBy === null);
+  acc.mismatches.sort(compareScoped);
+  acc.missing.sort(compareScoped);
+  acc.othersMismatches.sort(compareScoped);
+  acc.unchecked.observations.sort(compareScoped);
+  acc.unchecked.summaries.sort(compareScoped);
+  const passed =
+    acc.mismatches.length === 0 && acc.missing.length === 0 && acc.othersMismatches.length === 0 && !parityFails;
+  return { passed, ...acc, parity };
+}
+
+function judgeSet(
+  set: ExpectationSet,
+  observations: readonly Observation[],
+  summaries: readonly ObservedSummary[],
+  acc: Omit<Verdict, 'passed' | 'parity'>,
+): void {
+  const listed = listedCategories(set);
+  const byPort = groupBy(observations, (o) => String(o.port));
+  for (const [port, category] of listed) {
+    const seen = byPort.get(String(port));
+    if (!seen) acc.missing.push(missing(set, port, category, observations.length, summaries));
+    else for (const o of seen) check(o, category, acc.mismatches);
+  }
+  for (const o of observations) {
+    if (listed.has(o.port)) continue;
+    if (set.others === null) acc.unchecked.observations.push(o);
+    else check(o, set.others, acc.mismatches);
+  }
+  for (const summary of summaries) {
+    if (set.others === null) acc.unchecked.summaries.push(summary);
+    else if (!satisfies(set.others, summary.state, summary.protocol)) {
+      acc.othersMismatches.push(othersMismatch(summary, set.others));
+    }
+  }
+}
+
+function listedCategories(set: ExpectationSet): Map<number, ExpectCategory> {
+  const out = new Map<number, ExpectCategory>();
+  for (const category of ['open', 'closed', 'filtered', 'unreachable'] as const) {
+    for (const port of set[category]) out.set(port, category);
+  }
+  return out;
+}
+
+function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void {
+  if (satisfies(category, o.state, o.protocol)) return;
+  into.push({
+    vantage: o.vantage,
+    family: o.family,
+    protocol: o.protocol,
+    port: o.port,
+    expected: statesSatisfying(category, o.protocol),
+    observed: o.state,
+    reason: o.reason,
+    message: `${portLabel(o, o.port)}: expected ${category}, observed ${o.state} (${o.reason})`,
+  });
+}
+
+function missing(
+  scope: Scope,
+  port: number,
+  expected: ExpectCategory,
+  observedCount: number,
+  summaries: readonly ObservedSummary[],
+): MissingObservation {
+  const what = `${scope.vantage} ${scope.family} ${scope.protocol}`;
+  let why: string;
+  if (observedCount === 0 && summaries.length === 0) why = `the ${what} scan reported no ports at all`;
+  else if (summaries.length > 0) {
+    const summary = summaries.map((s) => `${s.count} ${s.state}`).join(', ');
+    why = `the ${what} scan reported ${observedCount} other ports individually and summarised ${summary}; listed ports must be reported individually`;
+  } else why = `the ${what} scan reported ${observedCount} other ports but not this one`;
+  return {
+    ...pickScope(scope),
+    port,
+    expected,
+    message: `${portLabel(scope, port)}: expected ${expected}, not observed (${why})`,
+  };
+}
+
+function othersMismatch(summary: ObservedSummary, expected: ExpectCategory): OthersMismatch {
+  return {
+    ...pickScope(summary),
+    expected,
+    observed: summary.state,
+    reason: summary.reason,
+    count: summary.count,
+    message:
+      `${summary.vantage} ${summary.family} ${summary.protocol} (${summary.count} other ports): ` +
+      `expected ${expected}, observed ${summary.state} (${summary.reason})`,
+  };
+}
+
+function pickScope(s: Scope): Scope {
+  return { vantage: s.vantage, family: s.family, protocol: s.protocol };
+}

@@ -1,0 +1,36 @@
+/** What `judge` returns: every way the observations disagree with the scenario, and what went unchecked. */
+import type { Mismatch, Observation, PortState } from '../model.ts';
+import type { ObservedSummary, ParityFinding } from '../result.ts';
+import type { ExpectCategory } from '../scenario/types.ts';
+import type { Scope } from './keys.ts';
+
+/** A port a scenario lists that no scan reported: never a pass. */
+export interface MissingObservation extends Scope {
+  port: number;
+  expected: ExpectCategory;
+  /** e.g. `peer ipv6 tcp/53: expected filtered, not observed (the peer ipv6 tcp scan reported nothing)`. */
+  message: string;
+}
+
+/** A summary of unlisted ports (e.g. 65530 × filtered) that breaks the expectation's `others`. */
+export interface OthersMismatch extends Scope {
+  expected: ExpectCategory;
+  observed: PortState;
+  reason: string;
+  count: number;
+  /** e.g. `loopback ipv4 tcp (65530 other ports): expected closed, observed filtered (no-response)`. */
+  message: string;
+}
+
+export interface Verdict {
+  /** No mismatch, nothing missing, and (under `parity: strict`) no unexcused parity finding. */
+  passed: boolean;
+  /** Individually observed ports whose state breaks an expectation, sorted by vantage, family, protocol, port. */
+  mismatches: Mismatch[];
+  missing: MissingObservation[];
+  othersMismatches: OthersMismatch[];
+  /** Observations no expectation speaks about (no set for their scope, and no `others`). */
+  unchecked: { observations: Observation[]; summaries: ObservedSummary[] };
+  /** IPv4/IPv6 differences; empty when parity is `off`. */
+  parity: ParityFinding[];
+}

@@ -1,0 +1,26 @@
+import type { TestProject } from 'vitest/node';
+import { ensureTargetImage } from '../../src/lab/image.ts';
+import { sweepStale } from '../../src/lab/cleanup.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fwprobeImage: string;
+  }
+}
+
+/**
+ * Once per `vitest run`: sweep what killed runs left, build the target image if `containers/` changed,
+ * and hand its tag to the test files. At the end, sweep again: worker processes are gone by then, so
+ * anything a crashed worker left is stale.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const swept = await sweepStale();
+  if (swept.containers + swept.networks > 0) {
+    console.log(`fwprobe: removed ${swept.containers} container(s), ${swept.networks} network(s) left by killed runs`);
+  }
+  const image = await ensureTargetImage({ log: (line) => console.log(`fwprobe image: ${line}`) });
+  project.provide('fwprobeImage', image);
+  return async () => {
+    await sweepStale();
+  };
+}

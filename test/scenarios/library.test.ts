@@ -1,0 +1,57 @@
+/**
+ * Every scenario file under scenarios/ becomes a describe block named by its path: one test that the lab,
+ * ruleset and scans really ran, one per vantage × family with that slice's mismatches, and one for IPv4/IPv6
+ * parity. Discovery and runs are the same functions `fwprobe run` uses.
+ */
+import { relative } from 'node:path';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
+import { FAMILIES, type Family, type Vantage } from '../../src/model.ts';
+import type { ScenarioResult } from '../../src/result.ts';
+import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
+import { runScenarioFile } from '../../src/scenario/run-file.ts';
+import { formatVerdictText } from '../../src/report/verdict-text.ts';
+
+const files = await discoverScenarioFiles(['scenarios']);
+
+test('the scenario library is not empty', () => {
+  expect(files.length).toBeGreaterThan(0);
+});
+
+for (const file of files) {
+  describe(relative(process.cwd(), file), () => {
+    let result: ScenarioResult;
+
+    beforeAll(async () => {
+      result = await runScenarioFile(file, { image: inject('fwprobeImage') });
+    });
+
+    test('lab, ruleset and scans ran', ({ task }) => {
+      task.meta.fwprobe = result;
+      expect(result.status, formatVerdictText(result)).not.toBe('error');
+      expect(result.scans.length, 'no scan ran').toBeGreaterThan(0);
+    });
+
+    for (const vantage of ['loopback', 'peer'] as const) {
+      for (const family of FAMILIES) {
+        test(`${vantage} ${family}`, ({ skip }) => {
+          if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
+          if (!result.scans.some((s) => s.vantage === vantage && s.family === family)) {
+            skip(`the scenario does not scan ${vantage} ${family}`);
+          }
+          expect(sliceProblems(result, vantage, family), result.verdictText).toEqual([]);
+        });
+      }
+    }
+
+    test('verdict (including parity)', ({ skip }) => {
+      if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
+      expect(result.problems, result.verdictText).toEqual([]);
+      expect(result.status).toBe('passed');
+    });
+  });
+}
+
+function sliceProblems(result: ScenarioResult, vantage: Vantage, family: Family): string[] {
+  const prefix = `${vantage} ${family} `;
+  return result.problems.filter((p) => p.startsWith(prefix));
+}

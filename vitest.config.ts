@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` never touches Docker; `scenarios` starts real containers. Files that need Docker
+// are named `*.docker.test.ts` (beside the code they test) or live in `test/scenarios/`.
+export default defineConfig({
+  test: {
+    reporters: ['default', './src/report/vitest-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/*.docker.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'scenarios',
+          include: ['src/**/*.docker.test.ts', 'test/scenarios/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/scenarios/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
