@@ -272,6 +272,25 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     }
   }
 
+  /**
+   * The N most frequently open ports of a protocol, from this image's nmap-services: the same list
+   * `--top-ports N` scans, made explicit so that every port can be reported and checked.
+   */
+  async topPorts(protocol: 'tcp' | 'udp', count: number): Promise<number[]> {
+    const stdout = await this.runOk([
+      'sh',
+      '-c',
+      `grep -v '^#' /usr/share/nmap/nmap-services | awk -v p="/${protocol}" '$2 ~ p"$" { split($2, a, "/"); print $3, a[1] }' | sort -k1,1gr -k2,2n | head -n "$1"`,
+      'top-ports',
+      String(count),
+    ]);
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(line.split(' ')[1]))
+      .sort((a, b) => a - b);
+  }
+
   /** Runs nmap in this container. The target must be in this container's scope. */
   async scan(request: ScanRequest): Promise<ScanResult> {
     return runNmap((command) => this.run(command), request, this.#scope);

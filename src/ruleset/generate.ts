@@ -64,11 +64,11 @@ function chainRules(b: RuleBuilder, policy: Policy, family: Family, chain: Built
   defaultLog(b, policy, chain);
 }
 
-// Conntrack gives neighbour discovery no state (it matches INVALID), so these rules come before the
-// INVALID drop.
+// Conntrack creates no connection for neighbour discovery, so it can match INVALID: these rules come
+// before the INVALID drop so that no kernel's conntrack can cut IPv6 off the link.
 function essentialIcmpv6(b: RuleBuilder, policy: Policy, chain: BuiltinChain): void {
   if (!policy.icmpv6.essential) return;
-  b.section('ICMPv6 that IPv6 needs (before state rules: neighbour discovery is INVALID to conntrack)');
+  b.section('ICMPv6 that IPv6 needs (before the state rules: neighbour discovery has no conntrack state)');
   for (const type of ESSENTIAL_ICMPV6) {
     b.add(chain, 'icmpv6.essential', ['-p', 'ipv6-icmp', '--icmpv6-type', type, '-j', 'ACCEPT']);
   }

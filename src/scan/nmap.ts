@@ -14,10 +14,11 @@ export interface ScanRequest {
   /** Ports that each get an Observation. Must not be empty. */
   ports: number[];
   /**
-   * Scan every port 1-65535 rather than only `ports`; ports outside `ports` are summarised.
-   * @default false
+   * Ports to scan, a superset of `ports` (e.g. 1-65535). Scanned ports outside `ports` get an Observation
+   * only if nmap lists them individually (any state but the collapsed majority); the rest are summarised.
+   * @default `ports`
    */
-  allPorts?: boolean;
+  scanPorts?: number[];
   /**
    * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
    * @default 'lab'
@@ -29,7 +30,7 @@ export interface ScanRequest {
 export type Exec = (command: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 export function nmapCommand(request: ScanRequest): string[] {
-  const portSpec = request.allPorts ? '1-65535' : formatPortSpec(request.ports);
+  const portSpec = formatPortSpec([...new Set([...request.ports, ...(request.scanPorts ?? [])])]);
   return [
     'nmap',
     ...(request.family === 'ipv6' ? ['-6'] : []),

@@ -305,7 +305,7 @@ describe('normaliseScenario: top-level shape', () => {
   it('rejects a missing name and ruleset, and a non-object document', async () => {
     expect(await issuesOf({ name: undefined, ruleset: undefined })).toEqual([
       'name: expected a non-empty name',
-      'ruleset: missing required field, expected object',
+      'ruleset: missing required field, expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }',
     ]);
     const error = await normaliseScenario(null, { file }).catch((e: unknown) => e as ScenarioError);
     expect((error as ScenarioError).issues.map((i) => i.message)).toEqual(['expected object, found null']);

@@ -115,16 +115,23 @@ async function runScans(
   collected: Collected,
 ): Promise<void> {
   const peerTargets = hosts.peer ? await hosts.target.labAddresses() : null;
+  const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
+  for (const protocol of PROTOCOLS) {
+    const selection = scenario.scan[protocol];
+    const top = selection.kind === 'top' ? await hosts.target.topPorts(protocol, selection.count) : [];
+    scanned[protocol] = [...new Set([...selection.ports, ...top])].sort((a, b) => a - b);
+  }
   // Loopback scans run in the target, peer scans in the peer: the two sequences run side by side.
   const sequences = scenario.vantages.map(async (vantage) => {
     const scanner = vantage === 'loopback' ? hosts.target : hosts.peer;
     if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
     for (const family of FAMILIES) {
       for (const protocol of PROTOCOLS) {
-        const selection = scenario.scan[protocol];
-        if (selection.ports.length === 0) continue;
+        const scanPorts = scanned[protocol];
+        if (scanPorts.length === 0) continue;
         const target = vantage === 'loopback' ? loopbackAddress(family) : peerTargets![family];
-        await scanOne(scanner, { vantage, family, protocol, target, ports: selection.ports }, collected);
+        const ports = portsOfInterest(scenario, protocol, scanPorts);
+        await scanOne(scanner, { vantage, family, protocol, target, ports, scanPorts }, collected);
       }
     }
   });
@@ -132,9 +139,25 @@ async function runScans(
   sortCollected(collected);
 }
 
+/** Above this many scanned ports, only named ports get an Observation each; the rest are summarised. */
+const MAX_INDIVIDUAL_PORTS = 1024;
+
+/** Services and every port an expectation names; all scanned ports when there are few of them. */
+function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number[]): number[] {
+  if (scanned.length <= MAX_INDIVIDUAL_PORTS) return scanned;
+  const named = new Set(scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port));
+  for (const set of scenario.expectations) {
+    if (set.protocol !== protocol) continue;
+    for (const port of [...set.open, ...set.closed, ...set.filtered, ...set.unreachable]) named.add(port);
+  }
+  const ports = [...named].sort((a, b) => a - b);
+  // The parser needs at least one port of interest; the lowest scanned port stands in.
+  return ports.length > 0 ? ports : scanned.slice(0, 1);
+}
+
 async function scanOne(
   scanner: StartedFwprobeContainer,
-  request: { vantage: Vantage; family: Family; protocol: Protocol; target: string; ports: number[] },
+  request: { vantage: Vantage; family: Family; protocol: Protocol; target: string; ports: number[]; scanPorts: number[] },
   collected: Collected,
 ): Promise<void> {
   const t0 = Date.now();

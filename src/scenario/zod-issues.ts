@@ -49,7 +49,9 @@ function convertUnion(
   if (best && !tie && best.score < 1000) {
     return best.branch.flatMap((inner) => convert(inner, path, data));
   }
-  return [{ path, message: `${unionExpectation(issue.message)}, found ${describeFound(found)}` }];
+  const expected = unionExpectation(issue.message);
+  if (found === undefined) return [{ path, message: `missing required field, ${expected}` }];
+  return [{ path, message: `${expected}, found ${describeFound(found)}` }];
 }
 
 function branchDistance(branch: readonly ZodIssue[]): number {

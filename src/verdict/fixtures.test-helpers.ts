@@ -1,0 +1,47 @@
+/** Builders for hand-made observations and scenarios in verdict tests. */
+import type { Family, Observation, PortState, Protocol, Vantage } from '../model.ts';
+import type { ObservedSummary } from '../result.ts';
+import type { ExpectationSet, Scenario } from '../scenario/types.ts';
+
+export function obs(
+  vantage: Vantage,
+  family: Family,
+  protocol: Protocol,
+  port: number,
+  state: PortState,
+  reason: string,
+): Observation {
+  return { vantage, family, protocol, port, state, reason };
+}
+
+export function summary(
+  vantage: Vantage,
+  family: Family,
+  protocol: Protocol,
+  state: PortState,
+  reason: string,
+  count: number,
+): ObservedSummary {
+  return { vantage, family, protocol, state, reason, count };
+}
+
+export function expectation(
+  partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' | 'family' | 'protocol'>,
+): ExpectationSet {
+  return { open: [], closed: [], filtered: [], unreachable: [], others: null, ...partial };
+}
+
+export function scenario(expectations: ExpectationSet[], parity: Partial<Scenario['parity']> = {}): Scenario {
+  return {
+    name: 't',
+    description: '',
+    file: '/t.scenario.yaml',
+    services: [],
+    ruleset: { kind: 'none' },
+    backend: 'nft',
+    vantages: ['loopback', 'peer'],
+    scan: { tcp: { kind: 'list', ports: [] }, udp: { kind: 'list', ports: [] } },
+    expectations,
+    parity: { mode: 'report', exceptions: [], ...parity },
+  };
+}

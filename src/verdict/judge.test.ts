@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { expectation, obs, scenario, summary } from './fixtures.test-helpers.ts';
+import { judge } from './judge.ts';
+
+const v4tcp = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp' } as const;
+
+describe('judge', () => {
+  it('passes when every listed port and every other port matches', () => {
+    const s = scenario([expectation({ ...v4tcp, open: [22], filtered: [53], others: 'filtered' })]);
+    const verdict = judge(
+      s,
+      [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv4', 'tcp', 80, 'filtered', 'no-response')],
+      [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 997)],
+    );
+    expect(verdict).toEqual({
+      passed: true,
+      mismatches: [],
+      missing: [],
+      othersMismatches: [],
+      unchecked: { observations: [], summaries: [] },
+      parity: [],
+    });
+  });
+
+  it('reports a mismatch with the issue-2 wording and the satisfying states', () => {
+    const s = scenario([expectation({ vantage: 'peer', family: 'ipv6', protocol: 'tcp', filtered: [53] })]);
+    const verdict = judge(s, [obs('peer', 'ipv6', 'tcp', 53, 'open', 'syn-ack')], []);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.mismatches).toEqual([
+      {
+        vantage: 'peer',
+        family: 'ipv6',
+        protocol: 'tcp',
+        port: 53,
+        expected: ['filtered'],
+        observed: 'open',
+        reason: 'syn-ack',
+        message: 'peer ipv6 tcp/53: expected filtered, observed open (syn-ack)',
+      },
+    ]);
+  });
+
+  it('udp open|filtered does not satisfy open', () => {
+    const s = scenario([expectation({ ...v4tcp, protocol: 'udp', open: [53] })]);
+    const verdict = judge(s, [obs('loopback', 'ipv4', 'udp', 53, 'open|filtered', 'no-response')], []);
+    expect(verdict.mismatches.map((m) => m.message)).toEqual([
+      'loopback ipv4 udp/53: expected open, observed open|filtered (no-response)',
+    ]);
+  });
+
+  it('a listed port that was never observed is missing, never a pass', () => {
+    const s = scenario([
+      expectation({ ...v4tcp, open: [22, 80] }),
+      expectation({ ...v4tcp, family: 'ipv6', filtered: [53] }),
+    ]);
+    const verdict = judge(s, [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], [summary('loopback', 'ipv4', 'tcp', 'closed', 'reset', 50)]);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.missing.map((m) => m.message)).toEqual([
+      'loopback ipv4 tcp/80: expected open, not observed (the loopback ipv4 tcp scan reported 1 other ports individually and summarised 50 closed; listed ports must be reported individually)',
+      'loopback ipv6 tcp/53: expected filtered, not observed (the loopback ipv6 tcp scan reported no ports at all)',
+    ]);
+  });
+
+  it('checks unlisted observations and summaries against others', () => {
+    const s = scenario([expectation({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', open: [22], others: 'not-open' })]);
+    const verdict = judge(
+      s,
+      [obs('peer', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), obs('peer', 'ipv4', 'tcp', 8080, 'open', 'syn-ack'), obs('peer', 'ipv4', 'tcp', 81, 'unfiltered', 'reset')],
+      [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000)],
+    );
+    expect(verdict.mismatches.map((m) => m.message)).toEqual([
+      'peer ipv4 tcp/81: expected not-open, observed unfiltered (reset)',
+      'peer ipv4 tcp/8080: expected not-open, observed open (syn-ack)',
+    ]);
+    expect(verdict.othersMismatches).toEqual([]);
+
+    const closedOthers = scenario([expectation({ ...v4tcp, others: 'closed' })]);
+    const v2 = judge(closedOthers, [], [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 1000)]);
+    expect(v2.passed).toBe(false);
+    expect(v2.othersMismatches.map((m) => m.message)).toEqual([
+      'loopback ipv4 tcp (1000 other ports): expected closed, observed filtered (no-response)',
+    ]);
+  });
+
+  it('observations nothing speaks about are unchecked, not failures', () => {
+    const s = scenario([expectation({ ...v4tcp, open: [22] })]);
+    const extra = obs('loopback', 'ipv4', 'tcp', 8080, 'open', 'syn-ack');
+    const otherScope = obs('peer', 'ipv6', 'udp', 53, 'closed', 'port-unreach');
+    const sum = summary('peer', 'ipv6', 'udp', 'closed', 'port-unreach', 5);
+    const verdict = judge(s, [otherScope, obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), extra], [sum]);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.unchecked).toEqual({ observations: [extra, otherScope], summaries: [sum] });
+  });
+
+  it('sorts mismatches by vantage, family, protocol, port', () => {
+    const s = scenario([
+      expectation({ vantage: 'peer', family: 'ipv6', protocol: 'udp', others: 'open' }),
+      expectation({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', others: 'open' }),
+      expectation({ ...v4tcp, family: 'ipv6', others: 'open' }),
+      expectation({ ...v4tcp, others: 'open' }),
+    ]);
+    const verdict = judge(
+      s,
+      [
+        obs('peer', 'ipv6', 'udp', 1, 'closed', 'r'),
+        obs('peer', 'ipv4', 'tcp', 9, 'closed', 'r'),
+        obs('peer', 'ipv4', 'tcp', 2, 'closed', 'r'),
+        obs('loopback', 'ipv6', 'tcp', 1, 'closed', 'r'),
+        obs('loopback', 'ipv4', 'tcp', 5, 'closed', 'r'),
+      ],
+      [],
+    );
+    expect(verdict.mismatches.map((m) => `${m.vantage} ${m.family} ${m.protocol}/${m.port}`)).toEqual([
+      'loopback ipv4 tcp/5',
+      'loopback ipv6 tcp/1',
+      'peer ipv4 tcp/2',
+      'peer ipv4 tcp/9',
+      'peer ipv6 udp/1',
+    ]);
+  });
+
+  it('strict parity fails the verdict on an unexcused gap; report only lists it', () => {
+    const observations = [obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv6', 'tcp', 53, 'open', 'syn-ack')];
+    const strict = judge(scenario([], { mode: 'strict' }), observations, []);
+    expect(strict.passed).toBe(false);
+    expect(strict.parity.map((f) => f.message)).toEqual(['loopback tcp/53: ipv4 filtered (no-response), ipv6 open (syn-ack)']);
+    const report = judge(scenario([], { mode: 'report' }), observations, []);
+    expect(report.passed).toBe(true);
+    expect(report.parity).toHaveLength(1);
+    const excused = judge(
+      scenario([], { mode: 'strict', exceptions: [{ vantage: 'loopback', protocol: 'tcp', port: 53, why: 'by design' }] }),
+      observations,
+      [],
+    );
+    expect(excused.passed).toBe(true);
+    expect(excused.parity[0]?.excusedBy).toBe('by design');
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * The ways a run must NOT pass: a wrong expectation fails with a readable diff, a ruleset line that does
+ * not apply is an error naming the line, and Ctrl-C leaves no container or network behind.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { getDocker } from '../../src/lab/docker.ts';
+import { runScenarioFile } from '../../src/scenario/run-file.ts';
+
+const FIXTURES = 'test/fixtures/runtime';
+
+describe('failure modes', () => {
+  test('a wrong expectation fails with a readable diff', async () => {
+    const result = await runScenarioFile(join(FIXTURES, 'wrong-expectation.scenario.yaml'), {
+      image: inject('fwprobeImage'),
+    });
+    expect(result.status, result.error).toBe('failed');
+    expect(result.problems).toEqual(['loopback ipv6 tcp/53: expected open, observed filtered (no-response)']);
+    expect(result.verdictText).toContain('✗ loopback ipv6 tcp/53: expected open, observed filtered (no-response)');
+  });
+
+  test('a ruleset line in legacy syntax ends in error, naming the line and the tool output', async () => {
+    const result = await runScenarioFile(join(FIXTURES, 'legacy-negation.scenario.yaml'), {
+      image: inject('fwprobeImage'),
+    });
+    expect(result.status).toBe('error');
+    expect(result.errorCode).toBe('RULESET_APPLY_FAILED');
+    expect(result.error).toContain('legacy-negation.rules.v4:4: -A INPUT -i ! lo -j ACCEPT');
+    expect(result.error).toContain("Bad argument `lo'");
+    expect(result.error).toContain('the modern form is "! -i lo"');
+    expect(result.scans).toEqual([]);
+  });
+
+  test('Ctrl-C in the middle of a run removes its containers and network', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'fwprobe-sigint-'));
+    const child = spawn(
+      process.execPath,
+      ['bin/fwprobe.mjs', 'run', join(FIXTURES, 'slow-drop.scenario.yaml'), '--report-dir', reportDir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const pidLabel = { label: [`fwprobe.pid=${child.pid}`] };
+
+    // Wait until the run has its lab up (two containers), then interrupt it.
+    const docker = getDocker();
+    const deadline = Date.now() + 60_000;
+    while ((await docker.listContainers({ all: true, filters: pidLabel })).length < 2) {
+      if (Date.now() > deadline) throw new Error(`the run never started its lab:\n${stderr}`);
+      if (child.exitCode !== null) throw new Error(`the run ended before it could be interrupted:\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await docker.listNetworks({ filters: pidLabel })).length).toBe(1);
+    child.kill('SIGINT');
+
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('SIGINT');
+    expect(await docker.listContainers({ all: true, filters: pidLabel })).toEqual([]);
+    expect(await docker.listNetworks({ filters: pidLabel })).toEqual([]);
+  });
+});
