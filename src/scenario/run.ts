@@ -6,6 +6,7 @@ import { LabNetwork } from '../lab/network.ts';
 import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model.ts';
 import type { ObservedSummary, ScanRecord, ScenarioResult } from '../result.ts';
 import { applyScenarioRuleset } from '../ruleset/apply-scenario.ts';
+import type { ScanRequest } from '../scan/nmap.ts';
 import { loopbackAddress, LabScope } from '../scan/scope.ts';
 import { formatVerdict, verdictProblems } from '../verdict/format.ts';
 import { judge } from '../verdict/judge.ts';
@@ -16,6 +17,11 @@ export interface RunScenarioOptions {
   image: string;
   /** Progress lines. @default no output */
   log?: (line: string) => void;
+  /**
+   * nmap timing: fwprobe's tuned `lab` timing, or nmap's `conservative` -T3 (for agreement tests).
+   * @default 'lab'
+   */
+  timing?: 'lab' | 'conservative';
 }
 
 interface Collected {
@@ -87,7 +93,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
 
     const collected: Collected = { observations: [], others: [], scans: [] };
-    await phase('scans', () => runScans(scenario, { target, peer }, collected));
+    await phase('scans', () => runScans(scenario, { target, peer }, collected, options.timing ?? 'lab'));
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;
@@ -113,6 +119,7 @@ async function runScans(
   scenario: Scenario,
   hosts: { target: StartedFwprobeContainer; peer: StartedFwprobeContainer | null },
   collected: Collected,
+  timing: 'lab' | 'conservative',
 ): Promise<void> {
   const peerTargets = hosts.peer ? await hosts.target.labAddresses() : null;
   const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
@@ -131,7 +138,7 @@ async function runScans(
         if (scanPorts.length === 0) continue;
         const target = vantage === 'loopback' ? loopbackAddress(family) : peerTargets![family];
         const ports = portsOfInterest(scenario, protocol, scanPorts);
-        await scanOne(scanner, { vantage, family, protocol, target, ports, scanPorts }, collected);
+        await scanOne(scanner, { vantage, family, protocol, target, ports, scanPorts, timing }, collected);
       }
     }
   });
@@ -157,7 +164,7 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
 
 async function scanOne(
   scanner: StartedFwprobeContainer,
-  request: { vantage: Vantage; family: Family; protocol: Protocol; target: string; ports: number[]; scanPorts: number[] },
+  request: ScanRequest,
   collected: Collected,
 ): Promise<void> {
   const t0 = Date.now();

@@ -10,7 +10,7 @@
  */
 import { PROTOCOLS, VANTAGES, type Family, type Observation, type PortState } from '../model.ts';
 import type { ObservedSummary, ParityFinding } from '../result.ts';
-import type { ParityException, Scenario } from '../scenario/types.ts';
+import type { ParityException, ParityMode } from '../scenario/types.ts';
 import { groupBy } from './keys.ts';
 import { categoryOf } from './satisfies.ts';
 
@@ -19,7 +19,7 @@ type Seen = { state: PortState; reason: string };
 export function findParityGaps(
   observations: readonly Observation[],
   summaries: readonly ObservedSummary[],
-  parity: Scenario['parity'],
+  parity: { mode: ParityMode; exceptions: readonly ParityException[] },
 ): ParityFinding[] {
   if (parity.mode === 'off') return [];
   const byPort = groupBy(observations, (o) => `${o.vantage}/${o.protocol}/${o.port}`);

@@ -68,7 +68,7 @@ $IP6TABLES -P FORWARD ACCEPT
 
 ###### INPUT chain ######
 echo '[+] IPv6: setting up INPUT chain...'
-### ICMPv6 that IPv6 needs (before state rules: neighbour discovery is INVALID to conntrack)
+### ICMPv6 that IPv6 needs (before the state rules: neighbour discovery has no conntrack state)
 # icmpv6.essential
 $IP6TABLES -A INPUT -p ipv6-icmp --icmpv6-type destination-unreachable -j ACCEPT
 # icmpv6.essential
@@ -105,7 +105,7 @@ $IP6TABLES -A INPUT ! -i lo -j LOG --log-prefix 'DROP '
 
 ###### OUTPUT chain ######
 echo '[+] IPv6: setting up OUTPUT chain...'
-### ICMPv6 that IPv6 needs (before state rules: neighbour discovery is INVALID to conntrack)
+### ICMPv6 that IPv6 needs (before the state rules: neighbour discovery has no conntrack state)
 # icmpv6.essential
 $IP6TABLES -A OUTPUT -p ipv6-icmp --icmpv6-type destination-unreachable -j ACCEPT
 # icmpv6.essential

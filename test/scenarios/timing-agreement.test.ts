@@ -1,0 +1,85 @@
+/**
+ * fwprobe's tuned nmap timing must not change a verdict. For each ruleset below, the same lab is scanned
+ * with the tuned timing and with nmap's conservative -T3, from both vantages, over both families, TCP and
+ * UDP; the two must agree port for port (state and reason).
+ */
+import { describe, expect, inject, test } from 'vitest';
+import type { Observation } from '../../src/model.ts';
+import { runScenario } from '../../src/scenario/run.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
+
+const PORTS = [22, 53, 80, 81];
+const LISTENING = [22, 53, 80];
+
+/** One ruleset a family: `{v4, v6}` restore texts built from the same rule lines. */
+const RULESETS: Record<string, { policies?: string; rules: (family: 'v4' | 'v6') => string[] }> = {
+  'ACCEPT': { rules: () => [] },
+  'DROP on 53 and 80': {
+    rules: () => ['-A INPUT -p tcp -m multiport --dports 53,80 -j DROP', '-A INPUT -p udp -m multiport --dports 53,80 -j DROP'],
+  },
+  'REJECT with tcp-reset': {
+    rules: () => ['-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with tcp-reset'],
+  },
+  'REJECT with icmp-port-unreachable': {
+    rules: (f) => [
+      `-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with ${f === 'v4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable'}`,
+      `-A INPUT -p udp -m multiport --dports 53,80 -j REJECT --reject-with ${f === 'v4' ? 'icmp-port-unreachable' : 'icmp6-port-unreachable'}`,
+    ],
+  },
+  'INPUT-only DROP policy': {
+    policies: ':INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]',
+    rules: () => ['-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT', '-A INPUT -p tcp --dport 22 -j ACCEPT'],
+  },
+  'OUTPUT-only DROP policy': {
+    policies: ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT DROP [0:0]',
+    rules: () => ['-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT'],
+  },
+};
+
+function restoreText(name: string, family: 'v4' | 'v6'): string {
+  const ruleset = RULESETS[name]!;
+  const policies = ruleset.policies ?? ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]';
+  return ['*filter', policies, ...ruleset.rules(family), 'COMMIT', ''].join('\n');
+}
+
+function scenarioFor(name: string): Scenario {
+  return {
+    name: `timing agreement: ${name}`,
+    description: '',
+    file: import.meta.filename,
+    services: LISTENING.flatMap((port) => [
+      { protocol: 'tcp' as const, port, bind: 'any' },
+      { protocol: 'udp' as const, port, bind: 'any' },
+    ]),
+    ruleset: {
+      kind: 'restore',
+      v4: { path: `${name}.v4`, text: restoreText(name, 'v4') },
+      v6: { path: `${name}.v6`, text: restoreText(name, 'v6') },
+    },
+    backend: 'nft',
+    vantages: ['loopback', 'peer'],
+    scan: { tcp: { kind: 'list', ports: PORTS }, udp: { kind: 'list', ports: PORTS } },
+    expectations: [],
+    parity: { mode: 'off', exceptions: [] },
+  };
+}
+
+const key = (o: Observation) => `${o.vantage} ${o.family} ${o.protocol}/${o.port}: ${o.state} (${o.reason})`;
+
+describe.concurrent('tuned timing agrees with nmap -T3', () => {
+  for (const name of Object.keys(RULESETS)) {
+    test(name, async () => {
+      const image = inject('fwprobeImage');
+      const [tuned, conservative] = await Promise.all([
+        runScenario(scenarioFor(name), { image, timing: 'lab' }),
+        runScenario(scenarioFor(name), { image, timing: 'conservative' }),
+      ]);
+      expect(tuned.status, tuned.error).not.toBe('error');
+      expect(conservative.status, conservative.error).not.toBe('error');
+      // 2 vantages × 2 families × 2 protocols = 8 scans of 4 ports: every port observed by both timings.
+      expect(tuned.scans.map((s) => `${s.vantage} ${s.family} ${s.protocol}`)).toHaveLength(8);
+      expect(tuned.observations).toHaveLength(32);
+      expect(tuned.observations.map(key)).toEqual(conservative.observations.map(key));
+    });
+  }
+});
