@@ -2,8 +2,8 @@
  * Every generated ruleset loads with iptables-restore --test / ip6tables-restore --test in the target
  * image, and the shell script leaves the kernel with the same tables as the restore files.
  */
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
 
 import { goldenCases } from './golden-cases.ts';
 
@@ -13,26 +13,18 @@ const RESET = [
   'done',
 ].join('\n');
 
-let container: StartedTestContainer;
+let container: StartedFwprobeContainer;
 
 beforeAll(async () => {
-  const image = inject('fwprobeImage') ?? 'fwprobe-target:dev';
-  container = await new GenericContainer(image)
-    .withNetworkMode('none')
-    .withDroppedCapabilities('ALL')
-    .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
-    .withLabels({ fwprobe: 'test' })
-    .start();
+  container = await new FwprobeContainer(inject('fwprobeImage')).start();
 });
 
 afterAll(async () => {
-  await container?.stop();
+  await container?.remove();
 });
 
 async function run(cmd: string[]): Promise<string> {
-  const { exitCode, stdout, stderr } = await container.exec(cmd);
-  if (exitCode !== 0) throw new Error(`${cmd.join(' ')} exited ${exitCode}\nstderr: ${stderr}\nstdout: ${stdout}`);
-  return stdout;
+  return container.runOk(cmd);
 }
 
 async function put(path: string, content: string): Promise<void> {
