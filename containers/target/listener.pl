@@ -15,6 +15,29 @@ use IO::Select;
 use Socket qw(IPPROTO_IPV6 IPV6_V6ONLY SOL_SOCKET SO_REUSEADDR);
 
 $| = 1;
+
+# fwprobe-listener --probe ADDR:PORT...   sends one datagram to each UDP service and waits for its answer.
+# Run before any ruleset: it proves the UDP services answer, and warms their code path so that the first
+# scan probe is not the first datagram they ever handle.
+if (@ARGV && $ARGV[0] eq '--probe') {
+    shift @ARGV;
+    my $failed = 0;
+    for my $target (@ARGV) {
+        my ($addr, $port) = $target =~ /^\[?([^\]]+?)\]?:(\d+)$/ or die "fwprobe-listener: bad probe target '$target'\n";
+        my $sock = IO::Socket::IP->new(PeerHost => $addr, PeerPort => $port, Proto => 'udp')
+            or do { print "no-answer $target: $@\n"; $failed = 1; next };
+        my $answered = 0;
+        for my $try (1 .. 5) {
+            $sock->send("fwprobe-probe\n");
+            my $sel = IO::Select->new($sock);
+            if ($sel->can_read(0.5)) { my $buf; if (defined $sock->recv($buf, 512) && length $buf) { $answered = 1; last } }
+        }
+        print $answered ? "answered $target\n" : "no-answer $target\n";
+        $failed ||= !$answered;
+    }
+    exit($failed ? 1 : 0);
+}
+
 my $select = IO::Select->new;
 my %proto_of;
 

@@ -189,7 +189,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     let missing = [...this.services];
     while (Date.now() < deadline) {
       missing = await this.missingServices();
-      if (missing.length === 0) return;
+      if (missing.length === 0) return this.probeUdpServices();
       await new Promise((resolve) => setTimeout(resolve, SERVICE_POLL_MS));
     }
     const log = (await this.run(['cat', LISTENER_LOG])).stdout.trim();
@@ -197,6 +197,24 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
       `These services are not listening after ${SERVICE_WAIT_MS} ms: ${missing.map(listenerSpec).join(', ')}.\n` +
         `fwprobe-listener ${specs.join(' ')} said:\n${log || '(nothing)'}`,
     );
+  }
+
+  /**
+   * A UDP socket that is bound but does not answer would read `open|filtered`, as if a firewall dropped
+   * it. Each UDP service is asked once on each family it serves before any ruleset is applied.
+   */
+  async probeUdpServices(): Promise<void> {
+    const targets = this.services
+      .filter((s) => s.protocol === 'udp')
+      .flatMap((s) => loopbackTargets(s.bind).map((address) => `[${address}]:${s.port}`));
+    if (targets.length === 0) return;
+    const result = await this.run(['fwprobe-listener', '--probe', ...targets]);
+    if (result.exitCode !== 0) {
+      throw new ServiceStartError(
+        `UDP services do not answer on loopback before any ruleset is applied:\n${result.stdout.trim()}\n` +
+          describeCommandFailure(['fwprobe-listener', '--probe', ...targets], result.exitCode, result.stderr, ''),
+      );
+    }
   }
 
   async missingServices(): Promise<ServiceSpec[]> {
@@ -303,6 +321,20 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   override async [Symbol.asyncDispose](): Promise<void> {
     await this.remove();
+  }
+}
+
+/** Loopback addresses through which a service bound to `bind` can be asked. */
+function loopbackTargets(bind: string): string[] {
+  switch (bind) {
+    case 'any':
+      return ['127.0.0.1', '::1'];
+    case 'any4':
+      return ['127.0.0.1'];
+    case 'any6':
+      return ['::1'];
+    default:
+      return [bind];
   }
 }
 

@@ -2,7 +2,7 @@ import type { Family, Protocol, Vantage } from '../model.ts';
 import { parseNmapRun, type ScanResult } from './parse.ts';
 import { formatPortSpec } from './ports.ts';
 import type { LabScope } from './scope.ts';
-import { CONSERVATIVE_TIMING_ARGS, LAB_TIMING_ARGS } from './timing.ts';
+import { CONSERVATIVE_TIMING_ARGS, LAB_TIMING_ARGS, LAB_UDP_TIMING_ARGS } from './timing.ts';
 
 /** What to scan, from where. */
 export interface ScanRequest {
@@ -41,11 +41,16 @@ export function nmapCommand(request: ScanRequest): string[] {
     '--reason',
     '-p',
     portSpec,
-    ...(request.timing === 'conservative' ? CONSERVATIVE_TIMING_ARGS : LAB_TIMING_ARGS),
+    ...timingArgs(request),
     '-oX',
     '-',
     request.target,
   ];
+}
+
+function timingArgs(request: ScanRequest): readonly string[] {
+  if (request.timing === 'conservative') return CONSERVATIVE_TIMING_ARGS;
+  return request.protocol === 'udp' ? LAB_UDP_TIMING_ARGS : LAB_TIMING_ARGS;
 }
 
 /** Checks the scope, runs nmap through `exec`, and parses its XML from stdout only. */

@@ -15,5 +15,20 @@ export const LAB_TIMING_ARGS: readonly string[] = [
   '20000',
 ];
 
+/**
+ * UDP answers come from a userspace listener, not from the kernel as a SYN-ACK does, so a busy machine can
+ * delay them by more than the TCP timeout; UDP gets more time and one more retry.
+ */
+export const LAB_UDP_TIMING_ARGS: readonly string[] = [
+  '--max-retries',
+  '2',
+  '--initial-rtt-timeout',
+  '50ms',
+  '--max-rtt-timeout',
+  '200ms',
+  '--min-rate',
+  '20000',
+];
+
 /** nmap's own defaults: the reference users hit, for the agreement test and the benchmark. */
 export const CONSERVATIVE_TIMING_ARGS: readonly string[] = ['-T3'];
