@@ -2,6 +2,7 @@
  * The outcome of one scenario: what `fwprobe run` writes to results.json and what the vitest integration
  * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
  */
+import { FwprobeError } from './errors.ts';
 import type { Family, Mismatch, Observation, PortState, Protocol, Vantage } from './model.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
@@ -69,4 +70,33 @@ export interface ScenarioResult {
   applied: { v4: string; v6: string } | null;
   phases: { name: string; ms: number }[];
   durationMs: number;
+}
+
+/** A result with nothing observed yet, status `error` until a verdict says otherwise. */
+export function emptyResult(name: string, file: string): ScenarioResult {
+  return {
+    name,
+    file,
+    status: 'error',
+    observations: [],
+    others: [],
+    mismatches: [],
+    problems: [],
+    verdictText: '',
+    parity: [],
+    scans: [],
+    tolerated: [],
+    applied: null,
+    phases: [],
+    durationMs: 0,
+  };
+}
+
+/** Status `error` with the error's message and stable code. */
+export function errorFields(error: unknown): Pick<ScenarioResult, 'status' | 'error' | 'errorCode'> {
+  return {
+    status: 'error',
+    error: error instanceof Error ? error.message : String(error),
+    errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
+  };
 }

@@ -6,7 +6,6 @@ import { discoverScenarioFiles } from './discover.ts';
 import { ScenarioError } from './errors.ts';
 import { SCENARIO_JSON_SCHEMA_PATH, scenarioJsonSchemaText } from './json-schema.ts';
 import { loadScenario } from './load.ts';
-import { formatPortRanges } from './ports.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/scenarios');
@@ -86,9 +85,3 @@ describe('scenario JSON Schema', () => {
   });
 });
 
-describe('formatPortRanges', () => {
-  it('compresses runs into nmap -p syntax', () => {
-    expect(formatPortRanges([80, 22, 81, 82, 1000, 22])).toBe('22,80-82,1000');
-    expect(formatPortRanges([])).toBe('');
-  });
-});

@@ -64,27 +64,6 @@ export function sortedUnique(ports: Iterable<number>): number[] {
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
-/**
- * Compresses a port list into nmap's `-p` syntax: `[22, 80, 81, 82]` → `"22,80-82"`.
- * Useful for `ports: all`, which normalises to 65535 explicit ports.
- */
-export function formatPortRanges(ports: readonly number[]): string {
-  const sorted = sortedUnique(ports);
-  const parts: string[] = [];
-  let i = 0;
-  while (i < sorted.length) {
-    const start = sorted[i] as number;
-    let end = start;
-    while (sorted[i + 1] === end + 1) {
-      end++;
-      i++;
-    }
-    parts.push(start === end ? `${start}` : `${start}-${end}`);
-    i++;
-  }
-  return parts.join(',');
-}
-
 function parseRangeLoose(spec: number | string): PortRange | null {
   if (typeof spec === 'number') return { from: spec, to: spec };
   const m = PORT_SPEC_PATTERN.exec(spec.trim());

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
-import { FwprobeError } from '../errors.ts';
-import type { ScenarioResult } from '../result.ts';
+import { emptyResult, errorFields, type ScenarioResult } from '../result.ts';
 import { loadScenario } from './load.ts';
 import { runScenario, type RunScenarioOptions } from './run.ts';
 
@@ -48,22 +47,6 @@ export async function runScenarioFiles(files: readonly string[], options: RunMan
 }
 
 function loadErrorResult(file: string, error: unknown): ScenarioResult {
-  return {
-    name: relative(process.cwd(), file),
-    file: relative(process.cwd(), file),
-    status: 'error',
-    error: error instanceof Error ? error.message : String(error),
-    errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
-    observations: [],
-    others: [],
-    mismatches: [],
-    problems: [],
-    verdictText: '',
-    parity: [],
-    scans: [],
-    tolerated: [],
-    applied: null,
-    phases: [],
-    durationMs: 0,
-  };
+  const path = relative(process.cwd(), file);
+  return { ...emptyResult(path, path), ...errorFields(error) };
 }

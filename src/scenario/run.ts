@@ -1,10 +1,9 @@
 import { relative } from 'node:path';
-import { FwprobeError } from '../errors.ts';
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { LabNetwork } from '../lab/network.ts';
 import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model.ts';
-import type { ObservedSummary, ScanRecord, ScenarioResult } from '../result.ts';
+import { emptyResult, errorFields, type ObservedSummary, type ScanRecord, type ScenarioResult } from '../result.ts';
 import { applyScenarioRuleset } from '../ruleset/apply-scenario.ts';
 import type { ScanRequest } from '../scan/nmap.ts';
 import { loopbackAddress, LabScope } from '../scan/scope.ts';
@@ -46,22 +45,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       phases.push({ name, ms: Date.now() - t0 });
     }
   };
-  const result: ScenarioResult = {
-    name: scenario.name,
-    file: relative(process.cwd(), scenario.file),
-    status: 'error',
-    observations: [],
-    others: [],
-    mismatches: [],
-    problems: [],
-    verdictText: '',
-    parity: [],
-    scans: [],
-    tolerated: [],
-    applied: null,
-    phases,
-    durationMs: 0,
-  };
+  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases };
 
   await using lab = new Disposer();
   try {
@@ -105,9 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.parity = verdict.parity;
     result.status = verdict.passed ? 'passed' : 'failed';
   } catch (error) {
-    result.status = 'error';
-    result.error = error instanceof Error ? error.message : String(error);
-    result.errorCode = error instanceof FwprobeError ? error.code : 'UNEXPECTED';
+    Object.assign(result, errorFields(error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
     result.durationMs = Date.now() - started;
