@@ -3,7 +3,7 @@ import { describeCommandFailure } from '../errors.ts';
 import type { Family } from '../model.ts';
 import { RulesetApplyError } from '../ruleset/apply-errors.ts';
 import type { ScanResult } from '../scan/parse.ts';
-import { runNmap, type ScanRequest } from '../scan/nmap.ts';
+import { scanPorts, type ScanRequest } from '../scan/nmap.ts';
 import { LabScope } from '../scan/scope.ts';
 import type { ServiceSpec } from '../scenario/types.ts';
 import { removeContainer, runLabels, trackContainer } from './cleanup.ts';
@@ -311,7 +311,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   /** Runs nmap in this container. The target must be in this container's scope. */
   async scan(request: ScanRequest): Promise<ScanResult> {
-    return runNmap((command) => this.run(command), request, this.#scope);
+    return scanPorts((command) => this.run(command), request, this.#scope);
   }
 
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */

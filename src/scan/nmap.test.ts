@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nmapCommand, runNmap, type Exec } from './nmap.ts';
+import { nmapCommand, runNmap, scanPorts, type Exec, type ScanRequest } from './nmap.ts';
 import { LabScope, OutOfScopeTargetError } from './scope.ts';
 
 describe('runNmap', () => {
@@ -28,5 +29,44 @@ describe('runNmap', () => {
     expect(command[command.indexOf('-p') + 1]).toBe('1-3,53');
     expect(command.at(-1)).toBe('fd00::2');
     expect(command).not.toContain('--host-timeout');
+  });
+});
+
+// Real nmap output: 53 open (udp-response), 54 closed (port-unreach), 55 open|filtered (no-response).
+const UDP_XML = readFileSync(new URL('../../test/fixtures/nmap/udp-v4-loopback.xml', import.meta.url), 'utf8');
+
+describe('scanPorts', () => {
+  const request: ScanRequest = { vantage: 'loopback', family: 'ipv4', protocol: 'udp', target: '127.0.0.1', ports: [53, 54, 55] };
+
+  it('looks again, patiently, at UDP ports of interest that read open|filtered, and believes the second look', async () => {
+    const calls: string[][] = [];
+    const exec: Exec = async (command) => {
+      calls.push(command);
+      // The confirmation scan sees the listener's late answer on 55.
+      const stdout = calls.length === 1 ? UDP_XML : UDP_XML.replace(/portid="55"><state state="open\|filtered" reason="no-response"/, 'portid="55"><state state="open" reason="udp-response"');
+      return { exitCode: 0, stdout, stderr: '' };
+    };
+    const result = await scanPorts(exec, request, new LabScope());
+    expect(calls).toHaveLength(2);
+    expect(calls[1]![calls[1]!.indexOf('-p') + 1]).toBe('55');
+    expect(calls[1]).toEqual(expect.arrayContaining(['--max-rtt-timeout', '1000ms']));
+    expect(result.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual([
+      '53 open udp-response',
+      '54 closed port-unreach',
+      '55 open udp-response',
+    ]);
+  });
+
+  it('keeps open|filtered when the patient look agrees, and never confirms TCP or conservative scans', async () => {
+    const calls: string[][] = [];
+    const exec: Exec = async (command) => {
+      calls.push(command);
+      return { exitCode: 0, stdout: UDP_XML, stderr: '' };
+    };
+    const result = await scanPorts(exec, request, new LabScope());
+    expect(result.observations.find((o) => o.port === 55)?.state).toBe('open|filtered');
+    expect(calls).toHaveLength(2);
+    await scanPorts(exec, { ...request, timing: 'conservative' }, new LabScope());
+    expect(calls).toHaveLength(3);
   });
 });

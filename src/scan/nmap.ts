@@ -2,7 +2,13 @@ import type { Family, Protocol, Vantage } from '../model.ts';
 import { parseNmapRun, type ScanResult } from './parse.ts';
 import { formatPortSpec } from './ports.ts';
 import type { LabScope } from './scope.ts';
-import { CONSERVATIVE_TIMING_ARGS, LAB_TIMING_ARGS, LAB_UDP_TIMING_ARGS } from './timing.ts';
+import {
+  CONSERVATIVE_TIMING_ARGS,
+  LAB_TIMING_ARGS,
+  LAB_UDP_TIMING_ARGS,
+  UDP_CONFIRM_MAX_PORTS,
+  UDP_CONFIRM_TIMING_ARGS,
+} from './timing.ts';
 
 /** What to scan, from where. */
 export interface ScanRequest {
@@ -23,7 +29,7 @@ export interface ScanRequest {
    * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
    * @default 'lab'
    */
-  timing?: 'lab' | 'conservative';
+  timing?: 'lab' | 'conservative' | 'confirm';
 }
 
 /** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
@@ -50,7 +56,28 @@ export function nmapCommand(request: ScanRequest): string[] {
 
 function timingArgs(request: ScanRequest): readonly string[] {
   if (request.timing === 'conservative') return CONSERVATIVE_TIMING_ARGS;
+  if (request.timing === 'confirm') return UDP_CONFIRM_TIMING_ARGS;
   return request.protocol === 'udp' ? LAB_UDP_TIMING_ARGS : LAB_TIMING_ARGS;
+}
+
+/**
+ * Runs a scan; with the tuned timing, UDP ports of interest that read `open|filtered` are scanned once
+ * more with patient timing, and that answer replaces the first (see UDP_CONFIRM_TIMING_ARGS).
+ */
+export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
+  const first = await runNmap(exec, request, scope);
+  if (request.protocol !== 'udp' || (request.timing ?? 'lab') !== 'lab') return first;
+  const interest = new Set(request.ports);
+  const ambiguous = first.observations.filter((o) => o.state === 'open|filtered' && interest.has(o.port));
+  if (ambiguous.length === 0 || ambiguous.length > UDP_CONFIRM_MAX_PORTS) return first;
+  const ports = ambiguous.map((o) => o.port);
+  const second = await runNmap(exec, { ...request, ports, scanPorts: ports, timing: 'confirm' }, scope);
+  const confirmed = new Map(second.observations.map((o) => [o.port, o]));
+  return {
+    ...first,
+    observations: first.observations.map((o) => confirmed.get(o.port) ?? o),
+    command: first.command,
+  };
 }
 
 /** Checks the scope, runs nmap through `exec`, and parses its XML from stdout only. */

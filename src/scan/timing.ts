@@ -30,5 +30,22 @@ export const LAB_UDP_TIMING_ARGS: readonly string[] = [
   '20000',
 ];
 
+/**
+ * For UDP ports of interest that read `open|filtered`: a second, patient look at only those ports before
+ * the answer is believed. A UDP "open" needs the listener (a userspace process) to answer, and on a loaded
+ * CI machine that answer can miss the tuned window; a missed answer would read exactly like a DROP.
+ */
+export const UDP_CONFIRM_TIMING_ARGS: readonly string[] = [
+  '--max-retries',
+  '4',
+  '--initial-rtt-timeout',
+  '500ms',
+  '--max-rtt-timeout',
+  '1000ms',
+];
+
+/** At most this many ambiguous UDP ports get the confirmation scan; more would cost seconds each. */
+export const UDP_CONFIRM_MAX_PORTS = 64;
+
 /** nmap's own defaults: the reference users hit, for the agreement test and the benchmark. */
 export const CONSERVATIVE_TIMING_ARGS: readonly string[] = ['-T3'];

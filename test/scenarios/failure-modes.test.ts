@@ -3,11 +3,12 @@
  * not apply is an error naming the line, and Ctrl-C leaves no container or network behind.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { getDocker } from '../../src/lab/docker.ts';
+import type { ResultsDocument } from '../../src/report/results-json.ts';
 import { runScenarioFile } from '../../src/scenario/run-file.ts';
 
 const FIXTURES = 'test/fixtures/runtime';
@@ -32,6 +33,23 @@ describe('failure modes', () => {
     expect(result.error).toContain("Bad argument `lo'");
     expect(result.error).toContain('the modern form is "! -i lo"');
     expect(result.scans).toEqual([]);
+  });
+
+  test('one bad scenario file ends in error and the others still run; the CLI exits 2', async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'fwprobe-bad-file-'));
+    const files = ['test/fixtures/scenarios/bad-port-range.yaml', 'scenarios/ipv6-gap/v4-only.scenario.yaml'];
+    const child = spawn(process.execPath, ['bin/fwprobe.mjs', 'run', ...files, '--report-dir', reportDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(exitCode).toBe(2);
+    const report = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8')) as ResultsDocument;
+    const byFile = Object.fromEntries(report.scenarios.map((s) => [s.file, s]));
+    expect(byFile[files[0]!]?.status).toBe('error');
+    expect(byFile[files[0]!]?.errorCode).toBe('SCENARIO_INVALID');
+    expect(byFile[files[0]!]?.error).toContain('70000');
+    expect(byFile[files[1]!]?.status).toBe('passed');
+    expect(byFile[files[1]!]?.observations.some((o) => o.family === 'ipv6' && o.port === 53)).toBe(true);
   });
 
   test('Ctrl-C in the middle of a run removes its containers and network', async () => {

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench [-- --quick] [-- --runs N]`: issue 4's benchmark. Prints, per section, figures measured in
+ * this run, ratios between figures of this run, and the issue's targets with PASS/MISS; writes
+ * reports/bench.json. Targets are informational: the exit code is 1 only when something errored (a
+ * scenario ended in `error`, or a measurement threw), else 0.
+ *
+ * --quick skips the default-timing reference of section 2 (100-200 s per family by design).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureTargetImage } from '../src/lab/image.ts';
+import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
+import type { ScenarioResult } from '../src/result.ts';
+import { LAB_TIMING_ARGS } from '../src/scan/timing.ts';
+import { dockerRunTrue, labScanTimeoutMs } from './floor.ts';
+import { median, peakRssMb, row, timed, type Row } from './measure.ts';
+import { breakdown, runTimed, serialVsConcurrent, type TimedRun } from './scenario-runs.ts';
+import { eightScenarios, fourPortScenario } from './scenarios.ts';
+import { runSweeps, type SweepFigures } from './sweep.ts';
+import { formatRows } from './table.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '5' },
+    'report-dir': { type: 'string', default: 'reports' },
+  },
+});
+const RUNS = Number(values.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
+
+const S1 = '1. one scenario by phase (4 ports, both vantages, both families; median run of section 3)';
+const S2 = '2. full 65535-port TCP sweep under INPUT+OUTPUT DROP, loopback';
+const S3 = `3. 4-port scenario end to end, ${RUNS} runs`;
+const S4 = '4. 8 scenarios: concurrently vs one by one';
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const rows: Row[] = [];
+const errors: string[] = [];
+
+/** Collects scenarios that ended in `error`: the benchmark's only failure besides a thrown error. */
+function checkResults(where: string, results: readonly ScenarioResult[]): void {
+  for (const r of results) {
+    if (r.status === 'error') errors.push(`${where}: ${r.name}: ${r.errorCode}: ${r.error}`);
+    if (r.status === 'failed') log(`${where}: ${r.name} FAILED its verdict (timings still count):\n${r.problems.join('\n')}`);
+  }
+}
+
+async function main(): Promise<Record<string, unknown>> {
+  installSignalCleanup();
+  await sweepStale();
+  // First call may build the image; the second is what "image ready (cached)" means.
+  const image = await ensureTargetImage({ log });
+  const imageReady = await timed(() => ensureTargetImage());
+
+  // Sections 1 and 3: one warm-up (testcontainers and dockerode initialise on first use), then RUNS runs.
+  log('4-port scenario: warm-up run');
+  const warmup = await runTimed(fourPortScenario(), image);
+  const runs: TimedRun[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    log(`4-port scenario: run ${i + 1}/${RUNS}`);
+    runs.push(await runTimed(fourPortScenario(), image));
+  }
+  checkResults('section 3', [warmup.result, ...runs.map((r) => r.result)]);
+  log('floor: docker run --rm IMAGE true');
+  const floorRuns: number[] = [];
+  for (let i = 0; i < RUNS; i++) floorRuns.push(await dockerRunTrue(image));
+
+  log('8 scenarios: one by one, then concurrently');
+  const eight = await serialVsConcurrent(eightScenarios(), image);
+  checkResults('section 4', eight.results);
+
+  const sweeps = await runSweeps(image, { quick: values.quick, log });
+
+  // --- Section 1: phases of the median run, and each phase's median over all runs.
+  const walls = runs.map((r) => r.wallMs);
+  const medianRun = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
+  const perRun = runs.map(breakdown);
+  rows.push(row({ section: S1, metric: 'image ready (cached)', value: imageReady.ms, unit: 'ms', note: 'ensureTargetImage(): hash containers/, inspect tag' }));
+  for (const phase of breakdown(medianRun).phases) {
+    const across = perRun.map((b) => b.phases.find((p) => p.name === phase.name)?.ms ?? 0);
+    rows.push(row({ section: S1, metric: phase.name, value: phase.ms, unit: 'ms', note: `median over ${RUNS} runs: ${median(across)} ms` }));
+  }
+  for (const [i, scan] of breakdown(medianRun).scans.entries()) {
+    const across = perRun.map((b) => b.scans[i]?.ms ?? 0);
+    rows.push(row({ section: S1, metric: `scan ${scan.label}`, value: scan.ms, unit: 'ms', note: `median ${median(across)} ms; loopback and peer run side by side` }));
+  }
+  rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
+
+  // --- Section 2.
+  for (const s of sweeps) rows.push(...sweepRows(s));
+  if (values.quick) rows.push(row({ section: S2, metric: 'default-timing reference', value: 0, unit: 'ms', note: 'SKIPPED (--quick)' }));
+
+  // --- Section 3.
+  const floorMs = median(floorRuns) + labScanTimeoutMs();
+  const med = median(walls);
+  rows.push(
+    row({ section: S3, metric: 'median (wall)', value: med, unit: 'ms', target: { op: '<=', value: 2500 }, note: `runs: ${walls.join(', ')} ms; status: ${runs.map((r) => r.result.status).join(', ')}` }),
+    row({ section: S3, metric: 'median durationMs (no teardown)', value: median(runs.map((r) => r.result.durationMs)), unit: 'ms' }),
+    row({ section: S3, metric: 'first run in process', value: warmup.wallMs, unit: 'ms', note: 'warm-up, not in the median' }),
+    row({ section: S3, metric: 'floor', value: floorMs, unit: 'ms', note: `docker run --rm IMAGE true, median ${median(floorRuns)} ms (${floorRuns.join(', ')}) + max RTT timeout ${labScanTimeoutMs()} ms` }),
+    row({ section: S3, metric: 'median / floor', value: med / floorMs, unit: 'x' }),
+  );
+
+  // --- Section 4.
+  const speedup = eight.serialMs / eight.concurrentMs;
+  rows.push(
+    row({ section: S4, metric: 'one by one', value: eight.serialMs, unit: 'ms' }),
+    row({ section: S4, metric: 'concurrently (8 at once)', value: eight.concurrentMs, unit: 'ms', note: `${availableParallelism()} CPUs` }),
+    row({ section: S4, metric: 'speed-up', value: speedup, unit: 'x', target: { op: '>=', value: 1.6 } }),
+  );
+
+  rows.push(row({ section: 'process', metric: 'peak RSS (node)', value: peakRssMb(), unit: 'MB' }));
+
+  return {
+    version: 1,
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version },
+    options: { quick: values.quick, runs: RUNS, labTiming: LAB_TIMING_ARGS },
+    image,
+    rows,
+    sweeps,
+    fourPort: { runs: runs.map((r) => ({ wallMs: r.wallMs, status: r.result.status, phases: breakdown(r) })), warmupMs: warmup.wallMs, floorRuns },
+    eight: {
+      serialMs: eight.serialMs,
+      concurrentMs: eight.concurrentMs,
+      results: eight.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })),
+    },
+    errors,
+  };
+}
+
+function sweepRows(s: SweepFigures): Row[] {
+  const out: Row[] = [
+    row({ section: S2, metric: `${s.family}: 1-65535 lab timing`, value: s.sweepMs, unit: 'ms', target: { op: '<=', value: 5000 }, note: s.sweepStates }),
+  ];
+  if (s.referenceMs !== null) {
+    out.push(
+      row({ section: S2, metric: `${s.family}: top 1000, nmap defaults`, value: s.referenceMs, unit: 'ms', note: s.referenceStates ?? '' }),
+      row({ section: S2, metric: `${s.family}: reference time / sweep time`, value: s.referenceMs / s.sweepMs, unit: 'x', note: 'the sweep covers 65.5× the ports' }),
+      row({ section: S2, metric: `${s.family}: per-port speed-up`, value: (s.referenceMs / 1000) / (s.sweepMs / 65535), unit: 'x' }),
+    );
+  }
+  return out;
+}
+
+let code = 0;
+try {
+  const doc = await main();
+  process.stdout.write(`\nfwprobe benchmark — ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version}\n`);
+  process.stdout.write(`lab timing: ${LAB_TIMING_ARGS.join(' ')}\n`);
+  process.stdout.write(formatRows(rows));
+  if (values.quick) process.stdout.write('\n--quick: the default-timing reference of section 2 was not run.\n');
+  await mkdir(values['report-dir'], { recursive: true });
+  const file = join(values['report-dir'], 'bench.json');
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
+  process.stdout.write(`\nwritten: ${file}\n`);
+  if (errors.length > 0) {
+    process.stdout.write(`\nERRORS (exit 1):\n- ${errors.join('\n- ')}\n`);
+    code = 1;
+  }
+} catch (error) {
+  process.stderr.write(`bench: error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  code = 1;
+} finally {
+  await removeAllTracked();
+}
+process.exit(code);

@@ -1,0 +1,56 @@
+/**
+ * Sections 1, 3 and 4: whole scenarios through fwprobe's own runner, timed from outside (wall clock,
+ * including lab teardown) and from inside (`ScenarioResult.phases`, `.scans`, `.durationMs`).
+ */
+import type { ScenarioResult } from '../src/result.ts';
+import { runScenario } from '../src/scenario/run.ts';
+import type { Scenario } from '../src/scenario/types.ts';
+import { timed } from './measure.ts';
+
+export interface TimedRun {
+  /** runScenario from call to return: lab up, scans, verdict and lab removal. */
+  wallMs: number;
+  result: ScenarioResult;
+}
+
+export interface PhaseBreakdown {
+  /** `ScenarioResult.phases`, in order, plus the two the runner does not name. */
+  phases: { name: string; ms: number }[];
+  scans: { label: string; ms: number }[];
+}
+
+export async function runTimed(scenario: Scenario, image: string): Promise<TimedRun> {
+  const { value: result, ms } = await timed(() => runScenario(scenario, { image }));
+  return { wallMs: ms, result };
+}
+
+/**
+ * The runner's phases, plus `verdict` (durationMs minus the named phases: judging and formatting, the
+ * only work left after the scans) and `teardown` (wall minus durationMs: the `await using` lab disposal
+ * runs after durationMs is taken).
+ */
+export function breakdown(run: TimedRun): PhaseBreakdown {
+  const named = run.result.phases.reduce((sum, p) => sum + p.ms, 0);
+  return {
+    phases: [
+      ...run.result.phases,
+      { name: 'verdict', ms: run.result.durationMs - named },
+      { name: 'teardown', ms: run.wallMs - run.result.durationMs },
+    ],
+    scans: run.result.scans.map((s) => ({ label: `${s.vantage} ${s.family} ${s.protocol} ${s.target}`, ms: s.ms })),
+  };
+}
+
+/** The same scenarios one by one, then all at once; each wall time measured around the whole batch. */
+export async function serialVsConcurrent(
+  scenarios: readonly Scenario[],
+  image: string,
+): Promise<{ serialMs: number; concurrentMs: number; results: ScenarioResult[] }> {
+  const serial = await timed(async () => {
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) results.push(await runScenario(scenario, { image }));
+    return results;
+  });
+  const concurrent = await timed(() => Promise.all(scenarios.map((scenario) => runScenario(scenario, { image }))));
+  return { serialMs: serial.ms, concurrentMs: concurrent.ms, results: [...serial.value, ...concurrent.value] };
+}

@@ -1,0 +1,124 @@
+/**
+ * Section 2: the full 65535-port TCP sweep under an INPUT+OUTPUT DROP policy, per family, from loopback,
+ * with fwprobe's lab timing; and the reference users hit, nmap's default timing on the top 1000 ports of
+ * the same target. Both run through the scope guard: loopback only.
+ */
+import { FwprobeContainer, type StartedFwprobeContainer } from '../src/lab/fwprobe-container.ts';
+import { FAMILIES, type Family } from '../src/model.ts';
+import { parseNmapRun, type ScanResult } from '../src/scan/parse.ts';
+import { LabScope, loopbackAddress } from '../src/scan/scope.ts';
+import { BENCH_PORTS, DROP_ALL } from './scenarios.ts';
+import { range, timed } from './measure.ts';
+
+export interface SweepFigures {
+  family: Family;
+  /** Lab timing, ports 1-65535. */
+  sweepMs: number;
+  sweepCommand: string[];
+  /** `state/reason × count` over all 65535 ports, to show the sweep saw the DROP policy everywhere. */
+  sweepStates: string;
+  /** nmap's defaults, `--top-ports 1000`; null with --quick. */
+  referenceMs: number | null;
+  referenceCommand: string[] | null;
+  referenceStates: string | null;
+}
+
+/** Starts one target with 22,53,80,443/tcp listening and DROP_ALL applied on both families. */
+export async function startDropTarget(image: string): Promise<StartedFwprobeContainer> {
+  const target = await new FwprobeContainer(image)
+    .withServices(BENCH_PORTS.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' })))
+    .start();
+  try {
+    await target.startServices();
+    await target.applyRuleset({ v4: { source: 'bench DROP_ALL', text: DROP_ALL }, v6: { source: 'bench DROP_ALL', text: DROP_ALL } });
+    await target.selfCheck();
+    return target;
+  } catch (error) {
+    await target.remove();
+    throw error;
+  }
+}
+
+/** The lab-timed full sweep for one family. Must run alone: at --min-rate 20000 it is CPU-bound. */
+export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
+  const { value: scan, ms } = await timed(() =>
+    target.scan({
+      vantage: 'loopback',
+      family,
+      protocol: 'tcp',
+      target: loopbackAddress(family),
+      ports: BENCH_PORTS,
+      scanPorts: range(1, 65535),
+      timing: 'lab',
+    }),
+  );
+  return { ms, scan };
+}
+
+/**
+ * nmap exactly as a user runs it: `--top-ports 1000`, no timing flags. fwprobe's `scan()` always adds
+ * timing and an explicit port list, so this builds the command here; the scope guard is asserted first,
+ * as `runNmap` does, and the XML goes through fwprobe's parser so that an nmap failure is an error.
+ */
+export async function defaultTimingReference(
+  target: StartedFwprobeContainer,
+  family: Family,
+): Promise<{ ms: number; scan: ScanResult }> {
+  const address = loopbackAddress(family);
+  new LabScope().assertAllowed(address, 'loopback', family);
+  const command = ['nmap', ...(family === 'ipv6' ? ['-6'] : []), '-sS', '-Pn', '-n', '--reason', '--top-ports', '1000', '-oX', '-', address];
+  const { value: run, ms } = await timed(() => target.run(command));
+  const scan = await parseNmapRun(run.stdout, {
+    vantage: 'loopback',
+    family,
+    protocol: 'tcp',
+    target: address,
+    ports: BENCH_PORTS,
+    command,
+    exitCode: run.exitCode,
+    stderr: run.stderr,
+  });
+  return { ms, scan };
+}
+
+/** `filtered/no-response × 65535`: observations and summaries folded into one line. */
+export function stateSummary(scan: ScanResult): string {
+  const counts = new Map<string, number>();
+  for (const o of scan.observations) counts.set(`${o.state}/${o.reason}`, (counts.get(`${o.state}/${o.reason}`) ?? 0) + 1);
+  for (const s of scan.others) counts.set(`${s.state}/${s.reason}`, (counts.get(`${s.state}/${s.reason}`) ?? 0) + s.count);
+  return [...counts].map(([k, n]) => `${k} × ${n}`).join(', ');
+}
+
+/**
+ * Runs the section. The lab sweeps run one after another (each is CPU-bound); the default-timing
+ * references are timeout-bound (the CPU idles while nmap waits), so the two families run side by side in
+ * the same container to halve the wall time, each timed on its own.
+ */
+export async function runSweeps(image: string, options: { quick: boolean; log: (line: string) => void }): Promise<SweepFigures[]> {
+  await using target = await startDropTarget(image);
+  const figures: SweepFigures[] = [];
+  for (const family of FAMILIES) {
+    options.log(`sweep: ${family} 1-65535/tcp, lab timing`);
+    const { ms, scan } = await labSweep(target, family);
+    figures.push({
+      family,
+      sweepMs: ms,
+      sweepCommand: scan.command,
+      sweepStates: stateSummary(scan),
+      referenceMs: null,
+      referenceCommand: null,
+      referenceStates: null,
+    });
+  }
+  if (!options.quick) {
+    options.log('reference: top 1000/tcp, nmap defaults, both families side by side (expect 100-200 s)');
+    const references = await Promise.all(FAMILIES.map((family) => defaultTimingReference(target, family)));
+    references.forEach(({ ms, scan }, i) => {
+      const f = figures[i]!;
+      f.referenceMs = ms;
+      f.referenceCommand = scan.command;
+      f.referenceStates = stateSummary(scan);
+    });
+  }
+  return figures;
+}
