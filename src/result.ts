@@ -64,6 +64,8 @@ export interface ScenarioResult {
   /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
   verdictText: string;
   parity: ParityFinding[];
+  /** What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves. */
+  staticParity: string[];
   scans: ScanRecord[];
   tolerated: Tolerated[];
   /** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
@@ -84,6 +86,7 @@ export function emptyResult(name: string, file: string): ScenarioResult {
     problems: [],
     verdictText: '',
     parity: [],
+    staticParity: [],
     scans: [],
     tolerated: [],
     applied: null,

@@ -8,6 +8,7 @@ export function formatVerdictText(result: ScenarioResult): string {
   } else {
     lines.push(result.verdictText);
   }
+  for (const finding of result.staticParity) lines.push(`static parity: ${finding}`);
   for (const t of result.tolerated) {
     lines.push(`tolerated: line ${t.line}: \`${t.command}\` exited ${t.exitCode} (${t.why})`);
   }

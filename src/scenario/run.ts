@@ -5,6 +5,7 @@ import { LabNetwork } from '../lab/network.ts';
 import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model.ts';
 import { emptyResult, errorFields, type ObservedSummary, type ScanRecord, type ScenarioResult } from '../result.ts';
 import { applyScenarioRuleset } from '../ruleset/apply-scenario.ts';
+import { staticParityFindings } from '../ruleset/static-parity.ts';
 import type { ScanRequest } from '../scan/nmap.ts';
 import { loopbackAddress, LabScope } from '../scan/scope.ts';
 import { formatVerdict, verdictProblems } from '../verdict/format.ts';
@@ -69,6 +70,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await phase('services', () => target.startServices());
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
+    result.staticParity = staticParityFindings(applied.saved);
     result.tolerated = applied.tolerated;
     await phase('self-check', () => target.selfCheck());
     if (peer) {
