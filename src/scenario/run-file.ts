@@ -31,19 +31,36 @@ export interface RunManyOptions extends RunScenarioOptions {
 
 /** Runs scenario files with bounded concurrency; results come back in the order of `files`. */
 export async function runScenarioFiles(files: readonly string[], options: RunManyOptions): Promise<ScenarioResult[]> {
-  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const results: ScenarioResult[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      const result = await runScenarioFile(files[index]!, options);
-      results[index] = result;
-      options.onResult?.(result);
-    }
+  const limit = createLimiter(options.concurrency ?? availableParallelism());
+  return Promise.all(
+    files.map((file) =>
+      limit(async () => {
+        const result = await runScenarioFile(file, options);
+        options.onResult?.(result);
+        return result;
+      }),
+    ),
+  );
+}
+
+/** Runs at most `concurrency` (≥ 1) tasks at once, in the order they were given. */
+export function createLimiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+  const max = Math.max(1, Math.floor(concurrency));
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    running--;
+    queue.shift()?.();
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
-  return results;
+  return (task) =>
+    new Promise((resolve, reject) => {
+      const start = () => {
+        running++;
+        task().then(resolve, reject).finally(release);
+      };
+      if (running < max) start();
+      else queue.push(start);
+    });
 }
 
 function loadErrorResult(file: string, error: unknown): ScenarioResult {

@@ -3,15 +3,20 @@
  * ruleset and scans really ran, one per vantage × family with that slice's mismatches, and one for IPv4/IPv6
  * parity. Discovery and runs are the same functions `fwprobe run` uses.
  */
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { FAMILIES, type Family, type Vantage } from '../../src/model.ts';
 import type { ScenarioResult } from '../../src/result.ts';
 import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
-import { runScenarioFile } from '../../src/scenario/run-file.ts';
+import { createLimiter, runScenarioFile } from '../../src/scenario/run-file.ts';
 import { formatVerdictText } from '../../src/report/verdict-text.ts';
 
 const files = await discoverScenarioFiles(['scenarios']);
+// Every scenario starts at once, bounded by the CPU count, each in its own containers and network; the
+// describe blocks below only wait for their own.
+const limit = createLimiter(availableParallelism());
+const runs = new Map(files.map((file) => [file, limit(() => runScenarioFile(file, { image: inject('fwprobeImage') }))]));
 
 test('the scenario library is not empty', () => {
   expect(files.length).toBeGreaterThan(0);
@@ -22,7 +27,7 @@ for (const file of files) {
     let result: ScenarioResult;
 
     beforeAll(async () => {
-      result = await runScenarioFile(file, { image: inject('fwprobeImage') });
+      result = await runs.get(file)!;
     });
 
     test('lab, ruleset and scans ran', ({ task }) => {
