@@ -7,7 +7,7 @@
  * --quick skips the default-timing reference of section 2 (100-200 s per family by design).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTargetImage } from '../src/lab/image.ts';
@@ -15,10 +15,11 @@ import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/c
 import type { ScenarioResult } from '../src/result.ts';
 import { LAB_TIMING_ARGS } from '../src/scan/timing.ts';
 import { dockerRunTrue, labScanTimeoutMs } from './floor.ts';
+import { countContainerCalls, execRoundTripMs, takeCallCounts } from './instrument.ts';
 import { median, peakRssMb, row, timed, type Row } from './measure.ts';
 import { breakdown, runTimed, serialVsConcurrent, type TimedRun } from './scenario-runs.ts';
 import { eightScenarios, fourPortScenario } from './scenarios.ts';
-import { runSweeps, type SweepFigures } from './sweep.ts';
+import { commandBuildScaling, runSweeps, type SweepFigures } from './sweep.ts';
 import { formatRows } from './table.ts';
 
 const { values } = parseArgs({
@@ -50,6 +51,8 @@ function checkResults(where: string, results: readonly ScenarioResult[]): void {
 
 async function main(): Promise<Record<string, unknown>> {
   installSignalCleanup();
+  countContainerCalls();
+  const loadBefore = loadavg()[0]!;
   await sweepStale();
   // First call may build the image; the second is what "image ready (cached)" means.
   const image = await ensureTargetImage({ log });
@@ -58,12 +61,15 @@ async function main(): Promise<Record<string, unknown>> {
   // Sections 1 and 3: one warm-up (testcontainers and dockerode initialise on first use), then RUNS runs.
   log('4-port scenario: warm-up run');
   const warmup = await runTimed(fourPortScenario(), image);
+  takeCallCounts();
   const runs: TimedRun[] = [];
   for (let i = 0; i < RUNS; i++) {
     log(`4-port scenario: run ${i + 1}/${RUNS}`);
     runs.push(await runTimed(fourPortScenario(), image));
   }
   checkResults('section 3', [warmup.result, ...runs.map((r) => r.result)]);
+  const callsPerRun = Object.entries(takeCallCounts()).map(([tool, n]) => [tool, n / RUNS] as const);
+  const roundTripMs = await execRoundTripMs(image);
   log('floor: docker run --rm IMAGE true');
   const floorRuns: number[] = [];
   for (let i = 0; i < RUNS; i++) floorRuns.push(await dockerRunTrue(image));
@@ -73,6 +79,8 @@ async function main(): Promise<Record<string, unknown>> {
   checkResults('section 4', eight.results);
 
   const sweeps = await runSweeps(image, { quick: values.quick, log });
+  const scaling = commandBuildScaling([1024, 2048, 4096, 8192]);
+  const loadAfter = loadavg()[0]!;
 
   // --- Section 1: phases of the median run, and each phase's median over all runs.
   const walls = runs.map((r) => r.wallMs);
@@ -88,9 +96,17 @@ async function main(): Promise<Record<string, unknown>> {
     rows.push(row({ section: S1, metric: `scan ${scan.label}`, value: scan.ms, unit: 'ms', note: `median ${median(across)} ms; loopback and peer run side by side` }));
   }
   rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
+  const totalCalls = callsPerRun.reduce((sum, [, n]) => sum + n, 0);
+  rows.push(
+    row({ section: S1, metric: 'container round trips per run', value: totalCalls, unit: 'calls', note: callsPerRun.map(([t, n]) => `${t} ×${n}`).join(', ') }),
+    row({ section: S1, metric: 'one exec round trip (true)', value: roundTripMs, unit: 'ms', note: 'median of 10, fresh container' }),
+  );
 
   // --- Section 2.
   for (const s of sweeps) rows.push(...sweepRows(s));
+  for (const { ports, ms } of scaling) {
+    rows.push(row({ section: S2, metric: `nmapCommand(), ${ports} scan ports`, value: ms, unit: 'ms', note: 'building argv only; no nmap run' }));
+  }
   if (values.quick) rows.push(row({ section: S2, metric: 'default-timing reference', value: 0, unit: 'ms', note: 'SKIPPED (--quick)' }));
 
   // --- Section 3.
@@ -106,19 +122,25 @@ async function main(): Promise<Record<string, unknown>> {
 
   // --- Section 4.
   const speedup = eight.serialMs / eight.concurrentMs;
+  const eightStatus = (from: number) => eight.results.slice(from, from + 8).map((r) => r.status[0]).join('');
   rows.push(
-    row({ section: S4, metric: 'one by one', value: eight.serialMs, unit: 'ms' }),
-    row({ section: S4, metric: 'concurrently (8 at once)', value: eight.concurrentMs, unit: 'ms', note: `${availableParallelism()} CPUs` }),
+    row({ section: S4, metric: 'one by one', value: eight.serialMs, unit: 'ms', note: `statuses ${eightStatus(0)} (p=passed f=failed e=error)` }),
+    row({ section: S4, metric: 'concurrently (8 at once)', value: eight.concurrentMs, unit: 'ms', note: `statuses ${eightStatus(8)}; ${availableParallelism()} CPUs` }),
     row({ section: S4, metric: 'speed-up', value: speedup, unit: 'x', target: { op: '>=', value: 1.6 } }),
   );
 
   rows.push(row({ section: 'process', metric: 'peak RSS (node)', value: peakRssMb(), unit: 'MB' }));
+  rows.push(row({ section: 'process', metric: '1-min load average, start → end', value: loadAfter, unit: 'load', note: `${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${cpus().length} CPUs (other work on the machine skews every figure)` }));
 
   return {
     version: 1,
     generatedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version },
     options: { quick: values.quick, runs: RUNS, labTiming: LAB_TIMING_ARGS },
+    loadAverage: { start: loadBefore, end: loadAfter },
+    containerCallsPerRun: Object.fromEntries(callsPerRun),
+    execRoundTripMs: roundTripMs,
+    commandBuildScaling: scaling,
     image,
     rows,
     sweeps,
@@ -134,8 +156,14 @@ async function main(): Promise<Record<string, unknown>> {
 
 function sweepRows(s: SweepFigures): Row[] {
   const out: Row[] = [
-    row({ section: S2, metric: `${s.family}: 1-65535 lab timing`, value: s.sweepMs, unit: 'ms', target: { op: '<=', value: 5000 }, note: s.sweepStates }),
+    row({ section: S2, metric: `${s.family}: 1-65535 lab timing (wall)`, value: s.sweepMs, unit: 'ms', target: { op: '<=', value: 5000 }, note: `scan() call; ${s.sweepStates}` }),
   ];
+  if (s.sweepNmapMs !== null) {
+    out.push(
+      row({ section: S2, metric: `${s.family}: of which nmap (elapsed)`, value: s.sweepNmapMs, unit: 'ms', target: { op: '<=', value: 5000 }, note: "nmap's own elapsed from the XML" }),
+      row({ section: S2, metric: `${s.family}: of which outside nmap`, value: s.sweepMs - s.sweepNmapMs, unit: 'ms', note: 'argv building, exec, XML parsing' }),
+    );
+  }
   if (s.referenceMs !== null) {
     out.push(
       row({ section: S2, metric: `${s.family}: top 1000, nmap defaults`, value: s.referenceMs, unit: 'ms', note: s.referenceStates ?? '' }),

@@ -5,6 +5,7 @@
  */
 import { FwprobeContainer, type StartedFwprobeContainer } from '../src/lab/fwprobe-container.ts';
 import { FAMILIES, type Family } from '../src/model.ts';
+import { nmapCommand } from '../src/scan/nmap.ts';
 import { parseNmapRun, type ScanResult } from '../src/scan/parse.ts';
 import { LabScope, loopbackAddress } from '../src/scan/scope.ts';
 import { BENCH_PORTS, DROP_ALL } from './scenarios.ts';
@@ -14,6 +15,8 @@ export interface SweepFigures {
   family: Family;
   /** Lab timing, ports 1-65535. */
   sweepMs: number;
+  /** nmap's own `elapsed` from the XML: the sweep without fwprobe's overhead. */
+  sweepNmapMs: number | null;
   sweepCommand: string[];
   /** `state/reason × count` over all 65535 ports, to show the sweep saw the DROP policy everywhere. */
   sweepStates: string;
@@ -103,6 +106,7 @@ export async function runSweeps(image: string, options: { quick: boolean; log: (
     figures.push({
       family,
       sweepMs: ms,
+      sweepNmapMs: scan.elapsedSeconds === null ? null : Math.round(scan.elapsedSeconds * 1000),
       sweepCommand: scan.command,
       sweepStates: stateSummary(scan),
       referenceMs: null,
@@ -121,4 +125,16 @@ export async function runSweeps(image: string, options: { quick: boolean; log: (
     });
   }
   return figures;
+}
+
+/**
+ * How long building the nmap command takes for growing scan lists: the sweep's time outside nmap is
+ * spent here, so this shows how it grows with the port count.
+ */
+export function commandBuildScaling(sizes: readonly number[]): { ports: number; ms: number }[] {
+  return sizes.map((n) => {
+    const t0 = performance.now();
+    nmapCommand({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [1], scanPorts: range(1, n) });
+    return { ports: n, ms: Math.round(performance.now() - t0) };
+  });
 }

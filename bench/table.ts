@@ -9,8 +9,10 @@ function formatValue(r: Pick<Row, 'value' | 'unit'>): string {
       return `${r.value.toFixed(2)}×`;
     case 'MB':
       return `${r.value} MB`;
-    case 'ports':
-      return `${r.value} ports`;
+    case 'calls':
+      return `${r.value}`;
+    case 'load':
+      return r.value.toFixed(2);
   }
 }
 

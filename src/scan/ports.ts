@@ -31,7 +31,9 @@ export function parsePortSpec(spec: string): number[] {
  */
 export function formatPortSpec(ports: readonly number[]): string {
   if (ports.length === 0) throw new PortSpecError('[]', 'the port list is empty');
-  for (const port of ports) assertPort(port, JSON.stringify(ports));
+  // The spec text is built only for a bad port: stringifying 65535 ports once per port is quadratic.
+  const bad = ports.find((port) => !isPort(port));
+  if (bad !== undefined) assertPort(bad, JSON.stringify(ports));
   const sorted = [...new Set(ports)].sort((a, b) => a - b);
   return toRuns(sorted)
     .map(([low, high]) => (low === high ? `${low}` : `${low}-${high}`))
@@ -55,8 +57,12 @@ function toPort(digits: string, spec: string): number {
   return port;
 }
 
+function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= MIN_PORT && port <= MAX_PORT;
+}
+
 function assertPort(port: number, spec: string): void {
-  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
+  if (!isPort(port)) {
     throw new PortSpecError(spec, `${port} is not a port (want an integer from ${MIN_PORT} to ${MAX_PORT})`);
   }
 }
