@@ -7,6 +7,7 @@ import { scanPorts, type ScanRequest } from '../scan/nmap.ts';
 import { LabScope } from '../scan/scope.ts';
 import type { ServiceSpec } from '../scenario/types.ts';
 import { removeContainer, runLabels, trackContainer } from './cleanup.ts';
+import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
 import { getDocker } from './docker.ts';
 import { LabSelfCheckError, ServiceStartError } from './errors.ts';
 import { listenerSpec, missingServices, parseSsListening } from './listening.ts';
@@ -25,6 +26,7 @@ const SYSCTLS: Record<string, string> = {
   'net.ipv6.icmp.ratelimit': '0',
 };
 const RULES_DIR = '/run/fwprobe';
+const SS_COMMAND = ['ss', '-Hlntu'];
 const LISTENER_LOG = '/run/fwprobe/listener.log';
 const SERVICE_WAIT_MS = 5_000;
 const SERVICE_POLL_MS = 50;
@@ -156,6 +158,17 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     return result.stdout;
   }
 
+  /** Runs several commands in one exec (see batch.ts); one result per command that ran. */
+  async runBatch(commands: string[][], options: { stopOnFailure: boolean }): Promise<StepResult[]> {
+    const command = batchCommand(commands, options);
+    const result = await this.run(command);
+    const steps = parseBatchOutput(commands, result.stdout);
+    if (steps.length === 0 || (result.exitCode !== 0 && steps.every((step) => step.exitCode === 0))) {
+      throw new Error(describeCommandFailure(command.slice(0, 2), result.exitCode, result.stderr, result.stdout));
+    }
+    return steps;
+  }
+
   /** The container's addresses on its lab network. Throws if it has none (network mode `none`). */
   async labAddresses(): Promise<Record<Family, string>> {
     if (!this.#network) throw new LabSelfCheckError('This container is not on a lab network.');
@@ -176,12 +189,11 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   async startServices(): Promise<void> {
     if (this.services.length === 0) return;
     const specs = this.services.map(listenerSpec);
-    await this.runOk(['mkdir', '-p', RULES_DIR]);
     // setsid + nohup: the listener must outlive the exec session that started it.
     await this.runOk([
       'sh',
       '-c',
-      `setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null &`,
+      `mkdir -p ${RULES_DIR} && { setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null & }`,
       'fwprobe-listener',
       ...specs,
     ]);
@@ -218,11 +230,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   }
 
   async missingServices(): Promise<ServiceSpec[]> {
-    const [tcp, udp] = await Promise.all([
-      this.runOk(['ss', '-Hlnt']),
-      this.runOk(['ss', '-Hlnu']),
-    ]);
-    return missingServices(this.services, [...parseSsListening(tcp, 'tcp'), ...parseSsListening(udp, 'udp')]);
+    return missingServices(this.services, parseSsListening(await this.runOk(SS_COMMAND)));
   }
 
   /**
@@ -231,33 +239,39 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
    * ACCEPT), which is how a v4-only firewall looks.
    */
   async applyRuleset(rules: { v4: RulesetText | null; v6: RulesetText | null }): Promise<AppliedRuleset> {
-    const staged: { family: Family; ruleset: RulesetText; file: string }[] = [];
-    for (const [family, ruleset] of [
-      ['ipv4', rules.v4],
-      ['ipv6', rules.v6],
-    ] as const) {
-      if (!ruleset) continue;
-      const file = `${RULES_DIR}/rules.${family === 'ipv4' ? 'v4' : 'v6'}`;
-      await this.copyContentToContainer([{ content: ruleset.text, target: file, mode: 0o600 }]);
-      staged.push({ family, ruleset, file });
+    const staged = (['ipv4', 'ipv6'] as const).flatMap((family) => {
+      const ruleset = family === 'ipv4' ? rules.v4 : rules.v6;
+      return ruleset ? [{ family, ruleset, file: `${RULES_DIR}/rules.${family === 'ipv4' ? 'v4' : 'v6'}` }] : [];
+    });
+    if (staged.length > 0) {
+      await this.copyContentToContainer(staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })));
     }
-    for (const test of [true, false]) {
-      for (const { family, ruleset, file } of staged) {
-        const command = [TOOLS[this.backend][family].restore, ...(test ? ['--test'] : []), file];
-        const result = await this.run(command);
-        if (result.exitCode !== 0) {
-          throw new RulesetApplyError({ family, source: ruleset.source, text: ruleset.text, command, ...result });
-        }
-      }
+    const tools = TOOLS[this.backend];
+    const steps = [
+      ...staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
+      ...staged.map(({ family, file }) => [tools[family].restore, file]),
+      [tools.ipv4.save],
+      [tools.ipv6.save],
+    ];
+    const results = await this.runBatch(steps, { stopOnFailure: true });
+    const failed = results.find((step) => step.exitCode !== 0);
+    if (failed) {
+      const index = results.indexOf(failed);
+      const entry = index < 2 * staged.length ? staged[index % staged.length] : undefined;
+      if (!entry) throw new Error(describeCommandFailure(failed.command, failed.exitCode, failed.stderr, failed.stdout));
+      throw new RulesetApplyError({ family: entry.family, source: entry.ruleset.source, text: entry.ruleset.text, ...failed });
     }
-    return this.savedRuleset();
+    return { v4: stripSaveComments(results.at(-2)!.stdout), v6: stripSaveComments(results.at(-1)!.stdout) };
   }
 
   /** The live ruleset of both families, as the backend's `*-save` prints it. */
   async savedRuleset(): Promise<AppliedRuleset> {
     const tools = TOOLS[this.backend];
-    const [v4, v6] = await Promise.all([this.runOk([tools.ipv4.save]), this.runOk([tools.ipv6.save])]);
-    return { v4: stripSaveComments(v4), v6: stripSaveComments(v6) };
+    const [v4, v6] = await this.runBatch([[tools.ipv4.save], [tools.ipv6.save]], { stopOnFailure: false });
+    for (const step of [v4!, v6!]) {
+      if (step.exitCode !== 0) throw new Error(describeCommandFailure(step.command, step.exitCode, step.stderr, step.stdout));
+    }
+    return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout) };
   }
 
   /**
@@ -266,24 +280,25 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
    * ends the scenario in `error`, never in a pass.
    */
   async selfCheck(): Promise<void> {
+    const tools = TOOLS[this.backend];
+    const [lo, v4, v6, ss] = await this.runBatch(
+      [['ip', '-6', 'addr', 'show', 'dev', 'lo'], [tools.ipv4.cli, '-w', '-S'], [tools.ipv6.cli, '-w', '-S'], SS_COMMAND],
+      { stopOnFailure: false },
+    );
     const problems: string[] = [];
-    const lo = await this.run(['ip', '-6', 'addr', 'show', 'dev', 'lo']);
-    if (lo.exitCode !== 0 || !/inet6 ::1\/128/.test(lo.stdout)) {
+    if (lo!.exitCode !== 0 || !/inet6 ::1\/128/.test(lo!.stdout)) {
       problems.push(
-        `::1 is not on lo (ip -6 addr show dev lo: exit ${lo.exitCode}, ${JSON.stringify(lo.stdout.trim())}). ` +
+        `::1 is not on lo (ip -6 addr show dev lo: exit ${lo!.exitCode}, ${JSON.stringify(lo!.stdout.trim())}). ` +
           'IPv6 loopback scans would prove nothing: the container needs the disable_ipv6=0 sysctls.',
       );
     }
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      const command = [TOOLS[this.backend][family].cli, '-w', '-S'];
-      const result = await this.run(command);
-      if (result.exitCode !== 0) {
-        problems.push(
-          `${command[0]} is unusable: ${describeCommandFailure(command, result.exitCode, result.stderr, result.stdout)}`,
-        );
+    for (const step of [v4!, v6!]) {
+      if (step.exitCode !== 0) {
+        problems.push(`${step.command[0]} is unusable: ${describeCommandFailure(step.command, step.exitCode, step.stderr, step.stdout)}`);
       }
     }
-    const missing = await this.missingServices();
+    const missing =
+      ss!.exitCode === 0 ? missingServices(this.services, parseSsListening(ss!.stdout)) : [...this.services];
     if (missing.length > 0) problems.push(`services not listening: ${missing.map(listenerSpec).join(', ')}`);
     if (problems.length > 0) {
       throw new LabSelfCheckError(`Lab self-check failed in ${this.getId().slice(0, 12)}:\n- ${problems.join('\n- ')}`);

@@ -8,14 +8,17 @@ export interface ListeningSocket {
   port: number;
 }
 
-/** Parses `ss -Hlnt` / `ss -Hlnu` output. Lines it cannot read are skipped: they are not ours. */
-export function parseSsListening(stdout: string, protocol: Protocol): ListeningSocket[] {
+/**
+ * Parses `ss -Hlntu` output (Netid State Recv-Q Send-Q Local Peer). Lines it cannot read are skipped:
+ * they are not ours.
+ */
+export function parseSsListening(stdout: string): ListeningSocket[] {
   const sockets: ListeningSocket[] = [];
   for (const line of stdout.split('\n')) {
-    const local = line.trim().split(/\s+/)[3];
+    const [netid, , , , local] = line.trim().split(/\s+/);
     const match = local ? /^(.*):(\d+)$/.exec(local) : null;
-    if (!match?.[1] || !match[2]) continue;
-    sockets.push({ protocol, address: match[1].replace(/%\S+$/, ''), port: Number(match[2]) });
+    if ((netid !== 'tcp' && netid !== 'udp') || !match?.[1] || !match[2]) continue;
+    sockets.push({ protocol: netid, address: match[1].replace(/%\S+$/, ''), port: Number(match[2]) });
   }
   return sockets;
 }

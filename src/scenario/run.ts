@@ -61,8 +61,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const peerBuilder = network ? new FwprobeContainer(options.image).withLabNetwork(network).withScope(scope) : null;
     const [target, peer] = await phase('containers', async () => {
       const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
-      // Whatever started is registered for removal before a failure of the other is rethrown.
-      for (const outcome of settled) if (outcome.status === 'fulfilled' && outcome.value) lab.use(outcome.value);
+      // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
+      const started = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
+      lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
       for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
       return settled.map((o) => (o.status === 'fulfilled' ? o.value : null)) as [StartedFwprobeContainer, StartedFwprobeContainer | null];
     });
@@ -112,11 +113,14 @@ async function runScans(
     const top = selection.kind === 'top' ? await hosts.target.topPorts(protocol, selection.count) : [];
     scanned[protocol] = [...new Set([...selection.ports, ...top])].sort((a, b) => a - b);
   }
-  // Loopback scans run in the target, peer scans in the peer: the two sequences run side by side.
+  // Loopback scans run in the target, peer scans in the peer: the two run side by side. Within a vantage,
+  // the two families run side by side too, unless a scan is large: two 65535-port sweeps at once would
+  // double the packet rate, and above ~25000 pps replies get lost (see bench/).
+  const large = PROTOCOLS.some((protocol) => scanned[protocol].length > MAX_INDIVIDUAL_PORTS);
   const sequences = scenario.vantages.map(async (vantage) => {
     const scanner = vantage === 'loopback' ? hosts.target : hosts.peer;
     if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
-    for (const family of FAMILIES) {
+    const scanFamily = async (family: Family) => {
       for (const protocol of PROTOCOLS) {
         const scanPorts = scanned[protocol];
         if (scanPorts.length === 0) continue;
@@ -124,6 +128,11 @@ async function runScans(
         const ports = portsOfInterest(scenario, protocol, scanPorts);
         await scanOne(scanner, { vantage, family, protocol, target, ports, scanPorts, timing }, collected);
       }
+    };
+    if (large) {
+      for (const family of FAMILIES) await scanFamily(family);
+    } else {
+      await Promise.all(FAMILIES.map(scanFamily));
     }
   });
   await Promise.all(sequences);
