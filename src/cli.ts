@@ -16,6 +16,11 @@ export const EXIT = { passed: 0, failed: 1, error: 2 } as const;
 
 const DEMO_DIR = fileURLToPath(new URL('../scenarios/ipv6-gap/', import.meta.url));
 
+const DEMO_INTRO = `fwprobe demo: the IPv6 gap from the 2009 post on the "Linux Firewalls" script.
+Before: an iptables-only ruleset (INPUT DROP, ssh allowed). After: the same plus ip6tables policies DROP.
+Each table shows what nmap really sees, from inside the host (loopback) and from a peer on the network.
+`;
+
 const USAGE = `Usage:
   fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N]
       Run scenarios (default: ./scenarios). Writes DIR/results.json (default: reports/).
@@ -63,6 +68,7 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
     throw new FwprobeError('NO_SCENARIOS', `No scenario files (*.scenario.yaml, *.scenario.ts) in ${positionals.join(' ') || 'scenarios'}.`);
   }
   await sweepStale();
+  if (mode.demo) process.stdout.write(DEMO_INTRO);
   const image = await ensureTargetImage({ log: (line) => process.stderr.write(`image: ${line}\n`) });
   const results = await runScenarioFiles(files, {
     image,
