@@ -17,7 +17,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'policy.yaml'), 'allow: []\n');
 });
 
-const base = { name: 'n', ruleset: { none: true } } as const;
+// `parity: strict` so that a scenario with no expectation is still valid (it asserts IPv4/IPv6 parity).
+const base = { name: 'n', ruleset: { none: true }, parity: 'strict' } as const;
 
 function normalise(input: Record<string, unknown>) {
   return normaliseScenario({ ...base, ...input }, { file });
@@ -38,7 +39,7 @@ function set(partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' |
 
 describe('normaliseScenario: defaults', () => {
   it('fills defaults: nft, both vantages, report parity, empty description', async () => {
-    const s = await normalise({ name: '  trimmed  ' });
+    const s = await normaliseScenario({ name: '  trimmed  ', ruleset: { none: true }, expect: { loopback: { ipv4: { tcp: { open: [22] } } } } }, { file });
     expect(s).toMatchObject({
       name: 'trimmed',
       description: '',
@@ -47,10 +48,15 @@ describe('normaliseScenario: defaults', () => {
       vantages: ['loopback', 'peer'],
       services: [],
       ruleset: { kind: 'none' },
-      expectations: [],
       parity: { mode: 'report', exceptions: [] },
-      scan: { tcp: { kind: 'list', ports: [] }, udp: { kind: 'list', ports: [] } },
+      scan: { tcp: { kind: 'list', ports: [22] }, udp: { kind: 'list', ports: [] } },
     });
+  });
+
+  it('rejects a scenario that asserts nothing (no expectation, parity not strict)', async () => {
+    expect(await issuesOf({ parity: 'report' })).toEqual([
+      'expect: expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see',
+    ]);
   });
 
   it('orders vantages canonically', async () => {
@@ -232,10 +238,10 @@ describe('normaliseScenario: parity', () => {
     expect((await normalise({ parity: 'strict' })).parity).toEqual({ mode: 'strict', exceptions: [] });
     const s = await normalise({
       services: ['53/tcp', '100-101/udp'],
-      parity: { exceptions: [{ port: '100-101/udp', why: ' by design ' }, { port: '53/tcp', vantage: 'peer', why: 'dns' }] },
+      parity: { mode: 'strict', exceptions: [{ port: '100-101/udp', why: ' by design ' }, { port: '53/tcp', vantage: 'peer', why: 'dns' }] },
     });
     expect(s.parity).toEqual({
-      mode: 'report',
+      mode: 'strict',
       exceptions: [
         { vantage: 'peer', protocol: 'tcp', port: 53, why: 'dns' },
         { vantage: 'all', protocol: 'udp', port: 100, why: 'by design' },
@@ -245,9 +251,9 @@ describe('normaliseScenario: parity', () => {
   });
 
   it('allows an exception on any port under top-N (unknown until scan time), not on a port never scanned', async () => {
-    const top = await normalise({ ports: { tcp: 'top-10' }, parity: { exceptions: [{ port: '8080/tcp', why: 'x' }] } });
+    const top = await normalise({ ports: { tcp: 'top-10' }, parity: { mode: 'strict', exceptions: [{ port: '8080/tcp', why: 'x' }] } });
     expect(top.parity.exceptions).toHaveLength(1);
-    expect(await issuesOf({ services: ['22/tcp'], parity: { exceptions: [{ port: '8080/tcp', why: 'x' }] } })).toEqual([
+    expect(await issuesOf({ services: ['22/tcp'], parity: { mode: 'strict', exceptions: [{ port: '8080/tcp', why: 'x' }] } })).toEqual([
       'parity.exceptions.0.port: expected a scanned port, found 8080/tcp, which is never scanned: add it to services, ports.tcp or an expectation, or remove this exception',
     ]);
   });

@@ -57,6 +57,12 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
   if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
+  const expectations = drafts.build();
+  const parity = normaliseParity(input.parity, vantages, scan, issues);
+  // A scenario that asserts nothing would pass whatever the scans saw: a green result that proves nothing.
+  if (expectations.length === 0 && parity.mode !== 'strict') {
+    issues.add(['expect'], 'expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see');
+  }
   const scenario: Omit<Scenario, 'ruleset'> = {
     name: input.name.trim(),
     description: input.description?.trim() ?? '',
@@ -65,8 +71,8 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     backend: input.backend ?? 'nft',
     vantages,
     scan,
-    expectations: drafts.build(),
-    parity: normaliseParity(input.parity, vantages, scan, issues),
+    expectations,
+    parity,
   };
   return { scenario, plan };
 }
