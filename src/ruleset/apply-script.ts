@@ -7,6 +7,7 @@ import { legacySyntaxHint } from './apply-errors.ts';
 const SCRIPT_PATH = '/run/fwprobe/firewall.sh';
 const TOLERATE_PATH = '/run/fwprobe/tolerate';
 const MARKER = /^@@FWPROBE-(FAILED|TOLERATED) line=(\d+) rc=(\d+)(?: idx=(\d+))?@@(.*)$/;
+const ENDED = /^@@FWPROBE-ENDED rc=(\d+)@@$/;
 
 /** A line of a user's firewall script failed and no `tolerate` entry covers it. */
 export class ScriptLineError extends FwprobeError {
@@ -49,6 +50,16 @@ export async function applyScript(
   const result = await host.run(command);
   const { tolerated, failure } = readMarkers(result.stderr, tolerate);
   if (failure) throw new ScriptLineError({ file, ...failure });
+  const ended = result.stderr.split('\n').map((line) => ENDED.exec(line)).find(Boolean);
+  if (ended) {
+    // No single line failed: the script's last command list returned non-zero, e.g. `[ -n "$X" ] && …`.
+    throw new FwprobeError(
+      'RULESET_SCRIPT_FAILED',
+      `${file} ended with status ${ended[1]}: its last command list returned non-zero (for example ` +
+        '`[ -n "$VAR" ] && cmd` with an empty VAR), which `sh -e` also reports as a failure. ' +
+        'End the script with a command that succeeds, or `exit 0`.',
+    );
+  }
   if (result.exitCode !== 0) {
     // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
     throw new FwprobeError(

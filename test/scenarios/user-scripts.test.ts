@@ -73,7 +73,10 @@ describe.concurrent("the book's script", () => {
 
   test('with the anti-spoofing lines fixed, it fails at the -i ! lo line', async () => {
     const script = (await readFile(PUBLISHED, 'utf8')).replaceAll('-s ! $INT_NET', '! -s $INT_NET');
-    const file = await scenarioWithScript(script, `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]`);
+    const file = await scenarioWithScript(
+      script,
+      `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\nexpect:\n  loopback: { ipv6: { tcp: { open: [22] } } }`,
+    );
     const result = await run(file);
     expect(result.status).toBe('error');
     expect(result.errorCode).toBe('RULESET_SCRIPT_FAILED');
