@@ -1,6 +1,7 @@
 import { describe, expect, inject, test } from 'vitest';
 import { FwprobeContainer } from './fwprobe-container.ts';
 import { LabSelfCheckError } from './errors.ts';
+import { LabNetwork } from './network.ts';
 
 /** A target with IPv6 switched off on lo, as Docker makes containers by default. */
 class NoIpv6Container extends FwprobeContainer {
@@ -56,5 +57,15 @@ describe('lab self-check', () => {
       [53, 'open', 'udp-response'],
       [54, 'closed', 'port-unreach'],
     ]);
+  });
+});
+
+describe('lab self-check on a lab network', () => {
+  test('fails when the lab interface is down, so the peer cannot mistake "no host" for a firewall', async () => {
+    await using network = await LabNetwork.create();
+    await using target = await new FwprobeContainer(inject('fwprobeImage')).withLabNetwork(network).start();
+    await expect(target.selfCheck()).resolves.toBeUndefined();
+    await target.runOk(['ip', 'link', 'set', 'eth0', 'down']);
+    await expect(target.selfCheck()).rejects.toThrow(/the lab address .* is not on an UP interface/);
   });
 });

@@ -281,11 +281,30 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
    */
   async selfCheck(): Promise<void> {
     const tools = TOOLS[this.backend];
-    const [lo, v4, v6, ss] = await this.runBatch(
-      [['ip', '-6', 'addr', 'show', 'dev', 'lo'], [tools.ipv4.cli, '-w', '-S'], [tools.ipv6.cli, '-w', '-S'], SS_COMMAND],
+    const [lo, v4, v6, ss, up] = await this.runBatch(
+      [
+        ['ip', '-6', 'addr', 'show', 'dev', 'lo'],
+        [tools.ipv4.cli, '-w', '-S'],
+        [tools.ipv6.cli, '-w', '-S'],
+        SS_COMMAND,
+        ['ip', '-o', 'addr', 'show', 'up'],
+      ],
       { stopOnFailure: false },
     );
     const problems: string[] = [];
+    if (this.#network) {
+      // A script that takes the lab interface down would make the peer see "nothing": that is no firewall.
+      const live = up!.stdout;
+      for (const address of Object.values(await this.labAddresses())) {
+        const line = live.split('\n').find((l) => l.includes(` ${address}/`));
+        if (!line || /tentative|dadfailed/.test(line)) {
+          problems.push(
+            `the lab address ${address} is not on an UP interface (ip -o addr show up: ${JSON.stringify(live.trim())}). ` +
+              'Did the ruleset script change the network? Peer scans would see nothing and prove nothing.',
+          );
+        }
+      }
+    }
     if (lo!.exitCode !== 0 || !/inet6 ::1\/128/.test(lo!.stdout)) {
       problems.push(
         `::1 is not on lo (ip -6 addr show dev lo: exit ${lo!.exitCode}, ${JSON.stringify(lo!.stdout.trim())}). ` +

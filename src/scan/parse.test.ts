@@ -384,6 +384,12 @@ describe('parseNmapRun: missing hosts and ports', () => {
     expect(result.others).toEqual([]);
   });
 
+  it('no host from the peer over IPv4 → NMAP_HOST_MISSING: iptables cannot drop ARP, so the lab is broken', async () => {
+    const error = await parseFailure('peer-v6-nd-dropped', { ...PEER_V6, family: 'ipv4', target: '10.213.1.2', vantage: 'peer' });
+    expect(error.code).toBe('NMAP_HOST_MISSING');
+    expect(error.message).toContain('did not answer ARP');
+  });
+
   it('the same output on loopback → NMAP_HOST_MISSING', async () => {
     const error = await parseFailure('peer-v6-nd-dropped', { ...PEER_V6, vantage: 'loopback' });
     expect(error.code).toBe('NMAP_HOST_MISSING');

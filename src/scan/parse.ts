@@ -257,7 +257,17 @@ function noHost(runstats: XmlNode, ctx: ScanContext, run: NmapRunDetails): 'unre
   const total = requireCount(hosts, 'hosts', 'total');
   const counts = `<hosts up="${up}" down="${down}" total="${total}">`;
   if (up === 0 && down === 1 && total === 1) {
-    if (ctx.vantage === 'peer') return 'unreachable';
+    if (ctx.vantage === 'peer' && ctx.family === 'ipv6') return 'unreachable';
+    if (ctx.vantage === 'peer') {
+      // iptables cannot drop ARP, so an IPv4 peer that finds no host means the lab itself is broken (the
+      // interface is down, the address gone): that must never read as "nothing exposed".
+      throw new NmapHostMissingError(
+        ctx.target,
+        `nmap wrote no <host> and ${counts}: the IPv4 target did not answer ARP, which iptables rules cannot ` +
+          'cause. Is its lab interface down or its address removed (by the ruleset script)?',
+        run,
+      );
+    }
     throw new NmapHostMissingError(
       ctx.target,
       `nmap wrote no <host> and ${counts}: it found the loopback target down, which loopback cannot be ` +

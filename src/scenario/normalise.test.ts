@@ -17,8 +17,8 @@ beforeAll(async () => {
   await writeFile(join(dir, 'policy.yaml'), 'allow: []\n');
 });
 
-// `parity: strict` so that a scenario with no expectation is still valid (it asserts IPv4/IPv6 parity).
-const base = { name: 'n', ruleset: { none: true }, parity: 'strict' } as const;
+// Valid on its own: one port scanned (9/udp) and `parity: strict` as its assertion. Tests override fields.
+const base = { name: 'n', ruleset: { none: true }, parity: 'strict', ports: { udp: [9] } } as const;
 
 function normalise(input: Record<string, unknown>) {
   return normaliseScenario({ ...base, ...input }, { file });
@@ -51,6 +51,12 @@ describe('normaliseScenario: defaults', () => {
       parity: { mode: 'report', exceptions: [] },
       scan: { tcp: { kind: 'list', ports: [22] }, udp: { kind: 'list', ports: [] } },
     });
+  });
+
+  it('rejects a scenario that scans nothing, even under strict parity', async () => {
+    expect(await issuesOf({ ports: {} })).toEqual([
+      'services: expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned',
+    ]);
   });
 
   it('rejects a scenario that asserts nothing (no expectation, parity not strict)', async () => {
@@ -205,7 +211,13 @@ describe('normaliseScenario: expectations', () => {
       services: ['22/tcp'],
       expect: { exposed: ['22/tcp'], peer: { both: { tcp: { others: 'filtered' } } } },
     });
-    expect(s.expectations.map((e) => e.others)).toEqual(['filtered', 'filtered']);
+    // TCP: the explicit `filtered`; UDP (9/udp from the base) keeps exposed's `not-open`.
+    expect(s.expectations.map((e) => `${e.family} ${e.protocol} ${e.others}`)).toEqual([
+      'ipv4 tcp filtered',
+      'ipv4 udp not-open',
+      'ipv6 tcp filtered',
+      'ipv6 udp not-open',
+    ]);
   });
 
   it('rejects exposed conflicting with an explicit list', async () => {

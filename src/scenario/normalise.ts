@@ -59,6 +59,9 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
   const expectations = drafts.build();
   const parity = normaliseParity(input.parity, vantages, scan, issues);
+  if (scanned.length === 0) {
+    issues.add(['services'], 'expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned');
+  }
   // A scenario that asserts nothing would pass whatever the scans saw: a green result that proves nothing.
   if (expectations.length === 0 && parity.mode !== 'strict') {
     issues.add(['expect'], 'expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see');

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
+import { FwprobeError } from '../errors.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { LabNetwork } from '../lab/network.ts';
 import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model.ts';
@@ -81,6 +82,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
     const collected: Collected = { observations: [], others: [], scans: [] };
     await phase('scans', () => runScans(scenario, { target, peer }, collected, options.timing ?? 'lab'));
+    // A verdict over no scan at all would be a pass that proves nothing.
+    if (collected.scans.length === 0) {
+      throw new FwprobeError('NO_SCAN_RAN', `${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
+    }
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;
