@@ -15,6 +15,8 @@ export interface ObservedSummary {
   state: PortState;
   reason: string;
   count: number;
+  /** Exactly which ports, in nmap's `-p` syntax; null when nmap did not list them (then parity is coarse). */
+  ports: string | null;
 }
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
@@ -37,6 +39,12 @@ export interface ParityFinding {
   ipv6: { state: PortState; reason: string };
   /** Set when a parity exception in the scenario excuses this difference. */
   excusedBy: string | null;
+  /**
+   * Present when the finding covers several summarised ports with the same states (e.g. 65534 ports
+   * filtered on IPv4 and closed on IPv6): those ports in `-p` syntax, and how many. `port` is the first.
+   */
+  ports?: string;
+  count?: number;
   message: string;
 }
 

@@ -152,8 +152,8 @@ describe('parseNmapRun: <extraports>', () => {
       [81, 'closed', 'reset'],
       [199, 'closed', 'reset'],
     ]);
-    // 198 collapsed closed ports, minus the three now observed.
-    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 195 }]);
+    // 198 collapsed closed ports, minus the three now observed, with exactly which ports they are.
+    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 195, ports: '1-21,23-52,54-79,82-198,200' }]);
   });
 
   it('summarises every collapsed port when no port of interest is among them', async () => {
@@ -162,7 +162,7 @@ describe('parseNmapRun: <extraports>', () => {
       [22, 'open', 'syn-ack'],
       [53, 'filtered', 'no-response'],
     ]);
-    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 198 }]);
+    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 198, ports: '1-21,23-52,54-200' }]);
   });
 
   it.each([
@@ -179,8 +179,8 @@ describe('parseNmapRun: <extraports>', () => {
       [200, 'filtered', 'no-response'],
     ]);
     expect(result.others).toEqual([
-      { state: 'closed', reason: 'reset', count: 97 },
-      { state: 'filtered', reason: 'no-response', count: 97 },
+      { state: 'closed', reason: 'reset', count: 97, ports: '2-21,23-99' },
+      { state: 'filtered', reason: 'no-response', count: 97, ports: '102-149,151-199' },
     ]);
   });
 
@@ -196,7 +196,7 @@ describe('parseNmapRun: <extraports>', () => {
       [81, 'closed', 'reset'],
       [200, 'closed', 'reset'],
     ]);
-    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 195 }]);
+    expect(result.others).toEqual([{ state: 'closed', reason: 'reset', count: 195, ports: null }]);
   });
 
   it('refuses to guess when several <extraports> lack port lists', async () => {

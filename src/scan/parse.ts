@@ -20,7 +20,7 @@ import {
   PortSpecError,
   type NmapRunDetails,
 } from './errors.ts';
-import { parsePortSpec } from './ports.ts';
+import { formatPortSpec, parsePortSpec } from './ports.ts';
 
 /** What the caller knows about the nmap run whose stdout is being parsed. */
 export interface ScanContext {
@@ -42,6 +42,8 @@ export interface PortSummary {
   state: PortState;
   reason: string;
   count: number;
+  /** Exactly which ports, in nmap's `-p` syntax (`1-21,23-79`); null when nmap did not list them. */
+  ports: string | null;
 }
 
 export interface ScanResult {
@@ -444,28 +446,35 @@ function summariseOthers(
   findings: ReadonlyMap<number, PortFinding>,
   assignedFromUnlisted: ReadonlyMap<ExtraPorts, number>,
 ): PortSummary[] {
-  const summaries: PortSummary[] = [];
+  const summaries: SummaryDraft[] = [];
   for (const extra of extras) {
     if (extra.reasons.length > 0 && extra.reasons.every((r) => r.ports !== null)) {
       for (const reasons of extra.reasons) {
-        const count = (reasons.ports ?? []).filter((port) => !findings.has(port)).length;
-        addSummary(summaries, { state: extra.state, reason: reasons.reason, count });
+        const ports = (reasons.ports ?? []).filter((port) => !findings.has(port));
+        addSummary(summaries, { state: extra.state, reason: reasons.reason, count: ports.length, ports });
       }
     } else {
       const count = extra.count - (assignedFromUnlisted.get(extra) ?? 0);
-      addSummary(summaries, { state: extra.state, reason: joinReasons(extra), count });
+      addSummary(summaries, { state: extra.state, reason: joinReasons(extra), count, ports: null });
     }
   }
-  return summaries.sort(
-    (a, b) => PORT_STATES.indexOf(a.state) - PORT_STATES.indexOf(b.state) || a.reason.localeCompare(b.reason),
-  );
+  return summaries
+    .sort((a, b) => PORT_STATES.indexOf(a.state) - PORT_STATES.indexOf(b.state) || a.reason.localeCompare(b.reason))
+    .map(({ ports, ...summary }) => ({ ...summary, ports: ports && ports.length > 0 ? formatPortSpec(ports) : null }));
 }
 
-function addSummary(summaries: PortSummary[], summary: PortSummary): void {
+type SummaryDraft = Omit<PortSummary, 'ports'> & { ports: number[] | null };
+
+function addSummary(summaries: SummaryDraft[], summary: SummaryDraft): void {
   if (summary.count <= 0) return;
   const same = summaries.find((s) => s.state === summary.state && s.reason === summary.reason);
-  if (same) same.count += summary.count;
-  else summaries.push({ ...summary });
+  if (!same) {
+    summaries.push({ ...summary, ports: summary.ports && [...summary.ports] });
+    return;
+  }
+  same.count += summary.count;
+  // One group without port lists makes the merged group's list unknown.
+  same.ports = same.ports && summary.ports ? [...same.ports, ...summary.ports].sort((a, b) => a - b) : null;
 }
 
 function observation(ctx: ScanContext, port: number, state: PortState, reason: string): Observation {

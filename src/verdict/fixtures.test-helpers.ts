@@ -21,8 +21,9 @@ export function summary(
   state: PortState,
   reason: string,
   count: number,
+  ports: string | null = null,
 ): ObservedSummary {
-  return { vantage, family, protocol, state, reason, count };
+  return { vantage, family, protocol, state, reason, count, ports };
 }
 
 export function expectation(

@@ -63,7 +63,39 @@ describe('findParityGaps', () => {
       [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000), summary('peer', 'ipv4', 'tcp', 'closed', 'reset', 5534)],
       report,
     );
-    expect(ambiguous).toEqual([]);
+    // Which of the 65534 ports is closed is unknown: never skipped silently.
+    expect(ambiguous.map((f) => f.message)).toEqual([
+      'peer tcp (summarised ports, nmap gave no port lists): ipv4 5534× closed, 60000× filtered, ipv6 none; they cannot be compared port by port',
+    ]);
+  });
+
+  it('compares summarised ports port by port from their lists, and groups a difference into one finding', () => {
+    // A v4-only ruleset swept 1-65535 on loopback: IPv4 filtered everywhere but 22, IPv6 closed everywhere but 22.
+    const observations = [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), obs('loopback', 'ipv6', 'tcp', 22, 'open', 'syn-ack')];
+    const summaries = [
+      summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 65533, '1-21,23-65534'),
+      summary('loopback', 'ipv4', 'tcp', 'closed', 'reset', 1, '65535'),
+      summary('loopback', 'ipv6', 'tcp', 'closed', 'reset', 65534, '1-21,23-65535'),
+    ];
+    const findings = findParityGaps(observations, summaries, report);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ port: 1, ports: '1-21,23-65534', count: 65533 });
+    expect(findings[0]!.message).toBe(
+      'loopback tcp/1-21,23-65534 (65533 ports): ipv4 filtered (no-response, summarised), ipv6 closed (reset, summarised)',
+    );
+  });
+
+  it('finds a port listed on one family inside the other family’s mixed summary', () => {
+    const observations = [obs('peer', 'ipv4', 'tcp', 5000, 'closed', 'reset')];
+    const summaries = [
+      summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 65534, '1-4999,5001-65535'),
+      summary('peer', 'ipv6', 'tcp', 'closed', 'reset', 101, '6000-6100'),
+      summary('peer', 'ipv6', 'tcp', 'filtered', 'no-response', 65434, '1-5999,6101-65535'),
+    ];
+    expect(findParityGaps(observations, summaries, report).map((f) => f.message)).toEqual([
+      'peer tcp/5000: ipv4 closed (reset), ipv6 filtered (no-response, summarised)',
+      'peer tcp/6000-6100 (101 ports): ipv4 filtered (no-response, summarised), ipv6 closed (reset, summarised)',
+    ]);
   });
 
   it('exceptions excuse by vantage (or all), protocol and port', () => {
