@@ -163,7 +163,10 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     const command = batchCommand(commands, options);
     const result = await this.run(command);
     const steps = parseBatchOutput(commands, result.stdout);
-    if (steps.length === 0 || (result.exitCode !== 0 && steps.every((step) => step.exitCode === 0))) {
+    const allRan = steps.length === commands.length;
+    const stoppedAtFailure = options.stopOnFailure && steps.at(-1)?.exitCode !== 0;
+    // Fewer results than commands without a failure to explain it: the batch itself broke off.
+    if (steps.length === 0 || (!allRan && !stoppedAtFailure) || (result.exitCode !== 0 && steps.every((step) => step.exitCode === 0))) {
       throw new Error(describeCommandFailure(command.slice(0, 2), result.exitCode, result.stderr, result.stdout));
     }
     return steps;

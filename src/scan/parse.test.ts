@@ -384,6 +384,12 @@ describe('parseNmapRun: missing hosts and ports', () => {
     expect(result.others).toEqual([]);
   });
 
+  it('an unreachable host summarises its other scanned ports as unreachable too, so `others` judges them', async () => {
+    const result = await parse('peer-v6-nd-dropped', { ...PEER_V6, ports: [22], vantage: 'peer' });
+    expect(result.observations.map((o) => [o.port, o.state])).toEqual([[22, 'unreachable']]);
+    expect(result.others).toEqual([{ state: 'unreachable', reason: 'host-down', count: 2, ports: '53,80' }]);
+  });
+
   it('no host from the peer over IPv4 → NMAP_HOST_MISSING: iptables cannot drop ARP, so the lab is broken', async () => {
     const error = await parseFailure('peer-v6-nd-dropped', { ...PEER_V6, family: 'ipv4', target: '10.213.1.2', vantage: 'peer' });
     expect(error.code).toBe('NMAP_HOST_MISSING');

@@ -208,7 +208,7 @@ function interpret(nmaprun: XmlNode, ctx: ScanContext, run: NmapRunDetails): Sca
   };
   const host = findHost(nmaprun, runstats, ctx, run);
   if (host === 'unreachable') {
-    return { ...base, hostState: 'unreachable', observations: unreachableObservations(ctx), others: [] };
+    return { ...base, hostState: 'unreachable', observations: unreachableObservations(ctx), others: unreachableOthers(ctx, scanned) };
   }
   const { observations, others } = readHostPorts(host, scanned, ctx, run);
   return { ...base, hostState: 'up', observations, others };
@@ -295,6 +295,15 @@ function canonicalAddress(address: string): string {
   } catch {
     return address.toLowerCase();
   }
+}
+
+/** Every other scanned port is as unreachable as the ports of interest: summarised, so `others` sees them. */
+function unreachableOthers(ctx: ScanContext, scanned: Set<number> | null): PortSummary[] {
+  if (!scanned) return [];
+  const interest = new Set(ctx.ports);
+  const ports = [...scanned].filter((port) => !interest.has(port)).sort((a, b) => a - b);
+  if (ports.length === 0) return [];
+  return [{ state: 'unreachable', reason: HOST_DOWN_REASON, count: ports.length, ports: formatPortSpec(ports) }];
 }
 
 function unreachableObservations(ctx: ScanContext): Observation[] {

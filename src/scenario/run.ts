@@ -49,7 +49,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases };
 
-  await using lab = new Disposer();
+  const lab = new Disposer();
   try {
     const needsPeer = scenario.vantages.includes('peer');
     const network = needsPeer ? lab.use(await phase('network', () => LabNetwork.create())) : null;
@@ -100,6 +100,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     Object.assign(result, errorFields(error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
+    try {
+      await lab[Symbol.asyncDispose]();
+    } catch (error) {
+      // A lab that could not be removed is a leak on the user's machine: never reported as a pass.
+      Object.assign(result, errorFields(new FwprobeError('LAB_CLEANUP_FAILED', `Removing the lab failed: ${String(error)}. ` +
+        'Remove leftovers with: docker rm -f $(docker ps -aq --filter label=fwprobe)', { cause: error })));
+    }
     result.durationMs = Date.now() - started;
   }
   return result;
