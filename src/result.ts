@@ -4,19 +4,15 @@
  */
 import { FwprobeError } from './errors.ts';
 import type { Family, Mismatch, Observation, PortState, Protocol, Vantage } from './model.ts';
+import type { PortSummary } from './scan/parse.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
 
 /** Scanned ports that are not individually observed, summarised (e.g. 65530 × filtered/no-response). */
-export interface ObservedSummary {
+export interface ObservedSummary extends PortSummary {
   vantage: Vantage;
   family: Family;
   protocol: Protocol;
-  state: PortState;
-  reason: string;
-  count: number;
-  /** Exactly which ports, in nmap's `-p` syntax; null when nmap did not list them (then parity is coarse). */
-  ports: string | null;
 }
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
