@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { FwprobeError } from './errors.ts';
+import { assertDockerAvailable } from './lab/docker.ts';
 import { ensureTargetImage } from './lab/image.ts';
 import { installSignalCleanup, removeAllTracked, sweepStale } from './lab/cleanup.ts';
 import { formatExposureTable } from './report/table.ts';
@@ -67,6 +68,7 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
   if (files.length === 0) {
     throw new FwprobeError('NO_SCENARIOS', `No scenario files (*.scenario.yaml, *.scenario.ts) in ${positionals.join(' ') || 'scenarios'}.`);
   }
+  await assertDockerAvailable();
   await sweepStale();
   if (mode.demo) process.stdout.write(DEMO_INTRO);
   const image = await ensureTargetImage({ log: (line) => process.stderr.write(`image: ${line}\n`) });

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { DockerUnavailableError } from './errors.ts';
 
 let client: Docker | undefined;
 
@@ -11,4 +12,20 @@ export function getDocker(): Docker {
 /** True when dockerode reports a 404 (no such image, container or network). */
 export function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 404;
+}
+
+/**
+ * Fails early, with what to do, when no Docker engine answers: every later step would fail with a bare
+ * socket error instead.
+ */
+export async function assertDockerAvailable(): Promise<void> {
+  try {
+    await getDocker().ping();
+  } catch (error) {
+    throw new DockerUnavailableError(
+      `No Docker engine answers (${error instanceof Error ? error.message : String(error)}). fwprobe needs one: ` +
+        'start dockerd (on Debian/Ubuntu as root: bash scripts/docker-up.sh installs and starts it), or set DOCKER_HOST.',
+      { cause: error },
+    );
+  }
 }

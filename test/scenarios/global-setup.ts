@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { ensureTargetImage } from '../../src/lab/image.ts';
 import { sweepStale } from '../../src/lab/cleanup.ts';
+import { assertDockerAvailable } from '../../src/lab/docker.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,7 @@ declare module 'vitest' {
  * anything a crashed worker left is stale.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await assertDockerAvailable();
   const swept = await sweepStale();
   if (swept.containers + swept.networks > 0) {
     console.log(`fwprobe: removed ${swept.containers} container(s), ${swept.networks} network(s) left by killed runs`);
