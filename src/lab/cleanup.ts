@@ -14,6 +14,11 @@ export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex
 
 const containers = new Set<string>();
 const networks = new Set<string>();
+/** Set once a signal arrived: nothing new may start, and whatever gets created is removed at once. */
+let stopping = false;
+/** Container and network creations in flight, which a signal handler must wait for. */
+let creating = 0;
+const STOP_DEADLINE_MS = 15_000;
 
 /** Labels for anything this run creates. */
 export function runLabels(): Record<string, string> {
@@ -22,10 +27,31 @@ export function runLabels(): Record<string, string> {
 
 export function trackContainer(id: string): void {
   containers.add(id);
+  if (stopping) void removeContainer(id).catch(() => {});
 }
 
 export function trackNetwork(id: string): void {
   networks.add(id);
+  if (stopping) void removeNetwork(id).catch(() => {});
+}
+
+/** True once SIGINT/SIGTERM arrived: runners must start nothing new. */
+export function isStopping(): boolean {
+  return stopping;
+}
+
+/**
+ * Wraps the creation of a container or network, so that a signal handler knows to wait for it: a create
+ * call still in flight when the signal arrives would otherwise finish after the cleanup and leak.
+ */
+export async function creation<T>(create: () => Promise<T>): Promise<T> {
+  if (stopping) throw new Error('fwprobe is stopping: not creating anything new');
+  creating++;
+  try {
+    return await create();
+  } finally {
+    creating--;
+  }
 }
 
 export async function removeContainer(id: string): Promise<void> {
@@ -97,8 +123,9 @@ function isRemovalInProgress(error: unknown): boolean {
 let signalsInstalled = false;
 
 /**
- * On SIGINT / SIGTERM, removes this run's containers and networks, then exits with 130 / 143. Whatever a
- * second signal or a SIGKILL leaves behind is taken by the next run's `sweepStale()`.
+ * On SIGINT / SIGTERM: start nothing new, wait for creations in flight, and remove every container and
+ * network labelled with this run's id (tracked or not), then exit with 130 / 143. Whatever a second signal
+ * or a SIGKILL leaves behind is taken by the next run's `sweepStale()`.
  */
 export function installSignalCleanup(): void {
   if (signalsInstalled) return;
@@ -109,7 +136,31 @@ export function installSignalCleanup(): void {
   ] as const) {
     process.once(signal, () => {
       process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers and networks…\n`);
-      void removeAllTracked().finally(() => process.exit(code));
+      void stopAndRemoveEverything().finally(() => process.exit(code));
     });
   }
+}
+
+async function stopAndRemoveEverything(): Promise<void> {
+  stopping = true;
+  const deadline = Date.now() + STOP_DEADLINE_MS;
+  for (;;) {
+    await removeAllTracked();
+    const left = await removeLabelled();
+    if ((left === 0 && creating === 0) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Removes what carries this run's label, tracked or not; returns how many it found. */
+async function removeLabelled(): Promise<number> {
+  const docker = getDocker();
+  const filters = { label: [`${LABEL}=${RUN_ID}`] };
+  const [found, foundNetworks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  await Promise.allSettled(found.map((c) => removeContainer(c.Id)));
+  await Promise.allSettled(foundNetworks.map((n) => removeNetwork(n.Id)));
+  return found.length + foundNetworks.length;
 }

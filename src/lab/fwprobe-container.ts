@@ -6,7 +6,7 @@ import type { ScanResult } from '../scan/parse.ts';
 import { scanPorts, type ScanRequest } from '../scan/nmap.ts';
 import { LabScope } from '../scan/scope.ts';
 import type { ServiceSpec } from '../scenario/types.ts';
-import { removeContainer, runLabels, trackContainer } from './cleanup.ts';
+import { creation, removeContainer, runLabels, trackContainer } from './cleanup.ts';
 import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
 import { getDocker } from './docker.ts';
 import { LabSelfCheckError, ServiceStartError } from './errors.ts';
@@ -110,7 +110,7 @@ export class FwprobeContainer extends GenericContainer {
 
   override async start(): Promise<StartedFwprobeContainer> {
     await configureReaper();
-    const started = new StartedFwprobeContainer(await super.start(), {
+    const started = new StartedFwprobeContainer(await creation(() => super.start()), {
       services: this.#services,
       backend: this.#backend,
       network: this.#network,

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { getDocker } from './docker.ts';
 import { DockerUnavailableError } from './errors.ts';
-import { removeNetwork, RUN_ID, runLabels, trackNetwork } from './cleanup.ts';
+import { creation, removeNetwork, RUN_ID, runLabels, trackNetwork } from './cleanup.ts';
 
 /** IPv4 /24s are drawn from this /16; a clash with an existing network is retried with another. */
 const IPV4_POOL_PREFIX = '10.213';
@@ -26,7 +26,7 @@ export class LabNetwork implements AsyncDisposable {
       const ipv6Subnet = `${randomUla()}::/64`;
       const name = `fwprobe-${RUN_ID}-${randomBytes(3).toString('hex')}`;
       try {
-        const network = await getDocker().createNetwork({
+        const network = await creation(() => getDocker().createNetwork({
           Name: name,
           Driver: 'bridge',
           Internal: true,
@@ -34,7 +34,7 @@ export class LabNetwork implements AsyncDisposable {
           CheckDuplicate: true,
           IPAM: { Driver: 'default', Config: [{ Subnet: ipv4Subnet }, { Subnet: ipv6Subnet }] },
           Labels: runLabels(),
-        });
+        }));
         trackNetwork(network.id);
         return new LabNetwork(network.id, name, ipv4Subnet, ipv6Subnet);
       } catch (error) {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
+import { isStopping } from '../lab/cleanup.ts';
 import { emptyResult, errorFields, type ScenarioResult } from '../result.ts';
 import { loadScenario } from './load.ts';
 import { runScenario, type RunScenarioOptions } from './run.ts';
@@ -35,7 +36,8 @@ export async function runScenarioFiles(files: readonly string[], options: RunMan
   return Promise.all(
     files.map((file) =>
       limit(async () => {
-        const result = await runScenarioFile(file, options);
+        // After Ctrl-C the queue drains without starting anything: the signal handler is removing the labs.
+        const result = isStopping() ? interruptedResult(file) : await runScenarioFile(file, options);
         options.onResult?.(result);
         return result;
       }),
@@ -61,6 +63,11 @@ export function createLimiter(concurrency: number): <T>(task: () => Promise<T>) 
       if (running < max) start();
       else queue.push(start);
     });
+}
+
+function interruptedResult(file: string): ScenarioResult {
+  const path = relative(process.cwd(), file);
+  return { ...emptyResult(path, path), error: 'interrupted before it started', errorCode: 'INTERRUPTED' };
 }
 
 function loadErrorResult(file: string, error: unknown): ScenarioResult {
