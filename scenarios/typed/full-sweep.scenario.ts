@@ -1,7 +1,7 @@
 // What it proves: a scenario written in TypeScript (typed by `defineScenario`, validated by the same schema as
 // YAML), and a full 65535-port TCP sweep from the peer under DROP policies on both families. Only 22/tcp may
 // be open; every other port (65534 of them, summarised in the report rather than listed) must not be.
-import { defineScenario } from '../../src/scenario/define.ts';
+import { defineScenario } from 'fwprobe';
 
 export default defineScenario({
   name: 'full TCP sweep: only ssh is exposed, on both families',

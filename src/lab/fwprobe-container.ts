@@ -202,15 +202,20 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     ]);
     const deadline = Date.now() + SERVICE_WAIT_MS;
     let missing = [...this.services];
+    let log = '';
     while (Date.now() < deadline) {
-      missing = await this.missingServices();
+      const [ss, cat] = await this.runBatch([SS_COMMAND, ['cat', LISTENER_LOG]], { stopOnFailure: false });
+      missing = missingServices(this.services, parseSsListening(ss!.stdout));
       if (missing.length === 0) return this.probeUdpServices();
+      log = cat!.stdout.trim();
+      // The listener binds everything before READY and dies on the first failure: no use waiting then.
+      if (/^fwprobe-listener: /m.test(log)) break;
       await new Promise((resolve) => setTimeout(resolve, SERVICE_POLL_MS));
     }
-    const log = (await this.run(['cat', LISTENER_LOG])).stdout.trim();
     throw new ServiceStartError(
-      `These services are not listening after ${SERVICE_WAIT_MS} ms: ${missing.map(listenerSpec).join(', ')}.\n` +
-        `fwprobe-listener ${specs.join(' ')} said:\n${log || '(nothing)'}`,
+      `These services are not listening: ${missing.map(listenerSpec).join(', ')}.\n` +
+        `fwprobe-listener ${specs.join(' ')} said:\n${log || '(nothing)'}\n` +
+        'A service `bind` must be any, any4, any6 or an address the container has (127.0.0.1, ::1, or its lab address).',
     );
   }
 

@@ -28,13 +28,17 @@ export interface EnsureImageOptions {
 
 /**
  * Returns the tag of the target image for the current `containers/` content, building it if needed.
- * The tag carries a hash of `containers/`, so an edit there (and only that) triggers a rebuild.
+ * The tag carries a hash of `containers/` (and of an explicitly chosen base), so an edit there, or another
+ * base, triggers a rebuild.
  */
 export async function ensureTargetImage(options: EnsureImageOptions = {}): Promise<string> {
   const log = options.log ?? (() => {});
-  const tag = `${TARGET_REPOSITORY}:${await hashDirectory(CONTAINERS_DIR)}`;
+  const chosen = options.base ?? process.env.FWPROBE_BASE_IMAGE;
+  // An explicitly chosen base is part of the tag, so that choosing another one really rebuilds.
+  const suffix = chosen ? `-${createHash('sha256').update(chosen).digest('hex').slice(0, 8)}` : '';
+  const tag = `${TARGET_REPOSITORY}:${await hashDirectory(CONTAINERS_DIR)}${suffix}`;
   if (await imageExists(tag)) return tag;
-  const base = options.base ?? process.env.FWPROBE_BASE_IMAGE ?? (await chooseBase(log));
+  const base = chosen ?? (await chooseBase(log));
   log(`building ${tag} FROM ${base}`);
   await buildTarget(tag, base, log);
   return tag;

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { ScenarioError } from './errors.ts';
 import { normaliseScenario } from './normalise.ts';
 import type { Scenario } from './types.ts';
@@ -38,19 +39,31 @@ async function loadModule(path: string): Promise<Scenario> {
   await readScenarioFile(path);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    // tsImport loads the module as ESM whatever the nearest package.json says: a scenario folder outside a
+    // `"type": "module"` package would otherwise be taken for CommonJS and fail to import.
+    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
   } catch (error) {
     throw new ScenarioError('SCENARIO_IMPORT', path, [], {
       cause: error,
       headline: `Scenario module ${path} failed to import: ${error instanceof Error ? error.message : String(error)}`,
     });
   }
-  if (mod.default === undefined) {
+  const exported = unwrapDefault(mod);
+  if (exported === undefined) {
     throw new ScenarioError('SCENARIO_IMPORT', path, [], {
       headline: `Scenario module ${path} has no default export: end it with \`export default defineScenario({ ... })\`.`,
     });
   }
-  return normaliseScenario(mod.default, { file: path });
+  return normaliseScenario(exported, { file: path });
+}
+
+/** Outside a `"type": "module"` package the file is compiled to CommonJS: its ESM default is one level down. */
+function unwrapDefault(mod: { default?: unknown }): unknown {
+  const value = mod.default;
+  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true) {
+    return (value as { default?: unknown }).default;
+  }
+  return value;
 }
 
 async function readScenarioFile(path: string): Promise<string> {

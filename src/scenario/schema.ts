@@ -93,7 +93,7 @@ export const rulesetSchema = z
       params: z
         .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
         .optional()
-        .describe('Parameters for the preset or policy, e.g. { INT_NET: 172.30.0.0/16 }.'),
+        .describe('Parameters for the preset or policy, e.g. { int_net: 172.30.0.0/16 }.'),
     }),
     z.strictObject({
       script: relativePath.describe('A shell script run with sh -e semantics inside the target.'),
