@@ -14,7 +14,8 @@ beforeAll(async () => {
   file = join(dir, 'x.scenario.yaml');
   await writeFile(join(dir, 'rules.v4'), '*filter\nCOMMIT\n');
   await writeFile(join(dir, 'fw.sh'), 'iptables -P INPUT DROP\n');
-  await writeFile(join(dir, 'policy.yaml'), 'allow: []\n');
+  await writeFile(join(dir, 'policy.yaml'), 'inbound:\n  - { port: 22, protocol: tcp }\n');
+  await writeFile(join(dir, 'bad-policy.yaml'), 'allow: []\n');
 });
 
 // Valid on its own: one port scanned (9/udp) and `parity: strict` as its assertion. Tests override fields.
@@ -293,10 +294,20 @@ describe('normaliseScenario: rulesets', () => {
   });
 
   it('generator: preset with params stringified, and a policy file', async () => {
-    const s = await normalise({ ruleset: { preset: 'book-2009', params: { INT_NET: '172.30.0.0/16', SSH: 22 } } });
-    expect(s.ruleset).toEqual({ kind: 'generate', preset: 'book-2009', policy: null, params: { INT_NET: '172.30.0.0/16', SSH: '22' } });
+    const s = await normalise({ ruleset: { preset: 'book-2009', params: { int_net: '172.30.0.0/16', internal_interface: 'eth1' } } });
+    expect(s.ruleset).toEqual({ kind: 'generate', preset: 'book-2009', policy: null, params: { int_net: '172.30.0.0/16', internal_interface: 'eth1' } });
     const p = await normalise({ ruleset: { policy: 'policy.yaml' } });
     expect(p.ruleset).toMatchObject({ kind: 'generate', preset: null, policy: { path: join(dir, 'policy.yaml') } });
+  });
+
+  it('rejects an unknown preset, parameter or an invalid policy at load time, naming the field', async () => {
+    expect(await issuesOf({ ruleset: { preset: 'book-2010' } })).toEqual([
+      'ruleset.preset: Unknown preset "book-2010". Valid presets: book-2007, book-2009.',
+    ]);
+    const [params] = await issuesOf({ ruleset: { preset: 'book-2009', params: { SSH: 22 } } });
+    expect(params).toMatch(/^ruleset\.params: Unknown parameter "SSH" for preset book-2009\. Valid parameters: internal_interface/);
+    const [policy] = await issuesOf({ ruleset: { policy: 'bad-policy.yaml' } });
+    expect(policy).toMatch(/^ruleset\.policy: Invalid policy .*bad-policy\.yaml:\n  - allow: unknown field/);
   });
 
   it('rejects mixed forms, an empty ruleset and a tolerance without why', async () => {

@@ -5,6 +5,8 @@
  */
 import { dirname } from 'node:path';
 import { VANTAGES, type Vantage } from '../model.ts';
+import { PresetError } from '../ruleset/errors.ts';
+import { generateRuleset } from '../ruleset/generate-entry.ts';
 import { ScenarioError } from './errors.ts';
 import { ExpectationDrafts } from './expectations.ts';
 import { IssueList, type FieldPath, type ScenarioIssue } from './issues.ts';
@@ -41,7 +43,24 @@ export async function normaliseScenario(raw: unknown, options: NormaliseOptions)
       headline: `Scenario ${options.file} names a ruleset file that cannot be read:`,
     });
   }
+  if (read.ruleset.kind === 'generate') checkGenerates(read.ruleset, options);
   return { ...scenario, ruleset: read.ruleset };
+}
+
+/**
+ * A bad preset, parameter or policy is a problem of this file: found at load time with its field and line,
+ * not after a lab has been started for nothing.
+ */
+function checkGenerates(ruleset: Extract<Scenario['ruleset'], { kind: 'generate' }>, options: NormaliseOptions): void {
+  try {
+    generateRuleset(ruleset);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const field = error instanceof PresetError ? (/parameter/i.test(message) ? 'params' : 'preset') : 'policy';
+    throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: ['ruleset', field], message }], options), {
+      cause: error,
+    });
+  }
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
