@@ -310,6 +310,13 @@ describe('normaliseScenario: rulesets', () => {
     expect(policy).toMatch(/^ruleset\.policy: Invalid policy .*bad-policy\.yaml:\n  - allow: unknown field/);
   });
 
+  it('a wrong type inside one ruleset form names that field, not "unknown field"', async () => {
+    expect(await issuesOf({ ruleset: { v4: 5 } })).toEqual(['ruleset.v4: expected string, found 5']);
+    expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: 'modprobe' } })).toEqual([
+      'ruleset.tolerate: expected array, found "modprobe"',
+    ]);
+  });
+
   it('rejects mixed forms, an empty ruleset and a tolerance without why', async () => {
     expect(await issuesOf({ ruleset: { v4: 'rules.v4', script: 'fw.sh' } })).toEqual([
       'ruleset: expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }, found {"v4":"rules.v4","script":"fw.sh"}',

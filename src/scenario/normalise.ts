@@ -13,7 +13,7 @@ import { IssueList, type FieldPath, type ScenarioIssue } from './issues.ts';
 import { normaliseParity } from './parity-input.ts';
 import { planRuleset, readRuleset } from './ruleset.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
-import { scenarioInputSchema, type ScenarioInput } from './schema.ts';
+import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
 import type { Scenario } from './types.ts';
 import type { SourcePosition } from './yaml-source.ts';
@@ -29,7 +29,7 @@ export interface NormaliseOptions {
 /** @throws ScenarioError `SCENARIO_INVALID` or `SCENARIO_FILE_MISSING`. */
 export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
   const parsed = scenarioInputSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(options, fromZodIssues(parsed.error.issues, raw));
+  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw), raw));
   const issues = new IssueList();
   const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
   if (!issues.empty || !plan) throw invalid(options, issues.items);
@@ -61,6 +61,24 @@ function checkGenerates(ruleset: Extract<Scenario['ruleset'], { kind: 'generate'
       cause: error,
     });
   }
+}
+
+/**
+ * zod 4 reports a failed union through one branch only, so `ruleset: { v4: 5 }` read as "unknown field v4".
+ * When the ruleset's keys name exactly one form, that form's own issues are what the user needs.
+ */
+function withRulesetFormIssues(issues: ScenarioIssue[], raw: unknown): ScenarioIssue[] {
+  const ruleset = typeof raw === 'object' && raw !== null ? (raw as { ruleset?: unknown }).ruleset : undefined;
+  if (typeof ruleset !== 'object' || ruleset === null) return issues;
+  const keys = Object.keys(ruleset);
+  const forms = rulesetForms.filter((form) => keys.some((key) => (form.keys as readonly string[]).includes(key)));
+  const form = forms.length === 1 ? forms[0] : undefined;
+  const result = form?.schema.safeParse(ruleset);
+  if (!result || result.success) return issues;
+  return [
+    ...issues.filter((issue) => issue.path[0] !== 'ruleset'),
+    ...fromZodIssues(result.error.issues, ruleset).map((issue) => ({ ...issue, path: ['ruleset', ...issue.path] })),
+  ];
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {

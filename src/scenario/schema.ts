@@ -80,14 +80,22 @@ const toleranceSchema = z.strictObject({
   why: reasonSchema('this failure is harmless'),
 });
 
-export const rulesetSchema = z
-  .union([
-    z.strictObject({ none: z.literal(true).describe('Apply nothing: both families keep ACCEPT policies.') }),
-    z.strictObject({
+/** The four ruleset forms, each keyed by the fields that identify it. */
+export const rulesetForms = [
+  {
+    keys: ['none'],
+    schema: z.strictObject({ none: z.literal(true).describe('Apply nothing: both families keep ACCEPT policies.') }),
+  },
+  {
+    keys: ['v4', 'v6'],
+    schema: z.strictObject({
       v4: relativePath.optional().describe('iptables-save format file for IPv4.'),
       v6: relativePath.optional().describe('ip6tables-save format file for IPv6.'),
     }),
-    z.strictObject({
+  },
+  {
+    keys: ['preset', 'policy', 'params'],
+    schema: z.strictObject({
       preset: z.string().min(1).optional().describe('A generator preset, e.g. book-2009.'),
       policy: relativePath.optional().describe('A generator policy file.'),
       params: z
@@ -95,13 +103,23 @@ export const rulesetSchema = z
         .optional()
         .describe('Parameters for the preset or policy, e.g. { int_net: 172.30.0.0/16 }.'),
     }),
-    z.strictObject({
+  },
+  {
+    keys: ['script', 'tolerate'],
+    schema: z.strictObject({
       script: relativePath.describe('A shell script run with sh -e semantics inside the target.'),
       tolerate: z.array(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
     }),
-  ], {
-    error: 'expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }',
-  })
+  },
+] as const;
+
+export const rulesetSchema = z
+  .union(
+    rulesetForms.map((form) => form.schema),
+    {
+      error: 'expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }',
+    },
+  )
   .describe('Exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }.');
 
 const scanItemString = checkedString(
