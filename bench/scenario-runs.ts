@@ -25,9 +25,9 @@ export async function runTimed(scenario: Scenario, image: string): Promise<Timed
 }
 
 /**
- * The runner's phases, plus `verdict` (durationMs minus the named phases: judging and formatting, the
- * only work left after the scans) and `teardown` (wall minus durationMs: the `await using` lab disposal
- * runs after durationMs is taken).
+ * The runner's phases (teardown included), plus `verdict` (durationMs minus the named phases: judging and
+ * formatting, the only work left after the scans) and `other` (wall minus durationMs: the call's own
+ * overhead).
  */
 export function breakdown(run: TimedRun): PhaseBreakdown {
   const named = run.result.phases.reduce((sum, p) => sum + p.ms, 0);
@@ -35,7 +35,7 @@ export function breakdown(run: TimedRun): PhaseBreakdown {
     phases: [
       ...run.result.phases,
       { name: 'verdict', ms: run.result.durationMs - named },
-      { name: 'teardown', ms: run.wallMs - run.result.durationMs },
+      { name: 'other', ms: run.wallMs - run.result.durationMs },
     ],
     scans: run.result.scans.map((s) => ({ label: `${s.vantage} ${s.family} ${s.protocol} ${s.target}`, ms: s.ms })),
   };

@@ -101,7 +101,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
     try {
-      await lab[Symbol.asyncDispose]();
+      await phase('teardown', () => lab[Symbol.asyncDispose]());
     } catch (error) {
       // A lab that could not be removed is a leak on the user's machine: never reported as a pass.
       Object.assign(result, errorFields(new FwprobeError('LAB_CLEANUP_FAILED', `Removing the lab failed: ${String(error)}. ` +
