@@ -81,8 +81,10 @@ describe('lintParity', () => {
     );
     expect(findings.map((f) => [f.what, f.protocol, f.port])).toEqual([
       ['drop-not-mirrored', 'tcp', 23],
-      // A range is probed at its first port: v6 drops 150 only, so 100 is open.
+      // A range is probed at its first port and wherever another rule's range starts or ends inside it:
+      // v6 drops 150 only, so 100-149 and 151-200 are open there.
       ['drop-not-mirrored', 'udp', 100],
+      ['drop-not-mirrored', 'udp', 151],
       ['drop-not-mirrored', 'udp', 300],
     ]);
     const mirrored = lintParity(
@@ -92,8 +94,25 @@ describe('lintParity', () => {
     expect(mirrored.map((f) => [f.what, f.protocol, f.port])).toEqual([['drop-not-mirrored', 'udp', 300]]);
   });
 
-  it('skips rules it cannot read instead of guessing', () => {
-    expect(lintParity(v4('-A INPUT -p tcp --dport 22 -m recent --rcheck -j DROP', 'ACCEPT ACCEPT ACCEPT'), v6('', 'ACCEPT ACCEPT ACCEPT'))).toEqual([]);
+  it('does not guess about rules it cannot read, but names them', () => {
+    const findings = lintParity(v4('-A INPUT -p tcp --dport 22 -m recent --rcheck -j DROP', 'ACCEPT ACCEPT ACCEPT'), v6('', 'ACCEPT ACCEPT ACCEPT'));
+    expect(findings.map((f) => [f.what, f.message])).toEqual([
+      [
+        'not-analysed',
+        'IPv4: 1 rule(s) not analysed (user chains, jumps or matches the lint cannot read), e.g. "-A INPUT -p tcp --dport 22 -m recent --rcheck -j DROP"; the scans still judge what they do.',
+      ],
+    ]);
+  });
+
+  it('checks a v4 range wherever a v6 rule starts inside it, and names rules in user chains', () => {
+    const findings = lintParity(
+      v4(':user-input - [0:0]\n-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 8000:8010 -j ACCEPT\n-A INPUT -j user-input\n-A user-input -p tcp --dport 22 -j ACCEPT', 'DROP DROP ACCEPT'),
+      v6('-A INPUT -p tcp -m tcp --dport 8005 -j ACCEPT', 'DROP DROP ACCEPT'),
+    );
+    expect(findings.map((f) => [f.what, f.port ?? null])).toEqual([
+      ['service-unrestricted', 8005],
+      ['not-analysed', null],
+    ]);
   });
 
   it('reads ipv6: ignore and ipv6: block policies', () => {

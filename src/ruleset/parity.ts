@@ -14,7 +14,9 @@ export type ParityWhat =
   /** IPv4 accepts a port only from some sources/interfaces; IPv6 accepts it from anywhere. */
   | 'service-unrestricted'
   /** IPv4 drops a port explicitly; IPv6 accepts it. */
-  | 'drop-not-mirrored';
+  | 'drop-not-mirrored'
+  /** Rules the lint cannot reason about (user chains, unknown matches): named, never silently skipped. */
+  | 'not-analysed';
 
 export interface ParityFinding {
   chain: string;
@@ -45,7 +47,34 @@ export function lintParity(v4: FamilyRulesetIR, v6: FamilyRulesetIR | null): Par
     if (d4.verdict === 'drop' && d6.verdict === 'accept') findings.push(defaultOpen(chain, d4, d6));
     findings.push(...portFindings(t4, t6, chain));
   }
+  for (const [family, table] of [['IPv4', t4], ['IPv6', t6]] as const) {
+    const note = notAnalysed(family, table);
+    if (note) findings.push(note);
+  }
   return findings;
+}
+
+const KNOWN_TARGETS = new Set(['ACCEPT', 'DROP', 'REJECT', 'LOG']);
+
+/** Rules in user chains, jumps into them, and accepting or dropping rules with matches it cannot read. */
+function notAnalysed(family: 'IPv4' | 'IPv6', table: TableIR): ParityFinding | null {
+  const skipped = table.rules.filter((rule) => {
+    const target = rule.target[1] ?? '';
+    const builtin = (BUILTIN_CHAINS as readonly string[]).includes(rule.chain);
+    return !builtin || !KNOWN_TARGETS.has(target) || (viewRule(rule).opaque && target !== 'LOG');
+  });
+  const first = skipped[0];
+  if (!first) return null;
+  const example = `-A ${first.chain} ${ruleTokens(first).join(' ')}`;
+  return {
+    chain: first.chain,
+    what: 'not-analysed',
+    v4: family === 'IPv4' ? example : '',
+    v6: family === 'IPv6' ? example : '',
+    message:
+      `${family}: ${skipped.length} rule(s) not analysed (user chains, jumps or matches the lint cannot read), ` +
+      `e.g. "${example}"; the scans still judge what they do.`,
+  };
 }
 
 function filters(table: TableIR): boolean {
@@ -77,11 +106,12 @@ function defaultOpen(chain: string, d4: Decision, d6: Decision): ParityFinding {
 function portFindings(t4: TableIR, t6: TableIR, chain: string): ParityFinding[] {
   const findings: ParityFinding[] = [];
   const seen = new Set<string>();
+  const boundaries = rangeBoundaries([...t4.rules, ...t6.rules].filter((r) => r.chain === chain));
   for (const rule of t4.rules.filter((r) => r.chain === chain)) {
     const view = viewRule(rule);
     if (view.opaque || view.loopbackOnly || view.notNew || !view.dports) continue;
     for (const protocol of view.protocol ? [view.protocol] : ['tcp', 'udp']) {
-      for (const { from: port } of view.dports) {
+      for (const port of candidatePorts(view.dports, boundaries)) {
         const key = `${protocol}/${port}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -91,6 +121,25 @@ function portFindings(t4: TableIR, t6: TableIR, chain: string): ParityFinding[] 
     }
   }
   return findings;
+}
+
+/**
+ * Where any rule's port range starts or ends, decisions may change: a v4 range is checked at its start and
+ * at every such boundary inside it (v4 accepts 8000-8010 from one net, v6 accepts 8005 from anywhere).
+ */
+function rangeBoundaries(rules: readonly RuleIR[]): number[] {
+  const points = new Set<number>();
+  for (const rule of rules) {
+    for (const range of viewRule(rule).dports ?? []) {
+      points.add(range.from);
+      points.add(range.to + 1);
+    }
+  }
+  return [...points].sort((a, b) => a - b);
+}
+
+function candidatePorts(ranges: readonly { from: number; to: number }[], boundaries: readonly number[]): number[] {
+  return ranges.flatMap((range) => [range.from, ...boundaries.filter((b) => b > range.from && b <= range.to)]);
 }
 
 // A port that v4 drops only by default is left to the chain's default-open finding.

@@ -10,7 +10,8 @@ import type { Family } from '../model.ts';
 /** Outcome of a value check: `null` when valid, otherwise the message (without the field path). */
 export type Problem = string | null;
 
-const INTERFACE_RE = /^[a-zA-Z0-9_.+-]{1,15}$/;
+// Starts with a letter or digit: `-j` or `--syn` would be read as options, `+` is iptables' "any interface".
+const INTERFACE_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,14}$/;
 /** Characters allowed in log prefixes and comments: no quotes, `\`, `$`, backticks, `;`, `#`, newlines. */
 const TEXT_CHARS = 'letters, digits, space and _.:,=/()@%+-';
 const TEXT_CHAR_RE = /^[A-Za-z0-9 _.:,=/()@%+-]$/;
@@ -25,7 +26,7 @@ export function checkInterface(value: string): Problem {
   if (INTERFACE_RE.test(value)) return null;
   const bad = firstBadChar(value, (c) => /^[a-zA-Z0-9_.+-]$/.test(c));
   if (bad !== null) return `contains ${describeChar(bad)}, not allowed in an interface name (allowed: letters, digits and _.+-)`;
-  return `expected an interface name of 1-15 characters, got ${JSON.stringify(value)}`;
+  return `expected an interface name of 1-15 characters starting with a letter or digit, got ${JSON.stringify(value)}`;
 }
 
 /** Log prefixes and comments share one charset; `what` names the kind for the message. */
@@ -104,5 +105,7 @@ function describeChar(c: string): string {
   if (c === '\t') return 'a tab';
   const code = c.codePointAt(0) ?? 0;
   if (code < 0x20 || code === 0x7f) return `control character U+${code.toString(16).padStart(4, '0')}`;
+  // A non-breaking or zero-width space would print as (nearly) nothing.
+  if (code > 0x7e) return `${JSON.stringify(c)} (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
   return JSON.stringify(c);
 }
