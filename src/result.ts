@@ -4,7 +4,7 @@
  */
 import { FwprobeError } from './errors.ts';
 import type { Family, Mismatch, Observation, PortState, Protocol, Vantage } from './model.ts';
-import type { PortSummary } from './scan/parse.ts';
+import type { PortSummary, ScanResult } from './scan/parse.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
 
@@ -16,13 +16,8 @@ export interface ObservedSummary extends PortSummary {
 }
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
-export interface ScanRecord {
-  vantage: Vantage;
-  family: Family;
-  protocol: Protocol;
-  target: string;
-  command: string[];
-  hostState: 'up' | 'unreachable';
+export interface ScanRecord
+  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState'> {
   ms: number;
 }
 
