@@ -237,10 +237,6 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     }
   }
 
-  async missingServices(): Promise<ServiceSpec[]> {
-    return missingServices(this.services, parseSsListening(await this.runOk(SS_COMMAND)));
-  }
-
   /**
    * Applies a v4 and a v6 ruleset in restore format. Both are checked with `--test` before either is
    * applied, so a bad line leaves the firewall as it was. `null` for a family leaves it untouched (all
