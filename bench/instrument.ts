@@ -4,7 +4,7 @@
  * Counting wraps `StartedFwprobeContainer.prototype.run` and `copyContentToContainer` in this process
  * only; behaviour is unchanged.
  */
-import { FwprobeContainer, StartedFwprobeContainer } from '../src/lab/fwprobe-container.ts';
+import { FwprobeContainer, StartedFwprobeContainer } from '../src/lab/container.ts';
 import { median, timed } from './measure.ts';
 
 const counts = new Map<string, number>();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureTargetImage } from '../src/lab/image.ts';
 import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
-import type { ScenarioResult } from '../src/result.ts';
+import type { ScenarioResult } from '../src/report/result.ts';
 import { LAB_TIMING_ARGS } from '../src/scan/timing.ts';
 import { dockerRunTrue, labScanTimeoutMs } from './floor.ts';
 import { countContainerCalls, execRoundTripMs, takeCallCounts } from './instrument.ts';

@@ -2,9 +2,9 @@
  * Sections 1, 3 and 4: whole scenarios through fwprobe's own runner, timed from outside (wall clock,
  * including lab teardown) and from inside (`ScenarioResult.phases`, `.scans`, `.durationMs`).
  */
-import type { ScenarioResult } from '../src/result.ts';
-import { runScenario } from '../src/scenario/run.ts';
-import type { Scenario } from '../src/scenario/types.ts';
+import type { ScenarioResult } from '../src/report/result.ts';
+import { runScenario } from '../src/run/scenario.ts';
+import type { Scenario } from '../src/model/scenario.ts';
 import { timed } from './measure.ts';
 
 export interface TimedRun {

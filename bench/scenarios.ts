@@ -3,8 +3,8 @@
  * that the benchmark measures the runner, not a scenario library that changes under it.
  */
 import { fileURLToPath } from 'node:url';
-import { FAMILIES, VANTAGES } from '../src/model.ts';
-import type { ExpectationSet, Scenario } from '../src/scenario/types.ts';
+import { FAMILIES, VANTAGES } from '../src/model/observation.ts';
+import type { ExpectationSet, Scenario } from '../src/model/scenario.ts';
 
 export const BENCH_PORTS = [22, 53, 80, 443];
 const FILE = fileURLToPath(import.meta.url);

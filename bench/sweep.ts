@@ -3,10 +3,14 @@
  * with fwprobe's lab timing; and the reference users hit, nmap's default timing on the top 1000 ports of
  * the same target. Both run through the scope guard: loopback only.
  */
-import { FwprobeContainer, type StartedFwprobeContainer } from '../src/lab/fwprobe-container.ts';
-import { FAMILIES, type Family } from '../src/model.ts';
-import { nmapCommand } from '../src/scan/nmap.ts';
-import { parseNmapRun, type ScanResult } from '../src/scan/parse.ts';
+import { FwprobeContainer, type StartedFwprobeContainer } from '../src/lab/container.ts';
+import { FAMILIES, type Family } from '../src/model/observation.ts';
+import { applyRestore } from '../src/lab/apply-ruleset.ts';
+import { selfCheck } from '../src/lab/self-check.ts';
+import { startServices } from '../src/lab/services.ts';
+import { nmapCommand, scanPorts } from '../src/scan/nmap.ts';
+import { parseNmapRun } from '../src/scan/parse/run.ts';
+import type { ScanResult } from '../src/scan/types.ts';
 import { LabScope, loopbackAddress } from '../src/scan/scope.ts';
 import { BENCH_PORTS, DROP_ALL } from './scenarios.ts';
 import { range, timed } from './measure.ts';
@@ -32,9 +36,9 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
     .withServices(BENCH_PORTS.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' })))
     .start();
   try {
-    await target.startServices();
-    await target.applyRuleset({ v4: { source: 'bench DROP_ALL', text: DROP_ALL }, v6: { source: 'bench DROP_ALL', text: DROP_ALL } });
-    await target.selfCheck();
+    await startServices(target);
+    await applyRestore(target, { v4: { source: 'bench DROP_ALL', text: DROP_ALL }, v6: { source: 'bench DROP_ALL', text: DROP_ALL } });
+    await selfCheck(target);
     return target;
   } catch (error) {
     await target.remove();
@@ -45,7 +49,7 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
 /** The lab-timed full sweep for one family. Must run alone: at --min-rate 20000 it is CPU-bound. */
 export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
   const { value: scan, ms } = await timed(() =>
-    target.scan({
+    scanPorts((command) => target.run(command), {
       vantage: 'loopback',
       family,
       protocol: 'tcp',
@@ -53,7 +57,7 @@ export async function labSweep(target: StartedFwprobeContainer, family: Family):
       ports: BENCH_PORTS,
       scanPorts: range(1, 65535),
       timing: 'lab',
-    }),
+    }, new LabScope()),
   );
   return { ms, scan };
 }

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { DockerUnavailableError } from './errors.ts';
+import { DockerUnavailableError } from '../model/errors.ts';
 
 let client: Docker | undefined;
 

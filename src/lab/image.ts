@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { getDocker, isNotFound } from './docker.ts';
-import { DockerUnavailableError, ImageBuildError } from './errors.ts';
+import { DockerUnavailableError, ImageBuildError } from '../model/errors.ts';
 
 const CONTAINERS_DIR = fileURLToPath(new URL('../../containers/', import.meta.url));
 const TARGET_CONTEXT = join(CONTAINERS_DIR, 'target');

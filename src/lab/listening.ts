@@ -1,5 +1,5 @@
-import type { Protocol } from '../model.ts';
-import type { ServiceSpec } from '../scenario/types.ts';
+import type { Protocol } from '../model/observation.ts';
+import type { ServiceSpec } from '../model/scenario.ts';
 
 /** One listening socket as `ss -Hln` prints it: local address and port. */
 export interface ListeningSocket {
@@ -12,6 +12,9 @@ export interface ListeningSocket {
  * Parses `ss -Hlntu` output (Netid State Recv-Q Send-Q Local Peer). Lines it cannot read are skipped:
  * they are not ours.
  */
+/** `ss` listing every listening TCP and UDP socket, numeric, without a header. */
+export const SS_COMMAND = ['ss', '-Hlntu'];
+
 export function parseSsListening(stdout: string): ListeningSocket[] {
   const sockets: ListeningSocket[] = [];
   for (const line of stdout.split('\n')) {

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { getDocker } from './docker.ts';
-import { DockerUnavailableError } from './errors.ts';
+import { DockerUnavailableError } from '../model/errors.ts';
 import { creation, removeNetwork, RUN_ID, runLabels, trackNetwork } from './cleanup.ts';
 
 /** IPv4 /24s are drawn from this /16; a clash with an existing network is retried with another. */

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScenarioResult } from '../result.ts';
+import type { ScenarioResult } from './result.ts';
 
 /** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
 export interface ResultsDocument {

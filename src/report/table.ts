@@ -1,5 +1,5 @@
-import { FAMILIES, PROTOCOLS, type Family, type PortState, type Protocol, type Vantage } from '../model.ts';
-import type { ScenarioResult } from '../result.ts';
+import { FAMILIES, PROTOCOLS, type Family, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
+import type { ScenarioResult } from './result.ts';
 
 const SHORT: Record<PortState, string> = {
   open: 'OPEN',

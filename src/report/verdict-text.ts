@@ -1,4 +1,4 @@
-import type { ScenarioResult } from '../result.ts';
+import type { ScenarioResult } from './result.ts';
 
 /** What a person needs to read about one result: the error, or the verdict, plus anything tolerated. */
 export function formatVerdictText(result: ScenarioResult): string {

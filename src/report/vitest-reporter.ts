@@ -1,5 +1,5 @@
 import type { Reporter, TestModule } from 'vitest/node';
-import type { ScenarioResult } from '../result.ts';
+import type { ScenarioResult } from './result.ts';
 import { writeResults } from './results-json.ts';
 
 declare module 'vitest' {

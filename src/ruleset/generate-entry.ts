@@ -3,8 +3,8 @@
  */
 import { relative } from 'node:path';
 
-import type { RulesetText } from '../lab/fwprobe-container.ts';
-import type { LoadedFile } from '../scenario/types.ts';
+import type { RulesetText } from '../model/ruleset.ts';
+import type { LoadedFile } from '../model/scenario.ts';
 import { generateRuleset as generate } from './index.ts';
 import { parsePolicyYaml } from './policy.ts';
 

@@ -3,7 +3,7 @@
  * with IPv6 addresses and essential ICMPv6, `block` only sets DROP policies, `ignore` produces no IPv6
  * ruleset at all.
  */
-import type { Family } from '../model.ts';
+import type { Family } from '../model/observation.ts';
 import type { Policy, InboundService, OutboundService, PortRange } from './policy.ts';
 import { BUILTIN_CHAINS, RuleBuilder, builtinTable, type BuiltinChain, type ChainPolicy, type FamilyRulesetIR, type RulesetIR } from './ir.ts';
 

@@ -5,7 +5,7 @@ import { generateFromPolicy } from './generate.ts';
 import type { RulesetIR } from './ir.ts';
 import type { Policy } from './policy.ts';
 import { getPreset, listPresets, resolvePresetParams } from './presets/index.ts';
-import { PresetError } from './errors.ts';
+import { PresetError } from '../model/errors.ts';
 import { renderRestore } from './render-restore.ts';
 import { renderShell } from './render-shell.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { SaveParseError } from './errors.ts';
+import { SaveParseError } from '../model/errors.ts';
 import { generateRuleset } from './index.ts';
 import { parseSave } from './parse-save.ts';
 

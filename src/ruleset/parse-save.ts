@@ -3,7 +3,7 @@
  * on rulesets fwprobe did not generate. Other tables are skipped; anything unreadable is an error naming
  * the line.
  */
-import { SaveParseError } from './errors.ts';
+import { SaveParseError } from '../model/errors.ts';
 import { BUILTIN_CHAINS, builtinTable, type ChainIR, type FamilyRulesetIR, type RuleIR } from './ir.ts';
 
 interface ParseState {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { PolicyError, PolicyFileError } from './errors.ts';
+import { PolicyError, PolicyFileError } from '../model/errors.ts';
 import { loadPolicyFile, parsePolicy, parsePolicyYaml } from './policy.ts';
 
 function problemsOf(yaml: string): string[] {

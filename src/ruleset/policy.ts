@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
-import type { Family } from '../model.ts';
-import { PolicyError, PolicyFileError } from './errors.ts';
+import type { Family } from '../model/observation.ts';
+import { PolicyError, PolicyFileError } from '../model/errors.ts';
 import {
   MAX_COMMENT,
   MAX_LOG_PREFIX,

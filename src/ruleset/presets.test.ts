@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { PresetError } from './errors.ts';
+import { PresetError } from '../model/errors.ts';
 import { generateRuleset, listPresets } from './index.ts';
 import { parsePolicy } from './policy.ts';
 

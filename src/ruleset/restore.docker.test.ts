@@ -3,7 +3,7 @@
  * image, and the shell script leaves the kernel with the same tables as the restore files.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/fwprobe-container.ts';
+import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 
 import { goldenCases } from './golden-cases.ts';
 

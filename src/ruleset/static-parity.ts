@@ -1,4 +1,4 @@
-import type { AppliedRuleset } from '../lab/fwprobe-container.ts';
+import type { AppliedRuleset } from '../model/ruleset.ts';
 import { lintParity } from './parity.ts';
 import { parseSave } from './parse-save.ts';
 

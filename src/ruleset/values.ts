@@ -5,7 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
-import type { Family } from '../model.ts';
+import type { Family } from '../model/observation.ts';
 
 /** Outcome of a value check: `null` when valid, otherwise the message (without the field path). */
 export type Problem = string | null;

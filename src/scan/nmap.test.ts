@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nmapCommand, runNmap, scanPorts, type Exec, type ScanRequest } from './nmap.ts';
+import { nmapCommand, runNmap, scanPorts } from './nmap.ts';
+import type { Exec, ScanRequest } from './types.ts';
 import { LabScope, OutOfScopeTargetError } from './scope.ts';
 
 describe('runNmap', () => {

@@ -1,6 +1,7 @@
-import type { Family, Protocol, Vantage } from '../model.ts';
-import { parseNmapRun, type ScanResult } from './parse.ts';
-import { formatPortSpec } from './ports.ts';
+import type { Family, Protocol, Vantage } from '../model/observation.ts';
+import { parseNmapRun } from './parse/run.ts';
+import type { Exec, ScanRequest, ScanResult } from './types.ts';
+import { formatPortSpec } from '../model/port-spec.ts';
 import type { LabScope } from './scope.ts';
 import {
   CONSERVATIVE_TIMING_ARGS,
@@ -9,31 +10,6 @@ import {
   UDP_CONFIRM_MAX_PORTS,
   UDP_CONFIRM_TIMING_ARGS,
 } from './timing.ts';
-
-/** What to scan, from where. */
-export interface ScanRequest {
-  vantage: Vantage;
-  family: Family;
-  protocol: Protocol;
-  /** Address to scan. Must pass the lab scope (loopback, or a lab container's address). */
-  target: string;
-  /** Ports that each get an Observation. Must not be empty. */
-  ports: number[];
-  /**
-   * Ports to scan, a superset of `ports` (e.g. 1-65535). Scanned ports outside `ports` get an Observation
-   * only if nmap lists them individually (any state but the collapsed majority); the rest are summarised.
-   * @default `ports`
-   */
-  scanPorts?: number[];
-  /**
-   * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
-   * @default 'lab'
-   */
-  timing?: 'lab' | 'conservative' | 'confirm';
-}
-
-/** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
-export type Exec = (command: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 export function nmapCommand(request: ScanRequest): string[] {
   const portSpec = formatPortSpec([...new Set([...request.ports, ...(request.scanPorts ?? [])])]);

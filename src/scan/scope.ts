@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
-import { FwprobeError } from '../errors.ts';
-import type { Family, Vantage } from '../model.ts';
+import { FwprobeError } from '../model/errors.ts';
+import type { Family, Vantage } from '../model/observation.ts';
 
 /** A scan target outside the lab was asked for. Raised before nmap runs. */
 export class OutOfScopeTargetError extends FwprobeError {

@@ -6,7 +6,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 
 export const SCENARIO_FILE_PATTERN = /\.scenario\.(ya?ml|ts)$/;
 

@@ -2,11 +2,11 @@
  * Expectations: expands `both` into ipv4 + ipv6 and merges everything into one `ExpectationSet` per
  * vantage × family × protocol, rejecting a port that lands in two different lists of the same set.
  */
-import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model.ts';
-import { formatFieldPath, type FieldPath, type IssueList } from './issues.ts';
-import { expandRange, parsePortRef, parsePortSpec, sortedUnique } from './ports.ts';
+import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
+import { formatFieldPath, type FieldPath, type IssueList } from '../source/issues.ts';
+import { expandRange, parsePortRef, parsePortSpec, sortedUnique } from '../model/ports.ts';
 import type { ProtocolExpectInput, ScenarioInput } from './schema.ts';
-import type { ExpectCategory, ExpectationSet } from './types.ts';
+import type { ExpectCategory, ExpectationSet } from '../model/scenario.ts';
 
 type ListCategory = 'open' | 'closed' | 'filtered' | 'unreachable';
 const LIST_CATEGORIES: readonly ListCategory[] = ['open', 'closed', 'filtered', 'unreachable'];

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 import { loadScenario } from './load.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/scenarios');

@@ -6,10 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
-import type { Scenario } from './types.ts';
-import { parseScenarioYaml } from './yaml-source.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { parseScenarioYaml } from '../source/yaml.ts';
 
 /** @throws ScenarioError for any problem with the file or its content. */
 export async function loadScenario(file: string): Promise<Scenario> {

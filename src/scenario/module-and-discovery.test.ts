@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverScenarioFiles } from './discover.ts';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 import { SCENARIO_JSON_SCHEMA_PATH, scenarioJsonSchemaText } from './json-schema.ts';
 import { loadScenario } from './load.ts';
 

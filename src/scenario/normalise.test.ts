@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
-import type { ExpectationSet } from './types.ts';
+import type { ExpectationSet } from '../model/scenario.ts';
 
 let dir: string;
 let file: string;

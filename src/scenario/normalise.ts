@@ -4,20 +4,20 @@
  * line and column.
  */
 import { dirname } from 'node:path';
-import { VANTAGES, type Vantage } from '../model.ts';
-import { PresetError } from '../ruleset/errors.ts';
+import { VANTAGES, type Vantage } from '../model/observation.ts';
+import { PresetError } from '../model/errors.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from '../model/errors.ts';
 import { ExpectationDrafts } from './expectations.ts';
-import { IssueList, type FieldPath, type ScenarioIssue } from './issues.ts';
+import { IssueList, type FieldPath, type ScenarioIssue } from '../source/issues.ts';
 import { normaliseParity } from './parity-input.ts';
 import { planRuleset, readRuleset } from './ruleset.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
-import type { Scenario } from './types.ts';
-import type { SourcePosition } from './yaml-source.ts';
-import { fromZodIssues } from './zod-issues.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { SourcePosition } from '../source/yaml.ts';
+import { fromZodIssues } from '../source/zod-issues.ts';
 
 export interface NormaliseOptions {
   /** Absolute path of the scenario file; relative ruleset paths resolve against its directory. */

@@ -1,10 +1,10 @@
 /** `parity`: the mode (default report) and its exceptions, expanded to one per port. */
-import { PROTOCOLS, type Protocol, type Vantage } from '../model.ts';
-import type { IssueList } from './issues.ts';
-import { expandRange, parsePortRef } from './ports.ts';
+import { PROTOCOLS, type Protocol, type Vantage } from '../model/observation.ts';
+import type { IssueList } from '../source/issues.ts';
+import { expandRange, parsePortRef } from '../model/ports.ts';
 import type { ScenarioInput } from './schema.ts';
 import { mayBeScanned } from './scan-selection.ts';
-import type { ParityException, ParityMode, PortSelection } from './types.ts';
+import type { ParityException, ParityMode, PortSelection } from '../model/scenario.ts';
 
 type ParityInput = NonNullable<ScenarioInput['parity']>;
 

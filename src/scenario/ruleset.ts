@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { FieldPath, IssueList } from './issues.ts';
+import type { FieldPath, IssueList } from '../source/issues.ts';
 import type { RulesetInput } from './schema.ts';
-import type { LoadedFile, RulesetSpec, ToleranceSpec } from './types.ts';
+import type { LoadedFile, RulesetSpec, ToleranceSpec } from '../model/scenario.ts';
 
 /** A ruleset whose files are named but not read yet. */
 export type RulesetPlan =

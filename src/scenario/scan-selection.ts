@@ -3,11 +3,11 @@
  * expectation, as a sorted unique list. `all` means 1-65535. `top-N` becomes nmap's `--top-ports N` and
  * keeps the explicit ports beside it, because the top-N set is only known to nmap at scan time.
  */
-import { PROTOCOLS, type Protocol } from '../model.ts';
-import type { IssueList } from './issues.ts';
-import { expandRange, MAX_PORT, MIN_PORT, parsePortSpec, sortedUnique, TOP_PATTERN } from './ports.ts';
+import { PROTOCOLS, type Protocol } from '../model/observation.ts';
+import type { IssueList } from '../source/issues.ts';
+import { expandRange, MAX_PORT, MIN_PORT, parsePortSpec, sortedUnique, TOP_PATTERN } from '../model/ports.ts';
 import type { ScenarioInput } from './schema.ts';
-import type { PortSelection, ServiceSpec } from './types.ts';
+import type { PortSelection, ServiceSpec } from '../model/scenario.ts';
 
 type PortsInput = NonNullable<ScenarioInput['ports']>;
 type SelectionInput = NonNullable<PortsInput['tcp']>;

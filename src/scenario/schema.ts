@@ -5,7 +5,7 @@
  * shape into the runner's `Scenario` (see `types.ts`).
  */
 import { z } from 'zod';
-import { portRefProblem, portSpecProblem, TOP_PATTERN } from './ports.ts';
+import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
 

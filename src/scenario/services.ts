@@ -1,10 +1,10 @@
 /** Services: expands ranges, derives `bind` from `families` (and back), rejects duplicates. */
 import { isIP } from 'node:net';
-import type { Family, Protocol } from '../model.ts';
-import type { IssueList } from './issues.ts';
-import { expandRange, parsePortRef, parsePortSpec, type PortRange } from './ports.ts';
+import type { Family, Protocol } from '../model/observation.ts';
+import type { IssueList } from '../source/issues.ts';
+import { expandRange, parsePortRef, parsePortSpec, type PortRange } from '../model/ports.ts';
 import type { ServiceInput } from './schema.ts';
-import type { ServiceSpec } from './types.ts';
+import type { ServiceSpec } from '../model/scenario.ts';
 
 interface ResolvedService {
   protocol: Protocol;

@@ -1,7 +1,7 @@
 /** Builders for hand-made observations and scenarios in verdict tests. */
-import type { Family, Observation, PortState, Protocol, Vantage } from '../model.ts';
-import type { ObservedSummary } from '../result.ts';
-import type { ExpectationSet, Scenario } from '../scenario/types.ts';
+import type { Family, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
+import type { ObservedSummary } from '../scan/types.ts';
+import type { ExpectationSet, Scenario } from '../model/scenario.ts';
 
 export function obs(
   vantage: Vantage,

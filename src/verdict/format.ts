@@ -11,7 +11,7 @@
  * unchecked: 2 ports (loopback ipv4 tcp/8080 open (syn-ack), …)
  * ```
  */
-import type { ParityMode } from '../scenario/types.ts';
+import type { ParityMode } from '../model/scenario.ts';
 import { portLabel } from './keys.ts';
 import type { Verdict } from './types.ts';
 

@@ -1,9 +1,9 @@
 /**
  * Compares a scenario's expectations with what the scans observed. Pure: no I/O, deterministic order.
  */
-import type { Mismatch, Observation } from '../model.ts';
-import type { ObservedSummary } from '../result.ts';
-import type { ExpectCategory, ExpectationSet, Scenario } from '../scenario/types.ts';
+import type { Mismatch, Observation } from '../model/observation.ts';
+import type { ObservedSummary } from '../scan/types.ts';
+import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario.ts';
 import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
 import { findParityGaps } from './parity.ts';
 import { satisfies, statesSatisfying } from './satisfies.ts';

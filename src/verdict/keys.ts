@@ -1,5 +1,5 @@
 /** Ordering and labels shared by the verdict modules. */
-import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model.ts';
+import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
 
 export interface Scope {
   vantage: Vantage;

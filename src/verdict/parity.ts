@@ -10,10 +10,11 @@
  * Where nmap gave no port lists, the two families' summaries are compared as counts per category, and a
  * difference is a finding too: a comparison that cannot be made is never silently skipped.
  */
-import { PROTOCOLS, VANTAGES, type Family, type Observation, type PortState, type Protocol, type Vantage } from '../model.ts';
-import type { ObservedSummary, ParityFinding } from '../result.ts';
-import { formatPortSpec, parsePortSpec } from '../scan/ports.ts';
-import type { ParityException, ParityMode } from '../scenario/types.ts';
+import { PROTOCOLS, VANTAGES, type Family, type Observation, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
+import type { ObservedSummary } from '../scan/types.ts';
+import type { ParityFinding } from './types.ts';
+import { formatPortSpec, parsePortSpec } from '../model/port-spec.ts';
+import type { ParityException, ParityMode } from '../model/scenario.ts';
 import { categoryOf } from './satisfies.ts';
 
 type Seen = { state: PortState; reason: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PORT_STATES, type PortState } from '../model.ts';
+import { PORT_STATES, type PortState } from '../model/observation.ts';
 import { categoryOf, satisfies, statesSatisfying } from './satisfies.ts';
 
 describe('satisfies', () => {

@@ -17,8 +17,8 @@
  *   the port is reachable but not whether it is open, so it can prove neither side.
  * - `closed|filtered` (idle scans) satisfies only `not-open`.
  */
-import { PORT_STATES, type PortState, type Protocol } from '../model.ts';
-import type { ExpectCategory } from '../scenario/types.ts';
+import { PORT_STATES, type PortState, type Protocol } from '../model/observation.ts';
+import type { ExpectCategory } from '../model/scenario.ts';
 
 export function satisfies(category: ExpectCategory, state: PortState, protocol: Protocol): boolean {
   switch (category) {

@@ -1,7 +1,7 @@
 /** What `judge` returns: every way the observations disagree with the scenario, and what went unchecked. */
-import type { Mismatch, Observation, PortState } from '../model.ts';
-import type { ObservedSummary, ParityFinding } from '../result.ts';
-import type { ExpectCategory } from '../scenario/types.ts';
+import type { Mismatch, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
+import type { ObservedSummary } from '../scan/types.ts';
+import type { ExpectCategory } from '../model/scenario.ts';
 import type { Scope } from './keys.ts';
 
 /** A port a scenario lists that no scan reported: never a pass. */
@@ -33,4 +33,22 @@ export interface Verdict {
   unchecked: { observations: Observation[]; summaries: ObservedSummary[] };
   /** IPv4/IPv6 differences; empty when parity is `off`. */
   parity: ParityFinding[];
+}
+
+/** A difference between IPv4 and IPv6 from the same vantage: the IPv6 gap, found automatically. */
+export interface ParityFinding {
+  vantage: Vantage;
+  protocol: Protocol;
+  port: number;
+  ipv4: { state: PortState; reason: string };
+  ipv6: { state: PortState; reason: string };
+  /** Set when a parity exception in the scenario excuses this difference. */
+  excusedBy: string | null;
+  /**
+   * Present when the finding covers several summarised ports with the same states (e.g. 65534 ports
+   * filtered on IPv4 and closed on IPv6): those ports in `-p` syntax, and how many. `port` is the first.
+   */
+  ports?: string;
+  count?: number;
+  message: string;
 }

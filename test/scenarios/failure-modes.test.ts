@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { getDocker } from '../../src/lab/docker.ts';
 import type { ResultsDocument } from '../../src/report/results-json.ts';
-import { runScenarioFile } from '../../src/scenario/run-file.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
 
 const FIXTURES = 'test/fixtures/runtime';
 

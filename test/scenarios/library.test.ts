@@ -6,10 +6,11 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { FAMILIES, type Family, type Vantage } from '../../src/model.ts';
-import type { ScenarioResult } from '../../src/result.ts';
+import { FAMILIES, type Family, type Vantage } from '../../src/model/observation.ts';
+import type { ScenarioResult } from '../../src/report/result.ts';
 import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
-import { createLimiter, runScenarioFile } from '../../src/scenario/run-file.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
+import { createLimiter } from '../../src/run/limiter.ts';
 import { formatVerdictText } from '../../src/report/verdict-text.ts';
 
 const files = await discoverScenarioFiles(['scenarios']);

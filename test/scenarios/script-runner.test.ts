@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { runScenarioFile } from '../../src/scenario/run-file.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
 
 async function runScript(script: string, tolerate: { match: string; why: string }[] = []) {
   const dir = await mkdtemp(join(tmpdir(), 'fwprobe-script-'));

@@ -4,9 +4,9 @@
  * UDP; the two must agree port for port (state and reason).
  */
 import { describe, expect, inject, test } from 'vitest';
-import type { Observation } from '../../src/model.ts';
-import { runScenario } from '../../src/scenario/run.ts';
-import type { Scenario } from '../../src/scenario/types.ts';
+import type { Observation } from '../../src/model/observation.ts';
+import { runScenario } from '../../src/run/scenario.ts';
+import type { Scenario } from '../../src/model/scenario.ts';
 
 const PORTS = [22, 53, 80, 81];
 const LISTENING = [22, 53, 80];

@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import type { ScenarioResult } from '../../src/result.ts';
-import { runScenarioFile } from '../../src/scenario/run-file.ts';
+import type { ScenarioResult } from '../../src/report/result.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
 
 const FIXTURES = 'test/fixtures/user-scripts';
 const PUBLISHED = join(FIXTURES, 'book-published.sh');

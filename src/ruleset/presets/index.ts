@@ -1,5 +1,5 @@
 /** The preset registry: names, parameters with defaults and checks, and the builders. */
-import { PresetError } from '../errors.ts';
+import { PresetError } from '../../model/errors.ts';
 import type { RulesetIR } from '../ir.ts';
 import { checkAddress, checkInterface, type Problem } from '../values.ts';
 import { book2007, book2009, type BookParams } from './book.ts';

@@ -1,0 +1,112 @@
+/**
+ * The `fwprobe` command line: parses arguments, runs scenarios through run/, prints results through
+ * report/. Exit codes are a contract with CI scripts.
+ */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { NoScenariosError, UsageError } from '../model/errors.ts';
+import { prepareEngine, removeEverything } from '../run/engine.ts';
+import { formatExposureTable } from '../report/table.ts';
+import { writeResults } from '../report/results-json.ts';
+import type { ScenarioResult } from '../report/result.ts';
+import { runGenerate } from './generate.ts';
+import { discoverScenarioFiles } from '../scenario/discover.ts';
+import { runScenarioFiles } from '../run/files.ts';
+import { formatVerdictText } from '../report/verdict-text.ts';
+
+/** Exit codes: a contract with CI scripts. */
+export const EXIT = { passed: 0, failed: 1, error: 2 } as const;
+
+const DEMO_DIR = fileURLToPath(new URL('../scenarios/ipv6-gap/', import.meta.url));
+
+const DEMO_INTRO = `fwprobe demo: the IPv6 gap from the 2009 post on the "Linux Firewalls" script.
+Before: an iptables-only ruleset (INPUT DROP, ssh allowed). After: the same plus ip6tables policies DROP.
+Each table shows what nmap really sees, from inside the host (loopback) and from a peer on the network.
+`;
+
+const USAGE = `Usage:
+  fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N]
+      Run scenarios (default: ./scenarios). Writes DIR/results.json (default: reports/).
+      Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).
+  fwprobe demo [--report-dir DIR]
+      The IPv6-gap demo: the v4-only ruleset, then the fix, with a port-by-family table of each.
+  fwprobe generate [POLICY] [--preset NAME] [--param K=V]… --out DIR
+      Write rules.v4, rules.v6 and firewall.sh from a policy file and/or a preset.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest, { demo: false });
+    case 'demo':
+      return runCommand([DEMO_DIR, ...rest], { demo: true });
+    case 'generate':
+      return runGenerate(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? EXIT.error : EXIT.passed;
+    default:
+      process.stderr.write(`fwprobe: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return EXIT.error;
+  }
+}
+
+async function runCommand(args: string[], mode: { demo: boolean }): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'report-dir': { type: 'string', default: 'reports' }, concurrency: { type: 'string' } },
+  });
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${values.concurrency}`);
+  }
+  const files = await discoverScenarioFiles(positionals.length > 0 ? positionals : ['scenarios']);
+  if (files.length === 0) {
+    throw new NoScenariosError(`No scenario files (*.scenario.yaml, *.scenario.ts) in ${positionals.join(' ') || 'scenarios'}.`);
+  }
+  const image = await prepareEngine({ log: (line) => process.stderr.write(`image: ${line}\n`) });
+  if (mode.demo) process.stdout.write(DEMO_INTRO);
+  const results = await runScenarioFiles(files, {
+    image,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    onResult: (result) => process.stdout.write(formatResult(result, mode.demo)),
+  });
+  const reportFile = await writeResults(values['report-dir'], results);
+  process.stdout.write(`\n${summaryLine(results)}\nresults: ${reportFile}\n`);
+  if (results.some((r) => r.status === 'error')) return EXIT.error;
+  if (results.some((r) => r.status === 'failed')) return EXIT.failed;
+  return EXIT.passed;
+}
+
+function formatResult(result: ScenarioResult, withTable: boolean): string {
+  const head = `\n[${result.status.toUpperCase()}] ${result.name} (${result.file}, ${(result.durationMs / 1000).toFixed(1)} s)\n`;
+  const table = withTable && result.observations.length > 0 ? `${indent(formatExposureTable(result))}\n` : '';
+  return head + table + indent(formatVerdictText(result));
+}
+
+function summaryLine(results: ScenarioResult[]): string {
+  const count = (status: ScenarioResult['status']) => results.filter((r) => r.status === status).length;
+  return `${count('passed')} passed, ${count('failed')} failed, ${count('error')} error`;
+}
+
+function indent(text: string): string {
+  return text ? `${text.replace(/^/gm, '  ').trimEnd()}\n` : '';
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (error) {
+    process.stderr.write(`fwprobe: ${error instanceof Error ? error.message : String(error)}\n`);
+    code = EXIT.error;
+  } finally {
+    await removeEverything();
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,69 @@
+/**
+ * Restore files into the target's kernel, both families checked with `--test` before either is applied,
+ * and the live ruleset read back as the backend's `*-save` prints it.
+ */
+import { CommandFailedError, RulesetApplyError } from '../model/errors.ts';
+import type { Family } from '../model/observation.ts';
+import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
+import type { StartedFwprobeContainer } from './container.ts';
+import { RULES_DIR } from './services.ts';
+
+export const TOOLS: Record<Backend, Record<Family, { restore: string; save: string; cli: string }>> = {
+  nft: {
+    ipv4: { restore: 'iptables-restore', save: 'iptables-save', cli: 'iptables' },
+    ipv6: { restore: 'ip6tables-restore', save: 'ip6tables-save', cli: 'ip6tables' },
+  },
+  legacy: {
+    ipv4: { restore: 'iptables-legacy-restore', save: 'iptables-legacy-save', cli: 'iptables-legacy' },
+    ipv6: { restore: 'ip6tables-legacy-restore', save: 'ip6tables-legacy-save', cli: 'ip6tables-legacy' },
+  },
+};
+
+/**
+ * Applies a v4 and a v6 ruleset in restore format. Both are checked with `--test` before either is
+ * applied, so a bad line leaves the firewall as it was. `null` for a family leaves it untouched (all
+ * ACCEPT), which is how a v4-only firewall looks.
+ */
+export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: RulesetText | null; v6: RulesetText | null }): Promise<AppliedRuleset> {
+  const staged = (['ipv4', 'ipv6'] as const).flatMap((family) => {
+    const ruleset = family === 'ipv4' ? rules.v4 : rules.v6;
+    return ruleset ? [{ family, ruleset, file: `${RULES_DIR}/rules.${family === 'ipv4' ? 'v4' : 'v6'}` }] : [];
+  });
+  if (staged.length > 0) {
+    await host.copyContentToContainer(staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })));
+  }
+  const tools = TOOLS[host.backend];
+  const steps = [
+    ...staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
+    ...staged.map(({ family, file }) => [tools[family].restore, file]),
+    [tools.ipv4.save],
+    [tools.ipv6.save],
+  ];
+  const results = await host.runBatch(steps, { stopOnFailure: true });
+  const failed = results.find((step) => step.exitCode !== 0);
+  if (failed) {
+    const index = results.indexOf(failed);
+    const entry = index < 2 * staged.length ? staged[index % staged.length] : undefined;
+    if (!entry) throw new CommandFailedError(failed);
+    throw new RulesetApplyError({ family: entry.family, source: entry.ruleset.source, text: entry.ruleset.text, ...failed });
+  }
+  return { v4: stripSaveComments(results.at(-2)!.stdout), v6: stripSaveComments(results.at(-1)!.stdout) };
+}
+
+/** The live ruleset of both families, as the backend's `*-save` prints it. */
+export async function savedRuleset(host: StartedFwprobeContainer): Promise<AppliedRuleset> {
+  const tools = TOOLS[host.backend];
+  const [v4, v6] = await host.runBatch([[tools.ipv4.save], [tools.ipv6.save]], { stopOnFailure: false });
+  for (const step of [v4!, v6!]) {
+    if (step.exitCode !== 0) throw new CommandFailedError(step);
+  }
+  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout) };
+}
+
+/** `*-save` prints dates and counters in comments; they would make saved rulesets differ run to run. */
+function stripSaveComments(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * How a failed command reads in an error message (command, exit code, stderr, stdout, the way execa
+ * prints it), and the hints fwprobe adds for iptables' own error text. Kept apart from the error classes
+ * so that model/errors.ts stays a list of classes.
+ */
+
+/** Formats a failed command the way execa does: command, exit code, then stderr and stdout. */
+export function describeCommandFailure(
+  command: readonly string[] | string,
+  exitCode: number | null,
+  stderr: string,
+  stdout: string,
+): string {
+  const parts = [`Command failed with exit code ${exitCode ?? 'unknown'}: ${commandText(command)}`];
+  if (stderr.trim()) parts.push(`stderr:\n${indent(stderr.trimEnd())}`);
+  if (stdout.trim()) parts.push(`stdout:\n${indent(truncate(stdout.trimEnd(), 4000))}`);
+  return parts.join('\n');
+}
+
+/** A command as one shell-readable line. */
+export function commandText(command: readonly string[] | string): string {
+  return typeof command === 'string' ? command : command.map(quoteArg).join(' ');
+}
+
+/** iptables-restore says "Error occurred at line: 2"; the nft variant also says "line 2 failed". */
+export function offendingLine(stderr: string): number | null {
+  const match = /Error occurred at line: (\d+)/.exec(stderr) ?? /line (\d+) failed/.exec(stderr);
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+/** Names the pre-1.6 negation syntax (`-i ! lo`) that modern iptables rejects, and gives the modern form. */
+export function legacySyntaxHint(line: string | undefined): string {
+  if (!line) return '';
+  const match = /(-[a-z]|--[a-z-]+) ! (\S+)/.exec(line);
+  if (!match) return '';
+  return (
+    `This is the legacy negation syntax "${match[0]}", which iptables 1.8 rejects; ` +
+    `the modern form is "! ${match[1]} ${match[2]}".\n`
+  );
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters)`;
+}

@@ -1,0 +1,285 @@
+/**
+ * Every error fwprobe raises on purpose, in one module (as vitest keeps its errors): each class has a
+ * literal `code`, listed in `FwprobeErrorCode`, and a message that says what went wrong and what to do.
+ * A failed command is one `CommandFailedError` (execa's shape: command, exit code, stdout, stderr, and
+ * the `cause` kept); nmap, ruleset and script errors build on it.
+ */
+import { describeCommandFailure, legacySyntaxHint, offendingLine } from './command-text.ts';
+import type { Family } from './observation.ts';
+
+export type FwprobeErrorCode =
+  | 'COMMAND_FAILED'
+  | 'TIMEOUT'
+  | 'INTERRUPTED'
+  | 'NO_SCAN_RAN'
+  | 'LAB_CLEANUP_FAILED'
+  | 'DOCKER_UNAVAILABLE'
+  | 'IMAGE_BUILD_FAILED'
+  | 'LAB_SELF_CHECK_FAILED'
+  | 'LAB_CHANGED_DURING_SCANS'
+  | 'SERVICE_START_FAILED'
+  | 'SCAN_TARGET_OUT_OF_SCOPE'
+  | 'NMAP_EXIT_NONZERO'
+  | 'NMAP_RUN_ERROR'
+  | 'NMAP_OUTPUT_TRUNCATED'
+  | 'NMAP_XML_INVALID'
+  | 'NMAP_NO_PORTS'
+  | 'NMAP_HOST_MISSING'
+  | 'NMAP_PROTOCOL_MISMATCH'
+  | 'NMAP_SEND_FAILED'
+  | 'PORT_NOT_SCANNED'
+  | 'PORT_SPEC_INVALID'
+  | 'RULESET_APPLY_FAILED'
+  | 'RULESET_SCRIPT_FAILED'
+  | 'POLICY_INVALID'
+  | 'POLICY_FILE'
+  | 'PRESET_INVALID'
+  | 'SAVE_PARSE'
+  | 'CLI_USAGE'
+  | 'NO_SCENARIOS'
+  | ScenarioErrorCode;
+
+/**
+ * - `SCENARIO_NOT_FOUND`: the scenario file or a path given to discovery does not exist.
+ * - `SCENARIO_UNSUPPORTED`: a file that is neither `*.scenario.yaml|yml` nor `*.scenario.ts`.
+ * - `SCENARIO_YAML`: the YAML does not parse (message has line and column).
+ * - `SCENARIO_IMPORT`: a `.scenario.ts` module failed to import or has no default export.
+ * - `SCENARIO_INVALID`: the content breaks the schema or a cross-field rule.
+ * - `SCENARIO_FILE_MISSING`: a ruleset file the scenario names does not exist.
+ */
+export type ScenarioErrorCode =
+  | 'SCENARIO_NOT_FOUND'
+  | 'SCENARIO_UNSUPPORTED'
+  | 'SCENARIO_YAML'
+  | 'SCENARIO_IMPORT'
+  | 'SCENARIO_INVALID'
+  | 'SCENARIO_FILE_MISSING';
+
+type Options = { cause?: unknown };
+
+export class FwprobeError extends Error {
+  readonly code: FwprobeErrorCode;
+
+  constructor(code: FwprobeErrorCode, message: string, options?: Options) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** What a command run in a container gave back. */
+export interface CommandOutcome {
+  command: readonly string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command exited non-zero (or its output could not be used). `headline` says what it means. */
+export class CommandFailedError extends FwprobeError {
+  readonly command: readonly string[];
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+
+  constructor(run: CommandOutcome, headline?: string, options?: Options & { code?: FwprobeErrorCode; footer?: string }) {
+    const details = describeCommandFailure(run.command, run.exitCode, run.stderr, run.stdout);
+    const text = [headline, details, options?.footer].filter(Boolean).join('\n');
+    super(options?.code ?? 'COMMAND_FAILED', text, options);
+    this.command = run.command;
+    this.exitCode = run.exitCode;
+    this.stdout = run.stdout;
+    this.stderr = run.stderr;
+  }
+}
+
+/** A step took longer than its bound. Names the phase, the bound and the option that sets it. */
+export class TimeoutError extends FwprobeError {
+  readonly phase: string;
+  readonly ms: number;
+
+  constructor(phase: string, ms: number, option: string, options?: Options) {
+    super('TIMEOUT', `${phase} did not finish within ${ms} ms (the bound set by ${option}); it was stopped.`, options);
+    this.phase = phase;
+    this.ms = ms;
+  }
+}
+
+/** A message-only error with a literal code: the classes below differ only in their code. */
+function simple<C extends FwprobeErrorCode>(code: C) {
+  return class extends FwprobeError {
+    declare readonly code: C;
+    constructor(message: string, options?: Options) {
+      super(code, message, options);
+    }
+  };
+}
+
+export class InterruptedError extends simple('INTERRUPTED') {}
+export class NoScanRanError extends simple('NO_SCAN_RAN') {}
+export class LabCleanupError extends simple('LAB_CLEANUP_FAILED') {}
+export class DockerUnavailableError extends simple('DOCKER_UNAVAILABLE') {}
+export class ImageBuildError extends simple('IMAGE_BUILD_FAILED') {}
+/** The lab is not what a scan needs: scanning it would prove nothing, so the scenario ends in `error`. */
+export class LabSelfCheckError extends simple('LAB_SELF_CHECK_FAILED') {}
+/** The lab after the scans differs from the lab before them: the verdict would describe another host. */
+export class LabChangedError extends simple('LAB_CHANGED_DURING_SCANS') {}
+export class ServiceStartError extends simple('SERVICE_START_FAILED') {}
+/** A scan target outside the lab was asked for. Raised before nmap runs. */
+export class OutOfScopeTargetError extends simple('SCAN_TARGET_OUT_OF_SCOPE') {}
+/** Bad command-line input. */
+export class UsageError extends simple('CLI_USAGE') {}
+export class NoScenariosError extends simple('NO_SCENARIOS') {}
+
+/** A policy file could not be read or is not valid YAML. */
+export class PolicyFileError extends FwprobeError {
+  constructor(file: string, detail: string, options?: Options) {
+    super('POLICY_FILE', `Cannot load policy file ${file}: ${detail}`, options);
+  }
+}
+
+/** An unknown preset, or a parameter the preset does not take. `field` is the scenario field to blame. */
+export class PresetError extends FwprobeError {
+  declare readonly code: 'PRESET_INVALID';
+  readonly field: 'preset' | 'params';
+
+  constructor(message: string, field: 'preset' | 'params' = 'preset', options?: Options) {
+    super('PRESET_INVALID', message, options);
+    this.field = field;
+  }
+}
+
+/** A policy failed validation. `problems` holds one `path: message` line per issue. */
+export class PolicyError extends FwprobeError {
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[], options?: Options) {
+    const list = problems.map((p) => `  - ${p}`).join('\n');
+    super('POLICY_INVALID', `Invalid policy ${source}:\n${list}\nFix these fields in the policy and run again.`, options);
+    this.problems = problems;
+  }
+}
+
+/** A line of an iptables-save / iptables-restore file that fwprobe cannot parse. */
+export class SaveParseError extends FwprobeError {
+  readonly line: number;
+
+  constructor(file: string, line: number, detail: string, options?: Options) {
+    super('SAVE_PARSE', `${file}:${line}: ${detail}`, options);
+    this.line = line;
+  }
+}
+
+/** A port list in nmap `-p` syntax is malformed or out of range. */
+export class PortSpecError extends FwprobeError {
+  readonly spec: string;
+
+  constructor(spec: string, problem: string) {
+    super('PORT_SPEC_INVALID', `invalid port list "${spec}": ${problem}. Write ports as comma-separated numbers or ` +
+      'LOW-HIGH ranges from 1 to 65535, e.g. "22,53,80-82".');
+    this.spec = spec;
+  }
+}
+
+/** A scenario file that cannot be loaded. One bad file fails only its own scenario. */
+export class ScenarioError extends FwprobeError {
+  declare readonly code: ScenarioErrorCode;
+  /** Absolute path of the scenario file. */
+  readonly file: string;
+  readonly issues: readonly ScenarioIssue[];
+
+  constructor(code: ScenarioErrorCode, file: string, issues: readonly ScenarioIssue[], options?: Options & { headline?: string }) {
+    const head = options?.headline ?? `Invalid scenario ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`;
+    super(code, [head, ...issues.map((issue) => `  ${formatIssue(file, issue)}`)].join('\n'), options);
+    this.file = file;
+    this.issues = issues;
+  }
+}
+
+export type FieldPath = readonly (string | number)[];
+
+/** One problem in an input file, tied to the field it is about. */
+export interface ScenarioIssue {
+  /** Field path inside the scenario, e.g. `['expect', 'loopback', 'ipv6', 'tcp', 'open', 1]`. */
+  path: FieldPath;
+  /** What was expected and what was found, e.g. `expected a port number 1-65535, found 70000`. */
+  message: string;
+  /** 1-based position of the field in the YAML source, when there is one. */
+  line?: number;
+  column?: number;
+}
+
+/** `['expect', 'loopback', 'open', 1]` → `expect.loopback.open[1]`; the root is `(root)`. */
+export function formatFieldPath(path: FieldPath): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${segment}` : segment;
+  }
+  return out || '(root)';
+}
+
+/** `file:line:col: field: message` (no field for the document itself). */
+function formatIssue(file: string, issue: ScenarioIssue): string {
+  const where = issue.line === undefined ? file : `${file}:${issue.line}:${issue.column ?? 1}`;
+  return `${where}: ${issue.path.length > 0 ? `${formatFieldPath(issue.path)}: ` : ''}${issue.message}`;
+}
+
+/** A ruleset did not apply: names the family, the file, the offending line and the tool's stderr. */
+export class RulesetApplyError extends CommandFailedError {
+  declare readonly code: 'RULESET_APPLY_FAILED';
+  readonly family: Family;
+  readonly line: number | null;
+
+  constructor(details: CommandOutcome & { family: Family; source: string; text: string; line?: number | null }, options?: Options) {
+    const line = details.line !== undefined ? details.line : offendingLine(details.stderr);
+    const lineText = line === null ? undefined : details.text.split('\n')[line - 1];
+    const where = line === null
+      ? `${details.source} (the tool did not say which line)`
+      : `${details.source}:${line}: ${lineText ?? '(beyond the end of the file)'}`;
+    super(details, `The ${details.family} ruleset did not apply: ${where}\n${legacySyntaxHint(lineText)}`.trimEnd(), {
+      ...options,
+      code: 'RULESET_APPLY_FAILED',
+      footer: 'Nothing of this ruleset was applied (restore files apply atomically). Fix the line and run again.',
+    });
+    this.family = details.family;
+    this.line = line;
+  }
+}
+
+/** A line of a user's firewall script failed and no `tolerate` entry covers it. */
+export class ScriptLineError extends FwprobeError {
+  readonly line: number;
+  readonly exitCode: number;
+  readonly stderr: string;
+
+  constructor(details: { file: string; line: number; command: string; exitCode: number; stderr: string }) {
+    super('RULESET_SCRIPT_FAILED',
+      `${details.file}:${details.line}: \`${details.command}\` failed with exit code ${details.exitCode}.\n` +
+        `${legacySyntaxHint(details.command)}` +
+        (details.stderr.trim() ? `stderr:\n  ${details.stderr.trim().split('\n').join('\n  ')}\n` : '') +
+        'The script stopped there (set -e semantics): later lines were not applied. Fix the line, or, if the ' +
+        'failure is harmless in a container (modprobe, /proc/sys writes), add it to `ruleset.tolerate` with a `why`.');
+    this.line = details.line;
+    this.exitCode = details.exitCode;
+    this.stderr = details.stderr;
+  }
+}
+
+type NmapCode = Extract<FwprobeErrorCode, `NMAP_${string}` | 'PORT_NOT_SCANNED'>;
+
+/** Base of every error about one nmap run: the headline says what to do, then the command and its output. */
+export class NmapScanError extends CommandFailedError {
+  declare readonly code: NmapCode;
+  /** The port, target address or nmap error message the error is about, where there is one. */
+  readonly port?: number;
+  readonly target?: string;
+  readonly errormsg?: string;
+
+  constructor(code: NmapCode, headline: string, run: CommandOutcome, options?: Options & { port?: number; target?: string; errormsg?: string }) {
+    super(run, headline, { ...options, code });
+    if (options?.port !== undefined) this.port = options.port;
+    if (options?.target !== undefined) this.target = options.target;
+    if (options?.errormsg !== undefined) this.errormsg = options.errormsg;
+  }
+}

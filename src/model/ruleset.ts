@@ -1,0 +1,28 @@
+/**
+ * The ruleset as the lab holds it: the text fwprobe applies, what the kernel has afterwards, and the
+ * script lines allowed to fail. Shared by ruleset (which renders text), lab (which applies it) and report.
+ */
+
+/** Which iptables implementation the target uses. */
+export type Backend = 'nft' | 'legacy';
+
+/** A ruleset in restore format, with where it came from (for error messages). */
+export interface RulesetText {
+  /** The file (or generator) it came from, as the user should read it. */
+  source: string;
+  text: string;
+}
+
+/** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
+export interface AppliedRuleset {
+  v4: string;
+  v6: string;
+}
+
+/** Something allowed to fail (a tolerated script line): always shown, never silently dropped. */
+export interface Tolerated {
+  line: number;
+  command: string;
+  exitCode: number;
+  why: string;
+}

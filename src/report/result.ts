@@ -1,0 +1,67 @@
+/**
+ * The outcome of one scenario: what `fwprobe run` writes to results.json and what the vitest integration
+ * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
+ */
+import { FwprobeError } from '../model/errors.ts';
+import type { Mismatch, Observation } from '../model/observation.ts';
+import type { AppliedRuleset, Tolerated } from '../model/ruleset.ts';
+import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
+import type { ParityFinding } from '../verdict/types.ts';
+
+export type ScenarioStatus = 'passed' | 'failed' | 'error';
+
+export interface ScenarioResult {
+  name: string;
+  /** Scenario file, relative to the working directory. */
+  file: string;
+  status: ScenarioStatus;
+  /** Present when status is `error`: what went wrong and what to do. */
+  error?: string;
+  errorCode?: string;
+  observations: Observation[];
+  others: ObservedSummary[];
+  mismatches: Mismatch[];
+  /** Every reason the verdict failed, one message each: mismatches, ports never observed, parity gaps. */
+  problems: string[];
+  /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
+  verdictText: string;
+  parity: ParityFinding[];
+  /** What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves. */
+  staticParity: string[];
+  scans: ScanRecord[];
+  tolerated: Tolerated[];
+  /** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
+  applied: AppliedRuleset | null;
+  phases: { name: string; ms: number }[];
+  durationMs: number;
+}
+
+/** A result with nothing observed yet, status `error` until a verdict says otherwise. */
+export function emptyResult(name: string, file: string): ScenarioResult {
+  return {
+    name,
+    file,
+    status: 'error',
+    observations: [],
+    others: [],
+    mismatches: [],
+    problems: [],
+    verdictText: '',
+    parity: [],
+    staticParity: [],
+    scans: [],
+    tolerated: [],
+    applied: null,
+    phases: [],
+    durationMs: 0,
+  };
+}
+
+/** Status `error` with the error's message and stable code. */
+export function errorFields(error: unknown): Pick<ScenarioResult, 'status' | 'error' | 'errorCode'> {
+  return {
+    status: 'error',
+    error: error instanceof Error ? error.message : String(error),
+    errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The Docker side of a run, as the CLI and the test suite need it: an engine that answers, no leftovers
+ * from killed runs, the target image, and removal of everything this run made (also on Ctrl-C).
+ */
+import { installSignalCleanup, removeAllTracked, sweepStale } from '../lab/cleanup.ts';
+import { assertDockerAvailable } from '../lab/docker.ts';
+import { ensureTargetImage } from '../lab/image.ts';
+
+export interface PrepareOptions {
+  /** Image build progress. @default no output */
+  log?: (line: string) => void;
+}
+
+/** Checks the engine, sweeps what killed runs left, installs the signal handler, and returns the image tag. */
+export async function prepareEngine(options: PrepareOptions = {}): Promise<string> {
+  installSignalCleanup();
+  await assertDockerAvailable();
+  await sweepStale();
+  return ensureTargetImage(options.log ? { log: options.log } : {});
+}
+
+/** Removes every container and network this process created and has not removed yet. */
+export async function removeEverything(): Promise<void> {
+  await removeAllTracked();
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { createLimiter } from './limiter.ts';
+
+describe('createLimiter', () => {
+  it('never runs more than its limit at once, and runs everything in order', async () => {
+    const limit = createLimiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        limit(async () => {
+          started.push(i);
+          peak = Math.max(peak, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          running--;
+          return i * 10;
+        }),
+      ),
+    );
+    expect(results).toEqual([0, 10, 20, 30, 40]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('passes a rejection to its caller and keeps going', async () => {
+    const limit = createLimiter(1);
+    const failing = limit(() => Promise.reject(new Error('boom')));
+    const next = limit(async () => 'after');
+    await expect(failing).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('after');
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * One scenario end to end: lab up, services, ruleset, self-check, scans, verdict, lab down. The stages do
+ * the work; this file only orders them and records each phase.
+ */
+import { relative } from 'node:path';
+import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
+import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
+import { Disposer } from '../lab/disposer.ts';
+import { LabNetwork } from '../lab/network.ts';
+import { selfCheck } from '../lab/self-check.ts';
+import { startServices } from '../lab/services.ts';
+import { LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { FAMILIES } from '../model/observation.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { emptyResult, errorFields, type ScenarioResult } from '../report/result.ts';
+import { formatVerdict, verdictProblems } from '../verdict/format.ts';
+import { judge } from '../verdict/judge.ts';
+import { staticParityFindings } from '../ruleset/static-parity.ts';
+import { LabScope } from '../scan/scope.ts';
+import { runScans } from './scans.ts';
+
+export interface RunScenarioOptions {
+  /** The target image tag, from `ensureTargetImage()`. */
+  image: string;
+  /** Progress lines. @default no output */
+  log?: (line: string) => void;
+  /**
+   * nmap timing: fwprobe's tuned `lab` timing, or nmap's `conservative` -T3 (for agreement tests).
+   * @default 'lab'
+   */
+  timing?: 'lab' | 'conservative';
+}
+
+/**
+ * Runs one scenario end to end: lab up, services, ruleset, self-check, scans, verdict, lab down. Never
+ * throws for a scenario-level problem: those end as status `error` with the reason. The lab is removed
+ * whatever happens.
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
+  const started = Date.now();
+  const phases: ScenarioResult['phases'] = [];
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await work();
+    } finally {
+      phases.push({ name, ms: Date.now() - t0 });
+    }
+  };
+  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases };
+
+  const lab = new Disposer();
+  try {
+    const needsPeer = scenario.vantages.includes('peer');
+    const network = needsPeer ? lab.use(await phase('network', () => LabNetwork.create())) : null;
+    const scope = new LabScope();
+
+    const targetBuilder = new FwprobeContainer(options.image)
+      .withServices(scenario.services)
+      .withBackend(scenario.backend);
+    if (network) targetBuilder.withLabNetwork(network);
+    const peerBuilder = network ? new FwprobeContainer(options.image).withLabNetwork(network) : null;
+    const [target, peer] = await phase('containers', async () => {
+      const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
+      // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
+      const started = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
+      lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
+      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+      return settled.map((o) => (o.status === 'fulfilled' ? o.value : null)) as [StartedFwprobeContainer, StartedFwprobeContainer | null];
+    });
+
+    await phase('services', () => startServices(target));
+    const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
+    result.applied = applied.saved;
+    result.staticParity = staticParityFindings(applied.saved);
+    result.tolerated = applied.tolerated;
+    await phase('self-check', () => selfCheck(target));
+    if (peer) {
+      const addresses = await target.labAddresses();
+      for (const family of FAMILIES) scope.allowLabAddress(addresses[family], family);
+    }
+
+    const collected = await phase('scans', () => runScans(scenario, { target, peer, scope }, options.timing ?? 'lab'));
+    // A verdict over no scan at all would be a pass that proves nothing.
+    if (collected.scans.length === 0) {
+      throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
+    }
+    result.observations = collected.observations;
+    result.others = collected.others;
+    result.scans = collected.scans;
+
+    const verdict = judge(scenario, result.observations, result.others);
+    result.mismatches = verdict.mismatches;
+    result.problems = verdictProblems(verdict, scenario.parity.mode);
+    result.verdictText = formatVerdict(verdict, scenario.parity.mode);
+    result.parity = verdict.parity;
+    result.status = verdict.passed ? 'passed' : 'failed';
+  } catch (error) {
+    Object.assign(result, errorFields(error));
+    options.log?.(`${scenario.name}: error: ${result.error}`);
+  } finally {
+    try {
+      await phase('teardown', () => lab[Symbol.asyncDispose]());
+    } catch (error) {
+      // A lab that could not be removed is a leak on the user's machine: never reported as a pass.
+      Object.assign(result, errorFields(new LabCleanupError(`Removing the lab failed: ${String(error)}. ` +
+        'Remove leftovers with: docker rm -f $(docker ps -aq --filter label=fwprobe)', { cause: error })));
+    }
+    result.durationMs = Date.now() - started;
+  }
+  return result;
+}
+

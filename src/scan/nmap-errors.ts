@@ -1,0 +1,36 @@
+/**
+ * The ways one nmap run can fail to be evidence, each an NmapScanError (model/errors.ts) whose headline says
+ * what it means and what to do, followed by the command, exit code, stderr and an excerpt of stdout.
+ */
+import { NmapScanError, type CommandOutcome } from '../model/errors.ts';
+import type { Protocol } from '../model/observation.ts';
+
+type Options = { cause?: unknown };
+
+export const nmapErrors = {
+  exit: (run: CommandOutcome) => new NmapScanError('NMAP_EXIT_NONZERO', `nmap exited with code ${run.exitCode}, so its ` +
+    'results cannot be trusted even if the XML looks complete. Check stderr below and run the command by hand.', run),
+  run: (errormsg: string, run: CommandOutcome) => new NmapScanError('NMAP_RUN_ERROR', `nmap stopped with an error: ` +
+    `"${errormsg}" (from <finished exit="error">). Fix the nmap arguments or target named in that message.`, run, { errormsg }),
+  truncated: (what: string, run: CommandOutcome, options?: Options) => new NmapScanError('NMAP_OUTPUT_TRUNCATED',
+    `nmap's XML output is incomplete (${what}). nmap was probably interrupted (exit 130 = SIGINT, 143 = SIGTERM) ` +
+      'or timed out; an incomplete run is never read as "no open ports". Re-run the scan and give it more time.', run, options),
+  xml: (problem: string, run: CommandOutcome, options?: Options) => new NmapScanError('NMAP_XML_INVALID',
+    `nmap's output is not the XML fwprobe expects: ${problem}. Make sure the command writes XML to stdout with ` +
+      '"-oX -" and that nothing else writes to stdout.', run, options),
+  noPorts: (target: string, why: string, run: CommandOutcome) => new NmapScanError('NMAP_NO_PORTS', `nmap reported ` +
+    `host ${target} without any port results (${why}). That is not "everything filtered": nmap has no answer. ` +
+    'Remove --host-timeout (or raise it) and re-run.', run),
+  hostMissing: (target: string, problem: string, run: CommandOutcome) => new NmapScanError('NMAP_HOST_MISSING',
+    `nmap's output has no results for ${target}: ${problem}. Check that the target address and the address ` +
+      'family (-6 for IPv6) match, and read stderr below.', run, { target }),
+  protocol: (expected: Protocol, found: string, where: string, run: CommandOutcome) => new NmapScanError(
+    'NMAP_PROTOCOL_MISMATCH', `expected a ${expected} scan, but ${where} says protocol="${found}". Use -sS/-sT for ` +
+      'tcp and -sU for udp, one protocol per nmap run.', run),
+  sendFailed: (ports: string, warning: string, run: CommandOutcome) => new NmapScanError('NMAP_SEND_FAILED',
+    `nmap could not send probes (${warning}) while ports of interest ${ports} read filtered: a probe that never ` +
+      'left proves nothing about the firewall. Allow the scanner\'s own traffic out, or check the lab.', run),
+  notScanned: (port: number, protocol: Protocol, why: string, run: CommandOutcome) => new NmapScanError(
+    'PORT_NOT_SCANNED', `port ${protocol}/${port} has no state in nmap's output: ${why}. Make sure the port is in ` +
+      "nmap's -p list; fwprobe never guesses a state for a port nmap did not report.", run, { port }),
+};

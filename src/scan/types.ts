@@ -1,0 +1,89 @@
+/**
+ * What the scan stage takes and gives: a request (what to scan, from where), the parsed result of one nmap
+ * run, and the summaries and records that verdict and report read. Types only.
+ */
+import type { Family, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
+
+/** What to scan, from where. */
+export interface ScanRequest {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  /** Address to scan. Must pass the lab scope (loopback, or a lab container's address). */
+  target: string;
+  /** Ports that each get an Observation. Must not be empty. */
+  ports: number[];
+  /**
+   * Ports to scan, a superset of `ports` (e.g. 1-65535). Scanned ports outside `ports` get an Observation
+   * only if nmap lists them individually (any state but the collapsed majority); the rest are summarised.
+   * @default `ports`
+   */
+  scanPorts?: number[];
+  /**
+   * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
+   * @default 'lab'
+   */
+  timing?: 'lab' | 'conservative' | 'confirm';
+}
+
+/** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
+export type Exec = (command: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+
+/** What the caller knows about the nmap run whose stdout is being parsed. */
+export interface ScanContext {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  /** The address scanned, e.g. `::1` or `fd00:fb::2`. Compared with `<address addr>` after canonicalising IPv6. */
+  target: string;
+  /** Ports of interest: each gets exactly one Observation, or the parse fails. */
+  ports: number[];
+  /** Full nmap argv, shown in error messages. */
+  command: string[];
+  exitCode: number;
+  stderr: string;
+}
+
+/** A group of scanned ports that are not in `observations`, e.g. 195 × closed/reset. */
+export interface PortSummary {
+  state: PortState;
+  reason: string;
+  count: number;
+  /** Exactly which ports, in nmap's `-p` syntax (`1-21,23-79`); null when nmap did not list them. */
+  ports: string | null;
+}
+
+export interface ScanResult {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  target: string;
+  command: string[];
+  /**
+   * `unreachable`: nmap wrote no `<host>` and counted the one target as down (see parseNmapRun); only
+   * possible for the `peer` vantage.
+   */
+  hostState: 'up' | 'unreachable';
+  /** One per port of interest, plus every port nmap listed individually; sorted by port. */
+  observations: Observation[];
+  /** Ports nmap scanned that are not in `observations` (from `<extraports>`), summarised; sorted by state, reason. */
+  others: PortSummary[];
+  elapsedSeconds: number | null;
+  nmapVersion: string | null;
+}
+
+/** The reason given to ports of interest on an unreachable host. */
+export const HOST_DOWN_REASON = 'host-down';
+
+/** Scanned ports that are not individually observed, summarised (e.g. 65530 × filtered/no-response). */
+export interface ObservedSummary extends PortSummary {
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+}
+
+/** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
+export interface ScanRecord
+  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState'> {
+  ms: number;
+}
