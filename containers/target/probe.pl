@@ -21,7 +21,8 @@
 #   ms      from connect() (TCP) or the first datagram (UDP) to the outcome
 #   laddr/lport  the local address and port actually used ("-" if none was assigned)
 #   errno   ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EACCES, EPERM, ... or "-"; with timeout/silent it is
-#           the soft error the kernel kept (SO_ERROR), if any
+#           the soft error the kernel kept (SO_ERROR), if any; ESELFCONNECT when the local and remote
+#           address and port are the same (the socket would talk to itself)
 #   stage   where errno came from: socket | bind | connect | send | recv | "-"
 #   token   udp: the datagram's payload (what the target's received log shows); tcp: "-"
 #   reply   the first bytes of the UDP answer or of the TCP banner (read for up to --banner-ms), escaped
@@ -63,7 +64,7 @@ usage_error('--parallel must be 1..900') if $opt{parallel} < 1 || $opt{parallel}
 usage_error('--udp-sends must be 1..10') if $opt{'udp-sends'} < 1 || $opt{'udp-sends'} > 10;
 usage_error('--banner-ms must be 0..10000') if $opt{'banner-ms'} < 0 || $opt{'banner-ms'} > 10_000;
 usage_error('--deadline must be 1..3600000 ms') if defined $opt{deadline} && ($opt{deadline} < 1 || $opt{deadline} > 3_600_000);
-my $nonce = $opt{nonce} // sprintf('%04x%04x', $$ & 0xffff, int(time() * 1000) & 0xffff);
+my $nonce = $opt{nonce} // sprintf('%08x', (int(time() * 1000) ^ ($$ << 20)) & 0xffffffff);
 usage_error('--nonce must be 1-16 characters of [A-Za-z0-9]') unless $nonce =~ /^[A-Za-z0-9]{1,16}$/;
 
 # ---------------------------------------------------------------------------------------------- input
@@ -227,6 +228,8 @@ sub start_probe {
         $p->{state} = 'connecting';
     } else {
         return finish($p, classify($err), $err, 'connect') unless $ok;
+        # A datagram to one's own address and port comes back to this very socket: no proof of anything.
+        return finish($p, 'error', 'ESELFCONNECT', 'connect') if is_self($p);
         $p->{state} = 'waiting';
         $p->{sends} = 0;
         send_datagram($p, $p->{t0});
@@ -256,7 +259,7 @@ sub connected {
     $p->{ms} = ms($now - $p->{t0});
     note_local($p);
     # connect() to oneself (same address and port) succeeds by simultaneous open: that proves nothing.
-    if ($p->{laddr} eq $p->{raddr} && $p->{lport} == $p->{rport}) { return finish($p, 'error', 'ESELFCONNECT', 'connect', $now) }
+    return finish($p, 'error', 'ESELFCONNECT', 'connect', $now) if is_self($p);
     $p->{result} = 'connected';
     my $banner_until = $now + $opt{'banner-ms'} / 1000;
     $banner_until = $deadline if $banner_until > $deadline;
@@ -325,6 +328,8 @@ sub classify {
     return 'unreachable' if $unreachable{$err};
     return 'error';
 }
+
+sub is_self { my ($p) = @_; defined $p->{laddr} && $p->{laddr} eq $p->{raddr} && $p->{lport} == $p->{rport} }
 
 sub note_local {
     my ($p) = @_;

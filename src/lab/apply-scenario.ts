@@ -21,7 +21,7 @@ export async function applyScenarioRuleset(
         tolerated: [],
       };
     case 'generate': {
-      const generated = generateRuleset(spec);
+      const generated = spec.generated ?? generateRuleset(spec);
       return { saved: await applyRestore(target, generated), tolerated: [] };
     }
     case 'script': {

@@ -1,7 +1,9 @@
 /**
- * Port and port-reference syntax shared by the scenario schema and its normaliser:
- * `22`, `"22"`, `"1000-1010"` (port specs) and `"22/tcp"`, `"1000-1010/udp"` (port refs).
+ * The one port-syntax module: what users write (`22`, `"1000-1010"`, `"22/tcp"`, `top-100`) and nmap's
+ * `-p` lists (`22,53,80-82`), which fwprobe writes for nmap and reads back from `<extrareasons ports>`.
+ * Ports are 1-65535 everywhere: fwprobe never scans port 0.
  */
+import { PortSpecError } from './errors.ts';
 import type { Protocol } from './observation.ts';
 
 export const MIN_PORT = 1;
@@ -33,17 +35,17 @@ export function portSpecProblem(spec: number | string): string | null {
 }
 
 /** Parses a port spec that the schema has already validated. */
-export function parsePortSpec(spec: number | string): PortRange {
+export function parsePortRange(spec: number | string): PortRange {
   const range = parseRangeLoose(spec);
-  if (!range || portSpecProblem(spec)) throw new Error(`invalid port spec ${JSON.stringify(spec)}`);
+  if (!range || portSpecProblem(spec)) throw new PortSpecError(String(spec), portSpecProblem(spec) ?? 'not a port or range');
   return range;
 }
 
 /** Parses a `22/tcp` ref that the schema has already validated. */
 export function parsePortRef(ref: string): PortRange & { protocol: Protocol } {
   const m = PORT_REF_PATTERN.exec(ref);
-  if (!m) throw new Error(`invalid port ref ${JSON.stringify(ref)}`);
-  const range = parsePortSpec(m[2] ? `${m[1]}-${m[2]}` : `${m[1]}`);
+  if (!m) throw new PortSpecError(ref, portRefProblem(ref) ?? 'not a port/protocol');
+  const range = parsePortRange(m[2] ? `${m[1]}-${m[2]}` : `${m[1]}`);
   return { ...range, protocol: m[3] as Protocol };
 }
 
@@ -70,4 +72,76 @@ function parseRangeLoose(spec: number | string): PortRange | null {
   if (!m) return null;
   const from = Number(m[1]);
   return { from, to: m[2] === undefined ? from : Number(m[2]) };
+}
+
+// nmap `-p` lists.
+
+/**
+ * Parses `22,53,80-82` into `[22, 53, 80, 81, 82]`: sorted, without duplicates.
+ *
+ * Only plain numbers and `LOW-HIGH` ranges are accepted; nmap's protocol prefixes (`T:`, `U:`), open-ended
+ * ranges (`-100`) and service names are not, because fwprobe always knows the exact ports it scans.
+ * @throws PortSpecError for an empty spec, a malformed item, a port outside 1–65535 or a reversed range.
+ */
+export function parsePortSpec(spec: string): number[] {
+  if (spec.trim() === '') throw new PortSpecError(spec, 'it is empty');
+  const ports = new Set<number>();
+  for (const item of spec.split(',')) {
+    for (const port of parseItem(item.trim(), spec)) ports.add(port);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/**
+ * Formats ports as a compact spec: sorted, deduplicated, consecutive runs of two or more written as
+ * `LOW-HIGH` (the way nmap writes them itself), e.g. `[82, 22, 80, 81, 53]` → `22,53,80-82`.
+ * @throws PortSpecError for an empty list or a value that is not an integer in 0–65535.
+ */
+export function formatPortSpec(ports: readonly number[]): string {
+  if (ports.length === 0) throw new PortSpecError('[]', 'the port list is empty');
+  // The spec text is built only for a bad port: stringifying 65535 ports once per port is quadratic.
+  const bad = ports.find((port) => !isPort(port));
+  if (bad !== undefined) assertPort(bad, JSON.stringify(ports));
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  return toRuns(sorted)
+    .map(([low, high]) => (low === high ? `${low}` : `${low}-${high}`))
+    .join(',');
+}
+
+function parseItem(item: string, spec: string): number[] {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(item);
+  if (!match) {
+    throw new PortSpecError(spec, `"${item}" is not a port number or a LOW-HIGH range`);
+  }
+  const low = toPort(match[1] ?? '', spec);
+  const high = match[2] === undefined ? low : toPort(match[2], spec);
+  if (high < low) throw new PortSpecError(spec, `range "${item}" is reversed (write ${high}-${low})`);
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+}
+
+function toPort(digits: string, spec: string): number {
+  const port = Number(digits);
+  assertPort(port, spec);
+  return port;
+}
+
+function isPort(port: number): boolean {
+  return isValidPort(port);
+}
+
+function assertPort(port: number, spec: string): void {
+  if (!isPort(port)) {
+    throw new PortSpecError(spec, `${port} is not a port (want an integer from ${MIN_PORT} to ${MAX_PORT})`);
+  }
+}
+
+/** Groups sorted, distinct ports into [low, high] runs of consecutive numbers. */
+function toRuns(sorted: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const port of sorted) {
+    const last = runs.at(-1);
+    if (last && port === last[1] + 1) last[1] = port;
+    else runs.push([port, port]);
+  }
+  return runs;
 }

@@ -4,6 +4,7 @@
  * expanded, shorthands such as `exposed` turned into plain expectations).
  */
 import type { Family, PortState, Protocol, Vantage } from './observation.ts';
+import type { RulesetText } from './ruleset.ts';
 
 /** A file the scenario refers to, read at load time so that a missing file is a load error. */
 export interface LoadedFile {
@@ -42,6 +43,8 @@ export type RulesetSpec =
       policy: LoadedFile | null;
       preset: string | null;
       params: Record<string, string>;
+      /** The restore texts, generated once when the scenario is loaded; `v6: null` when there is no IPv6 side. */
+      generated?: { v4: RulesetText; v6: RulesetText | null };
     }
   /** A user's shell script, run with `sh -e` semantics inside the target. */
   | { kind: 'script'; script: LoadedFile; tolerate: ToleranceSpec[] };

@@ -6,7 +6,9 @@ import { FwprobeError } from '../model/errors.ts';
 import type { Mismatch, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
-import type { ParityFinding } from '../verdict/types.ts';
+import type { ParityMode } from '../model/scenario.ts';
+import type { ParityFinding, Verdict } from '../verdict/types.ts';
+import { formatVerdict, verdictProblems } from './verdict-format.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
 
@@ -21,7 +23,12 @@ export interface ScenarioResult {
   observations: Observation[];
   others: ObservedSummary[];
   mismatches: Mismatch[];
-  /** Every reason the verdict failed, one message each: mismatches, ports never observed, parity gaps. */
+  /**
+   * The verdict as data: mismatches (kind, vantage, family, protocol, port, expected, observed, reason),
+   * ports never observed, summaries that break `others`, parity findings. Null until a verdict is taken.
+   */
+  verdict: (Verdict & { parityMode: ParityMode }) | null;
+  /** Every reason the verdict failed, one message each, rendered from `verdict`. */
   problems: string[];
   /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
   verdictText: string;
@@ -45,6 +52,7 @@ export function emptyResult(name: string, file: string): ScenarioResult {
     observations: [],
     others: [],
     mismatches: [],
+    verdict: null,
     problems: [],
     verdictText: '',
     parity: [],
@@ -63,5 +71,17 @@ export function errorFields(error: unknown): Pick<ScenarioResult, 'status' | 'er
     status: 'error',
     error: error instanceof Error ? error.message : String(error),
     errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
+  };
+}
+
+/** The verdict's fields of a result: the structured verdict, and the texts rendered from it. */
+export function verdictFields(verdict: Verdict, parityMode: ParityMode): Pick<ScenarioResult, 'verdict' | 'mismatches' | 'problems' | 'verdictText' | 'parity' | 'status'> {
+  return {
+    verdict: { ...verdict, parityMode },
+    mismatches: verdict.mismatches,
+    problems: verdictProblems(verdict, parityMode),
+    verdictText: formatVerdict(verdict, parityMode),
+    parity: verdict.parity,
+    status: verdict.passed ? 'passed' : 'failed',
   };
 }

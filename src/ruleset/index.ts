@@ -43,7 +43,7 @@ export function buildIR(input: GenerateInput): RulesetIR {
   const params = input.params ?? {};
   if (input.policy && input.preset) throw new PresetError('Give either a policy or a preset, not both.');
   if (input.policy) {
-    if (Object.keys(params).length > 0) throw new PresetError('Parameters only apply to presets; this input has a policy.');
+    if (Object.keys(params).length > 0) throw new PresetError('Parameters only apply to presets; this input has a policy.', 'params');
     return generateFromPolicy(input.policy, input.source ?? 'policy');
   }
   if (!input.preset) throw new PresetError(`Give a policy or a preset. Valid presets: ${listPresets().join(', ')}.`);

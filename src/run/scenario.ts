@@ -12,8 +12,7 @@ import { startServices } from '../lab/services.ts';
 import { LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { FAMILIES } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { emptyResult, errorFields, type ScenarioResult } from '../report/result.ts';
-import { formatVerdict, verdictProblems } from '../verdict/format.ts';
+import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { LabScope } from '../scan/scope.ts';
@@ -89,12 +88,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.others = collected.others;
     result.scans = collected.scans;
 
-    const verdict = judge(scenario, result.observations, result.others);
-    result.mismatches = verdict.mismatches;
-    result.problems = verdictProblems(verdict, scenario.parity.mode);
-    result.verdictText = formatVerdict(verdict, scenario.parity.mode);
-    result.parity = verdict.parity;
-    result.status = verdict.passed ? 'passed' : 'failed';
+    Object.assign(result, verdictFields(judge(scenario, result.observations, result.others), scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(error));
     options.log?.(`${scenario.name}: error: ${result.error}`);

@@ -1,7 +1,7 @@
 import type { Family, Protocol, Vantage } from '../model/observation.ts';
 import { parseNmapRun } from './parse/run.ts';
 import type { Exec, ScanRequest, ScanResult } from './types.ts';
-import { formatPortSpec } from '../model/port-spec.ts';
+import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
 import {
   CONSERVATIVE_TIMING_ARGS,

@@ -4,7 +4,7 @@
  */
 import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
 import { formatFieldPath, type FieldPath, type IssueList } from '../source/issues.ts';
-import { expandRange, parsePortRef, parsePortSpec, sortedUnique } from '../model/ports.ts';
+import { expandRange, parsePortRange, parsePortRef, sortedUnique } from '../model/ports.ts';
 import type { ProtocolExpectInput, ScenarioInput } from './schema.ts';
 import type { ExpectCategory, ExpectationSet } from '../model/scenario.ts';
 
@@ -116,7 +116,7 @@ export class ExpectationDrafts {
   ): void {
     for (const category of LIST_CATEGORIES) {
       (lists[category] ?? []).forEach((spec, index) => {
-        for (const port of expandRange(parsePortSpec(spec))) {
+        for (const port of expandRange(parsePortRange(spec))) {
           this.addPort(vantage, family, protocol, port, category, [...path, category, index]);
         }
       });

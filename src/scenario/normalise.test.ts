@@ -295,7 +295,11 @@ describe('normaliseScenario: rulesets', () => {
 
   it('generator: preset with params stringified, and a policy file', async () => {
     const s = await normalise({ ruleset: { preset: 'book-2009', params: { int_net: '172.30.0.0/16', internal_interface: 'eth1' } } });
-    expect(s.ruleset).toEqual({ kind: 'generate', preset: 'book-2009', policy: null, params: { int_net: '172.30.0.0/16', internal_interface: 'eth1' } });
+    expect(s.ruleset).toMatchObject({ kind: 'generate', preset: 'book-2009', policy: null, params: { int_net: '172.30.0.0/16', internal_interface: 'eth1' } });
+    // Generated once, at load: the lab applies these texts, with the parameters in them.
+    const generated = s.ruleset.kind === 'generate' ? s.ruleset.generated : undefined;
+    expect(generated?.v4.text).toContain('172.30.0.0/16');
+    expect(generated?.v6?.text).toMatch(/^:INPUT DROP/m);
     const p = await normalise({ ruleset: { policy: 'policy.yaml' } });
     expect(p.ruleset).toMatchObject({ kind: 'generate', preset: null, policy: { path: join(dir, 'policy.yaml') } });
   });

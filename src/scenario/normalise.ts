@@ -43,20 +43,23 @@ export async function normaliseScenario(raw: unknown, options: NormaliseOptions)
       headline: `Scenario ${options.file} names a ruleset file that cannot be read:`,
     });
   }
-  if (read.ruleset.kind === 'generate') checkGenerates(read.ruleset, options);
-  return { ...scenario, ruleset: read.ruleset };
+  const ruleset = read.ruleset.kind === 'generate' ? generateOnce(read.ruleset, options) : read.ruleset;
+  return { ...scenario, ruleset };
 }
 
+type GenerateSpec = Extract<Scenario['ruleset'], { kind: 'generate' }>;
+
 /**
- * A bad preset, parameter or policy is a problem of this file: found at load time with its field and line,
- * not after a lab has been started for nothing.
+ * The generator runs once, here: a bad preset, parameter or policy is a problem of this file, found at load
+ * time with its field and line (not after a lab has been started for nothing), and the lab applies the
+ * texts generated here.
  */
-function checkGenerates(ruleset: Extract<Scenario['ruleset'], { kind: 'generate' }>, options: NormaliseOptions): void {
+function generateOnce(ruleset: GenerateSpec, options: NormaliseOptions): GenerateSpec {
   try {
-    generateRuleset(ruleset);
+    return { ...ruleset, generated: generateRuleset(ruleset) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const field = error instanceof PresetError ? (/parameter/i.test(message) ? 'params' : 'preset') : 'policy';
+    const field = error instanceof PresetError ? error.field : 'policy';
     throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: ['ruleset', field], message }], options), {
       cause: error,
     });

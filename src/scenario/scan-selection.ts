@@ -5,7 +5,7 @@
  */
 import { PROTOCOLS, type Protocol } from '../model/observation.ts';
 import type { IssueList } from '../source/issues.ts';
-import { expandRange, MAX_PORT, MIN_PORT, parsePortSpec, sortedUnique, TOP_PATTERN } from '../model/ports.ts';
+import { expandRange, MAX_PORT, MIN_PORT, parsePortRange, sortedUnique, TOP_PATTERN } from '../model/ports.ts';
 import type { ScenarioInput } from './schema.ts';
 import type { PortSelection, ServiceSpec } from '../model/scenario.ts';
 
@@ -66,7 +66,7 @@ function parseSelection(
         issues.add(itemPath, `expected at most one top-N, found top-${result.top} and ${item}: keep one`);
       }
       result.top = Number(top[1]);
-    } else result.ports.push(...expandRange(parsePortSpec(item)));
+    } else result.ports.push(...expandRange(parsePortRange(item)));
   });
   return result;
 }

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import type { Family, Protocol } from '../model/observation.ts';
 import type { IssueList } from '../source/issues.ts';
-import { expandRange, parsePortRef, parsePortSpec, type PortRange } from '../model/ports.ts';
+import { expandRange, parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
 import type { ServiceInput } from './schema.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 
@@ -49,7 +49,7 @@ function resolveService(input: ServiceInput, index: number, issues: IssueList): 
     const ref = parsePortRef(input);
     return { protocol: ref.protocol, range: ref, families: ['ipv4', 'ipv6'], bind: 'any' };
   }
-  const range = parsePortSpec(input.port);
+  const range = parsePortRange(input.port);
   const families = input.families ? [...new Set(input.families)] : undefined;
   if (input.bind === undefined) {
     const fams = families ?? ['ipv4', 'ipv6'];

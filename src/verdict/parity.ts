@@ -13,7 +13,7 @@
 import { PROTOCOLS, VANTAGES, type Family, type Observation, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ParityFinding } from './types.ts';
-import { formatPortSpec, parsePortSpec } from '../model/port-spec.ts';
+import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import type { ParityException, ParityMode } from '../model/scenario.ts';
 import { categoryOf } from './satisfies.ts';
 

@@ -19,7 +19,10 @@ describe('failure modes', () => {
       image: inject('fwprobeImage'),
     });
     expect(result.status, result.error).toBe('failed');
-    expect(result.problems).toEqual(['loopback ipv6 tcp/53: expected open, observed filtered (no-response)']);
+    expect(result.mismatches).toEqual([expect.objectContaining({
+      vantage: 'loopback', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['open'], observed: 'filtered', reason: 'no-response',
+    })]);
+    // The readable diff is rendered from that structure.
     expect(result.verdictText).toContain('✗ loopback ipv6 tcp/53: expected open, observed filtered (no-response)');
   });
 

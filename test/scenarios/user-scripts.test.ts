@@ -145,7 +145,7 @@ describe.concurrent('checks that must fail', () => {
     const result = await run(join(FIXTURES, 'v4-only-strict.scenario.yaml'));
     expect(result.status, result.error).toBe('failed');
     expect(result.mismatches).toEqual([]);
-    const gaps = result.problems.map((p) => /^parity: (\w+) (\w+\/\d+):/.exec(p)?.slice(1, 3).join(' ') ?? p);
+    const gaps = (result.verdict?.parity ?? []).filter((f) => f.excusedBy === null).map((f) => `${f.vantage} ${f.protocol}/${f.port}`);
     expect(gaps.sort()).toEqual([
       'loopback tcp/80',
       'loopback tcp/8080',
@@ -154,16 +154,19 @@ describe.concurrent('checks that must fail', () => {
       'peer tcp/8080',
       'peer udp/5353',
     ]);
-    // Each problem says what each family answered.
-    expect(result.problems).toContain('parity: peer tcp/80: ipv4 filtered (no-response), ipv6 open (syn-ack)');
+    // Each finding says what each family answered.
+    expect(result.verdict?.parity).toContainEqual(expect.objectContaining({
+      vantage: 'peer', protocol: 'tcp', port: 80,
+      ipv4: { state: 'filtered', reason: 'no-response' }, ipv6: { state: 'open', reason: 'syn-ack' },
+    }));
   });
 
   test('a silent UDP port (open|filtered) does not satisfy open', async () => {
     const result = await run(join(FIXTURES, 'udp-silent-not-open.scenario.yaml'));
     expect(result.status, result.error).toBe('failed');
-    expect(result.problems).toEqual([
-      'loopback ipv4 udp/53: expected open, observed open|filtered (no-response)',
-      'loopback ipv6 udp/53: expected open, observed open|filtered (no-response)',
-    ]);
+    const seen = result.mismatches.map(({ vantage, family, protocol, port, expected, observed, reason }) => ({ vantage, family, protocol, port, expected, observed, reason }));
+    expect(seen).toEqual((['ipv4', 'ipv6'] as const).map((family) => ({
+      vantage: 'loopback', family, protocol: 'udp', port: 53, expected: ['open'], observed: 'open|filtered', reason: 'no-response',
+    })));
   });
 });

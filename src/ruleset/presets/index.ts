@@ -71,13 +71,14 @@ export function resolvePresetParams(preset: Preset, given: Record<string, string
     throw new PresetError(
       `Unknown parameter ${unknown.map((k) => `"${k}"`).join(', ')} for preset ${preset.name}. ` +
         `Valid parameters: ${preset.params.map((p) => `${p.name} (${p.description}, default ${p.default})`).join('; ')}.`,
+      'params',
     );
   }
   const resolved: Record<string, string> = {};
   for (const param of preset.params) {
     const value = given[param.name] ?? param.default;
     const problem = param.check(value);
-    if (problem) throw new PresetError(`Preset ${preset.name}, parameter ${param.name}: ${problem}.`);
+    if (problem) throw new PresetError(`Preset ${preset.name}, parameter ${param.name}: ${problem}.`, 'params');
     resolved[param.name] = value;
   }
   return resolved;

@@ -6,7 +6,7 @@
 import type { CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import { PORT_STATES, type Observation, type PortState } from '../../model/observation.ts';
-import { formatPortSpec } from '../../model/port-spec.ts';
+import { formatPortSpec } from '../../model/ports.ts';
 import type { PortSummary, ScanContext } from '../types.ts';
 import { attr, children, firstChild, readPortList, requireAttr, requireCount, requireState, ShapeError, type XmlNode } from './xml.ts';
 

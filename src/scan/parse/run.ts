@@ -8,7 +8,7 @@ import { isIPv6 } from 'node:net';
 import type { CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import type { Observation } from '../../model/observation.ts';
-import { formatPortSpec } from '../../model/port-spec.ts';
+import { formatPortSpec } from '../../model/ports.ts';
 import { HOST_DOWN_REASON, type PortSummary, type ScanContext, type ScanResult } from '../types.ts';
 import { observation, readHostPorts, uniqueSorted } from './ports.ts';
 import { attr, children, firstChild, parseXml, readPortList, requireAttr, requireCount, ShapeError, type XmlNode } from './xml.ts';

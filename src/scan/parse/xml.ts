@@ -7,7 +7,7 @@ import { parseStringPromise } from 'xml2js';
 import { PortSpecError, type CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import { PORT_STATES, type PortState } from '../../model/observation.ts';
-import { parsePortSpec } from '../../model/port-spec.ts';
+import { parsePortSpec } from '../../model/ports.ts';
 
 export type XmlNode = Record<string, unknown>;
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PortSpecError } from './errors.ts';
-import { formatPortSpec, parsePortSpec } from './port-spec.ts';
+import { formatPortSpec, parsePortSpec } from './ports.ts';
 
 describe('parsePortSpec', () => {
   it('expands numbers and ranges, sorted and deduplicated', () => {
     expect(parsePortSpec('22,53,80-82')).toEqual([22, 53, 80, 81, 82]);
     expect(parsePortSpec('82, 80-81 ,22,22,81')).toEqual([22, 80, 81, 82]);
-    expect(parsePortSpec('0,65535')).toEqual([0, 65535]);
+    expect(parsePortSpec('1,65535')).toEqual([1, 65535]);
+    // One port range for users and nmap lists alike: fwprobe never scans port 0.
+    expect(() => parsePortSpec('0,22')).toThrow(/0 is not a port/);
     expect(parsePortSpec('7-7')).toEqual([7]);
   });
 
@@ -44,7 +46,7 @@ describe('formatPortSpec', () => {
     expect(formatPortSpec([82, 22, 80, 81, 53])).toBe('22,53,80-82');
     expect(formatPortSpec([80, 81])).toBe('80-81');
     expect(formatPortSpec([443, 22, 22])).toBe('22,443');
-    expect(formatPortSpec([0])).toBe('0');
+    expect(formatPortSpec([1])).toBe('1');
   });
 
   it('round-trips with parsePortSpec', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectation, obs, scenario, summary } from './fixtures.test-helpers.ts';
-import { formatVerdict, verdictProblems } from './format.ts';
-import { judge } from './judge.ts';
+import { expectation, obs, scenario, summary } from '../verdict/fixtures.test-helpers.ts';
+import { formatVerdict, verdictProblems } from './verdict-format.ts';
+import { judge } from '../verdict/judge.ts';
 
 describe('formatVerdict', () => {
   it('renders mismatches, missing ports, parity and unchecked ports', () => {

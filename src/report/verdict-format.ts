@@ -12,8 +12,8 @@
  * ```
  */
 import type { ParityMode } from '../model/scenario.ts';
-import { portLabel } from './keys.ts';
-import type { Verdict } from './types.ts';
+import { portLabel } from '../verdict/keys.ts';
+import type { Verdict } from '../verdict/types.ts';
 
 const MAX_UNCHECKED_SHOWN = 10;
 
