@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['src/**/*.test.ts'],
           exclude: ['**/*.docker.test.ts', 'node_modules/**'],
         },
       },

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
-/** Which stages each stage may import, besides itself. Top-level files of src/ count as stage `.`. */
+/** Which stages each stage may import, besides itself (the table in src/README.md). Top-level files of src/ count as stage `.`. */
 export const ALLOWED: Record<string, readonly string[]> = {
   model: [],
   source: ['model'],

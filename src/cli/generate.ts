@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { FwprobeError } from '../model/errors.ts';
 import { UsageError } from '../model/errors.ts';
 import { generateRuleset, listPresets } from '../ruleset/index.ts';
-import { loadPolicyFile } from '../ruleset/policy.ts';
+import { loadPolicyFile } from '../ruleset/policy-load.ts';
 
 export const GENERATE_USAGE = `Usage: fwprobe generate [POLICY] [--preset NAME] [--param KEY=VALUE]... --out DIR
 

@@ -1,3 +1,6 @@
+/**
+ * A scenario's ruleset, whatever its form (none, restore files, generated, script), applied to the target.
+ */
 import { relative } from 'node:path';
 import type { AppliedRuleset, RulesetText } from '../model/ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';

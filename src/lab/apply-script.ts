@@ -1,3 +1,7 @@
+/**
+ * A user's firewall script run in the target with set -e semantics; failures name the script line,
+ * tolerated ones are reported.
+ */
 import { relative } from 'node:path';
 import { FwprobeError, ScriptLineError } from '../model/errors.ts';
 import { describeCommandFailure, legacySyntaxHint } from '../model/command-text.ts';

@@ -1,3 +1,7 @@
+/**
+ * Everything a run creates is labelled and tracked, removed at the end, on failure and on Ctrl-C; runs
+ * killed outright are swept by the next one.
+ */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { getDocker, isNotFound } from './docker.ts';

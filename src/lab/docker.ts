@@ -1,3 +1,6 @@
+/**
+ * The one dockerode client, and the first clear error when no Docker engine answers.
+ */
 import Docker from 'dockerode';
 import { DockerUnavailableError } from '../model/errors.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The target image: built from containers/ (tag = hash of its files), on a registry base or a local
+ * debootstrap base.
+ */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';

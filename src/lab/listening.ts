@@ -1,3 +1,6 @@
+/**
+ * What `ss` says is listening, compared with the services a scenario declares.
+ */
 import type { Protocol } from '../model/observation.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 

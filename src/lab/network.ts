@@ -1,3 +1,7 @@
+/**
+ * The lab network: an internal dual-stack Docker network with no route out, created through dockerode
+ * (testcontainers cannot do IPv6).
+ */
 import { randomBytes, randomInt } from 'node:crypto';
 import { getDocker } from './docker.ts';
 import { DockerUnavailableError } from '../model/errors.ts';

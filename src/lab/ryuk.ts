@@ -1,3 +1,7 @@
+/**
+ * testcontainers' reaper (Ryuk) is turned off where its image is absent: fwprobe removes what it creates
+ * itself.
+ */
 import { imageExists } from './image.ts';
 
 const DEFAULT_RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';

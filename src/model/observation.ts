@@ -53,16 +53,6 @@ export interface Observation {
   reason: string;
 }
 
-/** A port with its protocol, e.g. 22/tcp. */
-export interface PortRef {
-  protocol: Protocol;
-  port: number;
-}
-
-export function formatPortRef(ref: PortRef): string {
-  return `${ref.protocol}/${ref.port}`;
-}
-
 /** One disagreement between what a scenario expects and what a scan observed. */
 export interface Mismatch {
   vantage: Vantage;

@@ -1,3 +1,6 @@
+/**
+ * results.json: the versioned file CI scripts read, written from the structured results.
+ */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioResult } from './result.ts';

@@ -1,3 +1,6 @@
+/**
+ * The port table per vantage: family against port, as the demo and `fwprobe run` print it.
+ */
 import { FAMILIES, PROTOCOLS, type Family, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
 

@@ -1,3 +1,6 @@
+/**
+ * What a person reads about one result: the error, or the verdict, plus static parity and tolerated lines.
+ */
 import type { ScenarioResult } from './result.ts';
 
 /** What a person needs to read about one result: the error, or the verdict, plus anything tolerated. */

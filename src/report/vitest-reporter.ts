@@ -1,3 +1,7 @@
+/**
+ * A vitest reporter that collects the fwprobe results tests attach to their task meta and writes
+ * results.json.
+ */
 import type { Reporter, TestModule } from 'vitest/node';
 import type { ScenarioResult } from './result.ts';
 import { writeResults } from './results-json.ts';

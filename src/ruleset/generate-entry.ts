@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { RulesetText } from '../model/ruleset.ts';
 import type { LoadedFile } from '../model/scenario.ts';
 import { generateRuleset as generate } from './index.ts';
-import { parsePolicyYaml } from './policy.ts';
+import { parsePolicyYaml } from './policy-load.ts';
 
 export interface GenerateSpec {
   policy: LoadedFile | null;

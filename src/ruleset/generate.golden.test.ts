@@ -1,3 +1,6 @@
+/**
+ * The generator's output for every golden case, compared byte for byte with the files in test/golden/.
+ */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -5,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 
 import { GOLDEN_DIR, goldenCases } from './golden-cases.ts';
 
-// UPDATE_GOLDEN=1 rewrites the files; review the diff before checking them in.
+// UPDATE_GOLDEN=1 rewrites the files; review the diff before checking them in. In CI it is refused: a
+// run that rewrites its own expectations would pass whatever the generator does.
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+if (UPDATE && process.env['CI']) throw new Error('UPDATE_GOLDEN=1 is refused in CI (CI is set): update golden files locally and review the diff.');
 
 function checkGolden(file: string, actual: string | null): void {
   const path = join(GOLDEN_DIR, file);

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { generateRuleset, listPresets, type GeneratedRuleset } from './index.ts';
-import { parsePolicyYaml } from './policy.ts';
+import { parsePolicyYaml } from './policy-load.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const POLICY_FIXTURES = join(ROOT, 'test/fixtures/policies');

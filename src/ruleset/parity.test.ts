@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateRuleset } from './index.ts';
 import { parseSave } from './parse-save.ts';
 import { lintParity } from './parity.ts';
-import { parsePolicy } from './policy.ts';
+import { parsePolicy } from './policy-load.ts';
 
 const v4 = (rules: string, policies = 'DROP DROP ACCEPT') => save(rules, policies);
 const v6 = v4;

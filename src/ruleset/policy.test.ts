@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { PolicyError, PolicyFileError } from '../model/errors.ts';
-import { loadPolicyFile, parsePolicy, parsePolicyYaml } from './policy.ts';
+import { loadPolicyFile, parsePolicy, parsePolicyYaml } from './policy-load.ts';
 
 function problemsOf(yaml: string): string[] {
   try {
@@ -40,8 +40,8 @@ describe('parsePolicy', () => {
 
   it('names an unknown field by its path, at any depth', () => {
     expect(problemsOf('colour: red\ninbound:\n  - port: 22\n    sauces: {}\n')).toEqual([
-      'inbound[0].sauces: unknown field: remove it or fix its spelling (line 4)',
-      'colour: unknown field: remove it or fix its spelling (line 1)',
+      'inbound[0].sauces: unknown field "sauces": remove it or check its spelling (fields are case-sensitive) (line 4)',
+      'colour: unknown field "colour": remove it or check its spelling (fields are case-sensitive) (line 1)',
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('parsePolicy', () => {
       'inbound[2].port: expected 1-65535, got 70000 (line 4)',
     ]);
     expect(problemsOf('inbound: [{port: "90-80"}]')[0]).toMatch(/^inbound\[0\]\.port: expected a range with FROM <= TO/);
-    expect(problemsOf('inbound: [{protocol: tcp}]')[0]).toBe('inbound[0].port: required');
+    expect(problemsOf('inbound: [{protocol: tcp}]')[0]).toBe('inbound[0].port: required, found nothing (line 1)');
   });
 
   it('rejects an IPv6 source in the IPv4 list, and the reverse', () => {
@@ -66,13 +66,13 @@ describe('parsePolicy', () => {
 
   it('rejects shell metacharacters in a log prefix, a comment and an interface', () => {
     expect(problemsOf('logging: {prefix: "DROP $(reboot) "}')).toEqual([
-      'logging.prefix: contains "$", not allowed in a log prefix (allowed: letters, digits, space and _.:,=/()@%+-) (line 1)',
+      'logging.prefix: contains "$", not allowed in a log prefix (allowed: letters, digits, space and _.:,=/()@%+-), found "DROP $(reboot) " (line 1)',
     ]);
     expect(problemsOf("inbound: [{port: 22, comment: \"it's ssh\"}]")[0]).toBe(
-      'inbound[0].comment: contains "\'", not allowed in a comment (allowed: letters, digits, space and _.:,=/()@%+-) (line 1)',
+      'inbound[0].comment: contains "\'", not allowed in a comment (allowed: letters, digits, space and _.:,=/()@%+-), found "it\'s ssh" (line 1)',
     );
     expect(problemsOf('inbound: [{port: 22, interface: "eth0;reboot"}]')[0]).toBe(
-      'inbound[0].interface: contains ";", not allowed in an interface name (allowed: letters, digits and _.+-) (line 1)',
+      'inbound[0].interface: contains ";", not allowed in an interface name (allowed: letters, digits and _.+-), found "eth0;reboot" (line 1)',
     );
     expect(problemsOf('state: {invalidPrefix: "a`id`"}')[0]).toContain('state.invalidPrefix: contains "`"');
     expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8, ipv6: "fd00::/8", prefix: "a\\nb"}')[0]).toContain(
@@ -88,19 +88,19 @@ describe('parsePolicy', () => {
 
   it('checks values across fields', () => {
     expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8}')).toEqual([
-      'spoof.ipv6: required when ipv6 is mirror: give the internal IPv6 net, or set ipv6: block',
+      'spoof.ipv6: required when ipv6 is mirror: give the internal IPv6 net, or set ipv6: block, found nothing (line 1)',
     ]);
     expect(problemsOf('outbound: [{port: 53}]')[0]).toMatch(/^outbound: has no effect while policies.output is accept/);
     expect(problemsOf('inbound: [{port: 22, sources: {}}]')[0]).toMatch(/^inbound\[0\]\.sources: lists no address/);
-    expect(problemsOf('logging: {burst: 5}')[0]).toBe('logging.burst: needs logging.rate (line 1)');
+    expect(problemsOf('logging: {burst: 5}')[0]).toBe('logging.burst: needs logging.rate, found 5 (line 1)');
   });
 
   it('names enum values and types', () => {
     expect(problemsOf('ipv6: maybe\nloopback: 1\n')).toEqual([
-      'ipv6: expected one of "mirror", "block", "ignore", got "maybe" (line 1)',
-      'loopback: expected one of "accept", "drop", got 1 (line 2)',
+      'ipv6: invalid option: expected one of "mirror"|"block"|"ignore", found "maybe" (line 1)',
+      'loopback: invalid option: expected one of "accept"|"drop", found 1 (line 2)',
     ]);
-    expect(problemsOf('inbound: {port: 22}')[0]).toBe('inbound: expected array, got an object (line 1)');
+    expect(problemsOf('inbound: {port: 22}')[0]).toBe('inbound: expected array, found {"port":22} (line 1)');
   });
 });
 

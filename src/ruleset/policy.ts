@@ -3,13 +3,9 @@
  * the IPv6 ruleset. Every object is strict (an unknown field is an error) and every value that ends up in a
  * rule or in the shell script is checked against a narrow charset (see `values.ts`).
  */
-import { readFile } from 'node:fs/promises';
-
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 import type { Family } from '../model/observation.ts';
-import { PolicyError, PolicyFileError } from '../model/errors.ts';
 import {
   MAX_COMMENT,
   MAX_LOG_PREFIX,
@@ -233,96 +229,6 @@ function checkAddressSet(
 
 /** A validated policy with every default filled in. */
 export type Policy = z.output<typeof PolicySchema>;
-/** What a user writes (YAML or TS): every field with a default may be left out. */
-export type PolicyInput = z.input<typeof PolicySchema>;
 export type InboundService = Policy['inbound'][number];
 export type OutboundService = Policy['outbound'][number];
 export type { PortRange };
-
-/** Maps an issue path to a 1-based line in the source file, when known. */
-export type LocatePath = (path: readonly PropertyKey[]) => number | undefined;
-
-/**
- * Validates a policy value (parsed YAML or a TS object).
- * @param source - The file or label named in error messages.
- * @throws PolicyError listing every problem as `path: message`.
- */
-export function parsePolicy(value: unknown, source: string, locate?: LocatePath): Policy {
-  const result = PolicySchema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => formatIssue(issue, locate));
-  throw new PolicyError(source, problems, { cause: result.error });
-}
-
-/** Reads and validates a YAML policy file. Problems carry the file's line numbers where known. */
-export async function loadPolicyFile(path: string): Promise<Policy> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new PolicyFileError(path, (cause as Error).message, { cause });
-  }
-  return parsePolicyYaml(text, path);
-}
-
-/** Parses YAML text as a policy; `source` names the file in messages. */
-export function parsePolicyYaml(text: string, source: string): Policy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0].line;
-    throw new PolicyFileError(source, `${line ? `line ${line}: ` : ''}${first.message}`, { cause: first });
-  }
-  const locate: LocatePath = (path) => {
-    const node = doc.getIn(path as unknown[], true);
-    const offset = isRanged(node) ? node.range[0] : undefined;
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
-  return parsePolicy(doc.toJS(), source, locate);
-}
-
-function isRanged(node: unknown): node is { range: [number, number, number] } {
-  return typeof node === 'object' && node !== null && Array.isArray((node as { range?: unknown }).range);
-}
-
-/** `['inbound', 2, 'port']` → `inbound[2].port`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-function formatIssue(issue: z.core.$ZodIssue, locate?: LocatePath): string[] {
-  const at = (path: readonly PropertyKey[], message: string): string => {
-    const line = locate?.(path);
-    const where = formatPath(path) || '(top level)';
-    return `${where}: ${message}${line ? ` (line ${line})` : ''}`;
-  };
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return issue.keys.map((key) => at([...issue.path, key], 'unknown field: remove it or fix its spelling'));
-    case 'invalid_type':
-      if (issue.input === undefined) return [at(issue.path, 'required')];
-      return [at(issue.path, `expected ${issue.expected}, got ${describeInput(issue.input)}`)];
-    case 'invalid_value':
-      return [
-        at(issue.path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeInput(issue.input)}`),
-      ];
-    case 'too_big':
-    case 'too_small':
-      return [at(issue.path, `${issue.message}, got ${describeInput(issue.input)}`)];
-    default:
-      return [at(issue.path, issue.message)];
-  }
-}
-
-function describeInput(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'an array';
-  if (typeof input === 'object') return 'an object';
-  return JSON.stringify(input) ?? String(input);
-}

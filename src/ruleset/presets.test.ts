@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { PresetError } from '../model/errors.ts';
 import { generateRuleset, listPresets } from './index.ts';
-import { parsePolicy } from './policy.ts';
+import { parsePolicy } from './policy-load.ts';
 
 const lines = (text: string) => text.split('\n').filter((l) => l.startsWith('-A '));
 

@@ -46,13 +46,16 @@ async function saved(): Promise<{ v4: string; v6: string }> {
 
 describe('generated rulesets in the target container', () => {
   for (const c of goldenCases()) {
-    it(`${c.name}: restore --test accepts both families`, async () => {
+    it(`${c.name}: restore --test accepts both families, and would refuse a broken line`, async () => {
       const out = c.generate();
-      await put('/tmp/rules.v4', out.v4);
-      await run(['iptables-restore', '--test', '/tmp/rules.v4']);
-      if (out.v6 !== null) {
-        await put('/tmp/rules.v6', out.v6);
-        await run(['ip6tables-restore', '--test', '/tmp/rules.v6']);
+      const sides = [['iptables-restore', out.v4], ['ip6tables-restore', out.v6]] as const;
+      for (const [tool, text] of sides) {
+        if (text === null) continue;
+        await put('/tmp/rules', text);
+        expect(await container.run([tool, '--test', '/tmp/rules']), `${tool} --test`).toMatchObject({ exitCode: 0 });
+        // The same file with one rule made invalid must fail: the check above really checks.
+        await put('/tmp/broken', text.replace(/^-A (\S+) /m, '-A $1 --no-such-option '));
+        expect((await container.run([tool, '--test', '/tmp/broken'])).exitCode, `${tool} --test on a broken file`).not.toBe(0);
       }
     });
 

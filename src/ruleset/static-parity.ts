@@ -1,3 +1,6 @@
+/**
+ * The static half of the IPv6-gap check, read from the applied rulesets.
+ */
 import type { AppliedRuleset } from '../model/ruleset.ts';
 import { lintParity } from './parity.ts';
 import { parseSave } from './parse-save.ts';

@@ -1,3 +1,7 @@
+/**
+ * nmap as fwprobe runs it: the command line from a request, the scope check, the XML parsed, ambiguous UDP
+ * confirmed.
+ */
 import type { Family, Protocol, Vantage } from '../model/observation.ts';
 import { parseNmapRun } from './parse/run.ts';
 import type { Exec, ScanRequest, ScanResult } from './types.ts';

@@ -1,3 +1,7 @@
+/**
+ * The scope guard: nmap may only target loopback or this run's lab containers; anything else is refused
+ * before nmap runs.
+ */
 import { isIP } from 'node:net';
 import { FwprobeError } from '../model/errors.ts';
 import type { Family, Vantage } from '../model/observation.ts';

@@ -1,3 +1,6 @@
+/**
+ * `defineScenario` for `.scenario.ts` files: typed input, checked like YAML when loaded.
+ */
 import type { ScenarioInput } from './schema.ts';
 
 /**

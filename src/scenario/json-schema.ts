@@ -1,3 +1,6 @@
+/**
+ * schema/scenario.json, generated from the zod schema so editors and the loader agree.
+ */
 import { z } from 'zod';
 import { scenarioInputSchema } from './schema.ts';
 

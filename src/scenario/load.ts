@@ -9,7 +9,7 @@ import { tsImport } from 'tsx/esm/api';
 import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { parseScenarioYaml } from '../source/yaml.ts';
+import { parseYamlWithPositions } from '../source/yaml.ts';
 
 /** @throws ScenarioError for any problem with the file or its content. */
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -23,7 +23,7 @@ export async function loadScenario(file: string): Promise<Scenario> {
 
 async function loadYaml(path: string): Promise<Scenario> {
   const text = await readScenarioFile(path);
-  const parsed = parseScenarioYaml(text);
+  const parsed = parseYamlWithPositions(text);
   if ('problems' in parsed) {
     throw new ScenarioError(
       'SCENARIO_YAML',

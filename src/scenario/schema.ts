@@ -212,4 +212,3 @@ export type ScenarioInput = z.input<typeof scenarioInputSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;
 export type RulesetInput = z.input<typeof rulesetSchema>;
 export type ProtocolExpectInput = z.input<typeof protocolExpectSchema>;
-export type PortSpecInput = z.input<typeof portSpecSchema>;

@@ -23,7 +23,7 @@ export interface YamlSyntaxProblem {
 }
 
 /** Returns the parsed data, or the syntax problems (all of them, with positions). */
-export function parseScenarioYaml(text: string): ParsedYaml | { problems: YamlSyntaxProblem[] } {
+export function parseYamlWithPositions(text: string): ParsedYaml | { problems: YamlSyntaxProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -26,6 +26,8 @@ function convert(issue: ZodIssue, prefix: FieldPath, data: unknown): ScenarioIss
       if (found === undefined) return [{ path, message: missingMessage(issue) }];
       return [{ path, message: `${expectedOf(issue)}, found ${describeFound(found)}` }];
     default:
+      // A check that already names the value it got (policy values do) says it once.
+      if (/, got /.test(issue.message)) return [{ path, message: lowerFirst(issue.message) }];
       return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found)}` }];
   }
 }

@@ -36,11 +36,11 @@ export async function parseXml(stdout: string, run: CommandOutcome): Promise<Xml
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function asNode(value: unknown, name: string): XmlNode {
+function asNode(value: unknown, name: string): XmlNode {
   if (typeof value === 'string') return value === '' ? {} : { _: value };
   if (isRecord(value)) return value;
   throw new ShapeError(`<${name}> is not an element`);
