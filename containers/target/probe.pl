@@ -33,9 +33,12 @@
 # some were aborted, 2 on a usage or input error (nothing is probed then).
 #
 # Several probes may share a source port (SO_REUSEADDR; none of them listens). Probes with the same
-# protocol and 4-tuple run one after another, never together. TCP sockets close with SO_LINGER 0 (an RST),
-# so no TIME_WAIT is left on either side to make the same 4-tuple fail (EADDRNOTAVAIL) in a later call.
-# A source address without a source port uses IP_BIND_ADDRESS_NO_PORT (the port is picked at connect).
+# protocol and 4-tuple (without SRC: the source the route gives) run one after another, never together.
+# TCP sockets close with SO_LINGER 0 (an RST), so no TIME_WAIT is left on either side to make the same
+# 4-tuple fail (EADDRNOTAVAIL) in a later call. A TCP source port that this host listens on cannot be bound
+# (EADDRINUSE). A source address without a source port uses IP_BIND_ADDRESS_NO_PORT (the port is picked
+# at connect time). A freshly added IPv6 source is unusable (EADDRNOTAVAIL at bind) until DAD is done:
+# add it with `nodad`.
 #
 # The whole call ends by its deadline: --deadline MS, by default the longest timeout times the number of
 # rounds that --parallel and repeated 4-tuples force (1 in the usual case), plus 300 ms.
@@ -63,7 +66,8 @@ usage_error('--timeout must be 1..600000 ms') if $opt{timeout} < 1 || $opt{timeo
 usage_error('--parallel must be 1..900') if $opt{parallel} < 1 || $opt{parallel} > 900;
 usage_error('--udp-sends must be 1..10') if $opt{'udp-sends'} < 1 || $opt{'udp-sends'} > 10;
 usage_error('--banner-ms must be 0..10000') if $opt{'banner-ms'} < 0 || $opt{'banner-ms'} > 10_000;
-usage_error('--deadline must be 1..3600000 ms') if defined $opt{deadline} && ($opt{deadline} < 1 || $opt{deadline} > 3_600_000);
+usage_error('--deadline must be 1..3600000 ms')
+    if defined $opt{deadline} && ($opt{deadline} < 1 || $opt{deadline} > 3_600_000);
 my $nonce = $opt{nonce} // sprintf('%08x', (int(time() * 1000) ^ ($$ << 20)) & 0xffffffff);
 usage_error('--nonce must be 1-16 characters of [A-Za-z0-9]') unless $nonce =~ /^[A-Za-z0-9]{1,16}$/;
 
@@ -92,18 +96,22 @@ for my $spec (@specs) {
     $text =~ s/^\s+|\s+$//g;
     my @f = $text =~ /,/ ? map { s/^\s+|\s+$//gr } split(/,/, $text, -1) : split(/\s+/, $text);
     input_error($where, 'want ID,PROTO,DST,PORT[,SRC[,SPORT[,TIMEOUT_MS]]]') if @f < 4 || @f > 7;
-    my ($id, $proto, $dst, $dport, $src, $sport, $timeout) = map { defined $_ && $_ ne '' && $_ ne '-' ? $_ : undef } @f;
+    my ($id, $proto, $dst, $dport, $src, $sport, $timeout) =
+        map { defined $_ && $_ ne '' && $_ ne '-' ? $_ : undef } @f;
     input_error($where, 'bad ID') unless defined $id && $id =~ m{^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$};
     input_error($where, "duplicate ID '$id'") if $seen_id{$id}++;
     input_error($where, 'PROTO must be tcp or udp') unless defined $proto && $proto =~ /^(tcp|udp)$/;
-    input_error($where, 'PORT must be 1..65535') unless defined $dport && $dport =~ /^\d{1,5}$/ && $dport >= 1 && $dport <= 65535;
+    input_error($where, 'PORT must be 1..65535')
+        unless defined $dport && $dport =~ /^\d{1,5}$/ && $dport >= 1 && $dport <= 65535;
     $sport //= 0;
     input_error($where, 'SPORT must be 0..65535') unless $sport =~ /^\d{1,5}$/ && $sport <= 65535;
     $timeout //= $opt{timeout};
-    input_error($where, 'TIMEOUT_MS must be 1..600000') unless $timeout =~ /^\d+$/ && $timeout >= 1 && $timeout <= 600_000;
+    input_error($where, 'TIMEOUT_MS must be 1..600000')
+        unless $timeout =~ /^\d{1,6}$/ && $timeout >= 1 && $timeout <= 600_000;
     input_error($where, 'DST missing') unless defined $dst;
     my $socktype = $proto eq 'tcp' ? SOCK_STREAM : SOCK_DGRAM;
-    my ($family, $dst_sa) = numeric_sockaddr($dst, $dport, $socktype) or input_error($where, "DST '$dst' is not a numeric address");
+    my ($family, $dst_sa) = numeric_sockaddr($dst, $dport, $socktype)
+        or input_error($where, "DST '$dst' is not a numeric address");
     my $bind_sa;
     if (defined $src || $sport) {
         my ($sfamily, $sa) = defined $src
@@ -117,8 +125,12 @@ for my $spec (@specs) {
     push @probes, {
         id => $id, proto => $proto, family => $family, socktype => $socktype, dst_sa => $dst_sa,
         bind_sa => $bind_sa, sport => $sport + 0, timeout => $timeout / 1000, raddr => $rhost, rport => $dport + 0,
-        # Same protocol and 4-tuple cannot run together; an ephemeral source port never collides.
-        key => $sport ? join('|', $proto, $rhost, $dport, defined $src ? sockaddr_host($bind_sa) : '*', $sport) : undef,
+        # Same protocol and 4-tuple cannot run together; an ephemeral source port never collides. Without
+        # SRC the key takes the source address the kernel's route lookup would pick.
+        key => $sport
+            ? join('|', $proto, $rhost, $dport,
+                defined $src ? sockaddr_host($bind_sa) : route_source($family, $dst_sa), $sport)
+            : undef,
         token => "fwprobe-probe $nonce.$id",
     };
 }
@@ -198,7 +210,7 @@ sub start_probe {
     my ($p) = @_;
     $busy{$p->{key}} = 1 if defined $p->{key};
     my $fh;
-    unless (socket($fh, $p->{family}, $p->{socktype} | SOCK_NONBLOCK, 0)) { return finish($p, 'error', $! + 0, 'socket') }
+    socket($fh, $p->{family}, $p->{socktype} | SOCK_NONBLOCK, 0) or return finish($p, 'error', $! + 0, 'socket');
     $p->{fh} = $fh;
     $inflight{fileno $fh} = $p;
     if ($p->{proto} eq 'tcp') {
@@ -225,6 +237,11 @@ sub start_probe {
     if ($p->{proto} eq 'tcp') {
         if ($ok) { return connected($p, time) }
         return finish($p, classify($err), $err, 'connect') unless $err == Errno::EINPROGRESS();
+        # An ICMP error that arrives while connect()/getsockname() hold the socket lock (a fast link does
+        # that) only becomes a soft error (LockDroppedIcmps), and the kernel retries the SYN a second later.
+        # It is the same answer: take it now.
+        my $soft = unpack('i', getsockopt($fh, SOL_SOCKET, SO_ERROR) // pack('i', 0));
+        return finish($p, classify($soft), $soft, 'connect') if $soft;
         $p->{state} = 'connecting';
     } else {
         return finish($p, classify($err), $err, 'connect') unless $ok;
@@ -239,7 +256,10 @@ sub start_probe {
 sub send_datagram {
     my ($p, $now) = @_;
     $p->{sends}++;
-    $p->{next_send} = $p->{sends} < $opt{'udp-sends'} ? $p->{t0} + $p->{timeout} * $p->{sends} / $opt{'udp-sends'} : undef;
+    # Sends are spread evenly over the timeout: at 0, T/N, 2T/N, ...
+    $p->{next_send} = $p->{sends} < $opt{'udp-sends'}
+        ? $p->{t0} + $p->{timeout} * $p->{sends} / $opt{'udp-sends'}
+        : undef;
     my $sent = send($p->{fh}, $p->{token}, 0);
     return if defined $sent;
     my $err = $! + 0;
@@ -343,7 +363,8 @@ sub note_local {
 sub numeric_sockaddr {
     my ($host, $port, $socktype) = @_;
     $host =~ s/^\[(.*)\]$/$1/;
-    my ($err, @res) = getaddrinfo($host, $port, { flags => AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE, socktype => $socktype });
+    my ($err, @res) =
+        getaddrinfo($host, $port, { flags => AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE, socktype => $socktype });
     return if $err || !@res;
     return ($res[0]{family}, $res[0]{addr});
 }
@@ -356,6 +377,15 @@ sub sockaddr_text {
 }
 
 sub sockaddr_host { (sockaddr_text($_[0]))[0] }
+
+# The source address the kernel picks for DST: connect() of a UDP socket sends nothing.
+sub route_source {
+    my ($family, $dst_sa) = @_;
+    socket(my $s, $family, SOCK_DGRAM, 0) or return '*';
+    connect($s, $dst_sa) or return '*';
+    my $sa = getsockname($s) or return '*';
+    return sockaddr_host($sa) // '*';
+}
 
 sub ms { my $v = int($_[0] * 1000 + 0.5); $v < 0 ? 0 : $v }
 

@@ -9,6 +9,7 @@ import { prepareEngine, removeEverything } from '../run/engine.ts';
 import { formatExposureTable } from '../report/table.ts';
 import { writeResults } from '../report/results-json.ts';
 import type { ScenarioResult } from '../report/result.ts';
+import { boundsHelp, parseBoundOptions } from './bounds.ts';
 import { runGenerate } from './generate.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { runScenarioFiles } from '../run/files.ts';
@@ -25,8 +26,9 @@ Each table shows what nmap really sees, from inside the host (loopback) and from
 `;
 
 const USAGE = `Usage:
-  fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N]
+  fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N] [--bound NAME=SECONDS]…
       Run scenarios (default: ./scenarios). Writes DIR/results.json (default: reports/).
+      Bounds (seconds): ${boundsHelp()}.
       Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).
   fwprobe demo [--report-dir DIR]
       The IPv6-gap demo: the v4-only ruleset, then the fix, with a port-by-family table of each.
@@ -59,8 +61,13 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'report-dir': { type: 'string', default: 'reports' }, concurrency: { type: 'string' } },
+    options: {
+      'report-dir': { type: 'string', default: 'reports' },
+      concurrency: { type: 'string' },
+      bound: { type: 'string', multiple: true, default: [] },
+    },
   });
+  const bounds = parseBoundOptions(values.bound);
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${values.concurrency}`);
@@ -69,10 +76,14 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
   if (files.length === 0) {
     throw new NoScenariosError(`No scenario files (*.scenario.yaml, *.scenario.ts) in ${positionals.join(' ') || 'scenarios'}.`);
   }
-  const image = await prepareEngine({ log: (line) => process.stderr.write(`image: ${line}\n`) });
+  const image = await prepareEngine({
+    log: (line) => process.stderr.write(`image: ${line}\n`),
+    ...(bounds.imageBuild === undefined ? {} : { imageBuildMs: bounds.imageBuild }),
+  });
   if (mode.demo) process.stdout.write(DEMO_INTRO);
   const results = await runScenarioFiles(files, {
     image,
+    bounds,
     ...(concurrency === undefined ? {} : { concurrency }),
     onResult: (result) => process.stdout.write(formatResult(result, mode.demo)),
   });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { getDocker, isNotFound } from './docker.ts';
+import { InterruptedError } from '../model/errors.ts';
 
 /** The label every container and network fwprobe creates carries; its value is the run id. */
 export const LABEL = 'fwprobe';
@@ -49,7 +50,7 @@ export function isStopping(): boolean {
  * call still in flight when the signal arrives would otherwise finish after the cleanup and leak.
  */
 export async function creation<T>(create: () => Promise<T>): Promise<T> {
-  if (stopping) throw new Error('fwprobe is stopping: not creating anything new');
+  if (stopping) throw new InterruptedError('fwprobe is stopping (SIGINT/SIGTERM): not creating anything new');
   creating++;
   try {
     return await create();

@@ -4,7 +4,9 @@
  * addresses, remove). What is done with a host (services, rulesets, self-check, scans) lives beside it.
  */
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { CommandFailedError, LabSelfCheckError } from '../model/errors.ts';
+import { type Bounds, boundOption, DEFAULT_BOUNDS } from '../model/bounds.ts';
+import { withDeadline } from '../model/deadline.ts';
+import { CommandFailedError, LabSelfCheckError, TimeoutError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { Backend } from '../model/ruleset.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
@@ -33,11 +35,27 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** How long a command may run, and what to call it when it does not end. */
+export interface ExecOptions {
+  /** @default the container's `exec` bound */
+  timeoutMs?: number;
+  /** Named in the TimeoutError. @default the command's first word */
+  phase?: string;
+  /** Which bound the user raises to allow more. @default 'exec' */
+  bound?: keyof Bounds;
+}
+
+/** `timeout`'s exit codes for a command it had to stop (TERM, then KILL). */
+const TIMED_OUT = new Set([124, 137]);
+/** The JS-side deadline fires this much after the in-container one, which should always win. */
+const DEADLINE_MARGIN_MS = 5_000;
+
 /** Only NET_ADMIN, NET_RAW and NET_BIND_SERVICE; network mode `none` unless it joins a lab network. */
 export class FwprobeContainer extends GenericContainer {
   #services: ServiceSpec[] = [];
   #backend: Backend = 'nft';
   #network: LabNetwork | null = null;
+  #bounds: Bounds = { ...DEFAULT_BOUNDS };
 
   constructor(image: string) {
     super(image);
@@ -68,6 +86,12 @@ export class FwprobeContainer extends GenericContainer {
     return this;
   }
 
+  /** Bounds for starting the container and for every command run in it. @default DEFAULT_BOUNDS */
+  withBounds(bounds: Bounds): this {
+    this.#bounds = { ...bounds };
+    return this;
+  }
+
   protected override async containerCreated(containerId: string): Promise<void> {
     // Tracked before start, so that Ctrl-C during startup still removes it.
     trackContainer(containerId);
@@ -75,10 +99,13 @@ export class FwprobeContainer extends GenericContainer {
 
   override async start(): Promise<StartedFwprobeContainer> {
     await configureReaper();
-    const started = new StartedFwprobeContainer(await creation(() => super.start()), {
+    const ms = this.#bounds.containerStart;
+    const container = await withDeadline(creation(() => super.start()), ms, 'starting a container', 'containerStart');
+    const started = new StartedFwprobeContainer(container, {
       services: this.#services,
       backend: this.#backend,
       network: this.#network,
+      bounds: this.#bounds,
     });
     if (this.#backend === 'legacy') {
       // Users' scripts call plain `iptables`: point it at the legacy backend, as Debian admins do.
@@ -94,31 +121,46 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   readonly services: readonly ServiceSpec[];
   readonly backend: Backend;
   readonly network: LabNetwork | null;
+  readonly bounds: Bounds;
 
-  constructor(started: StartedTestContainer, options: { services: ServiceSpec[]; backend: Backend; network: LabNetwork | null }) {
+  constructor(
+    started: StartedTestContainer,
+    options: { services: ServiceSpec[]; backend: Backend; network: LabNetwork | null; bounds?: Bounds },
+  ) {
     super(started);
     this.services = options.services;
     this.backend = options.backend;
     this.network = options.network;
+    this.bounds = options.bounds ?? { ...DEFAULT_BOUNDS };
   }
 
-  /** Runs a command; never throws on a non-zero exit. stdout and stderr are kept apart. */
-  async run(command: string[]): Promise<ExecResult> {
-    const { exitCode, stdout, stderr } = await this.exec(command);
+  /**
+   * Runs a command under a bound; never throws on a non-zero exit (stdout and stderr kept apart), but a
+   * command that outlives its bound is stopped inside the container and is a TimeoutError.
+   */
+  async run(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const ms = options.timeoutMs ?? this.bounds.exec;
+    const bound = options.bound ?? 'exec';
+    const phase = options.phase ?? `\`${command[0] ?? ''}\` in ${this.getId().slice(0, 12)}`;
+    // coreutils `timeout` stops the command in the container; the JS deadline covers a docker that hangs.
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    const bounded = ['timeout', '-k', '2', `${seconds}s`, ...command];
+    const { exitCode, stdout, stderr } = await withDeadline(this.exec(bounded), ms + DEADLINE_MARGIN_MS, phase, bound);
+    if (TIMED_OUT.has(exitCode)) throw new TimeoutError(phase, ms, boundOption(bound));
     return { exitCode, stdout, stderr };
   }
 
   /** Like `run`, but a non-zero exit is a CommandFailedError with command, exit code, stdout and stderr. */
-  async runOk(command: string[]): Promise<string> {
-    const result = await this.run(command);
+  async runOk(command: string[], options: ExecOptions = {}): Promise<string> {
+    const result = await this.run(command, options);
     if (result.exitCode !== 0) throw new CommandFailedError({ command, ...result });
     return result.stdout;
   }
 
   /** Runs several commands in one exec (see batch.ts); one result per command that ran. */
-  async runBatch(commands: string[][], options: { stopOnFailure: boolean }): Promise<StepResult[]> {
+  async runBatch(commands: string[][], options: { stopOnFailure: boolean } & ExecOptions): Promise<StepResult[]> {
     const command = batchCommand(commands, options);
-    const result = await this.run(command);
+    const result = await this.run(command, { phase: `a batch of ${commands.map((c) => c[0]).join(', ')}`, ...options });
     const steps = parseBatchOutput(commands, result.stdout);
     const allRan = steps.length === commands.length;
     const stoppedAtFailure = options.stopOnFailure && steps.at(-1)?.exitCode !== 0;
@@ -145,7 +187,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */
   async remove(): Promise<void> {
-    await removeContainer(this.getId());
+    await withDeadline(removeContainer(this.getId()), this.bounds.cleanup, `removing container ${this.getId().slice(0, 12)}`, 'cleanup');
   }
 
   override async [Symbol.asyncDispose](): Promise<void> {

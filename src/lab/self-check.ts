@@ -1,30 +1,56 @@
 /**
- * Proves the lab can answer the questions a scenario asks before any scan: a failure ends the scenario in
- * `error`, never in a pass.
+ * Proves the lab can answer the questions a scenario asks, and records what it looked like: run before the
+ * scans (a failure ends the scenario in `error`, never in a pass) and again after them, where any
+ * difference (rules, listeners, addresses, routes) means the scans saw another host than the one recorded.
  */
 import { describeCommandFailure } from '../model/command-text.ts';
-import { LabSelfCheckError } from '../model/errors.ts';
+import { LabChangedError, LabSelfCheckError } from '../model/errors.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
 
+/** The parts of the target that a verdict depends on, normalised so that two snapshots compare as text. */
+export interface LabState {
+  ruleset: { v4: string; v6: string };
+  listening: string[];
+  addresses: string[];
+  routes: string[];
+}
+
+const LINK_LOCAL = /\bfe80:/;
+
+/** What must hold for loopback scans to mean anything: 127.0.0.1 and ::1 are delivered locally on lo. */
+const LOCAL_ROUTES = [
+  { command: ['ip', 'route', 'get', '127.0.0.1'], expect: /^local 127\.0\.0\.1 dev lo\b/ },
+  { command: ['ip', '-6', 'route', 'get', '::1'], expect: /^local ::1 (from :: )?dev lo\b/ },
+];
+
 /**
- * Proves the lab can answer the questions a scenario asks, before any scan: `::1` on `lo`, both
- * iptables and ip6tables usable with this backend, and every declared service listening. A failure
- * ends the scenario in `error`, never in a pass.
+ * Checks `::1` on `lo`, both iptables and ip6tables usable, every declared service listening, the lab
+ * addresses up, local routes for 127.0.0.1 and ::1, and a route to each peer address; returns the state.
+ * @param peers - Addresses the target must be able to answer (the peer's sources).
  */
-export async function selfCheck(host: StartedFwprobeContainer): Promise<void> {
+export async function selfCheck(host: StartedFwprobeContainer, peers: readonly string[] = []): Promise<LabState> {
   const tools = TOOLS[host.backend];
-  const [lo, v4, v6, ss, up] = await host.runBatch(
+  const steps = await host.runBatch(
     [
       ['ip', '-6', 'addr', 'show', 'dev', 'lo'],
       [tools.ipv4.cli, '-w', '-S'],
       [tools.ipv6.cli, '-w', '-S'],
       SS_COMMAND,
       ['ip', '-o', 'addr', 'show', 'up'],
+      [tools.ipv4.save],
+      [tools.ipv6.save],
+      ['ip', '-o', 'route', 'show', 'table', 'all'],
+      ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
+      ...LOCAL_ROUTES.map((r) => r.command),
+      ...peers.map((address) => ['ip', 'route', 'get', address]),
     ],
-    { stopOnFailure: false },
+    { stopOnFailure: false, phase: 'the lab self-check' },
   );
+  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6] = steps;
+  const local = steps.slice(9, 9 + LOCAL_ROUTES.length);
+  const toPeers = steps.slice(9 + LOCAL_ROUTES.length);
   const problems: string[] = [];
   if (host.network) {
     // A script that takes the lab interface down would make the peer see "nothing": that is no firewall.
@@ -45,15 +71,79 @@ export async function selfCheck(host: StartedFwprobeContainer): Promise<void> {
         'IPv6 loopback scans would prove nothing: the container needs the disable_ipv6=0 sysctls.',
     );
   }
-  for (const step of [v4!, v6!]) {
+  for (const step of [v4!, v6!, save4!, save6!]) {
     if (step.exitCode !== 0) {
       problems.push(`${step.command[0]} is unusable: ${describeCommandFailure(step.command, step.exitCode, step.stderr, step.stdout)}`);
     }
   }
-  const missing =
-    ss!.exitCode === 0 ? missingServices(host.services, parseSsListening(ss!.stdout)) : [...host.services];
+  local.forEach((step, i) => {
+    if (step.exitCode !== 0 || !LOCAL_ROUTES[i]!.expect.test(step.stdout.trim())) {
+      problems.push(
+        `\`${step.command.join(' ')}\` does not give a local route on lo (exit ${step.exitCode}: ` +
+          `${JSON.stringify((step.stdout || step.stderr).trim())}): without it every loopback port reads filtered ` +
+          'with no firewall rule at all. Did the ruleset script change the routes?',
+      );
+    }
+  });
+  for (const step of toPeers) {
+    if (step.exitCode !== 0 || /\b(unreachable|prohibit|blackhole)\b/.test(step.stdout)) {
+      problems.push(
+        `the target has no route back to ${step.command[3]} (exit ${step.exitCode}: ` +
+          `${JSON.stringify((step.stdout || step.stderr).trim())}): replies to that peer would be lost by routing, not by a firewall.`,
+      );
+    }
+  }
+  const listening = ss!.exitCode === 0 ? parseSsListening(ss!.stdout) : [];
+  const missing = ss!.exitCode === 0 ? missingServices(host.services, listening) : [...host.services];
   if (missing.length > 0) problems.push(`services not listening: ${missing.map(listenerSpec).join(', ')}`);
   if (problems.length > 0) {
     throw new LabSelfCheckError(`Lab self-check failed in ${host.getId().slice(0, 12)}:\n- ${problems.join('\n- ')}`);
   }
+  return {
+    ruleset: { v4: normaliseSave(save4!.stdout), v6: normaliseSave(save6!.stdout) },
+    // Queue lengths move with traffic; which sockets listen where does not.
+    listening: lines(ss!.stdout).map((l) => l.split(/\s+/).filter((_, i) => i === 0 || i === 4).join(' ')),
+    // Link-local addresses finish duplicate address detection whenever they do; nothing fwprobe scans uses them.
+    addresses: lines(up!.stdout)
+      .filter((l) => !LINK_LOCAL.test(l))
+      .map((l) => l.replace(/\s+(valid_lft|preferred_lft)\s+\S+/g, '').replace(/\\\s*$/, '')),
+    routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])]
+      .filter((l) => !LINK_LOCAL.test(l))
+      .map((l) => l.replace(/\s+expires\s+\S+/, '')),
+  };
+}
+
+/** Throws LabChangedError naming every difference between the state before and after the scans. */
+export function assertUnchanged(before: LabState, after: LabState): void {
+  const changes = [
+    ...diff('iptables rules (v4)', lines(before.ruleset.v4), lines(after.ruleset.v4)),
+    ...diff('ip6tables rules (v6)', lines(before.ruleset.v6), lines(after.ruleset.v6)),
+    ...diff('listening sockets', before.listening, after.listening),
+    ...diff('addresses', before.addresses, after.addresses),
+    ...diff('routes', before.routes, after.routes),
+  ];
+  if (changes.length > 0) {
+    throw new LabChangedError(
+      `The target changed while it was scanned, so the observations do not describe the recorded ruleset:\n- ` +
+        `${changes.join('\n- ')}\nSomething still running in the target (a job the ruleset left behind?) changed it.`,
+    );
+  }
+}
+
+function diff(what: string, before: readonly string[], after: readonly string[]): string[] {
+  const gone = before.filter((l) => !after.includes(l));
+  const added = after.filter((l) => !before.includes(l));
+  return [...gone.map((l) => `${what}: gone: ${l}`), ...added.map((l) => `${what}: new: ${l}`)];
+}
+
+/** Comments carry dates, and chain counters move with every packet: neither is part of the ruleset. */
+function normaliseSave(text: string): string {
+  return lines(text)
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
+    .join('\n');
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trimEnd()).filter(Boolean).sort();
 }

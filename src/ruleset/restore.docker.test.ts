@@ -54,7 +54,7 @@ describe('generated rulesets in the target container', () => {
         await put('/tmp/rules', text);
         expect(await container.run([tool, '--test', '/tmp/rules']), `${tool} --test`).toMatchObject({ exitCode: 0 });
         // The same file with one rule made invalid must fail: the check above really checks.
-        await put('/tmp/broken', text.replace(/^-A (\S+) /m, '-A $1 --no-such-option '));
+        await put('/tmp/broken', text.replace(/^COMMIT$/m, '-A INPUT --no-such-option -j ACCEPT\nCOMMIT'));
         expect((await container.run([tool, '--test', '/tmp/broken'])).exitCode, `${tool} --test on a broken file`).not.toBe(0);
       }
     });

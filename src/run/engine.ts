@@ -5,10 +5,14 @@
 import { installSignalCleanup, removeAllTracked, sweepStale } from '../lab/cleanup.ts';
 import { assertDockerAvailable } from '../lab/docker.ts';
 import { ensureTargetImage } from '../lab/image.ts';
+import { DEFAULT_BOUNDS } from '../model/bounds.ts';
+import { withDeadline } from '../model/deadline.ts';
 
 export interface PrepareOptions {
   /** Image build progress. @default no output */
   log?: (line: string) => void;
+  /** How long the image build may take, in ms. @default DEFAULT_BOUNDS.imageBuild */
+  imageBuildMs?: number;
 }
 
 /** Checks the engine, sweeps what killed runs left, installs the signal handler, and returns the image tag. */
@@ -16,7 +20,8 @@ export async function prepareEngine(options: PrepareOptions = {}): Promise<strin
   installSignalCleanup();
   await assertDockerAvailable();
   await sweepStale();
-  return ensureTargetImage(options.log ? { log: options.log } : {});
+  const ms = options.imageBuildMs ?? DEFAULT_BOUNDS.imageBuild;
+  return withDeadline(ensureTargetImage(options.log ? { log: options.log } : {}), ms, 'building the target image', 'imageBuild');
 }
 
 /** Removes every container and network this process created and has not removed yet. */

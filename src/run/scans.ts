@@ -4,6 +4,7 @@
  */
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model/observation.ts';
+import type { Bounds } from '../model/bounds.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { scanPorts } from '../scan/nmap.ts';
 import { loopbackAddress, type LabScope } from '../scan/scope.ts';
@@ -22,7 +23,12 @@ export interface ScanHosts {
   scope: LabScope;
 }
 
-export async function runScans(scenario: Scenario, hosts: ScanHosts, timing: 'lab' | 'conservative'): Promise<Collected> {
+export async function runScans(
+  scenario: Scenario,
+  hosts: ScanHosts,
+  options: { timing: 'lab' | 'conservative'; bounds: Bounds },
+): Promise<Collected> {
+  const { timing, bounds } = options;
   const collected: Collected = { observations: [], others: [], scans: [] };
   const peerTargets = hosts.peer ? await hosts.target.labAddresses() : null;
   const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
@@ -44,7 +50,7 @@ export async function runScans(scenario: Scenario, hosts: ScanHosts, timing: 'la
         if (toScan.length === 0) continue;
         const target = vantage === 'loopback' ? loopbackAddress(family) : peerTargets![family];
         const ports = portsOfInterest(scenario, protocol, toScan);
-        await scanOne(scanner, hosts.scope, { vantage, family, protocol, target, ports, scanPorts: toScan, timing }, collected);
+        await scanOne(scanner, hosts.scope, { vantage, family, protocol, target, ports, scanPorts: toScan, timing }, collected, bounds.scan);
       }
     };
     if (large) {
@@ -74,9 +80,16 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
   return ports.length > 0 ? ports : scanned.slice(0, 1);
 }
 
-async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, request: ScanRequest, collected: Collected): Promise<void> {
+async function scanOne(
+  scanner: StartedFwprobeContainer,
+  scope: LabScope,
+  request: ScanRequest,
+  collected: Collected,
+  boundMs: number,
+): Promise<void> {
   const t0 = Date.now();
-  const scan = await scanPorts((command) => scanner.run(command), request, scope);
+  const phase = `the ${request.vantage} ${request.family} ${request.protocol} scan`;
+  const scan = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope);
   collected.scans.push({
     vantage: request.vantage,
     family: request.family,

@@ -7,9 +7,12 @@ import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { LabNetwork } from '../lab/network.ts';
-import { selfCheck } from '../lab/self-check.ts';
+import { assertUnchanged, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
-import { LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { resolveBounds, type Bounds } from '../model/bounds.ts';
+import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { withDeadline } from '../model/deadline.ts';
+import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import { FAMILIES } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
@@ -28,6 +31,8 @@ export interface RunScenarioOptions {
    * @default 'lab'
    */
   timing?: 'lab' | 'conservative';
+  /** Bounds for every step; unset ones keep their defaults. @default DEFAULT_BOUNDS */
+  bounds?: Partial<Bounds>;
 }
 
 /**
@@ -54,11 +59,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const network = needsPeer ? lab.use(await phase('network', () => LabNetwork.create())) : null;
     const scope = new LabScope();
 
+    const bounds = resolveBounds(options.bounds);
     const targetBuilder = new FwprobeContainer(options.image)
+      .withBounds(bounds)
       .withServices(scenario.services)
       .withBackend(scenario.backend);
     if (network) targetBuilder.withLabNetwork(network);
-    const peerBuilder = network ? new FwprobeContainer(options.image).withLabNetwork(network) : null;
+    const peerBuilder = network ? new FwprobeContainer(options.image).withBounds(bounds).withLabNetwork(network) : null;
     const [target, peer] = await phase('containers', async () => {
       const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
       // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
@@ -73,35 +80,51 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
     result.tolerated = applied.tolerated;
-    await phase('self-check', () => selfCheck(target));
+    const peerAddresses = peer ? Object.values(await peer.labAddresses()) : [];
+    const before = await phase('self-check', () => selfCheck(target, peerAddresses));
     if (peer) {
       const addresses = await target.labAddresses();
       for (const family of FAMILIES) scope.allowLabAddress(addresses[family], family);
     }
 
-    const collected = await phase('scans', () => runScans(scenario, { target, peer, scope }, options.timing ?? 'lab'));
+    const collected = await phase('scans', () => runScans(scenario, { target, peer, scope }, { timing: options.timing ?? 'lab', bounds }));
     // A verdict over no scan at all would be a pass that proves nothing.
     if (collected.scans.length === 0) {
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
+    // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
+    await phase('recheck', async () => assertUnchanged(before, await selfCheck(target, peerAddresses)));
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;
 
     Object.assign(result, verdictFields(judge(scenario, result.observations, result.others), scenario.parity.mode));
   } catch (error) {
-    Object.assign(result, errorFields(error));
+    Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
     try {
-      await phase('teardown', () => lab[Symbol.asyncDispose]());
+      const bound = resolveBounds(options.bounds).cleanup;
+      await phase('teardown', () => withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup'));
     } catch (error) {
-      // A lab that could not be removed is a leak on the user's machine: never reported as a pass.
-      Object.assign(result, errorFields(new LabCleanupError(`Removing the lab failed: ${String(error)}. ` +
-        'Remove leftovers with: docker rm -f $(docker ps -aq --filter label=fwprobe)', { cause: error })));
+      // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
+      // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
+      Object.assign(result, errorFields(isStopping() ? interrupted(error) : cleanupFailed(error)));
     }
     result.durationMs = Date.now() - started;
   }
   return result;
 }
 
+function interrupted(cause: unknown): InterruptedError {
+  return new InterruptedError('interrupted (SIGINT/SIGTERM): the scenario stopped where it was, and this run\'s ' +
+    'containers and network are being removed', { cause });
+}
+
+function cleanupFailed(error: unknown): LabCleanupError {
+  const inner = error instanceof AggregateError ? error.errors : [error];
+  const reasons = inner.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
+  return new LabCleanupError(`Removing the lab failed: ${reasons}. Remove what this run left with: ` +
+    `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID}); ` +
+    `docker network rm $(docker network ls -q --filter label=fwprobe=${RUN_ID})`, { cause: error });
+}

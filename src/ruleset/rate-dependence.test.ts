@@ -1,0 +1,39 @@
+/** Which applied rules make a verdict depend on rate or chance. */
+import { describe, expect, it } from 'vitest';
+import { rateDependentRules } from './rate-dependence.ts';
+
+describe('rateDependentRules', () => {
+  it('finds every rate, history and chance match, per family', () => {
+    const v4 = [
+      '*filter',
+      ':INPUT DROP [0:0]',
+      '-A INPUT -p tcp -m tcp --dport 22 --tcp-flags FIN,SYN,RST,ACK SYN -m limit --limit 3/min --limit-burst 5 -j ACCEPT',
+      '-A INPUT -p tcp -m hashlimit --hashlimit-upto 1/sec --hashlimit-name ssh -j ACCEPT',
+      '-A INPUT -p tcp -m recent --update --seconds 30 --hitcount 6 --name DEFAULT --mask 255.255.255.255 --rsource -j DROP',
+      '-A INPUT -p tcp -m connlimit --connlimit-above 2 --connlimit-mask 32 --connlimit-saddr -j REJECT',
+      '-A INPUT -m statistic --mode random --probability 0.5 -j ACCEPT',
+      '-A INPUT -p tcp --dport 80 -j ACCEPT',
+      'COMMIT',
+    ].join('\n');
+    const v6 = '*filter\n-A INPUT -p tcp --dport 22 -m state --state NEW -m limit --limit 1/s -j ACCEPT\nCOMMIT\n';
+    const found = rateDependentRules({ v4, v6 });
+    expect(found.map((r) => `${r.family} ${r.match}`)).toEqual([
+      'ipv4 limit',
+      'ipv4 hashlimit',
+      'ipv4 recent',
+      'ipv4 connlimit',
+      'ipv4 statistic',
+      'ipv6 limit',
+    ]);
+  });
+
+  it('finds nothing in a plain ruleset, and does not mistake a comment or a chain name', () => {
+    const v4 = '*filter\n:limit-chain - [0:0]\n-A INPUT -j limit-chain\n-A INPUT -m comment --comment "no limit here" -j ACCEPT\nCOMMIT\n';
+    expect(rateDependentRules({ v4, v6: '' })).toEqual([]);
+  });
+
+  it('reads nftables forms too', () => {
+    const nft = 'table inet filter {\n  chain input {\n    tcp dport 22 limit rate 3/minute accept\n  }\n}';
+    expect(rateDependentRules({ v4: nft, v6: '' }).map((r) => r.match)).toEqual(['limit rate']);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Rules whose verdict depends on rate, history or chance (`limit`, `hashlimit`, `recent`, `connlimit`,
+ * `statistic`, and their nftables forms). Under such a rule a fast scan can read "filtered" where a real
+ * client, arriving alone, gets in: verdicts then need slow, separate confirmation, and the results say so.
+ */
+
+const IPTABLES_MATCHES = /(?:^|\s)-m\s+(limit|hashlimit|recent|connlimit|statistic|quota)\b/;
+const NFT_FORMS = /\b(limit rate|meter|ct count|numgen|quota)\b/;
+
+/** One rule that makes verdicts depend on rate or chance, with the family it is in. */
+export interface RateDependentRule {
+  family: 'ipv4' | 'ipv6';
+  /** `limit`, `hashlimit`, `recent`, `connlimit`, `statistic`, `quota`, or an nft form such as `limit rate`. */
+  match: string;
+  rule: string;
+}
+
+/** Finds such rules in `iptables-save`-style text (and nft listings, when a ruleset has them). */
+export function rateDependentRules(saved: { v4: string; v6: string }): RateDependentRule[] {
+  const out: RateDependentRule[] = [];
+  for (const [family, text] of [['ipv4', saved.v4], ['ipv6', saved.v6]] as const) {
+    for (const line of text.split('\n')) {
+      const rule = line.trim();
+      if (rule === '' || rule.startsWith('#')) continue;
+      const match = IPTABLES_MATCHES.exec(rule)?.[1] ?? NFT_FORMS.exec(rule)?.[1];
+      if (match) out.push({ family, match, rule });
+    }
+  }
+  return out;
+}
