@@ -174,12 +174,17 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   /** The container's addresses on its lab network. Throws if it has none (network mode `none`). */
   async labAddresses(): Promise<Record<Family, string>> {
     if (!this.network) throw new LabSelfCheckError('This container is not on a lab network.');
+    return this.addressesOn(this.network);
+  }
+
+  /** The container's IPv4 and IPv6 addresses on one network it is attached to. */
+  async addressesOn(network: LabNetwork): Promise<Record<Family, string>> {
     const info = await getDocker().getContainer(this.getId()).inspect();
-    const settings = info.NetworkSettings.Networks[this.network.name] as { IPAddress?: string; GlobalIPv6Address?: string } | undefined;
+    const settings = info.NetworkSettings.Networks[network.name] as { IPAddress?: string; GlobalIPv6Address?: string } | undefined;
     if (!settings?.IPAddress || !settings.GlobalIPv6Address) {
       throw new LabSelfCheckError(
-        `Container ${this.getId().slice(0, 12)} has no IPv4 and IPv6 address on lab network ` +
-          `${this.network.name} (got ${JSON.stringify(settings ?? null)}). Does the engine support IPv6 networks?`,
+        `Container ${this.getId().slice(0, 12)} has no IPv4 and IPv6 address on network ` +
+          `${network.name} (got ${JSON.stringify(settings ?? null)}). Does the engine support IPv6 networks?`,
       );
     }
     return { ipv4: settings.IPAddress, ipv6: settings.GlobalIPv6Address };

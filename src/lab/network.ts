@@ -10,6 +10,21 @@ import { creation, removeNetwork, RUN_ID, runLabels, trackNetwork } from './clea
 /** IPv4 /24s are drawn from this /16; a clash with an existing network is retried with another. */
 const IPV4_POOL_PREFIX = '10.213';
 const CREATE_ATTEMPTS = 8;
+/** The outside network looks like the internet: /28s of the IPv4 documentation ranges (48 of them, so
+ * concurrent scenarios rarely clash) and /64s of 2001:db8::/32. Internal like the lab: routed nowhere. */
+const OUTSIDE_V4 = ['198.51.100', '203.0.113', '192.0.2'];
+
+/** `lab`: private addresses (10.213.x.0/24, a ULA /64). `outside`: public-looking documentation ranges. */
+export type NetworkKind = 'lab' | 'outside';
+
+function subnets(kind: NetworkKind): { ipv4Subnet: string; ipv6Subnet: string } {
+  if (kind === 'lab') return { ipv4Subnet: `${IPV4_POOL_PREFIX}.${randomInt(1, 255)}.0/24`, ipv6Subnet: `${randomUla()}::/64` };
+  const group = () => randomInt(0, 0x10000).toString(16);
+  return {
+    ipv4Subnet: `${OUTSIDE_V4[randomInt(0, OUTSIDE_V4.length)]}.${randomInt(0, 16) * 16}/28`,
+    ipv6Subnet: `2001:db8:${group()}:${group()}::/64`,
+  };
+}
 
 /**
  * An internal, dual-stack Docker network made for one scenario: no route out (`Internal`), an IPv4 /24 and
@@ -23,12 +38,11 @@ export class LabNetwork implements AsyncDisposable {
     readonly ipv6Subnet: string,
   ) {}
 
-  static async create(): Promise<LabNetwork> {
+  static async create(kind: NetworkKind = 'lab'): Promise<LabNetwork> {
     let lastError: unknown;
-    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-      const ipv4Subnet = `${IPV4_POOL_PREFIX}.${randomInt(1, 255)}.0/24`;
-      const ipv6Subnet = `${randomUla()}::/64`;
-      const name = `fwprobe-${RUN_ID}-${randomBytes(3).toString('hex')}`;
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS * (kind === 'outside' ? 2 : 1); attempt++) {
+      const { ipv4Subnet, ipv6Subnet } = subnets(kind);
+      const name = `fwprobe-${RUN_ID}-${kind === 'outside' ? 'out-' : ''}${randomBytes(3).toString('hex')}`;
       try {
         const network = await creation(() => getDocker().createNetwork({
           Name: name,
@@ -50,6 +64,11 @@ export class LabNetwork implements AsyncDisposable {
     throw new DockerUnavailableError(`Could not create a dual-stack lab network: ${String(lastError)}`, {
       cause: lastError,
     });
+  }
+
+  /** Attaches a running container (as its next interface, eth1 after eth0). */
+  async connect(containerId: string): Promise<void> {
+    await getDocker().getNetwork(this.id).connect({ Container: containerId });
   }
 
   async remove(): Promise<void> {

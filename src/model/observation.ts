@@ -20,9 +20,11 @@ export type Vantage = 'loopback' | 'peer';
 export const VANTAGES: readonly Vantage[] = ['loopback', 'peer'];
 
 /**
- * A port state as nmap reports it, plus `unreachable`: fwprobe's own name for "nmap wrote no host at all"
- * after a successful run against one address (IPv6 neighbour discovery dropped). It is never inferred from
- * silence alone: the scanner only sets it when nmap's run statistics say the one host was down.
+ * A port state as nmap reports it, plus two of fwprobe's own:
+ * - `unreachable`: "nmap wrote no host at all" after a successful run against one address (IPv6 neighbour
+ *   discovery dropped). Never inferred from silence alone: only when nmap's run statistics say the host was down.
+ * - `delivered`: a UDP datagram from a client reached the listener (the target's own log says so) but no
+ *   answer came back. Whatever nmap made of the silence, the port is exposed to that sender: never filtered.
  */
 export type PortState =
   | 'open'
@@ -31,7 +33,8 @@ export type PortState =
   | 'unfiltered'
   | 'open|filtered'
   | 'closed|filtered'
-  | 'unreachable';
+  | 'unreachable'
+  | 'delivered';
 
 export const PORT_STATES: readonly PortState[] = [
   'open',
@@ -41,6 +44,7 @@ export const PORT_STATES: readonly PortState[] = [
   'open|filtered',
   'closed|filtered',
   'unreachable',
+  'delivered',
 ];
 
 /** What one scan saw for one port. `reason` is nmap's (`syn-ack`, `reset`, `no-response`, …). */
@@ -51,6 +55,20 @@ export interface Observation {
   port: number;
   state: PortState;
   reason: string;
+  /** What backs this state beyond nmap's reading: real client probes and what the listener received. */
+  evidence?: Evidence;
+}
+
+/** The real-client corroboration of one observation (see scan/corroborate.ts). */
+export interface Evidence {
+  /** Client probes sent to this port (TCP connect(), or a UDP datagram the listener logs). */
+  probes: number;
+  /** How many of them reached the listener. */
+  reached: number;
+  /** The sources probed from, e.g. `198.51.100.5:53`, `10.213.7.3:random`. */
+  sources: string[];
+  /** nmap's own state and reason, kept when the probes overruled it. */
+  scan?: { state: PortState; reason: string };
 }
 
 /** One disagreement between what a scenario expects and what a scan observed. */

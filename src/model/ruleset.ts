@@ -26,3 +26,11 @@ export interface Tolerated {
   exitCode: number;
   why: string;
 }
+
+/** One rule that makes verdicts depend on rate or chance, with the family it is in. */
+export interface RateDependentRule {
+  family: 'ipv4' | 'ipv6';
+  /** `limit`, `hashlimit`, `recent`, `connlimit`, `statistic`, `quota`, or an nft form such as `limit rate`. */
+  match: string;
+  rule: string;
+}

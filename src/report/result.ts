@@ -3,8 +3,8 @@
  * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
  */
 import { FwprobeError } from '../model/errors.ts';
-import type { Mismatch, Observation } from '../model/observation.ts';
-import type { AppliedRuleset, Tolerated } from '../model/ruleset.ts';
+import type { Family, Mismatch, Observation } from '../model/observation.ts';
+import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
 import type { ParityMode } from '../model/scenario.ts';
 import type { ParityFinding, Verdict } from '../verdict/types.ts';
@@ -36,6 +36,12 @@ export interface ScenarioResult {
   /** What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves. */
   staticParity: string[];
   scans: ScanRecord[];
+  /** Where client probes came from (per vantage kind and family) and which target address they went to. */
+  sources: { kind: 'lab' | 'public' | 'loopback'; family: Family; address: string; target: string }[];
+  /** Source ports every client source tried; 0 is the kernel's random choice. */
+  sourcePorts: number[];
+  /** Rules that make verdicts depend on rate or chance; clients were sent before the scans when there are any. */
+  rateDependent: RateDependentRule[];
   tolerated: Tolerated[];
   /** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
   applied: AppliedRuleset | null;
@@ -58,6 +64,9 @@ export function emptyResult(name: string, file: string): ScenarioResult {
     parity: [],
     staticParity: [],
     scans: [],
+    sources: [],
+    sourcePorts: [],
+    rateDependent: [],
     tolerated: [],
     applied: null,
     phases: [],

@@ -12,6 +12,7 @@ const SHORT: Record<PortState, string> = {
   'open|filtered': 'open|filt',
   'closed|filtered': 'closed|filt',
   unreachable: 'unreach',
+  delivered: 'DELIVERED',
 };
 
 /**

@@ -4,16 +4,12 @@
  * client, arriving alone, gets in: verdicts then need slow, separate confirmation, and the results say so.
  */
 
+import type { RateDependentRule } from '../model/ruleset.ts';
+
+export type { RateDependentRule };
+
 const IPTABLES_MATCHES = /(?:^|\s)-m\s+(limit|hashlimit|recent|connlimit|statistic|quota)\b/;
 const NFT_FORMS = /\b(limit rate|meter|ct count|numgen|quota)\b/;
-
-/** One rule that makes verdicts depend on rate or chance, with the family it is in. */
-export interface RateDependentRule {
-  family: 'ipv4' | 'ipv6';
-  /** `limit`, `hashlimit`, `recent`, `connlimit`, `statistic`, `quota`, or an nft form such as `limit rate`. */
-  match: string;
-  rule: string;
-}
 
 /** Finds such rules in `iptables-save`-style text (and nft listings, when a ruleset has them). */
 export function rateDependentRules(saved: { v4: string; v6: string }): RateDependentRule[] {

@@ -4,21 +4,22 @@
  */
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
-import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { LabNetwork } from '../lab/network.ts';
 import { assertUnchanged, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
-import { FAMILIES } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
-import { LabScope } from '../scan/scope.ts';
+import { rateDependentRules } from '../ruleset/rate-dependence.ts';
+import { corroborate } from '../scan/probe/corroborate.ts';
+import { SOURCE_PORTS } from '../scan/probe/plan.ts';
+import { baseline, planAll, readReceived, runProbes } from './corroboration.ts';
+import { startLab } from './lab-setup.ts';
 import { runScans } from './scans.ts';
 
 export interface RunScenarioOptions {
@@ -55,45 +56,38 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   const lab = new Disposer();
   try {
-    const needsPeer = scenario.vantages.includes('peer');
-    const network = needsPeer ? lab.use(await phase('network', () => LabNetwork.create())) : null;
-    const scope = new LabScope();
-
     const bounds = resolveBounds(options.bounds);
-    const targetBuilder = new FwprobeContainer(options.image)
-      .withBounds(bounds)
-      .withServices(scenario.services)
-      .withBackend(scenario.backend);
-    if (network) targetBuilder.withLabNetwork(network);
-    const peerBuilder = network ? new FwprobeContainer(options.image).withBounds(bounds).withLabNetwork(network) : null;
-    const [target, peer] = await phase('containers', async () => {
-      const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
-      // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
-      const started = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
-      lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
-      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-      return settled.map((o) => (o.status === 'fulfilled' ? o.value : null)) as [StartedFwprobeContainer, StartedFwprobeContainer | null];
-    });
+    const hosts = await startLab(scenario, options.image, bounds, lab, phase);
+    const { target } = hosts;
+    result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
+    result.sourcePorts = [...SOURCE_PORTS];
 
     await phase('services', () => startServices(target));
+    await phase('baseline', () => baseline(scenario, hosts, bounds));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
     result.tolerated = applied.tolerated;
-    const peerAddresses = peer ? Object.values(await peer.labAddresses()) : [];
-    const before = await phase('self-check', () => selfCheck(target, peerAddresses));
-    if (peer) {
-      const addresses = await target.labAddresses();
-      for (const family of FAMILIES) scope.allowLabAddress(addresses[family], family);
-    }
+    result.rateDependent = rateDependentRules(applied.saved);
+    const before = await phase('self-check', () => selfCheck(target, hosts.peerAddresses));
 
-    const collected = await phase('scans', () => runScans(scenario, { target, peer, scope }, { timing: options.timing ?? 'lab', bounds }));
+    const probes = planAll(scenario, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)));
+    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds });
+    // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
+    // first, a few at a time. Otherwise they run side by side with the scans.
+    const [collected, outcomes] = await phase('scans', async () => {
+      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
+      const first = await runProbes(hosts, probes, bounds, 4);
+      return [await scans(), first] as const;
+    });
     // A verdict over no scan at all would be a pass that proves nothing.
     if (collected.scans.length === 0) {
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
+    const received = await readReceived(target);
+    collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    await phase('recheck', async () => assertUnchanged(before, await selfCheck(target, peerAddresses)));
+    await phase('recheck', async () => assertUnchanged(before, await selfCheck(target, hosts.peerAddresses)));
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;

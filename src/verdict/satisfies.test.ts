@@ -34,6 +34,13 @@ describe('satisfies', () => {
       'filtered',
       'filtered',
       'unreachable',
+      'delivered',
     ]);
+  });
+
+  it('delivered (a datagram reached the listener) satisfies no category: not filtered, not "not open"', () => {
+    for (const category of ['open', 'closed', 'filtered', 'unreachable', 'not-open'] as const) {
+      expect(satisfies(category, 'delivered', 'udp'), category).toBe(false);
+    }
   });
 });

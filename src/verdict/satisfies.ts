@@ -16,6 +16,8 @@
  * - `not-open` is everything that is not proven open, except `unfiltered` (ACK scans only): that state says
  *   the port is reachable but not whether it is open, so it can prove neither side.
  * - `closed|filtered` (idle scans) satisfies only `not-open`.
+ * - `delivered` (a client's datagram reached the listener, no answer came back) satisfies nothing: it is
+ *   not proof of an open service to the client, and it is certainly not "filtered" or "not open".
  */
 import { PORT_STATES, type PortState, type Protocol } from '../model/observation.ts';
 import type { ExpectCategory } from '../model/scenario.ts';
@@ -31,7 +33,7 @@ export function satisfies(category: ExpectCategory, state: PortState, protocol: 
     case 'unreachable':
       return state === 'unreachable';
     case 'not-open':
-      return state !== 'open' && state !== 'unfiltered';
+      return state !== 'open' && state !== 'unfiltered' && state !== 'delivered';
   }
 }
 
@@ -44,7 +46,7 @@ export function statesSatisfying(category: ExpectCategory, protocol: Protocol): 
  * The coarse category of an observed state, used by the parity check: two states in the same category are
  * the same verdict. `open|filtered` counts as filtered (no reply), `closed|filtered` as filtered.
  */
-export type StateCategory = 'open' | 'closed' | 'filtered' | 'unreachable' | 'unfiltered';
+export type StateCategory = 'open' | 'closed' | 'filtered' | 'unreachable' | 'unfiltered' | 'delivered';
 
 export function categoryOf(state: PortState): StateCategory {
   switch (state) {
@@ -53,6 +55,7 @@ export function categoryOf(state: PortState): StateCategory {
     case 'filtered':
     case 'unreachable':
     case 'unfiltered':
+    case 'delivered':
       return state;
     case 'open|filtered':
     case 'closed|filtered':

@@ -76,7 +76,7 @@ export function requireCount(node: XmlNode, element: string, name: string): numb
   return Number(value);
 }
 
-const NMAP_STATES: readonly PortState[] = PORT_STATES.filter((state) => state !== 'unreachable');
+const NMAP_STATES: readonly PortState[] = PORT_STATES.filter((state) => state !== 'unreachable' && state !== 'delivered');
 
 export function requireState(node: XmlNode, element: string): PortState {
   const value = requireAttr(node, element, 'state');

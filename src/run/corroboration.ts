@@ -1,0 +1,92 @@
+/**
+ * Real clients against the target, from every source of every vantage: once before any ruleset (the
+ * baseline: every service must answer, so the network itself can never pass for a filter), and once with
+ * the ruleset in force, to back or overrule what nmap read for each port of interest.
+ */
+import { randomBytes } from 'node:crypto';
+import type { StartedFwprobeContainer } from '../lab/container.ts';
+import type { Bounds } from '../model/bounds.ts';
+import { LabSelfCheckError } from '../model/errors.ts';
+import type { Protocol, Vantage } from '../model/observation.ts';
+import type { Scenario } from '../model/scenario.ts';
+import { parseProbeOutput, parseReceivedLog, type ProbeOutcome, type Received } from '../scan/probe/outcome.ts';
+import { planProbes, probeCommand, type Probe } from '../scan/probe/plan.ts';
+import type { Lab } from './lab-setup.ts';
+
+/** Where the listener logs what reached it (containers/target/listener.pl). */
+const RECEIVED_LOG = '/run/fwprobe/received.log';
+/** A client waits this long for an answer: a thousand lab round trips. */
+export const PROBE_TIMEOUT_MS = 1_000;
+/** Above this many named ports per protocol only the services are probed. */
+const MAX_PROBED_PORTS = 64;
+
+/** Services, and the ports expectations name (unless there are very many): what an attacker would try. */
+export function portsToProbe(scenario: Scenario): Record<Protocol, number[]> {
+  const out: Record<Protocol, number[]> = { tcp: [], udp: [] };
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const services = scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port);
+    const named = scenario.expectations
+      .filter((e) => e.protocol === protocol)
+      .flatMap((e) => [...e.open, ...e.closed, ...e.filtered, ...e.unreachable]);
+    const all = [...new Set([...services, ...named])].sort((a, b) => a - b);
+    out[protocol] = all.length <= MAX_PROBED_PORTS ? all : [...new Set(services)].sort((a, b) => a - b);
+  }
+  return out;
+}
+
+/** Every probe of the scenario's vantages. */
+export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>): Probe[] {
+  const ports = portsToProbe(scenario);
+  return scenario.vantages.flatMap((vantage) => planProbes(vantage, lab.sources[vantage], ports, vantage === 'loopback' ? { busy } : {}));
+}
+
+/** Runs probes from their vantage's host (loopback: the target itself; peer: the peer), side by side. */
+export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256): Promise<ProbeOutcome[]> {
+  const byVantage = (['loopback', 'peer'] as Vantage[]).map((vantage) => [vantage, probes.filter((p) => p.vantage === vantage)] as const);
+  const runs = byVantage.map(async ([vantage, list]) => {
+    if (list.length === 0) return [];
+    const host = vantage === 'loopback' ? lab.target : lab.peer;
+    if (!host) throw new Error(`internal: no host for the ${vantage} probes`);
+    const command = probeCommand(list, PROBE_TIMEOUT_MS, parallel, randomBytes(4).toString('hex'));
+    const run = await host.run(command, { timeoutMs: bounds.confirm, phase: `the ${vantage} client probes`, bound: 'confirm' });
+    return parseProbeOutput({ command, ...run });
+  });
+  return (await Promise.all(runs)).flat();
+}
+
+/** What the target's listeners received so far. */
+export async function readReceived(target: StartedFwprobeContainer): Promise<Received[]> {
+  const { stdout } = await target.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`]);
+  return parseReceivedLog(stdout);
+}
+
+/**
+ * Before any ruleset: one client from every source reaches every service it may reach. A service that does
+ * not answer now would read "filtered" later for reasons that have nothing to do with the firewall.
+ */
+export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Promise<void> {
+  const probes = scenario.vantages.flatMap((vantage) =>
+    lab.sources[vantage].flatMap((source) =>
+      scenario.services
+        .filter((s) => reachable(s.bind, source.family, source.target))
+        .flatMap((s) => planProbes(vantage, [source], { tcp: s.protocol === 'tcp' ? [s.port] : [], udp: s.protocol === 'udp' ? [s.port] : [] }, { sourcePorts: [0] })),
+    ),
+  );
+  if (probes.length === 0) return;
+  const outcomes = await runProbes(lab, probes, bounds);
+  const failed = outcomes.filter((o) => o.result !== 'connected' && o.result !== 'answered');
+  if (failed.length > 0) {
+    throw new LabSelfCheckError(
+      `Before any ruleset, these clients did not reach their service: ${failed.map((o) => `${o.id} ${o.result}${o.errno ? ` (${o.errno})` : ''}`).join(', ')}. ` +
+        'The lab network or the listener is broken, not the firewall: nothing scanned later could be trusted.',
+    );
+  }
+}
+
+/** Whether a service bound to `bind` can be reached at `target` over `family`. */
+function reachable(bind: string, family: 'ipv4' | 'ipv6', target: string): boolean {
+  if (bind === 'any') return true;
+  if (bind === 'any4') return family === 'ipv4';
+  if (bind === 'any6') return family === 'ipv6';
+  return bind === target;
+}

@@ -1,0 +1,66 @@
+/**
+ * The lab a scenario runs in: the target and (for the peer vantage) a peer on two internal networks — the
+ * private lab network and an outside network with public-looking documentation addresses — and the
+ * sources each vantage probes from. The scope guard learns exactly these target addresses.
+ */
+import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
+import type { Disposer } from '../lab/disposer.ts';
+import { LabNetwork } from '../lab/network.ts';
+import type { Bounds } from '../model/bounds.ts';
+import { FAMILIES } from '../model/observation.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { ProbeSource } from '../scan/probe/plan.ts';
+import { LabScope } from '../scan/scope.ts';
+
+export interface Lab {
+  target: StartedFwprobeContainer;
+  peer: StartedFwprobeContainer | null;
+  scope: LabScope;
+  /** Client probe sources per vantage. */
+  sources: { loopback: ProbeSource[]; peer: ProbeSource[] };
+  /** Every address the peer sends from: the target must have a route back to each. */
+  peerAddresses: string[];
+}
+
+type Phase = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+export async function startLab(scenario: Scenario, image: string, bounds: Bounds, lab: Disposer, phase: Phase): Promise<Lab> {
+  const needsPeer = scenario.vantages.includes('peer');
+  const [network, outside] = needsPeer
+    ? await phase('network', () => Promise.all([LabNetwork.create('lab'), LabNetwork.create('outside')].map((p) => p.then((n) => lab.use(n)))))
+    : [null, null];
+  const targetBuilder = new FwprobeContainer(image).withBounds(bounds).withServices(scenario.services).withBackend(scenario.backend);
+  if (network) targetBuilder.withLabNetwork(network);
+  const peerBuilder = network ? new FwprobeContainer(image).withBounds(bounds).withLabNetwork(network) : null;
+  const [target, peer] = await phase('containers', async () => {
+    const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
+    // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
+    const started = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
+    lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+    const [t, p] = settled.map((o) => (o.status === 'fulfilled' ? o.value : null));
+    if (outside) await Promise.all([t, p].map((c) => outside.connect(c!.getId())));
+    return [t, p] as [StartedFwprobeContainer, StartedFwprobeContainer | null];
+  });
+  const scope = new LabScope();
+  const loopback: ProbeSource[] = [
+    { kind: 'loopback', family: 'ipv4', address: '127.0.0.1', target: '127.0.0.1' },
+    { kind: 'loopback', family: 'ipv6', address: '::1', target: '::1' },
+  ];
+  if (!peer || !network || !outside) return { target, peer, scope, sources: { loopback, peer: [] }, peerAddresses: [] };
+  const [targetLab, targetOut, peerLab, peerOut] = await Promise.all([
+    target.addressesOn(network),
+    target.addressesOn(outside),
+    peer.addressesOn(network),
+    peer.addressesOn(outside),
+  ]);
+  for (const family of FAMILIES) {
+    scope.allowLabAddress(targetLab[family], family);
+    scope.allowLabAddress(targetOut[family], family);
+  }
+  const peerSources = FAMILIES.flatMap((family): ProbeSource[] => [
+    { kind: 'lab', family, address: peerLab[family], target: targetLab[family] },
+    { kind: 'public', family, address: peerOut[family], target: targetOut[family] },
+  ]);
+  return { target, peer, scope, sources: { loopback, peer: peerSources }, peerAddresses: [...Object.values(peerLab), ...Object.values(peerOut)] };
+}

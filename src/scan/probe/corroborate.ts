@@ -1,0 +1,66 @@
+/**
+ * nmap's reading of a port, checked against what real clients and the target's own listener saw. A probe
+ * that reached the listener overrules any "not open" reading: a TCP connect() that completed is `open`, a
+ * UDP answer is `open`, and a datagram the listener logged without an answer is `delivered` — never
+ * `filtered`. Every observation with probes carries its evidence, so a "not open" verdict says what backs it.
+ */
+import { CommandFailedError } from '../../model/errors.ts';
+import type { Observation } from '../../model/observation.ts';
+import type { ProbeOutcome, Received } from './outcome.ts';
+import type { Probe } from './plan.ts';
+
+const REACHED = new Set(['connected', 'answered']);
+const NOT_SENT = new Set(['aborted', 'error']);
+
+/** Observations with their evidence, overruled where a probe reached the listener. */
+export function corroborate(
+  observations: readonly Observation[],
+  probes: readonly Probe[],
+  outcomes: readonly ProbeOutcome[],
+  received: readonly Received[],
+): Observation[] {
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const tokens = new Set(received.flatMap((r) => (r.data ? [r.data] : [])));
+  const groups = new Map<string, Probe[]>();
+  for (const probe of probes) {
+    const k = key(probe);
+    groups.set(k, [...(groups.get(k) ?? []), probe]);
+  }
+  return observations.map((observation) => {
+    const group = groups.get(key(observation));
+    if (!group) return observation;
+    const sent = group.filter((p) => !NOT_SENT.has(byId.get(p.id)?.result ?? 'aborted'));
+    if (sent.length === 0) {
+      const why = group.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
+      throw new CommandFailedError(
+        { command: ['fwprobe-probe'], exitCode: 1, stdout: why.join('\n'), stderr: '' },
+        `No client probe reached the wire for ${observation.vantage} ${observation.family} ${observation.protocol}/${observation.port}, ` +
+          'so nothing backs its verdict.',
+      );
+    }
+    const reached = sent.filter((p) => REACHED.has(byId.get(p.id)!.result));
+    const delivered = sent.filter((p) => p.protocol === 'udp' && tokens.has(byId.get(p.id)!.token ?? ''));
+    const evidence = {
+      probes: sent.length,
+      reached: new Set([...reached, ...delivered]).size,
+      sources: [...new Set(sent.map(sourceLabel))],
+    };
+    const first = reached[0] ?? delivered[0];
+    if (!first || observation.state === 'open') return { ...observation, evidence };
+    const scan = { state: observation.state, reason: observation.reason };
+    if (reached[0]) {
+      const how = observation.protocol === 'tcp' ? 'connect() from' : 'answered a datagram from';
+      return { ...observation, state: 'open', reason: `${how} ${sourceLabel(first)}`, evidence: { ...evidence, scan } };
+    }
+    return { ...observation, state: 'delivered', reason: `listener received from ${sourceLabel(first)}, no answer came back`, evidence: { ...evidence, scan } };
+  });
+}
+
+function key(x: { vantage: string; family: string; protocol: string; port: number }): string {
+  return `${x.vantage} ${x.family} ${x.protocol} ${x.port}`;
+}
+
+function sourceLabel(probe: Probe): string {
+  const address = probe.source.address.includes(':') ? `[${probe.source.address}]` : probe.source.address;
+  return `${address}:${probe.sourcePort === 0 ? 'random' : probe.sourcePort}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * Real client probes, as an attacker would send them: for each port of interest, a kernel connect() (TCP)
+ * or a datagram the listener logs (UDP), from every source address and source port the vantage has. They
+ * back a "not open" verdict with evidence that one scanner shape (random source port, one private address,
+ * nmap's raw SYN) cannot give.
+ */
+import type { Family, Protocol, Vantage } from '../../model/observation.ts';
+
+/** Where client probes come from: an address of the scanning host, and the source ports it tries. */
+export interface ProbeSource {
+  /** `lab` (the peer's address on the lab network), `public` (a documentation-range address on the outside
+   * network), or `loopback`. */
+  kind: 'lab' | 'public' | 'loopback';
+  family: Family;
+  /** The address the probe binds to. */
+  address: string;
+  /** The target address as seen from this source. */
+  target: string;
+}
+
+/** Source ports every source tries: 0 is the kernel's random choice; the rest are services' well-known
+ * ports that stateless "let replies in" rules trust (ftp-data, dns, dhcp, http, kerberos, ntp, https). */
+export const SOURCE_PORTS: readonly number[] = [0, 20, 53, 67, 80, 88, 123, 443];
+
+export interface Probe {
+  id: string;
+  vantage: Vantage;
+  family: Family;
+  protocol: Protocol;
+  port: number;
+  source: ProbeSource;
+  sourcePort: number;
+}
+
+/** Every source × source port × protocol × port of interest, with an id the probe tool echoes back. */
+export function planProbes(
+  vantage: Vantage,
+  sources: readonly ProbeSource[],
+  ports: Record<Protocol, readonly number[]>,
+  options: { sourcePorts?: readonly number[]; busy?: ReadonlySet<string> } = {},
+): Probe[] {
+  const probes: Probe[] = [];
+  for (const source of sources) {
+    for (const protocol of ['tcp', 'udp'] as const) {
+      for (const port of ports[protocol]) {
+        for (const sourcePort of options.sourcePorts ?? SOURCE_PORTS) {
+          // A port the scanning host itself listens on cannot be a client's source port there (EADDRINUSE),
+          // and a probe to itself would only talk to itself.
+          if (sourcePort !== 0 && options.busy?.has(`${protocol}/${sourcePort}`)) continue;
+          if (source.kind === 'loopback' && sourcePort === port) continue;
+          const id = [vantage, source.family === 'ipv4' ? '4' : '6', source.kind, protocol, port, sourcePort].join('.');
+          probes.push({ id, vantage, family: source.family, protocol, port, source, sourcePort });
+        }
+      }
+    }
+  }
+  return probes;
+}
+
+/** `fwprobe-probe` arguments: one `ID,PROTO,DST,PORT,SRC,SPORT` per probe. */
+export function probeCommand(probes: readonly Probe[], timeoutMs: number, parallel: number, nonce?: string): string[] {
+  return [
+    'fwprobe-probe',
+    '--timeout',
+    String(timeoutMs),
+    '--parallel',
+    String(parallel),
+    // A nonce per call makes every UDP token unique, so an earlier call's datagrams never count now.
+    ...(nonce ? ['--nonce', nonce] : []),
+    ...probes.map((p) => [p.id, p.protocol, p.source.target, p.port, p.source.address, p.sourcePort].join(',')),
+  ];
+}
