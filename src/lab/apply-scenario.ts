@@ -8,28 +8,30 @@ import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, RulesetSpec } from '../model/scenario.ts';
 import { applyRestore, savedRuleset } from './apply-ruleset.ts';
 import { applyScript } from './apply-script.ts';
+import type { Leftover } from './script-sidecar.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
 
 /** Applies a scenario's ruleset, whatever its form, and returns what the kernel has afterwards. */
 export async function applyScenarioRuleset(
   target: StartedFwprobeContainer,
   spec: RulesetSpec,
-): Promise<{ saved: AppliedRuleset; tolerated: Tolerated[] }> {
+): Promise<{ saved: AppliedRuleset; tolerated: Tolerated[]; leftovers: Leftover[] }> {
   switch (spec.kind) {
     case 'none':
-      return { saved: await savedRuleset(target), tolerated: [] };
+      return { saved: await savedRuleset(target), tolerated: [], leftovers: [] };
     case 'restore':
       return {
         saved: await applyRestore(target, { v4: fromFile(spec.v4), v6: fromFile(spec.v6) }),
         tolerated: [],
+        leftovers: [],
       };
     case 'generate': {
       const generated = spec.generated ?? generateRuleset(spec);
-      return { saved: await applyRestore(target, generated), tolerated: [] };
+      return { saved: await applyRestore(target, generated), tolerated: [], leftovers: [] };
     }
     case 'script': {
-      const tolerated = await applyScript(target, spec.script, spec.tolerate);
-      return { saved: await savedRuleset(target), tolerated };
+      const { tolerated, leftovers } = await applyScript(target, spec.script, spec.tolerate);
+      return { saved: await savedRuleset(target), tolerated, leftovers };
     }
   }
 }

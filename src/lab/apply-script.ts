@@ -1,61 +1,72 @@
 /**
- * A user's firewall script run in the target with set -e semantics; failures name the script line,
- * tolerated ones are reported.
+ * A user's firewall script run with set -e semantics in a sidecar that shares the target's network
+ * namespace (see script-sidecar.ts), under a bound; failures name the script line, tolerated ones and
+ * processes left running are reported.
  */
 import { relative } from 'node:path';
 import { FwprobeError, ScriptLineError } from '../model/errors.ts';
 import { describeCommandFailure, legacySyntaxHint } from '../model/command-text.ts';
 import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, ToleranceSpec } from '../model/scenario.ts';
+import type { StartedFwprobeContainer } from './container.ts';
+import { copyScriptFolder, listLeftovers, startSidecar, type Leftover } from './script-sidecar.ts';
 
-const SCRIPT_PATH = '/run/fwprobe/firewall.sh';
 const TOLERATE_PATH = '/run/fwprobe/tolerate';
 const MARKER = /^@@FWPROBE-(FAILED|TOLERATED) line=(\d+) rc=(\d+)(?: idx=(\d+))?@@(.*)$/;
 const ENDED = /^@@FWPROBE-ENDED rc=(\d+)@@$/;
 
-/** Runs a command in the target; never throws on a non-zero exit. */
-export interface ScriptHost {
-  run(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-  copyContentToContainer(files: { content: string; target: string; mode?: number }[]): Promise<void>;
+/** What running the script left: tolerated failures, and what it left running (now killed). */
+export interface ScriptOutcome {
+  tolerated: Tolerated[];
+  leftovers: Leftover[];
+  /** What was copied next to the script. */
+  copied: string;
 }
 
 /**
- * Runs a user's shell script in the target with `set -e` semantics. Failures matching a tolerance are
- * returned (to be shown in the report); any other failure throws ScriptLineError naming the line.
+ * Runs a user's shell script with `set -e` semantics in a sidecar of the target. Failures matching a
+ * tolerance are returned (to be shown in the report); any other failure throws ScriptLineError naming the
+ * line. The sidecar, and anything the script left running in it, is gone when this returns.
  */
-export async function applyScript(
-  host: ScriptHost,
-  script: LoadedFile,
-  tolerate: readonly ToleranceSpec[],
-): Promise<Tolerated[]> {
+export async function applyScript(target: StartedFwprobeContainer, script: LoadedFile, tolerate: readonly ToleranceSpec[]): Promise<ScriptOutcome> {
   const file = relative(process.cwd(), script.path);
-  await host.copyContentToContainer([
-    { content: script.text, target: SCRIPT_PATH, mode: 0o700 },
-    { content: tolerate.map(toPattern).join('\n'), target: TOLERATE_PATH, mode: 0o600 },
-  ]);
-  const command = ['fwprobe-run-script', SCRIPT_PATH, TOLERATE_PATH];
-  const result = await host.run(command);
-  const { tolerated, failure } = readMarkers(result.stderr, tolerate);
-  if (failure) throw new ScriptLineError({ file, ...failure });
-  const ended = result.stderr.split('\n').map((line) => ENDED.exec(line)).find(Boolean);
-  if (ended) {
-    // No single line failed: the script's last command list returned non-zero, e.g. `[ -n "$X" ] && …`.
-    throw new FwprobeError(
-      'RULESET_SCRIPT_FAILED',
-      `${file} ended with status ${ended[1]}: its last command list returned non-zero (for example ` +
-        '`[ -n "$VAR" ] && cmd` with an empty VAR), which `sh -e` also reports as a failure. ' +
-        'End the script with a command that succeeds, or `exit 0`.',
-    );
+  const sidecar = await startSidecar(target);
+  try {
+    const { path, copied } = await copyScriptFolder(sidecar, script.path);
+    await sidecar.copyContentToContainer([{ content: tolerate.map(toPattern).join('\n'), target: TOLERATE_PATH, mode: 0o600 }]);
+    const command = ['fwprobe-run-script', path, TOLERATE_PATH];
+    const result = await sidecar.run(command, { timeoutMs: target.bounds.script, phase: `the ruleset script ${file}`, bound: 'script' });
+    const leftovers = await listLeftovers(sidecar);
+    const { tolerated, failure } = readMarkers(result.stderr, tolerate);
+    if (failure) throw new ScriptLineError({ file, ...failure });
+    const ended = result.stderr.split('\n').map((line) => ENDED.exec(line)).find(Boolean);
+    if (ended) {
+      // No single line failed: the script's last command list returned non-zero, e.g. `[ -n "$X" ] && …`,
+      // or bash itself gave up on the script (its message is in stderr).
+      throw new FwprobeError(
+        'RULESET_SCRIPT_FAILED',
+        `${file} ended with status ${ended[1]}: its last command list returned non-zero (for example ` +
+          '`[ -n "$VAR" ] && cmd` with an empty VAR), which `sh -e` also reports as a failure, or bash stopped it. ' +
+          'End the script with a command that succeeds, or `exit 0`.' + stderrTail(result.stderr),
+      );
+    }
+    if (result.exitCode !== 0) {
+      // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
+      throw new FwprobeError(
+        'RULESET_SCRIPT_FAILED',
+        `${file} exited with code ${result.exitCode}.\n` + describeCommandFailure(command, result.exitCode, result.stderr, result.stdout),
+      );
+    }
+    return { tolerated, leftovers, copied };
+  } finally {
+    // Kills whatever the script left running: it must not change the target while it is scanned.
+    await sidecar.remove();
   }
-  if (result.exitCode !== 0) {
-    // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
-    throw new FwprobeError(
-      'RULESET_SCRIPT_FAILED',
-      `${file} exited with code ${result.exitCode}.\n` +
-        describeCommandFailure(command, result.exitCode, result.stderr, result.stdout),
-    );
-  }
-  return tolerated;
+}
+
+function stderrTail(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('@@FWPROBE-')).slice(-5);
+  return lines.length > 0 ? `\nstderr:\n  ${lines.join('\n  ')}` : '';
 }
 
 function toPattern(tolerance: ToleranceSpec): string {

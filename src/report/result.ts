@@ -40,6 +40,8 @@ export interface ScenarioResult {
   sources: { kind: 'lab' | 'public' | 'loopback'; family: Family; address: string; target: string }[];
   /** Source ports every client source tried; 0 is the kernel's random choice. */
   sourcePorts: number[];
+  /** Processes the ruleset script left running; they were killed before the ruleset was recorded. */
+  leftovers: { pid: number; state: string; exe: string; command: string }[];
   /** Rules that make verdicts depend on rate or chance; clients were sent before the scans when there are any. */
   rateDependent: RateDependentRule[];
   tolerated: Tolerated[];
@@ -67,6 +69,7 @@ export function emptyResult(name: string, file: string): ScenarioResult {
     sources: [],
     sourcePorts: [],
     rateDependent: [],
+    leftovers: [],
     tolerated: [],
     applied: null,
     phases: [],

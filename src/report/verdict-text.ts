@@ -12,6 +12,12 @@ export function formatVerdictText(result: ScenarioResult): string {
     lines.push(result.verdictText);
   }
   for (const finding of result.staticParity) lines.push(`static parity: ${finding}`);
+  for (const p of result.leftovers ?? []) {
+    lines.push(`left running by the script, killed before the scans: pid ${p.pid} ${p.exe} (${p.command})`);
+  }
+  for (const r of result.rateDependent ?? []) {
+    lines.push(`verdicts depend on rate or chance (${r.family} ${r.match}): clients were sent before the scans: ${r.rule}`);
+  }
   for (const t of result.tolerated) {
     lines.push(`tolerated: line ${t.line}: \`${t.command}\` exited ${t.exitCode} (${t.why})`);
   }

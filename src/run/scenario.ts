@@ -68,6 +68,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
     result.tolerated = applied.tolerated;
+    result.leftovers = applied.leftovers;
     result.rateDependent = rateDependentRules(applied.saved);
     const before = await phase('self-check', () => selfCheck(target, hosts.peerAddresses));
 
