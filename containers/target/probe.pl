@@ -41,7 +41,7 @@
 # add it with `nodad`.
 #
 # The whole call ends by its deadline: --deadline MS, by default the longest timeout times the number of
-# rounds that --parallel and repeated 4-tuples force (1 in the usual case), plus 300 ms.
+# rounds that --parallel and repeated 4-tuples force (1 in the usual case), plus 2 s for a loaded machine.
 use strict;
 use warnings;
 use Errno ();
@@ -144,7 +144,7 @@ $key_count{$_->{key}}++ for grep { defined $_->{key} } @probes;
 my $rounds = POSIX::ceil(@probes / $opt{parallel});
 for (values %key_count) { $rounds = $_ if $_ > $rounds }
 my $start = time;
-my $deadline = $start + (defined $opt{deadline} ? $opt{deadline} / 1000 : $rounds * $max_timeout + 0.3);
+my $deadline = $start + (defined $opt{deadline} ? $opt{deadline} / 1000 : $rounds * $max_timeout + 2.0);
 
 my %errname;
 for my $name (sort @Errno::EXPORT_OK) {

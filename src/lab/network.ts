@@ -10,9 +10,13 @@ import { creation, removeNetwork, RUN_ID, runLabels, trackNetwork } from './clea
 /** IPv4 /24s are drawn from this /16; a clash with an existing network is retried with another. */
 const IPV4_POOL_PREFIX = '10.213';
 const CREATE_ATTEMPTS = 8;
-/** The outside network looks like the internet: /28s of the IPv4 documentation ranges (48 of them, so
- * concurrent scenarios rarely clash) and /64s of 2001:db8::/32. Internal like the lab: routed nowhere. */
-const OUTSIDE_V4 = ['198.51.100', '203.0.113', '192.0.2'];
+/**
+ * The outside network looks like the internet: /28s of TEST-NET-2 and TEST-NET-3 (32 of them, so concurrent
+ * scenarios rarely clash) and /64s of 3fff::/20 (RFC 9637), all documentation ranges routed nowhere, and
+ * internal like the lab. TEST-NET-1 (192.0.2.0/24) and 2001:db8::/32 are never used, so scenarios can name
+ * them as "partner" nets that no fwprobe source belongs to.
+ */
+const OUTSIDE_V4 = ['198.51.100', '203.0.113'];
 
 /** `lab`: private addresses (10.213.x.0/24, a ULA /64). `outside`: public-looking documentation ranges. */
 export type NetworkKind = 'lab' | 'outside';
@@ -22,7 +26,7 @@ function subnets(kind: NetworkKind): { ipv4Subnet: string; ipv6Subnet: string } 
   const group = () => randomInt(0, 0x10000).toString(16);
   return {
     ipv4Subnet: `${OUTSIDE_V4[randomInt(0, OUTSIDE_V4.length)]}.${randomInt(0, 16) * 16}/28`,
-    ipv6Subnet: `2001:db8:${group()}:${group()}::/64`,
+    ipv6Subnet: `3fff:${randomInt(0, 0x1000).toString(16)}:${group()}:${group()}::/64`,
   };
 }
 

@@ -74,6 +74,10 @@ export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Pr
   );
   if (probes.length === 0) return;
   const outcomes = await runProbes(lab, probes, bounds);
+  // The baseline taught both hosts each other's link-layer addresses; an attacker starts without them. A
+  // ruleset that drops neighbour discovery must be judged from cold caches, as nmap's own scans are.
+  const flush = ['sh', '-c', 'ip -4 neigh flush all; ip -6 neigh flush all'];
+  await Promise.all([lab.target, lab.peer].map((host) => host?.runOk(flush, { phase: 'flushing neighbour caches' })));
   const failed = outcomes.filter((o) => o.result !== 'connected' && o.result !== 'answered');
   if (failed.length > 0) {
     throw new LabSelfCheckError(

@@ -6,11 +6,10 @@
  */
 import { CommandFailedError } from '../../model/errors.ts';
 import type { Observation } from '../../model/observation.ts';
-import type { ProbeOutcome, Received } from './outcome.ts';
+import { wasSent, type ProbeOutcome, type Received } from './outcome.ts';
 import type { Probe } from './plan.ts';
 
 const REACHED = new Set(['connected', 'answered']);
-const NOT_SENT = new Set(['aborted', 'error']);
 
 /** Observations with their evidence, overruled where a probe reached the listener. */
 export function corroborate(
@@ -29,7 +28,7 @@ export function corroborate(
   return observations.map((observation) => {
     const group = groups.get(key(observation));
     if (!group) return observation;
-    const sent = group.filter((p) => !NOT_SENT.has(byId.get(p.id)?.result ?? 'aborted'));
+    const sent = group.filter((p) => wasSent(byId.get(p.id)));
     if (sent.length === 0) {
       const why = group.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
       throw new CommandFailedError(

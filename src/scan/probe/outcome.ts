@@ -14,12 +14,24 @@ export type ProbeResult =
   | 'error'
   | 'aborted';
 
+/**
+ * Whether a probe really went out (or was stopped by the firewall on its way: an EPERM at send is the
+ * local OUTPUT chain's answer). Only a probe that never started (aborted, or failing to create or bind its
+ * socket, e.g. EADDRINUSE) is no evidence at all.
+ */
+export function wasSent(outcome: ProbeOutcome | undefined): boolean {
+  if (!outcome || outcome.result === 'aborted') return false;
+  return !(outcome.result === 'error' && (outcome.stage === 'socket' || outcome.stage === 'bind'));
+}
+
 export interface ProbeOutcome {
   id: string;
   result: ProbeResult;
   /** The local address and port the probe really used. */
   local: string;
   errno: string | null;
+  /** Where errno came from: socket, bind, connect, send, recv, or null. */
+  stage: string | null;
   /** The UDP datagram's payload, as the listener logs it. */
   token: string | null;
 }
@@ -35,7 +47,7 @@ export function parseProbeOutput(run: CommandOutcome): ProbeOutcome[] {
   const out: ProbeOutcome[] = [];
   for (const line of lines) {
     if (line === '' || line.startsWith('#')) continue;
-    const [id, , result, , laddr, lport, , , errno, , token] = line.split('\t');
+    const [id, , result, , laddr, lport, , , errno, stage, token] = line.split('\t');
     if (!id || !RESULTS.has(result as ProbeResult)) {
       throw new CommandFailedError(run, `The client probe tool printed a line fwprobe cannot read: ${JSON.stringify(line)}.`);
     }
@@ -44,6 +56,7 @@ export function parseProbeOutput(run: CommandOutcome): ProbeOutcome[] {
       result: result as ProbeResult,
       local: `${laddr}:${lport}`,
       errno: errno && errno !== '-' ? errno : null,
+      stage: stage && stage !== '-' ? stage : null,
       token: token && token !== '-' ? token : null,
     });
   }
