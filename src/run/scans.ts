@@ -84,6 +84,8 @@ async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, reques
     target: request.target,
     command: scan.command,
     hostState: scan.hostState,
+    sourcePort: scan.sourcePort,
+    followUpCommands: scan.followUpCommands,
     ms: Date.now() - t0,
   });
   collected.observations.push(...scan.observations);

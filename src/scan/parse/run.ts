@@ -58,6 +58,8 @@ function interpret(nmaprun: XmlNode, ctx: ScanContext, run: CommandOutcome): Sca
     command: ctx.command,
     elapsedSeconds: readElapsed(finished),
     nmapVersion: attr(nmaprun, 'version') ?? null,
+    sourcePort: sourcePortOf(ctx.command),
+    followUpCommands: [],
   };
   const host = findHost(nmaprun, runstats, ctx, run);
   if (host === 'unreachable') {
@@ -76,6 +78,13 @@ function readScanInfo(nmaprun: XmlNode, ctx: ScanContext, run: CommandOutcome): 
   }
   const services = infos.length === 1 && infos[0] ? attr(infos[0], 'services') : undefined;
   return services === undefined ? null : new Set(readPortList(services, 'scaninfo'));
+}
+
+/** The `-g PORT` (or `--source-port PORT`) the command pinned, read from the argv that really ran. */
+function sourcePortOf(command: readonly string[]): number | null {
+  const flag = command.findIndex((arg) => arg === '-g' || arg === '--source-port');
+  const port = flag === -1 ? NaN : Number(command[flag + 1]);
+  return Number.isInteger(port) ? port : null;
 }
 
 function readElapsed(finished: XmlNode): number | null {
