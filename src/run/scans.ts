@@ -86,6 +86,7 @@ async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, reques
     hostState: scan.hostState,
     sourcePort: scan.sourcePort,
     followUpCommands: scan.followUpCommands,
+    warnings: scan.warnings,
     ms: Date.now() - t0,
   });
   collected.observations.push(...scan.observations);

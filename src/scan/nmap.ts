@@ -3,6 +3,7 @@
  * port pinned on loopback (source-port.ts), ambiguous UDP confirmed.
  */
 import { parseNmapRun } from './parse/run.ts';
+import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanRequest, ScanResult } from './types.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
@@ -74,6 +75,7 @@ async function confirmUdp(exec: Exec, request: ScanRequest, first: ScanResult, s
     ...first,
     observations: first.observations.map((o) => confirmed.get(o.port) ?? o),
     followUpCommands: [...first.followUpCommands, second.command],
+    warnings: mergeWarnings(first.warnings, second.warnings),
   };
 }
 

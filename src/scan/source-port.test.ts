@@ -87,10 +87,10 @@ describe('mergeLook', () => {
     vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command: ['nmap', 'main'], hostState: 'up',
     observations: [{ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port: 22, state: 'open', reason: 'syn-ack' }],
     others: [{ state: 'filtered', reason: 'no-response', count: 3, ports: '1-3' }],
-    elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 5, followUpCommands: [],
+    elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 5, followUpCommands: [], warnings: ['from main'],
   };
   const look = (state: 'filtered' | 'closed', reason: string): ScanResult => ({
-    ...base, command: ['nmap', 'look'], sourcePort: 6, others: [],
+    ...base, command: ['nmap', 'look'], sourcePort: 6, others: [], warnings: ['from main', 'from look'],
     observations: [{ ...base.observations[0]!, port: 5, state, reason }],
   });
 
@@ -99,6 +99,7 @@ describe('mergeLook', () => {
     expect(merged.others).toEqual([{ state: 'filtered', reason: 'no-response', count: 4, ports: '1-3,5' }]);
     expect(merged.observations).toEqual(base.observations);
     expect(merged).toMatchObject({ sourcePort: 5, command: ['nmap', 'main'], followUpCommands: [['nmap', 'look']] });
+    expect(merged.warnings).toEqual(['from main', 'from look']);
   });
 
   it('lists a port whose state no summary has, as nmap lists a port that differs from the majority', () => {

@@ -16,6 +16,7 @@
  */
 import type { Observation } from '../model/observation.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
+import { mergeWarnings } from './parse/stderr.ts';
 import type { PortSummary, ScanRequest, ScanResult } from './types.ts';
 
 /**
@@ -66,15 +67,16 @@ export function mergeLook(main: ScanResult, look: ScanResult, port: number): Sca
   const seen = look.observations.find((o) => o.port === port);
   if (!seen) throw new RangeError(`mergeLook: the look at port ${port} has no observation of it`);
   const followUpCommands = [...main.followUpCommands, look.command, ...look.followUpCommands];
+  const warnings = mergeWarnings(main.warnings, look.warnings);
   const group = main.others.find((s) => s.state === seen.state && s.reason === seen.reason);
   if (!group || main.observations.some((o) => o.port === port)) {
     const observations: Observation[] = [...main.observations.filter((o) => o.port !== port), seen].sort((a, b) => a.port - b.port);
-    return { ...main, observations, followUpCommands };
+    return { ...main, observations, followUpCommands, warnings };
   }
   const grown: PortSummary = {
     ...group,
     count: group.count + 1,
     ports: group.ports === null ? null : formatPortSpec([...parsePortSpec(group.ports), port]),
   };
-  return { ...main, others: main.others.map((s) => (s === group ? grown : s)), followUpCommands };
+  return { ...main, others: main.others.map((s) => (s === group ? grown : s)), followUpCommands, warnings };
 }

@@ -83,6 +83,11 @@ export interface ScanResult {
    * source ports observed from another source port, the patient second look at ambiguous UDP ports.
    */
   followUpCommands: string[][];
+  /**
+   * What nmap wrote to stderr in all those runs: distinct lines, in order, at most 20 (MAX_WARNINGS),
+   * e.g. `sendto in send_ip_packet_sd: sendto(…) => Operation not permitted` and its `Offending packet`.
+   */
+  warnings: string[];
 }
 
 /** The reason given to ports of interest on an unreachable host. */
@@ -97,6 +102,6 @@ export interface ObservedSummary extends PortSummary {
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
 export interface ScanRecord
-  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands'> {
+  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings'> {
   ms: number;
 }
