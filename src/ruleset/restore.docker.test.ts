@@ -53,8 +53,13 @@ describe('generated rulesets in the target container', () => {
         if (text === null) continue;
         await put('/tmp/rules', text);
         expect(await container.run([tool, '--test', '/tmp/rules']), `${tool} --test`).toMatchObject({ exitCode: 0 });
-        // The same file with one rule made invalid must fail: the check above really checks.
-        await put('/tmp/broken', text.replace(/^-A (\S+) /m, '-A $1 --no-such-option '));
+        // The same file with one rule made invalid must fail: the check above really checks. A file of
+        // policies only (the book's 2009 ip6tables rules) gets an invalid rule of its own.
+        const broken = /^-A /m.test(text)
+          ? text.replace(/^-A (\S+) /m, '-A $1 --no-such-option ')
+          : text.replace(/^COMMIT$/m, '-A INPUT --no-such-option\nCOMMIT');
+        expect(broken).not.toBe(text);
+        await put('/tmp/broken', broken);
         expect((await container.run([tool, '--test', '/tmp/broken'])).exitCode, `${tool} --test on a broken file`).not.toBe(0);
       }
     });
