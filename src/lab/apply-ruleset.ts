@@ -2,10 +2,12 @@
  * Restore files into the target's kernel, both families checked with `--test` before either is applied,
  * and the live ruleset read back as the backend's `*-save` prints it.
  */
+import { offendingLine } from '../model/command-text.ts';
 import { CommandFailedError, RulesetApplyError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
+import { findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 import { RULES_DIR } from './services.ts';
 
 export const TOOLS: Record<Backend, Record<Family, { restore: string; save: string; cli: string }>> = {
@@ -22,7 +24,8 @@ export const TOOLS: Record<Backend, Record<Family, { restore: string; save: stri
 /**
  * Applies a v4 and a v6 ruleset in restore format. Both are checked with `--test` before either is
  * applied, so a bad line leaves the firewall as it was. `null` for a family leaves it untouched (all
- * ACCEPT), which is how a v4-only firewall looks.
+ * ACCEPT), which is how a v4-only firewall looks. A failure that names the COMMIT line, or no line, is
+ * traced to the rule that caused it (restore-culprit.ts) before the RulesetApplyError is thrown.
  */
 export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: RulesetText | null; v6: RulesetText | null }): Promise<AppliedRuleset> {
   const staged = (['ipv4', 'ipv6'] as const).flatMap((family) => {
@@ -45,7 +48,12 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     const index = results.indexOf(failed);
     const entry = index < 2 * staged.length ? staged[index % staged.length] : undefined;
     if (!entry) throw new CommandFailedError(failed);
-    throw new RulesetApplyError({ family: entry.family, source: entry.ruleset.source, text: entry.ruleset.text, ...failed });
+    const { text, source } = entry.ruleset;
+    const reported = offendingLine(failed.stderr);
+    const line = needsCulpritSearch(text, reported)
+      ? (await findCulpritLine(host, failed.command, tools[entry.family].save, text)) ?? reported
+      : reported;
+    throw new RulesetApplyError({ family: entry.family, source, text, line, ...failed });
   }
   return { v4: stripSaveComments(results.at(-2)!.stdout), v6: stripSaveComments(results.at(-1)!.stdout) };
 }

@@ -25,8 +25,9 @@ describe('RulesetApplyError', () => {
     expect(error.message).toContain("Bad argument `lo'");
   });
 
-  it('reads both line formats and says so when there is none', () => {
+  it('reads the three line formats and says so when there is none', () => {
     expect(offendingLine('iptables-restore: line 7 failed\n')).toBe(7);
+    expect(offendingLine('iptables-restore v1.8.9 (nf_tables): \nline 6: RULE_APPEND failed (Invalid argument): rule in chain INPUT\n')).toBe(6);
     expect(offendingLine('something else')).toBeNull();
     expect(legacySyntaxHint('-A INPUT -s ! 10.0.0.0/8 -j DROP')).toContain('"! -s 10.0.0.0/8"');
     expect(legacySyntaxHint('-A INPUT ! -i lo -j ACCEPT')).toBe('');

@@ -22,9 +22,12 @@ export function commandText(command: readonly string[] | string): string {
   return typeof command === 'string' ? command : command.map(quoteArg).join(' ');
 }
 
-/** iptables-restore says "Error occurred at line: 2"; the nft variant also says "line 2 failed". */
+/**
+ * iptables-restore says "Error occurred at line: 2" or "line 2 failed"; iptables-nft, for a rule the kernel
+ * refuses, "line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT".
+ */
 export function offendingLine(stderr: string): number | null {
-  const match = /Error occurred at line: (\d+)/.exec(stderr) ?? /line (\d+) failed/.exec(stderr);
+  const match = /Error occurred at line: (\d+)/.exec(stderr) ?? /line (\d+) failed/.exec(stderr) ?? /^line (\d+): /m.exec(stderr);
   return match?.[1] ? Number(match[1]) : null;
 }
 

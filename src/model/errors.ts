@@ -225,25 +225,35 @@ function formatIssue(file: string, issue: ScenarioIssue): string {
   return `${where}: ${issue.path.length > 0 ? `${formatFieldPath(issue.path)}: ` : ''}${issue.message}`;
 }
 
-/** A ruleset did not apply: names the family, the file, the offending line and the tool's stderr. */
+/**
+ * A ruleset did not apply: names the family, the file, the offending line and the tool's stderr. `line`
+ * overrides the line the tool reported (read from stderr), e.g. with the rule found behind a COMMIT.
+ */
 export class RulesetApplyError extends CommandFailedError {
   declare readonly code: 'RULESET_APPLY_FAILED';
   readonly family: Family;
   readonly line: number | null;
+  /** The line the tool's stderr named, when `line` differs from it. */
+  readonly reportedLine: number | null;
 
   constructor(details: CommandOutcome & { family: Family; source: string; text: string; line?: number | null }, options?: Options) {
-    const line = details.line !== undefined ? details.line : offendingLine(details.stderr);
-    const lineText = line === null ? undefined : details.text.split('\n')[line - 1];
+    const reported = offendingLine(details.stderr);
+    const line = details.line !== undefined ? details.line : reported;
+    const lines = details.text.split('\n');
+    const lineText = line === null ? undefined : lines[line - 1];
     const where = line === null
       ? `${details.source} (the tool did not say which line)`
       : `${details.source}:${line}: ${lineText ?? '(beyond the end of the file)'}`;
-    super(details, `The ${details.family} ruleset did not apply: ${where}\n${legacySyntaxHint(lineText)}`.trimEnd(), {
+    const found = line === null || line === reported ? '' : `(The tool named ${reported === null ? 'no line' :
+      `line ${reported}: ${lines[reported - 1]?.trim() ?? '?'}`}; applying the rules one at a time found this one.)\n`;
+    super(details, `The ${details.family} ruleset did not apply: ${where}\n${found}${legacySyntaxHint(lineText)}`.trimEnd(), {
       ...options,
       code: 'RULESET_APPLY_FAILED',
       footer: 'Nothing of this ruleset was applied (restore files apply atomically). Fix the line and run again.',
     });
     this.family = details.family;
     this.line = line;
+    this.reportedLine = line === reported ? null : reported;
   }
 }
 

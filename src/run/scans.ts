@@ -97,6 +97,9 @@ async function scanOne(
     target: request.target,
     command: scan.command,
     hostState: scan.hostState,
+    sourcePort: scan.sourcePort,
+    followUpCommands: scan.followUpCommands,
+    warnings: scan.warnings,
     ms: Date.now() - t0,
   });
   collected.observations.push(...scan.observations);

@@ -27,9 +27,9 @@ export const nmapErrors = {
   protocol: (expected: Protocol, found: string, where: string, run: CommandOutcome) => new NmapScanError(
     'NMAP_PROTOCOL_MISMATCH', `expected a ${expected} scan, but ${where} says protocol="${found}". Use -sS/-sT for ` +
       'tcp and -sU for udp, one protocol per nmap run.', run),
-  sendFailed: (ports: string, warning: string, run: CommandOutcome) => new NmapScanError('NMAP_SEND_FAILED',
-    `nmap could not send probes (${warning}) while ports of interest ${ports} read filtered: a probe that never ` +
-      'left proves nothing about the firewall. Allow the scanner\'s own traffic out, or check the lab.', run),
+  sendFailed: (ports: string, warning: string, why: string, run: CommandOutcome) => new NmapScanError('NMAP_SEND_FAILED',
+    `nmap could not send probes ("${warning}") while ports of interest ${ports} got no answer: a probe that ` +
+      `never left proves nothing about the firewall. ${why}`, run),
   notScanned: (port: number, protocol: Protocol, why: string, run: CommandOutcome) => new NmapScanError(
     'PORT_NOT_SCANNED', `port ${protocol}/${port} has no state in nmap's output: ${why}. Make sure the port is in ` +
       "nmap's -p list; fwprobe never guesses a state for a port nmap did not report.", run, { port }),

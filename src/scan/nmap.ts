@@ -1,12 +1,13 @@
 /**
- * nmap as fwprobe runs it: the command line from a request, the scope check, the XML parsed, ambiguous UDP
- * confirmed.
+ * nmap as fwprobe runs it: the command line from a request, the scope check, the XML parsed, the source
+ * port pinned on loopback (source-port.ts), ambiguous UDP confirmed.
  */
-import type { Family, Protocol, Vantage } from '../model/observation.ts';
 import { parseNmapRun } from './parse/run.ts';
+import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanRequest, ScanResult } from './types.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
+import { mergeLook, planSourcePorts } from './source-port.ts';
 import {
   CONSERVATIVE_TIMING_ARGS,
   LAB_TIMING_ARGS,
@@ -24,6 +25,7 @@ export function nmapCommand(request: ScanRequest): string[] {
     // No host discovery (a DROP policy would hide the host) and no DNS: only the port scan is evidence.
     '-Pn',
     '-n',
+    ...(request.sourcePort === undefined ? [] : ['-g', String(request.sourcePort)]),
     '--reason',
     '-p',
     portSpec,
@@ -41,11 +43,27 @@ function timingArgs(request: ScanRequest): readonly string[] {
 }
 
 /**
- * Runs a scan; with the tuned timing, UDP ports of interest that read `open|filtered` are scanned once
- * more with patient timing, and that answer replaces the first (see UDP_CONFIRM_TIMING_ARGS).
+ * Runs a scan. From loopback, nmap's source port is pinned and the scan set is split so that no probe is
+ * addressed to its own source port or answers another probe (planSourcePorts): one main run, then at most
+ * two single-port looks side by side, merged so that every port is reported once. With the tuned timing, UDP
+ * ports of interest that read `open|filtered` are scanned once more with patient timing, and that answer
+ * replaces the first (see UDP_CONFIRM_TIMING_ARGS).
  */
 export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
-  const first = await runNmap(exec, request, scope);
+  if (request.vantage !== 'loopback') return confirmUdp(exec, request, await runNmap(exec, request, scope), scope);
+  const plan = planSourcePorts(request);
+  const excluded = new Set(plan.excluded);
+  const main: ScanRequest = { ...request, sourcePort: plan.sourcePort };
+  if (excluded.size > 0) main.scanPorts = (request.scanPorts ?? request.ports).filter((port) => !excluded.has(port));
+  const first = await runNmap(exec, main, scope);
+  const looks = await Promise.all(
+    plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)),
+  );
+  const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
+  return confirmUdp(exec, main, merged, scope);
+}
+
+async function confirmUdp(exec: Exec, request: ScanRequest, first: ScanResult, scope: LabScope): Promise<ScanResult> {
   if (request.protocol !== 'udp' || (request.timing ?? 'lab') !== 'lab') return first;
   const interest = new Set(request.ports);
   const ambiguous = first.observations.filter((o) => o.state === 'open|filtered' && interest.has(o.port));
@@ -56,7 +74,8 @@ export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScop
   return {
     ...first,
     observations: first.observations.map((o) => confirmed.get(o.port) ?? o),
-    command: first.command,
+    followUpCommands: [...first.followUpCommands, second.command],
+    warnings: mergeWarnings(first.warnings, second.warnings),
   };
 }
 

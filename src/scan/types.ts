@@ -24,6 +24,12 @@ export interface ScanRequest {
    * @default 'lab'
    */
   timing?: 'lab' | 'conservative' | 'confirm';
+  /**
+   * nmap's source port (`-g`). `scanPorts()` pins it for every loopback scan (see source-port.ts); a
+   * single `runNmap()` passes it through.
+   * @default nmap's own choice, a random port per run (and per retry)
+   */
+  sourcePort?: number;
 }
 
 /** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
@@ -70,6 +76,18 @@ export interface ScanResult {
   others: PortSummary[];
   elapsedSeconds: number | null;
   nmapVersion: string | null;
+  /** The source port nmap was pinned to with `-g` (loopback scans); null when nmap chose its own. */
+  sourcePort: number | null;
+  /**
+   * The nmap runs after `command` that contributed to this result, in the order they ran: the pinned
+   * source ports observed from another source port, the patient second look at ambiguous UDP ports.
+   */
+  followUpCommands: string[][];
+  /**
+   * What nmap wrote to stderr in all those runs: distinct lines, in order, at most 20 (MAX_WARNINGS),
+   * e.g. `sendto in send_ip_packet_sd: sendto(…) => Operation not permitted` and its `Offending packet`.
+   */
+  warnings: string[];
 }
 
 /** The reason given to ports of interest on an unreachable host. */
@@ -84,6 +102,6 @@ export interface ObservedSummary extends PortSummary {
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
 export interface ScanRecord
-  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState'> {
+  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings'> {
   ms: number;
 }

@@ -11,6 +11,8 @@ import type { Observation } from '../../model/observation.ts';
 import { formatPortSpec } from '../../model/ports.ts';
 import { HOST_DOWN_REASON, type PortSummary, type ScanContext, type ScanResult } from '../types.ts';
 import { observation, readHostPorts, uniqueSorted } from './ports.ts';
+import { assertProbesLeft } from './probes-left.ts';
+import { readWarnings } from './stderr.ts';
 import { attr, children, firstChild, parseXml, readPortList, requireAttr, requireCount, ShapeError, type XmlNode } from './xml.ts';
 
 /**
@@ -23,8 +25,11 @@ import { attr, children, firstChild, parseXml, readPortList, requireAttr, requir
  * `unreachable` / `host-down`, so it is reported by name instead of reading as "nothing open". On
  * loopback there is no link layer to fail, so the same output is an NmapHostMissingError.
  *
+ * A port of interest that got no answer while nmap reported probes it could not send is an error unless
+ * the ruleset under test refused them itself (see probes-left.ts).
+ *
  * @throws NmapExitError, NmapRunError, NmapTruncatedError, NmapXmlError, NmapNoPortsError,
- *   NmapHostMissingError, NmapProtocolMismatchError, PortNotScannedError (all NmapScanError).
+ *   NmapHostMissingError, NmapProtocolMismatchError, PortNotScannedError, NMAP_SEND_FAILED (all NmapScanError).
  */
 export async function parseNmapRun(stdout: string, ctx: ScanContext): Promise<ScanResult> {
   const run: CommandOutcome = { command: ctx.command, exitCode: ctx.exitCode, stderr: ctx.stderr, stdout };
@@ -58,12 +63,18 @@ function interpret(nmaprun: XmlNode, ctx: ScanContext, run: CommandOutcome): Sca
     command: ctx.command,
     elapsedSeconds: readElapsed(finished),
     nmapVersion: attr(nmaprun, 'version') ?? null,
+    sourcePort: sourcePortOf(ctx.command),
+    followUpCommands: [],
+    warnings: readWarnings(ctx.stderr),
   };
   const host = findHost(nmaprun, runstats, ctx, run);
   if (host === 'unreachable') {
-    return { ...base, hostState: 'unreachable', observations: unreachableObservations(ctx), others: unreachableOthers(ctx, scanned) };
+    const observations = unreachableObservations(ctx);
+    assertProbesLeft(ctx, observations, run);
+    return { ...base, hostState: 'unreachable', observations, others: unreachableOthers(ctx, scanned) };
   }
   const { observations, others } = readHostPorts(host, scanned, ctx, run);
+  assertProbesLeft(ctx, observations, run);
   return { ...base, hostState: 'up', observations, others };
 }
 
@@ -76,6 +87,13 @@ function readScanInfo(nmaprun: XmlNode, ctx: ScanContext, run: CommandOutcome): 
   }
   const services = infos.length === 1 && infos[0] ? attr(infos[0], 'services') : undefined;
   return services === undefined ? null : new Set(readPortList(services, 'scaninfo'));
+}
+
+/** The `-g PORT` (or `--source-port PORT`) the command pinned, read from the argv that really ran. */
+function sourcePortOf(command: readonly string[]): number | null {
+  const flag = command.findIndex((arg) => arg === '-g' || arg === '--source-port');
+  const port = flag === -1 ? NaN : Number(command[flag + 1]);
+  return Number.isInteger(port) ? port : null;
 }
 
 function readElapsed(finished: XmlNode): number | null {
