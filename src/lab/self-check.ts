@@ -18,6 +18,8 @@ export interface LabState {
 }
 
 const LINK_LOCAL = /\bfe80:/;
+/** Entries and limit of the connection tracking table; nothing when conntrack is not loaded. */
+const CONNTRACK_FILL = ['sh', '-c', 'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null | tr "\\n" " "; true'];
 
 /** What must hold for loopback scans to mean anything: 127.0.0.1 and ::1 are delivered locally on lo. */
 const LOCAL_ROUTES = [
@@ -43,15 +45,23 @@ export async function selfCheck(host: StartedFwprobeContainer, peers: readonly s
       [tools.ipv6.save],
       ['ip', '-o', 'route', 'show', 'table', 'all'],
       ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
+      CONNTRACK_FILL,
       ...LOCAL_ROUTES.map((r) => r.command),
       ...peers.map((address) => ['ip', 'route', 'get', address]),
     ],
     { stopOnFailure: false, phase: 'the lab self-check' },
   );
-  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6] = steps;
-  const local = steps.slice(9, 9 + LOCAL_ROUTES.length);
-  const toPeers = steps.slice(9 + LOCAL_ROUTES.length);
+  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack] = steps;
+  const local = steps.slice(10, 10 + LOCAL_ROUTES.length);
+  const toPeers = steps.slice(10 + LOCAL_ROUTES.length);
   const problems: string[] = [];
+  const [count, max] = (conntrack?.stdout.trim().split(/\s+/) ?? []).map(Number);
+  if (count !== undefined && max !== undefined && max > 0 && count >= 0.9 * max) {
+    problems.push(
+      `the connection tracking table is ${count}/${max} full: new connections may be dropped silently and read as ` +
+        '"filtered". Run fewer full sweeps at once (--concurrency) or wait two minutes for entries to expire.',
+    );
+  }
   if (host.network) {
     // A script that takes the lab interface down would make the peer see "nothing": that is no firewall.
     const live = up!.stdout;
