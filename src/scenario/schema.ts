@@ -196,6 +196,15 @@ export const scenarioInputSchema = z
     description: z.string().optional(),
     services: z.array(serviceSchema).optional().describe('Ports the target listens on.'),
     ruleset: rulesetSchema,
+    paths: z
+      .strictObject({
+        allowOutside: z
+          .boolean()
+          .optional()
+          .describe("Let ruleset, policy and script paths lead outside the scenario's folder. Default: false."),
+      })
+      .optional()
+      .describe("Where the files a scenario names may be. Default: inside the scenario's folder (symlinks resolved)."),
     backend: z.enum(['nft', 'legacy']).optional().describe("iptables backend. Default: 'nft'."),
     vantages: z.array(vantageSchema).min(1).optional().describe('Default: [loopback, peer].'),
     ports: z

@@ -17,6 +17,8 @@ export interface ParsedYaml {
 }
 
 export interface YamlSyntaxProblem {
+  /** The YAML library's error code (e.g. `MISSING_CHAR`), or fwprobe's own for aliases. */
+  code: string;
   message: string;
   line: number;
   column: number;
@@ -30,7 +32,7 @@ export function parseYamlWithPositions(text: string): ParsedYaml | { problems: Y
     return {
       problems: doc.errors.map((error) => {
         const pos = lineCounter.linePos(error.pos[0]);
-        return { message: error.message, line: pos.line, column: pos.col };
+        return { code: error.code, message: error.message, line: pos.line, column: pos.col };
       }),
     };
   }
