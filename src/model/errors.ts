@@ -190,6 +190,8 @@ export class PortSpecError extends FwprobeError {
   }
 }
 
+const MAX_ISSUES_SHOWN = 50;
+
 /** A scenario file that cannot be loaded. One bad file fails only its own scenario. */
 export class ScenarioError extends FwprobeError {
   declare readonly code: ScenarioErrorCode;
@@ -199,7 +201,10 @@ export class ScenarioError extends FwprobeError {
 
   constructor(code: ScenarioErrorCode, file: string, issues: readonly ScenarioIssue[], options?: Options & { headline?: string }) {
     const head = options?.headline ?? `Invalid scenario ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`;
-    super(code, [head, ...issues.map((issue) => `  ${formatIssue(file, issue)}`)].join('\n'), options);
+    // A file with thousands of bad items would otherwise print thousands of lines: `issues` keeps them all.
+    const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => `  ${formatIssue(file, issue)}`);
+    const more = issues.length > MAX_ISSUES_SHOWN ? [`  … and ${issues.length - MAX_ISSUES_SHOWN} more`] : [];
+    super(code, [head, ...shown, ...more].join('\n'), options);
     this.file = file;
     this.issues = issues;
   }

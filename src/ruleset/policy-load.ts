@@ -5,7 +5,7 @@
 import { PolicyError, PolicyFileError } from '../model/errors.ts';
 import { formatFieldPath, type FieldPath } from '../source/issues.ts';
 import { MAX_REFERENCED_FILE_BYTES, readTextFile } from '../source/read-file.ts';
-import { parseYamlWithPositions, type SourcePosition } from '../source/yaml.ts';
+import { describeYamlProblem, parseYamlWithPositions, type SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
 import { PolicySchema, type Policy } from './policy.ts';
 
@@ -52,9 +52,7 @@ export function parsePolicyYaml(text: string, source: string, options: PolicyTex
   const parsed = parseYamlWithPositions(text);
   if ('problems' in parsed) {
     const first = parsed.problems[0]!;
-    // The YAML library's messages may quote a few characters of the text (an escape, a tag): not when quiet.
-    const what = options.quote === false ? `not valid YAML (${first.code})` : first.message;
-    throw new PolicyFileError(source, `line ${first.line}: ${what}`);
+    throw new PolicyFileError(source, `line ${first.line}: ${describeYamlProblem(first, options.quote ?? true)}`);
   }
   return parsePolicy(parsed.data, source, parsed.locate, options);
 }

@@ -9,7 +9,7 @@ import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { MAX_SCENARIO_FILE_BYTES, readTextFile } from '../source/read-file.ts';
-import { parseYamlWithPositions } from '../source/yaml.ts';
+import { describeYamlProblem, parseYamlWithPositions } from '../source/yaml.ts';
 
 /** @throws ScenarioError for any problem with the file or its content. */
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -28,7 +28,7 @@ async function loadYaml(path: string): Promise<Scenario> {
     throw new ScenarioError(
       'SCENARIO_YAML',
       path,
-      parsed.problems.map((p) => ({ path: [], message: `YAML syntax error: ${p.message}`, line: p.line, column: p.column })),
+      parsed.problems.map((p) => ({ path: [], message: describeYamlProblem(p), line: p.line, column: p.column })),
       { headline: `Scenario ${path} is not valid YAML:` },
     );
   }

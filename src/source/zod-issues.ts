@@ -36,6 +36,10 @@ function convert(issue: ZodIssue, prefix: FieldPath, data: unknown, options: Iss
     case 'invalid_type':
       if (found === undefined) return [{ path, message: missingMessage(issue) }];
       return [{ path, message: `${expectedOf(issue)}, found ${describeFound(found, quote)}` }];
+    case 'too_big':
+      // A list is described by its length: quoting its first items says nothing about its size.
+      if (Array.isArray(found)) return [{ path, message: `${lowerFirst(issue.message)}, found ${found.length}` }];
+      return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found, quote)}` }];
     default:
       // A check that already names the value it got (policy values do) says it once.
       if (/, got /.test(issue.message)) return [{ path, message: lowerFirst(quote ? issue.message : unquoted(issue.message, found)) }];
