@@ -89,7 +89,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     drafts.addVantageInputs(input.expect, vantages);
     drafts.addExposedPorts(input.expect.exposed ?? [], vantages);
   }
-  const scan = computeScan(input.ports, services, drafts.portsByProtocol(), issues);
+  const scan = computeScan(input.ports, services, drafts.rangesByProtocol(), issues);
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
   if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
