@@ -1,3 +1,4 @@
+/** Range arithmetic, which keeps port lists as ranges until one final expansion. */
 import { describe, expect, it } from 'vitest';
 import { expandRanges, mergeRanges } from './ports.ts';
 import { RangeSet } from './range-set.ts';

@@ -6,21 +6,9 @@
  */
 import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
+import { list, printedText } from './schema-fields.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
-
-/**
- * The longest list a scenario may hold. Real ones hold a handful of items; past this, a list is a mistake
- * or an attack on the loader, and consecutive ports belong in one range anyway.
- */
-export const MAX_LIST_ITEMS = 10_000;
-
-/** A list of at most MAX_LIST_ITEMS items. */
-function list<T extends z.ZodType>(item: T) {
-  return z.array(item).max(MAX_LIST_ITEMS, {
-    error: `expected at most ${MAX_LIST_ITEMS} items (write consecutive ports as one range, like "1000-2000")`,
-  });
-}
 
 const portNumber = z
   .number({ error: PORT_NUMBER_MESSAGE })
@@ -203,8 +191,12 @@ const paritySchema = z.union(
 
 export const scenarioInputSchema = z
   .strictObject({
-    name: z.string({ error: 'expected a non-empty name' }).trim().min(1, { error: 'expected a non-empty name' }),
-    description: z.string().optional(),
+    name: printedText('name', 'expected a non-empty name', '', 'a name is printed as one line')
+      .trim()
+      .min(1, { error: 'expected a non-empty name' }),
+    description: printedText('description', 'expected a string', '\n\t', 'line breaks and tabs are fine')
+      .optional()
+      .describe('What the scenario proves; may span lines.'),
     services: list(serviceSchema).optional().describe('Ports the target listens on.'),
     ruleset: rulesetSchema,
     paths: z
