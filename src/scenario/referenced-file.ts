@@ -43,8 +43,9 @@ export async function scenarioFolder(file: string): Promise<string> {
 }
 
 /**
- * Reads the file at `relative` (from `folder`, a real path) for the field at `path`. Contents never appear in a problem's message: the
- * file may be anything (a wrong path, a secret), and load errors are printed and stored in results.json.
+ * Reads the file at `relative` (from `folder`, a real path) for the field at `path`. Contents never appear
+ * in a problem's message: the file may be anything (a wrong path, a secret), and load errors are printed
+ * and stored in results.json.
  */
 export async function readReferencedFile(
   path: FieldPath,
@@ -77,7 +78,9 @@ export async function readReferencedFile(
       problem: {
         path,
         code: 'SCENARIO_TOO_LARGE',
-        message: `expected a file within the size limit, found ${resolved}, which is ${read.problem.reason}: check that this is the right file`,
+        message:
+          `expected a file within the size limit, found ${resolved}, which is ${read.problem.reason}: ` +
+          'check that this is the right file',
       },
     };
   }

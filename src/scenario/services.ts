@@ -42,18 +42,24 @@ export function normaliseServices(inputs: readonly ServiceInput[], issues: Issue
     const port = Math.min(...clashes.map((p) => p ?? Infinity));
     if (port !== Infinity) {
       const clash = accepted.find(
-        (e) => e.protocol === service.protocol && e.range.from <= port && port <= e.range.to && e.families.some((f) => service.families.includes(f)),
+        (e) =>
+          e.protocol === service.protocol &&
+          e.range.from <= port &&
+          port <= e.range.to &&
+          e.families.some((f) => service.families.includes(f)),
       )!;
+      const families = overlap(clash.families, service.families);
       issues.add(
         ['services', index],
-        `expected each port/protocol/family once, found ${port}/${service.protocol} on ${overlap(clash.families, service.families)} ` +
+        `expected each port/protocol/family once, found ${port}/${service.protocol} on ${families} ` +
           `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
       );
       return;
     }
     for (const family of service.families) setOf(service.protocol, family).add(service.range);
     accepted.push({ ...service, index });
-    for (let port = service.range.from; port <= service.range.to; port++) out.push({ protocol: service.protocol, port, bind: service.bind });
+    const { protocol, bind } = service;
+    for (let port = service.range.from; port <= service.range.to; port++) out.push({ protocol, port, bind });
   });
   return out;
 }
