@@ -6,6 +6,8 @@ import { defineScenario } from 'fwprobe';
 export default defineScenario({
   name: 'full TCP sweep: only ssh is exposed, on both families',
   services: ['22/tcp', '53/tcp', '80/tcp'],
+  // The parity scenarios' rulesets, shared rather than copied: a path outside this folder needs the opt-in.
+  paths: { allowOutside: true },
   ruleset: { v4: '../parity/rules.v4', v6: '../parity/rules.v6' },
   vantages: ['peer'],
   ports: { tcp: 'all' },

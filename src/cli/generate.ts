@@ -6,6 +6,7 @@ import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 import { FwprobeError } from '../model/errors.ts';
+import { printable } from '../model/printable.ts';
 import { UsageError } from '../model/errors.ts';
 import { generateRuleset, listPresets } from '../ruleset/index.ts';
 import { loadPolicyFile } from '../ruleset/policy-load.ts';
@@ -32,11 +33,11 @@ export async function runGenerate(argv: string[]): Promise<number> {
     }
     const args = parseGenerateArgs(argv);
     const written = await generateInto(args);
-    for (const line of written) process.stdout.write(`${line}\n`);
+    for (const line of written) process.stdout.write(`${printable(line)}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof FwprobeError)) throw error;
-    process.stderr.write(`fwprobe generate: ${error.message}\n`);
+    process.stderr.write(`fwprobe generate: ${printable(error.message, { multiline: true })}\n`);
     if (error instanceof UsageError) process.stderr.write(`\n${GENERATE_USAGE}`);
     return 2;
   }

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { NoScenariosError, UsageError } from '../model/errors.ts';
+import { printable } from '../model/printable.ts';
 import { prepareEngine, removeEverything } from '../run/engine.ts';
 import { formatExposureTable } from '../report/table.ts';
 import { writeResults } from '../report/results-json.ts';
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? EXIT.error : EXIT.passed;
     default:
-      process.stderr.write(`fwprobe: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      process.stderr.write(`fwprobe: unknown command ${printable(JSON.stringify(command))}\n\n${USAGE}`);
       return EXIT.error;
   }
 }
@@ -88,16 +89,18 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
     onResult: (result) => process.stdout.write(formatResult(result, mode.demo)),
   });
   const reportFile = await writeResults(values['report-dir'], results);
-  process.stdout.write(`\n${summaryLine(results)}\nresults: ${reportFile}\n`);
+  process.stdout.write(`\n${summaryLine(results)}\nresults: ${printable(reportFile)}\n`);
   if (results.some((r) => r.status === 'error')) return EXIT.error;
   if (results.some((r) => r.status === 'failed')) return EXIT.failed;
   return EXIT.passed;
 }
 
-function formatResult(result: ScenarioResult, withTable: boolean): string {
-  const head = `\n[${result.status.toUpperCase()}] ${result.name} (${result.file}, ${(result.durationMs / 1000).toFixed(1)} s)\n`;
+/** One result as printed: names, paths and messages escaped (see model/printable.ts), whatever they hold. */
+export function formatResult(result: ScenarioResult, withTable: boolean): string {
+  const name = printable(result.name);
+  const head = `\n[${result.status.toUpperCase()}] ${name} (${printable(result.file)}, ${(result.durationMs / 1000).toFixed(1)} s)\n`;
   const table = withTable && result.observations.length > 0 ? `${indent(formatExposureTable(result))}\n` : '';
-  return head + table + indent(formatVerdictText(result));
+  return head + table + indent(printable(formatVerdictText(result), { multiline: true }));
 }
 
 function summaryLine(results: ScenarioResult[]): string {
@@ -114,7 +117,8 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     code = await main(argv);
   } catch (error) {
-    process.stderr.write(`fwprobe: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`fwprobe: ${printable(message, { multiline: true })}\n`);
     code = EXIT.error;
   } finally {
     await removeEverything();

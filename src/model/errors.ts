@@ -41,19 +41,28 @@ export type FwprobeErrorCode =
 
 /**
  * - `SCENARIO_NOT_FOUND`: the scenario file or a path given to discovery does not exist.
+ * - `SCENARIO_BROKEN_LINK`: a symlink met by discovery (or given to it) points at nothing.
+ * - `SCENARIO_LINK_LOOP`: a symlinked folder met by discovery leads back into a folder it is inside.
  * - `SCENARIO_UNSUPPORTED`: a file that is neither `*.scenario.yaml|yml` nor `*.scenario.ts`.
  * - `SCENARIO_YAML`: the YAML does not parse (message has line and column).
  * - `SCENARIO_IMPORT`: a `.scenario.ts` module failed to import or has no default export.
  * - `SCENARIO_INVALID`: the content breaks the schema or a cross-field rule.
  * - `SCENARIO_FILE_MISSING`: a ruleset file the scenario names does not exist.
+ * - `SCENARIO_PATH_OUTSIDE`: a ruleset, policy or script path leads outside the scenario's folder, and the
+ *   scenario does not opt in with `paths: { allowOutside: true }`.
+ * - `SCENARIO_TOO_LARGE`: the scenario file, or a file it names, is above its size limit.
  */
 export type ScenarioErrorCode =
   | 'SCENARIO_NOT_FOUND'
+  | 'SCENARIO_BROKEN_LINK'
+  | 'SCENARIO_LINK_LOOP'
   | 'SCENARIO_UNSUPPORTED'
   | 'SCENARIO_YAML'
   | 'SCENARIO_IMPORT'
   | 'SCENARIO_INVALID'
-  | 'SCENARIO_FILE_MISSING';
+  | 'SCENARIO_FILE_MISSING'
+  | 'SCENARIO_PATH_OUTSIDE'
+  | 'SCENARIO_TOO_LARGE';
 
 type Options = { cause?: unknown };
 
@@ -181,6 +190,8 @@ export class PortSpecError extends FwprobeError {
   }
 }
 
+const MAX_ISSUES_SHOWN = 50;
+
 /** A scenario file that cannot be loaded. One bad file fails only its own scenario. */
 export class ScenarioError extends FwprobeError {
   declare readonly code: ScenarioErrorCode;
@@ -190,7 +201,10 @@ export class ScenarioError extends FwprobeError {
 
   constructor(code: ScenarioErrorCode, file: string, issues: readonly ScenarioIssue[], options?: Options & { headline?: string }) {
     const head = options?.headline ?? `Invalid scenario ${file} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`;
-    super(code, [head, ...issues.map((issue) => `  ${formatIssue(file, issue)}`)].join('\n'), options);
+    // A file with thousands of bad items would otherwise print thousands of lines: `issues` keeps them all.
+    const shown = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => `  ${formatIssue(file, issue)}`);
+    const more = issues.length > MAX_ISSUES_SHOWN ? [`  … and ${issues.length - MAX_ISSUES_SHOWN} more`] : [];
+    super(code, [head, ...shown, ...more].join('\n'), options);
     this.file = file;
     this.issues = issues;
   }

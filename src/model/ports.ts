@@ -56,14 +56,58 @@ export function portRefProblem(ref: string): string | null {
   return portSpecProblem(m[2] ? `${m[1]}-${m[2]}` : `${m[1]}`);
 }
 
-export function expandRange(range: PortRange): number[] {
-  const out: number[] = [];
-  for (let p = range.from; p <= range.to; p++) out.push(p);
+// Ranges. A scenario may name "2-65535" thousands of times: ranges are merged first and expanded once, so
+// that the work is bounded by the 65535 ports, never by items × range length.
+
+/** Sorted, disjoint ranges with no two adjacent: exactly the ports of `ranges`. */
+export function mergeRanges(ranges: Iterable<PortRange>): PortRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
+  const merged: PortRange[] = [];
+  for (const { from, to } of sorted) {
+    const last = merged.at(-1);
+    if (last && from <= last.to + 1) last.to = Math.max(last.to, to);
+    else merged.push({ from, to });
+  }
+  return merged;
+}
+
+/**
+ * The ports of merged ranges (see `mergeRanges`), ascending, in one array sized once.
+ * @throws RangeError when the ranges are not sorted and disjoint: expanding unmerged ranges is the
+ * quadratic mistake this function exists to prevent.
+ */
+export function expandRanges(merged: readonly PortRange[]): number[] {
+  const out = new Array<number>(countPorts(merged));
+  let i = 0;
+  let previous = MIN_PORT - 2;
+  for (const { from, to } of merged) {
+    if (from <= previous + 1 || to < from) throw new RangeError('expandRanges takes merged ranges: call mergeRanges first');
+    for (let port = from; port <= to; port++) out[i++] = port;
+    previous = to;
+  }
   return out;
 }
 
-export function sortedUnique(ports: Iterable<number>): number[] {
-  return [...new Set(ports)].sort((a, b) => a - b);
+/** How many ports the ranges hold (ranges must not overlap: merge them first). */
+export function countPorts(ranges: readonly PortRange[]): number {
+  return ranges.reduce((sum, r) => sum + (r.to - r.from + 1), 0);
+}
+
+/** The ports two ranges share, or null. */
+export function overlapOf(a: PortRange, b: PortRange): PortRange | null {
+  const from = Math.max(a.from, b.from);
+  const to = Math.min(a.to, b.to);
+  return from <= to ? { from, to } : null;
+}
+
+/** `22` or `1000-1010`. */
+export function formatRange(range: PortRange): string {
+  return range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
+}
+
+/** Ranges of sorted unique ports: `[22, 80, 81, 82]` → 22, 80-82. */
+export function rangesOfSorted(sorted: readonly number[]): PortRange[] {
+  return toRuns(sorted).map(([from, to]) => ({ from, to }));
 }
 
 function parseRangeLoose(spec: number | string): PortRange | null {

@@ -11,6 +11,7 @@
  * unchecked: 2 ports (loopback ipv4 tcp/8080 open (syn-ack), …)
  * ```
  */
+import { printable } from '../model/printable.ts';
 import type { ParityMode } from '../model/scenario.ts';
 import { portLabel } from '../verdict/keys.ts';
 import type { Verdict } from '../verdict/types.ts';
@@ -31,7 +32,7 @@ export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string 
       lines.push(
         finding.excusedBy === null
           ? `  ${parityMode === 'strict' ? '✗' : '!'} ${finding.message}`
-          : `  ~ ${finding.message} — excused: ${finding.excusedBy}`,
+          : `  ~ ${finding.message} — excused: ${printable(finding.excusedBy)}`,
       );
     }
   }

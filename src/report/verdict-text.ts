@@ -1,13 +1,14 @@
 /**
  * What a person reads about one result: the error, or the verdict, plus static parity and tolerated lines.
  */
+import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
 
 /** What a person needs to read about one result: the error, or the verdict, plus anything tolerated. */
 export function formatVerdictText(result: ScenarioResult): string {
   const lines: string[] = [];
   if (result.status === 'error') {
-    lines.push(`ERROR ${result.errorCode ?? ''}: ${result.error ?? 'unknown error'}`);
+    lines.push(`ERROR ${result.errorCode ?? ''}: ${printable(result.error ?? 'unknown error', { multiline: true })}`);
   } else {
     lines.push(result.verdictText);
   }
@@ -19,7 +20,7 @@ export function formatVerdictText(result: ScenarioResult): string {
     lines.push(`verdicts depend on rate or chance (${r.family} ${r.match}): clients were sent before the scans: ${r.rule}`);
   }
   for (const t of result.tolerated) {
-    lines.push(`tolerated: line ${t.line}: \`${t.command}\` exited ${t.exitCode} (${t.why})`);
+    lines.push(`tolerated: line ${t.line}: \`${printable(t.command)}\` exited ${t.exitCode} (${printable(t.why)})`);
   }
   return lines.join('\n');
 }

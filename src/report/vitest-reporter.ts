@@ -3,6 +3,7 @@
  * results.json.
  */
 import type { Reporter, TestModule } from 'vitest/node';
+import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
 import { writeResults } from './results-json.ts';
 
@@ -34,10 +35,11 @@ export default class FwprobeReporter implements Reporter {
     }
     if (results.size > 0) {
       const file = await writeResults(REPORT_DIR, [...results.values()]);
-      console.log(`fwprobe: ${results.size} scenario result(s) written to ${file}`);
+      console.log(`fwprobe: ${results.size} scenario result(s) written to ${printable(file)}`);
     }
     if (skipped.length > 0) {
-      console.log(`fwprobe: ${skipped.length} skipped test(s), declared:\n  ${skipped.sort().join('\n  ')}`);
+      const names = skipped.sort().map((name) => printable(name));
+      console.log(`fwprobe: ${skipped.length} skipped test(s), declared:\n  ${names.join('\n  ')}`);
     }
   }
 }

@@ -21,7 +21,8 @@ export interface GenerateSpec {
  */
 export function generateRuleset(spec: GenerateSpec): { v4: RulesetText; v6: RulesetText | null } {
   const policySource = spec.policy ? relative(process.cwd(), spec.policy.path) : undefined;
-  const policy = spec.policy ? parsePolicyYaml(spec.policy.text, policySource ?? spec.policy.path) : undefined;
+  // A scenario's policy is quoted nowhere: the scenario may come from anyone, and the file it names with it.
+  const policy = spec.policy ? parsePolicyYaml(spec.policy.text, policySource ?? spec.policy.path, { quote: false }) : undefined;
   const out = generate({
     ...(policy ? { policy, source: `policy ${policySource}` } : {}),
     ...(spec.preset !== null ? { preset: spec.preset } : {}),

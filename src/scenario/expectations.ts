@@ -1,10 +1,13 @@
 /**
  * Expectations: expands `both` into ipv4 + ipv6 and merges everything into one `ExpectationSet` per
  * vantage × family × protocol, rejecting a port that lands in two different lists of the same set.
+ * Lists are kept as ranges until `build()`, which expands each list once: a list may name "2-65535"
+ * thousands of times, and expanding item by item cost minutes before anything started.
  */
 import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
 import { formatFieldPath, type FieldPath, type IssueList } from '../source/issues.ts';
-import { expandRange, parsePortRange, parsePortRef, sortedUnique } from '../model/ports.ts';
+import { formatRange, mergeRanges, parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
+import { RangeSet } from '../model/range-set.ts';
 import type { ProtocolExpectInput, ScenarioInput } from './schema.ts';
 import type { ExpectCategory, ExpectationSet } from '../model/scenario.ts';
 
@@ -15,7 +18,10 @@ interface SetDraft {
   vantage: Vantage;
   family: Family;
   protocol: Protocol;
-  ports: Map<number, { category: ListCategory; path: FieldPath }>;
+  /** The ports of each list, as ranges. */
+  lists: Record<ListCategory, RangeSet>;
+  /** Every accepted item in order, to name the earlier one when a later item clashes with it. */
+  items: { range: PortRange; category: ListCategory; path: FieldPath }[];
   others: { value: ExpectCategory; path: FieldPath } | null;
 }
 
@@ -66,9 +72,7 @@ export class ExpectationDrafts {
     exposed.forEach((ref, index) => {
       const parsed = parsePortRef(ref);
       for (const family of FAMILIES) {
-        for (const port of expandRange(parsed)) {
-          this.addPort('peer', family, parsed.protocol, port, 'open', ['expect', 'exposed', index]);
-        }
+        this.addRange('peer', family, parsed.protocol, parsed, 'open', ['expect', 'exposed', index]);
       }
     });
   }
@@ -83,11 +87,13 @@ export class ExpectationDrafts {
     }
   }
 
-  /** Every port named in any list, per protocol: these are always added to the scan. */
-  portsByProtocol(): Record<Protocol, number[]> {
-    const out: Record<Protocol, number[]> = { tcp: [], udp: [] };
-    for (const draft of this.drafts.values()) out[draft.protocol].push(...draft.ports.keys());
-    return { tcp: sortedUnique(out.tcp), udp: sortedUnique(out.udp) };
+  /** Every port named in any list, per protocol, as merged ranges: these are always added to the scan. */
+  rangesByProtocol(): Record<Protocol, PortRange[]> {
+    const out: Record<Protocol, PortRange[]> = { tcp: [], udp: [] };
+    for (const draft of this.drafts.values()) {
+      for (const category of LIST_CATEGORIES) for (const range of draft.lists[category].toRanges()) out[draft.protocol].push(range);
+    }
+    return { tcp: mergeRanges(out.tcp), udp: mergeRanges(out.udp) };
   }
 
   /** Flags an `others` default on a protocol where no port is scanned: it would check nothing. */
@@ -116,33 +122,33 @@ export class ExpectationDrafts {
   ): void {
     for (const category of LIST_CATEGORIES) {
       (lists[category] ?? []).forEach((spec, index) => {
-        for (const port of expandRange(parsePortRange(spec))) {
-          this.addPort(vantage, family, protocol, port, category, [...path, category, index]);
-        }
+        this.addRange(vantage, family, protocol, parsePortRange(spec), category, [...path, category, index]);
       });
     }
     if (lists.others !== undefined) this.setOthers(vantage, family, protocol, lists.others, [...path, 'others']);
   }
 
-  private addPort(
+  /** Adds one list item, unless a port of it is already in another list of the same set (then: an issue). */
+  private addRange(
     vantage: Vantage,
     family: Family,
     protocol: Protocol,
-    port: number,
+    range: PortRange,
     category: ListCategory,
     path: FieldPath,
   ): void {
     const draft = this.draft(vantage, family, protocol);
-    const earlier = draft.ports.get(port);
-    if (earlier && earlier.category !== category) {
+    const clash = firstClash(draft, range, category);
+    if (clash) {
       this.issues.add(
         path,
-        `expected ${vantage} ${family} ${protocol}/${port} in one list, found it ${category} here and ` +
-          `${earlier.category} at ${formatFieldPath(earlier.path)}: keep one`,
+        `expected ${vantage} ${family} ${protocol}/${formatRange(clash.ports)} in one list, found it ${category} here and ` +
+          `${clash.category} at ${formatFieldPath(clash.path)}: keep one`,
       );
       return;
     }
-    if (!earlier) draft.ports.set(port, { category, path });
+    draft.lists[category].add(range);
+    draft.items.push({ range, category, path });
   }
 
   private setOthers(vantage: Vantage, family: Family, protocol: Protocol, value: ExpectCategory, path: FieldPath) {
@@ -162,24 +168,41 @@ export class ExpectationDrafts {
     const key = `${vantage}/${family}/${protocol}`;
     let draft = this.drafts.get(key);
     if (!draft) {
-      draft = { vantage, family, protocol, ports: new Map(), others: null };
+      const lists = { open: new RangeSet(), closed: new RangeSet(), filtered: new RangeSet(), unreachable: new RangeSet() };
+      draft = { vantage, family, protocol, lists, items: [], others: null };
       this.drafts.set(key, draft);
     }
     return draft;
   }
 }
 
+/**
+ * The lowest ports of `range` already in another list, and the earliest item that put them there. Only the
+ * item search is linear, and it runs only when there is a clash to report.
+ */
+function firstClash(draft: SetDraft, range: PortRange, category: ListCategory) {
+  let lowest: { ports: PortRange; category: ListCategory } | null = null;
+  for (const other of LIST_CATEGORIES) {
+    if (other === category) continue;
+    const overlap = draft.lists[other].firstOverlap(range);
+    if (overlap && (!lowest || overlap.from < lowest.ports.from)) lowest = { ports: overlap, category: other };
+  }
+  if (!lowest) return null;
+  const port = lowest.ports.from;
+  const earlier = draft.items.find((i) => i.category === lowest.category && i.range.from <= port && port <= i.range.to)!;
+  const ports = { from: port, to: Math.min(lowest.ports.to, earlier.range.to) };
+  return { ports, category: earlier.category, path: earlier.path };
+}
+
 function toExpectationSet(draft: SetDraft): ExpectationSet {
-  const listOf = (category: ListCategory) =>
-    sortedUnique([...draft.ports].filter(([, entry]) => entry.category === category).map(([port]) => port));
   return {
     vantage: draft.vantage,
     family: draft.family,
     protocol: draft.protocol,
-    open: listOf('open'),
-    closed: listOf('closed'),
-    filtered: listOf('filtered'),
-    unreachable: listOf('unreachable'),
+    open: draft.lists.open.toPorts(),
+    closed: draft.lists.closed.toPorts(),
+    filtered: draft.lists.filtered.toPorts(),
+    unreachable: draft.lists.unreachable.toPorts(),
     others: draft.others?.value ?? null,
   };
 }

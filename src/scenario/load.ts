@@ -2,14 +2,14 @@
  * Loads one scenario file: `*.scenario.yaml` / `*.scenario.yml` (parsed with positions for error messages)
  * or `*.scenario.ts` (imported; its default export is the input).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { parseYamlWithPositions } from '../source/yaml.ts';
+import { MAX_SCENARIO_FILE_BYTES, readTextFile } from '../source/read-file.ts';
+import { describeYamlProblem, parseYamlWithPositions } from '../source/yaml.ts';
 
 /** @throws ScenarioError for any problem with the file or its content. */
 export async function loadScenario(file: string): Promise<Scenario> {
@@ -28,7 +28,7 @@ async function loadYaml(path: string): Promise<Scenario> {
     throw new ScenarioError(
       'SCENARIO_YAML',
       path,
-      parsed.problems.map((p) => ({ path: [], message: `YAML syntax error: ${p.message}`, line: p.line, column: p.column })),
+      parsed.problems.map((p) => ({ path: [], message: describeYamlProblem(p), line: p.line, column: p.column })),
       { headline: `Scenario ${path} is not valid YAML:` },
     );
   }
@@ -66,13 +66,18 @@ function unwrapDefault(mod: { default?: unknown }): unknown {
   return value;
 }
 
+/** The scenario file's text, at most 1 MiB: a scenario is a short description, and YAML is parsed whole. */
 async function readScenarioFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ScenarioError('SCENARIO_NOT_FOUND', path, [], {
-      cause: error,
-      headline: `Cannot read scenario file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+  const read = await readTextFile(path, MAX_SCENARIO_FILE_BYTES);
+  if ('text' in read) return read.text;
+  const { problem } = read;
+  if (problem.kind === 'too-large') {
+    throw new ScenarioError('SCENARIO_TOO_LARGE', path, [], {
+      headline:
+        `Scenario file ${path} is ${problem.reason} for a scenario file: a scenario describes services and ` +
+        'expectations; write long port lists as ranges ("1000-2000"), or split it into several scenarios.',
     });
   }
+  const code = problem.kind === 'missing' ? 'SCENARIO_NOT_FOUND' : 'SCENARIO_UNSUPPORTED';
+  throw new ScenarioError(code, path, [], { headline: `Cannot read scenario file ${path}: ${problem.reason}.` });
 }

@@ -3,7 +3,6 @@
  * `Scenario`. All problems in a file are reported together, each with its field path and, for YAML, its
  * line and column.
  */
-import { dirname } from 'node:path';
 import { VANTAGES, type Vantage } from '../model/observation.ts';
 import { PresetError } from '../model/errors.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
@@ -12,6 +11,7 @@ import { ExpectationDrafts } from './expectations.ts';
 import { IssueList, type FieldPath, type ScenarioIssue } from '../source/issues.ts';
 import { normaliseParity } from './parity-input.ts';
 import { planRuleset, readRuleset } from './ruleset.ts';
+import { scenarioFolder, type ReferenceProblem } from './referenced-file.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
@@ -26,23 +26,19 @@ export interface NormaliseOptions {
   locate?: (path: FieldPath) => SourcePosition | undefined;
 }
 
-/** @throws ScenarioError `SCENARIO_INVALID` or `SCENARIO_FILE_MISSING`. */
+/**
+ * @throws ScenarioError `SCENARIO_INVALID`, or for a file the scenario names: `SCENARIO_PATH_OUTSIDE`,
+ * `SCENARIO_TOO_LARGE` or `SCENARIO_FILE_MISSING`.
+ */
 export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
   const parsed = scenarioInputSchema.safeParse(raw);
   if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw), raw));
   const issues = new IssueList();
   const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
   if (!issues.empty || !plan) throw invalid(options, issues.items);
-  const read = await readRuleset(plan, dirname(options.file));
-  if ('missing' in read) {
-    const missingIssues = read.missing.map((m) => ({
-      path: m.path,
-      message: `expected a readable ruleset file, found ${m.reason}: ${m.resolved} (paths are relative to the scenario file)`,
-    }));
-    throw new ScenarioError('SCENARIO_FILE_MISSING', options.file, withPositions(missingIssues, options), {
-      headline: `Scenario ${options.file} names a ruleset file that cannot be read:`,
-    });
-  }
+  const folder = await scenarioFolder(options.file);
+  const read = await readRuleset(plan, folder, { allowOutside: parsed.data.paths?.allowOutside ?? false });
+  if ('problems' in read) throw referenceError(read.problems, options);
   const ruleset = read.ruleset.kind === 'generate' ? generateOnce(read.ruleset, options) : read.ruleset;
   return { ...scenario, ruleset };
 }
@@ -93,7 +89,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     drafts.addVantageInputs(input.expect, vantages);
     drafts.addExposedPorts(input.expect.exposed ?? [], vantages);
   }
-  const scan = computeScan(input.ports, services, drafts.portsByProtocol(), issues);
+  const scan = computeScan(input.ports, services, drafts.rangesByProtocol(), issues);
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
   if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
@@ -128,6 +124,22 @@ function normaliseVantages(input: readonly Vantage[] | undefined, issues: IssueL
     seen.add(vantage);
   });
   return VANTAGES.filter((v) => seen.has(v));
+}
+
+const REFERENCE_HEADLINES: Record<ReferenceProblem['code'], string> = {
+  SCENARIO_PATH_OUTSIDE: 'names a file outside its folder',
+  SCENARIO_TOO_LARGE: 'names a file above the size limit',
+  SCENARIO_FILE_MISSING: 'names a ruleset file that cannot be read',
+};
+
+/** One error for every unusable file; its code is the gravest problem's (outside, then too large, then missing). */
+function referenceError(problems: readonly ReferenceProblem[], options: NormaliseOptions): ScenarioError {
+  const codes = Object.keys(REFERENCE_HEADLINES) as ReferenceProblem['code'][];
+  const code = codes.find((c) => problems.some((p) => p.code === c)) ?? 'SCENARIO_FILE_MISSING';
+  const issues = problems.map(({ path, message }) => ({ path, message }));
+  return new ScenarioError(code, options.file, withPositions(issues, options), {
+    headline: `Scenario ${options.file} ${REFERENCE_HEADLINES[code]}:`,
+  });
 }
 
 function invalid(options: NormaliseOptions, issues: readonly ScenarioIssue[]): ScenarioError {

@@ -1,10 +1,10 @@
 /**
  * The ruleset forms: picks the one the input uses, checks it is complete, and reads its files relative to
- * the scenario's directory, so that a missing file is a load error rather than a failure mid-run.
+ * the scenario's folder (see `referenced-file.ts`), so that a missing, misplaced or huge file is a load
+ * error rather than a failure mid-run.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { FieldPath, IssueList } from '../source/issues.ts';
+import type { IssueList } from '../source/issues.ts';
+import { readReferencedFile, type ReferenceOptions, type ReferenceProblem } from './referenced-file.ts';
 import type { RulesetInput } from './schema.ts';
 import type { LoadedFile, RulesetSpec, ToleranceSpec } from '../model/scenario.ts';
 
@@ -41,27 +41,24 @@ export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan
   };
 }
 
-/** A ruleset file that could not be read: its field, the resolved path and why. */
-export interface MissingFile {
-  path: FieldPath;
-  resolved: string;
-  reason: string;
-}
-
+/**
+ * Reads the files the plan names, relative to `folder` (the scenario's folder, symlinks resolved), each
+ * within the folder unless `allowOutside`, and within its size limit.
+ */
 export async function readRuleset(
   plan: RulesetPlan,
-  baseDir: string,
-): Promise<{ ruleset: RulesetSpec } | { missing: MissingFile[] }> {
-  const missing: MissingFile[] = [];
+  folder: string,
+  options: ReferenceOptions = {},
+): Promise<{ ruleset: RulesetSpec } | { problems: ReferenceProblem[] }> {
+  const problems: ReferenceProblem[] = [];
   const load = async (field: string, relative: string | null): Promise<LoadedFile | null> => {
     if (relative === null) return null;
-    const path = resolve(baseDir, relative);
-    try {
-      return { path, text: await readFile(path, 'utf8') };
-    } catch (error) {
-      missing.push({ path: ['ruleset', field], resolved: path, reason: describeReadError(error) });
+    const read = await readReferencedFile(['ruleset', field], relative, folder, options);
+    if ('problem' in read) {
+      problems.push(read.problem);
       return null;
     }
+    return read.file;
   };
   let ruleset: RulesetSpec;
   switch (plan.kind) {
@@ -77,18 +74,10 @@ export async function readRuleset(
       break;
     case 'script': {
       const script = await load('script', plan.script);
-      if (!script) return { missing };
+      if (!script) return { problems };
       ruleset = { kind: 'script', script, tolerate: plan.tolerate };
       break;
     }
   }
-  return missing.length > 0 ? { missing } : { ruleset };
-}
-
-function describeReadError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, not a file';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  return problems.length > 0 ? { problems } : { ruleset };
 }

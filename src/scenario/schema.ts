@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
+import { list, printedText } from './schema-fields.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
 
@@ -46,8 +47,7 @@ const vantageSchema = z.enum(['loopback', 'peer']);
 const serviceObjectSchema = z.strictObject({
   port: portSpecSchema.describe('Port or range the service listens on.'),
   protocol: protocolSchema,
-  families: z
-    .array(familySchema)
+  families: list(familySchema)
     .min(1)
     .optional()
     .describe('Families the service listens on. Default: both (one dual-stack socket).'),
@@ -108,7 +108,7 @@ export const rulesetForms = [
     keys: ['script', 'tolerate'],
     schema: z.strictObject({
       script: relativePath.describe('A shell script run with sh -e semantics inside the target.'),
-      tolerate: z.array(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
+      tolerate: list(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
     }),
   },
 ] as const;
@@ -135,7 +135,7 @@ function topProblem(s: string): string | null {
   return n >= 1 && n <= 65535 ? null : 'expected top-N with N in 1-65535';
 }
 
-const portSelectionSchema = z.union([scanItemString, z.array(z.union([portNumber, scanItemString]))], {
+const portSelectionSchema = z.union([scanItemString, list(z.union([portNumber, scanItemString]))], {
   error: 'expected "all", "top-N" or a list of ports and ranges',
 });
 
@@ -144,10 +144,10 @@ const othersSchema = z
   .describe('The expected category for every other scanned port of this protocol.');
 
 const protocolExpectSchema = z.strictObject({
-  open: z.array(portSpecSchema).optional(),
-  closed: z.array(portSpecSchema).optional(),
-  filtered: z.array(portSpecSchema).optional(),
-  unreachable: z.array(portSpecSchema).optional(),
+  open: list(portSpecSchema).optional(),
+  closed: list(portSpecSchema).optional(),
+  filtered: list(portSpecSchema).optional(),
+  unreachable: list(portSpecSchema).optional(),
   others: othersSchema.optional(),
 });
 
@@ -163,8 +163,7 @@ const vantageExpectSchema = z.strictObject({
 });
 
 const expectSchema = z.strictObject({
-  exposed: z
-    .array(portRefSchema)
+  exposed: list(portRefSchema)
     .optional()
     .describe('Open from the peer on both families; every other scanned port from the peer: not open.'),
   loopback: vantageExpectSchema.optional(),
@@ -184,7 +183,7 @@ const paritySchema = z.union(
   parityModeSchema,
   z.strictObject({
     mode: parityModeSchema.optional().describe("Default: 'report'."),
-    exceptions: z.array(parityExceptionSchema).optional(),
+    exceptions: list(parityExceptionSchema).optional(),
   }),
   ],
   { error: 'expected strict, report, off or { mode, exceptions }' },
@@ -192,12 +191,25 @@ const paritySchema = z.union(
 
 export const scenarioInputSchema = z
   .strictObject({
-    name: z.string({ error: 'expected a non-empty name' }).trim().min(1, { error: 'expected a non-empty name' }),
-    description: z.string().optional(),
-    services: z.array(serviceSchema).optional().describe('Ports the target listens on.'),
+    name: printedText('name', 'expected a non-empty name', '', 'a name is printed as one line')
+      .trim()
+      .min(1, { error: 'expected a non-empty name' }),
+    description: printedText('description', 'expected a string', '\n\t', 'line breaks and tabs are fine')
+      .optional()
+      .describe('What the scenario proves; may span lines.'),
+    services: list(serviceSchema).optional().describe('Ports the target listens on.'),
     ruleset: rulesetSchema,
+    paths: z
+      .strictObject({
+        allowOutside: z
+          .boolean()
+          .optional()
+          .describe("Let ruleset, policy and script paths lead outside the scenario's folder. Default: false."),
+      })
+      .optional()
+      .describe("Where the files a scenario names may be. Default: inside the scenario's folder (symlinks resolved)."),
     backend: z.enum(['nft', 'legacy']).optional().describe("iptables backend. Default: 'nft'."),
-    vantages: z.array(vantageSchema).min(1).optional().describe('Default: [loopback, peer].'),
+    vantages: list(vantageSchema).min(1).optional().describe('Default: [loopback, peer].'),
     ports: z
       .strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() })
       .optional()

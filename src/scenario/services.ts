@@ -1,8 +1,13 @@
-/** Services: expands ranges, derives `bind` from `families` (and back), rejects duplicates. */
+/**
+ * Services: derives `bind` from `families` (and back), rejects a port declared twice on a family, and
+ * expands ranges to one service per port. Duplicates are found range against range, so a long list of
+ * overlapping ranges costs a binary search each, not a pass over every port of every item.
+ */
 import { isIP } from 'node:net';
 import type { Family, Protocol } from '../model/observation.ts';
 import type { IssueList } from '../source/issues.ts';
-import { expandRange, parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
+import { parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
+import { RangeSet } from '../model/range-set.ts';
 import type { ServiceInput } from './schema.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 
@@ -21,25 +26,40 @@ const BIND_FAMILIES: Record<string, Family[]> = {
 
 export function normaliseServices(inputs: readonly ServiceInput[], issues: IssueList): ServiceSpec[] {
   const out: ServiceSpec[] = [];
-  const seen = new Map<string, { families: Family[]; index: number }[]>();
+  const declared = new Map<string, RangeSet>();
+  const accepted: (ResolvedService & { index: number })[] = [];
+  const setOf = (protocol: Protocol, family: Family) => {
+    const key = `${protocol}/${family}`;
+    const set = declared.get(key) ?? new RangeSet();
+    declared.set(key, set);
+    return set;
+  };
   inputs.forEach((input, index) => {
     const service = resolveService(input, index, issues);
     if (!service) return;
-    for (const port of expandRange(service.range)) {
-      const key = `${port}/${service.protocol}`;
-      const earlier = seen.get(key) ?? [];
-      const clash = earlier.find((e) => e.families.some((f) => service.families.includes(f)));
-      if (clash) {
-        issues.add(
-          ['services', index],
-          `expected each port/protocol/family once, found ${key} on ${overlap(clash.families, service.families)} ` +
-            `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
-        );
-        return;
-      }
-      seen.set(key, [...earlier, { families: service.families, index }]);
-      out.push({ protocol: service.protocol, port, bind: service.bind });
+    // The lowest port of this service some earlier service already has on a shared family.
+    const clashes = service.families.map((f) => setOf(service.protocol, f).firstOverlap(service.range)?.from);
+    const port = Math.min(...clashes.map((p) => p ?? Infinity));
+    if (port !== Infinity) {
+      const clash = accepted.find(
+        (e) =>
+          e.protocol === service.protocol &&
+          e.range.from <= port &&
+          port <= e.range.to &&
+          e.families.some((f) => service.families.includes(f)),
+      )!;
+      const families = overlap(clash.families, service.families);
+      issues.add(
+        ['services', index],
+        `expected each port/protocol/family once, found ${port}/${service.protocol} on ${families} ` +
+          `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
+      );
+      return;
     }
+    for (const family of service.families) setOf(service.protocol, family).add(service.range);
+    accepted.push({ ...service, index });
+    const { protocol, bind } = service;
+    for (let port = service.range.from; port <= service.range.to; port++) out.push({ protocol, port, bind });
   });
   return out;
 }

@@ -3,10 +3,18 @@ import type { FieldPath, ScenarioIssue } from '../model/errors.ts';
 
 export { formatFieldPath, type FieldPath, type ScenarioIssue } from '../model/errors.ts';
 
-/** A short rendering of a found value for messages. */
-export function describeFound(value: unknown): string {
+/**
+ * A short rendering of a found value for messages. With `quote` off, text from the file (strings, and the
+ * keys and strings inside lists and mappings) is described, never shown: see `IssueOptions.quote`.
+ */
+export function describeFound(value: unknown, quote = true): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
+  if (!quote) {
+    if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+    if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+    if (typeof value === 'object') return 'a mapping';
+  }
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

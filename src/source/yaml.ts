@@ -4,6 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { FieldPath } from './issues.ts';
+import { aliasProblem, duplicateKeyProblem, nestingProblem } from './yaml-limits.ts';
 
 export interface SourcePosition {
   line: number;
@@ -17,25 +18,45 @@ export interface ParsedYaml {
 }
 
 export interface YamlSyntaxProblem {
+  /** The YAML library's error code (e.g. `MISSING_CHAR`), or fwprobe's own for aliases. */
+  code: string;
   message: string;
   line: number;
   column: number;
 }
 
-/** Returns the parsed data, or the syntax problems (all of them, with positions). */
+/**
+ * Returns the parsed data, or the problems (all syntax errors, or the first limit crossed; with positions).
+ * Never throws on any text: a YAML document is the user's, and a crash would be fwprobe's.
+ */
 export function parseYamlWithPositions(text: string): ParsedYaml | { problems: YamlSyntaxProblem[] } {
+  // Before parsing: the library builds nodes recursively, and deep nesting can crash the process.
+  const deep = nestingProblem(text);
+  if (deep) return { problems: [deep] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false });
+  // uniqueKeys: checked by duplicateKeyProblem below, in one pass rather than the library's quadratic one.
+  const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((error) => {
         const pos = lineCounter.linePos(error.pos[0]);
-        return { message: error.message, line: pos.line, column: pos.col };
+        return { code: error.code, message: error.message, line: pos.line, column: pos.col };
       }),
     };
   }
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const limit = duplicateKeyProblem(doc, position) ?? aliasProblem(doc, position);
+  if (limit) return { problems: [limit] };
+  let data: unknown;
+  try {
+    // Aliases were measured above, precisely: the library's own guard (a count of alias uses) is not needed.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { problems: [{ code: 'TO_JS', message: `the document cannot be read as data: ${message}`, line: 1, column: 1 }] };
+  }
   return {
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     locate: (path) => {
       const offset = offsetOf(doc, path);
       if (offset === undefined) return undefined;
@@ -44,6 +65,17 @@ export function parseYamlWithPositions(text: string): ParsedYaml | { problems: Y
     },
   };
 }
+
+/**
+ * A problem as a person reads it. With `quote` off, a syntax error says only its kind: the YAML library's
+ * messages may quote a few characters of the text (an escape, a tag). Limit problems never quote.
+ */
+export function describeYamlProblem(problem: YamlSyntaxProblem, quote = true): string {
+  if (LIMIT_CODES.has(problem.code)) return `YAML: ${problem.message}`;
+  return quote ? `YAML syntax error: ${problem.message}` : `YAML syntax error (${problem.code})`;
+}
+
+const LIMIT_CODES = new Set(['NESTING_TOO_DEEP', 'ALIAS_UNRESOLVED', 'ALIAS_LOOP', 'ALIAS_EXPANSION']);
 
 /**
  * Walks the document along `path`. A map entry points at its key (where editors put the cursor for

@@ -4,32 +4,64 @@
  */
 import type { z } from 'zod';
 import { describeFound, type FieldPath, type ScenarioIssue } from './issues.ts';
+import type { SourcePosition } from './yaml.ts';
 
 type ZodIssue = z.core.$ZodIssue;
 
-export function fromZodIssues(issues: readonly ZodIssue[], data: unknown): ScenarioIssue[] {
-  return issues.flatMap((issue) => convert(issue, [], data));
+export interface IssueOptions {
+  /**
+   * Quote the values found. Off for a file a scenario names (a policy): that file may be anything (a wrong
+   * path, a secret), so its text, strings and unknown keys alike, is described and placed, never shown.
+   * Numbers, booleans and null are still shown.
+   * @default true
+   */
+  quote?: boolean;
+  /** Field positions: with `quote` off, an unknown field is placed by its line instead of named. */
+  locate?: (path: FieldPath) => SourcePosition | undefined;
 }
 
-function convert(issue: ZodIssue, prefix: FieldPath, data: unknown): ScenarioIssue[] {
+export function fromZodIssues(issues: readonly ZodIssue[], data: unknown, options: IssueOptions = {}): ScenarioIssue[] {
+  return issues.flatMap((issue) => convert(issue, [], data, options));
+}
+
+function convert(issue: ZodIssue, prefix: FieldPath, data: unknown, options: IssueOptions): ScenarioIssue[] {
   const path = [...prefix, ...issue.path.map(toSegment)];
   const found = valueAt(data, path);
+  const quote = options.quote ?? true;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({
-        path: [...path, key],
-        message: `unknown field "${key}": remove it or check its spelling (fields are case-sensitive)`,
-      }));
+      return issue.keys.map((key) => (quote ? unknownField(path, key) : unnamedUnknownField(path, key, options)));
     case 'invalid_union':
-      return convertUnion(issue, path, data, found);
+      return convertUnion(issue, path, data, found, options);
     case 'invalid_type':
       if (found === undefined) return [{ path, message: missingMessage(issue) }];
-      return [{ path, message: `${expectedOf(issue)}, found ${describeFound(found)}` }];
+      return [{ path, message: `${expectedOf(issue)}, found ${describeFound(found, quote)}` }];
+    case 'too_big':
+      // A list is described by its length: quoting its first items says nothing about its size.
+      if (Array.isArray(found)) return [{ path, message: `${lowerFirst(issue.message)}, found ${found.length}` }];
+      return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found, quote)}` }];
     default:
       // A check that already names the value it got (policy values do) says it once.
-      if (/, got /.test(issue.message)) return [{ path, message: lowerFirst(issue.message) }];
-      return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found)}` }];
+      if (/, got /.test(issue.message)) return [{ path, message: lowerFirst(quote ? issue.message : unquoted(issue.message, found)) }];
+      return [{ path, message: `${lowerFirst(issue.message)}, found ${describeFound(found, quote)}` }];
   }
+}
+
+function unknownField(path: FieldPath, key: string): ScenarioIssue {
+  return { path: [...path, key], message: `unknown field "${key}": remove it or check its spelling (fields are case-sensitive)` };
+}
+
+/** Reported on the mapping that holds the key, at the key's own line (the caller shows it). */
+function unnamedUnknownField(path: FieldPath, key: string, options: IssueOptions): ScenarioIssue {
+  const issue: ScenarioIssue = { path, message: 'has an unknown field: remove it or check its spelling (fields are case-sensitive)' };
+  const at = options.locate?.([...path, key]);
+  return at ? { ...issue, line: at.line, column: at.column } : issue;
+}
+
+/** A check's own message with the string it got described instead of quoted. */
+function unquoted(message: string, found: unknown): string {
+  if (typeof found !== 'string') return message;
+  return message.split(JSON.stringify(found)).join(describeFound(found, false));
 }
 
 /**
@@ -42,6 +74,7 @@ function convertUnion(
   path: FieldPath,
   data: unknown,
   found: unknown,
+  options: IssueOptions,
 ): ScenarioIssue[] {
   const scored = issue.errors
     .map((branch) => ({ branch, score: branchDistance(branch) }))
@@ -49,11 +82,11 @@ function convertUnion(
   const best = scored[0];
   const tie = scored[1] !== undefined && best !== undefined && scored[1].score === best.score;
   if (best && !tie && best.score < 1000) {
-    return best.branch.flatMap((inner) => convert(inner, path, data));
+    return best.branch.flatMap((inner) => convert(inner, path, data, options));
   }
   const expected = unionExpectation(issue.message);
   if (found === undefined) return [{ path, message: `missing required field, ${expected}` }];
-  return [{ path, message: `${expected}, found ${describeFound(found)}` }];
+  return [{ path, message: `${expected}, found ${describeFound(found, options.quote ?? true)}` }];
 }
 
 function branchDistance(branch: readonly ZodIssue[]): number {

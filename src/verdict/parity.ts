@@ -52,6 +52,9 @@ function sliceFindings(
   const v4 = portMap('ipv4', observed, summarised);
   const v6 = portMap('ipv6', observed, summarised);
   const individually = new Set(observed.map((o) => o.port));
+  // One lookup per port: a scenario may excuse every port (65,535 exceptions), and a search per port was quadratic.
+  const excuses = new Map<number, string>();
+  for (const e of exceptions) if (excusesSlice(e, slice) && !excuses.has(e.port)) excuses.set(e.port, e.why);
 
   const findings: ParityFinding[] = [];
   const groups = new Map<string, { ipv4: Seen; ipv6: Seen; excusedBy: string | null; ports: number[] }>();
@@ -61,7 +64,7 @@ function sliceFindings(
     const ipv4 = v4.exact.get(port) ?? v4.fallback;
     const ipv6 = v6.exact.get(port) ?? v6.fallback;
     if (!ipv4 || !ipv6 || categoryOf(ipv4.state) === categoryOf(ipv6.state)) continue;
-    const excusedBy = exceptions.find((e) => excuses(e, slice, port))?.why ?? null;
+    const excusedBy = excuses.get(port) ?? null;
     if (individually.has(port)) {
       findings.push(finding(slice, [port], ipv4, ipv6, excusedBy));
       continue;
@@ -149,10 +152,6 @@ function finding(slice: Slice, ports: number[], ipv4: Seen, ipv6: Seen, excusedB
   };
 }
 
-function excuses(exception: ParityException, slice: Slice, port: number): boolean {
-  return (
-    (exception.vantage === 'all' || exception.vantage === slice.vantage) &&
-    exception.protocol === slice.protocol &&
-    exception.port === port
-  );
+function excusesSlice(exception: ParityException, slice: Slice): boolean {
+  return (exception.vantage === 'all' || exception.vantage === slice.vantage) && exception.protocol === slice.protocol;
 }

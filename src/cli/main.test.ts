@@ -1,0 +1,55 @@
+/**
+ * What `fwprobe` prints is escaped: a path, a scenario name or a script line holding terminal controls
+ * reaches the terminal as visible text, never as an instruction to it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { emptyResult, type ScenarioResult } from '../report/result.ts';
+import { runGenerate } from './generate.ts';
+import { formatResult, runCli } from './main.ts';
+
+let out = '';
+let err = '';
+
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+describe('terminal controls are printed escaped', () => {
+  it('in an error naming a path given on the command line', async () => {
+    await runCli(['run', '/nonexistent/\u001b[2J\u001b[32mall passed']);
+    expect(process.exitCode).toBe(2);
+    expect(err).toContain('No such scenario file or directory: /nonexistent/\\x1b[2J\\x1b[32mall passed');
+    expect(err).not.toMatch(CONTROLS);
+  });
+
+  it('in `fwprobe generate` errors', async () => {
+    expect(await runGenerate(['/nonexistent/\u009b2Jpolicy.yaml', '--out', '/tmp/fwprobe-never'])).toBe(2);
+    expect(err).toContain('/nonexistent/\\x9b2Jpolicy.yaml');
+    expect(err).not.toMatch(CONTROLS);
+  });
+
+  it('in a result: name, file, error and tolerated lines', () => {
+    const result: ScenarioResult = {
+      ...emptyResult('evil\u001b[1A\u001b[2K[PASSED] name', 'dir/\u001b[31mx.scenario.yaml'),
+      status: 'error',
+      error: 'line one\nline two \u001b[0m\r',
+      errorCode: 'SCENARIO_INVALID',
+      tolerated: [{ line: 3, command: 'modprobe \u001b[8mhidden', exitCode: 1, why: 'no\u0007modules' }],
+    };
+    const text = formatResult(result, false);
+    expect(text).not.toMatch(CONTROLS);
+    expect(text).toContain('[ERROR] evil\\x1b[1A\\x1b[2K[PASSED] name (dir/\\x1b[31mx.scenario.yaml, 0.0 s)');
+    expect(text).toContain('line one\n  line two \\x1b[0m\\r');
+    expect(text).toContain('tolerated: line 3: `modprobe \\x1b[8mhidden` exited 1 (no\\x07modules)');
+  });
+});
