@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { FAMILIES, VANTAGES } from '../src/model/observation.ts';
-import type { ExpectationSet, Scenario } from '../src/model/scenario.ts';
+import { DEFAULT_SOURCES, type ExpectationSet, type Scenario } from '../src/model/scenario.ts';
 
 export const BENCH_PORTS = [22, 53, 80, 443];
 const FILE = fileURLToPath(import.meta.url);
@@ -54,6 +54,7 @@ export function fourPortScenario(name = 'bench: 4-port INPUT DROP, ssh open'): S
     scan: { tcp: { kind: 'list', ports: BENCH_PORTS }, udp: { kind: 'list', ports: [] } },
     expectations: expectOpen([22]),
     parity: { mode: 'strict', exceptions: [] },
+    sources: DEFAULT_SOURCES,
   };
 }
 

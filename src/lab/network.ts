@@ -42,10 +42,15 @@ export class LabNetwork implements AsyncDisposable {
     readonly ipv6Subnet: string,
   ) {}
 
-  static async create(kind: NetworkKind = 'lab'): Promise<LabNetwork> {
+  /**
+   * @param fixed - Subnets the scenario chose; a clash with another network is then an error, not a retry.
+   */
+  static async create(kind: NetworkKind = 'lab', fixed: { ipv4: string | null; ipv6: string | null } = { ipv4: null, ipv6: null }): Promise<LabNetwork> {
     let lastError: unknown;
     for (let attempt = 0; attempt < CREATE_ATTEMPTS * (kind === 'outside' ? 2 : 1); attempt++) {
-      const { ipv4Subnet, ipv6Subnet } = subnets(kind);
+      const drawn = subnets(kind);
+      const ipv4Subnet = fixed.ipv4 ?? drawn.ipv4Subnet;
+      const ipv6Subnet = fixed.ipv6 ?? drawn.ipv6Subnet;
       const name = `fwprobe-${RUN_ID}-${kind === 'outside' ? 'out-' : ''}${randomBytes(3).toString('hex')}`;
       try {
         const network = await creation(() => getDocker().createNetwork({
@@ -62,7 +67,7 @@ export class LabNetwork implements AsyncDisposable {
       } catch (error) {
         lastError = error;
         // An overlapping pool is expected now and then on a busy engine: try another subnet.
-        if (!/overlap|already/i.test(String(error))) break;
+        if (!/overlap|already/i.test(String(error)) || (fixed.ipv4 && fixed.ipv6)) break;
       }
     }
     throw new DockerUnavailableError(`Could not create a dual-stack lab network: ${String(lastError)}`, {

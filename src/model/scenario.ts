@@ -86,6 +86,24 @@ export interface ParityException {
   why: string;
 }
 
+/** Where the client probes come from (scenario `sources:`). */
+export interface SourcesSpec {
+  /** The peer's sources: `lab` (private address), `public` (the outside network). */
+  peer: ('lab' | 'public')[];
+  /** Source ports every source tries; 0 is the kernel's random choice. */
+  ports: number[];
+  /** The outside network's subnets; null picks one from the defaults. */
+  outside: { ipv4: string | null; ipv6: string | null };
+}
+
+/** Every peer source, and the source ports stateless "let replies in" rules trust (ftp-data, dns, dhcp,
+ * http, kerberos, ntp, https) besides a random one (0). */
+export const DEFAULT_SOURCES: Readonly<SourcesSpec> = {
+  peer: ['lab', 'public'],
+  ports: [0, 20, 53, 67, 80, 88, 123, 443],
+  outside: { ipv4: null, ipv6: null },
+};
+
 export interface Scenario {
   name: string;
   description: string;
@@ -98,6 +116,7 @@ export interface Scenario {
   scan: Record<Protocol, PortSelection>;
   expectations: ExpectationSet[];
   parity: { mode: ParityMode; exceptions: ParityException[] };
+  sources: SourcesSpec;
 }
 
 /** Re-exported for convenience of stage code that only deals in states. */

@@ -37,7 +37,8 @@ export function portsToProbe(scenario: Scenario): Record<Protocol, number[]> {
 /** Every probe of the scenario's vantages. */
 export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>): Probe[] {
   const ports = portsToProbe(scenario);
-  return scenario.vantages.flatMap((vantage) => planProbes(vantage, lab.sources[vantage], ports, vantage === 'loopback' ? { busy } : {}));
+  const sourcePorts = scenario.sources.ports;
+  return scenario.vantages.flatMap((vantage) => planProbes(vantage, lab.sources[vantage], ports, vantage === 'loopback' ? { busy, sourcePorts } : { sourcePorts }));
 }
 
 /** Runs probes from their vantage's host (loopback: the target itself; peer: the peer), side by side. */

@@ -26,8 +26,13 @@ type Phase = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 export async function startLab(scenario: Scenario, image: string, bounds: Bounds, lab: Disposer, phase: Phase): Promise<Lab> {
   const needsPeer = scenario.vantages.includes('peer');
+  const needsOutside = needsPeer && scenario.sources.peer.includes('public');
   const [network, outside] = needsPeer
-    ? await phase('network', () => Promise.all([LabNetwork.create('lab'), LabNetwork.create('outside')].map((p) => p.then((n) => lab.use(n)))))
+    ? await phase('network', () =>
+        Promise.all([
+          LabNetwork.create('lab').then((n) => lab.use(n)),
+          needsOutside ? LabNetwork.create('outside', scenario.sources.outside).then((n) => lab.use(n)) : null,
+        ]))
     : [null, null];
   const targetBuilder = new FwprobeContainer(image).withBounds(bounds).withServices(scenario.services).withBackend(scenario.backend);
   if (network) targetBuilder.withLabNetwork(network);
@@ -39,7 +44,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
     lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
     for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     const [t, p] = settled.map((o) => (o.status === 'fulfilled' ? o.value : null));
-    if (outside) await Promise.all([t, p].map((c) => outside.connect(c!.getId())));
+    if (outside && p) await Promise.all([t, p].map((c) => outside.connect(c!.getId())));
     return [t, p] as [StartedFwprobeContainer, StartedFwprobeContainer | null];
   });
   const scope = new LabScope();
@@ -47,20 +52,24 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
     { kind: 'loopback', family: 'ipv4', address: '127.0.0.1', target: '127.0.0.1' },
     { kind: 'loopback', family: 'ipv6', address: '::1', target: '::1' },
   ];
-  if (!peer || !network || !outside) return { target, peer, scope, sources: { loopback, peer: [] }, peerAddresses: [] };
-  const [targetLab, targetOut, peerLab, peerOut] = await Promise.all([
+  if (!peer || !network) return { target, peer, scope, sources: { loopback, peer: [] }, peerAddresses: [] };
+  const [targetLab, peerLab, targetOut, peerOut] = await Promise.all([
     target.addressesOn(network),
-    target.addressesOn(outside),
     peer.addressesOn(network),
-    peer.addressesOn(outside),
+    outside ? target.addressesOn(outside) : null,
+    outside ? peer.addressesOn(outside) : null,
   ]);
+  const peerSources: ProbeSource[] = [];
   for (const family of FAMILIES) {
     scope.allowLabAddress(targetLab[family], family);
-    scope.allowLabAddress(targetOut[family], family);
+    if (scenario.sources.peer.includes('lab')) {
+      peerSources.push({ kind: 'lab', family, address: peerLab[family], target: targetLab[family] });
+    }
+    if (targetOut && peerOut) {
+      scope.allowLabAddress(targetOut[family], family);
+      peerSources.push({ kind: 'public', family, address: peerOut[family], target: targetOut[family] });
+    }
   }
-  const peerSources = FAMILIES.flatMap((family): ProbeSource[] => [
-    { kind: 'lab', family, address: peerLab[family], target: targetLab[family] },
-    { kind: 'public', family, address: peerOut[family], target: targetOut[family] },
-  ]);
-  return { target, peer, scope, sources: { loopback, peer: peerSources }, peerAddresses: [...Object.values(peerLab), ...Object.values(peerOut)] };
+  const peerAddresses = [peerLab, peerOut].flatMap((a) => (a ? Object.values(a) : []));
+  return { target, peer, scope, sources: { loopback, peer: peerSources }, peerAddresses };
 }

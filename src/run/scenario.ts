@@ -17,7 +17,6 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { SOURCE_PORTS } from '../scan/probe/plan.ts';
 import { baseline, planAll, readReceived, runProbes } from './corroboration.ts';
 import { startLab } from './lab-setup.ts';
 import { runScans } from './scans.ts';
@@ -60,7 +59,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const hosts = await startLab(scenario, options.image, bounds, lab, phase);
     const { target } = hosts;
     result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
-    result.sourcePorts = [...SOURCE_PORTS];
+    result.sourcePorts = [...scenario.sources.ports];
 
     await phase('services', () => startServices(target));
     await phase('baseline', () => baseline(scenario, hosts, bounds));

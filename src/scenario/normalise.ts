@@ -15,6 +15,7 @@ import { scenarioFolder, type ReferenceProblem } from './referenced-file.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
+import { normaliseSources } from './sources-schema.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
@@ -112,6 +113,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     scan,
     expectations,
     parity,
+    sources: normaliseSources(input.sources),
   };
   return { scenario, plan };
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
 import { list, printedText } from './schema-fields.ts';
+import { sourcesSchema } from './sources-schema.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
 
@@ -216,6 +217,7 @@ export const scenarioInputSchema = z
       .describe('Ports to scan beyond the services and the ports named in expectations.'),
     expect: expectSchema.optional(),
     parity: paritySchema.optional().describe("IPv4/IPv6 parity check. Default: 'report'."),
+    sources: sourcesSchema.optional(),
   })
   .describe('An fwprobe scenario: services, a ruleset, and what must be observed from each vantage.');
 

@@ -1,7 +1,7 @@
 /** Builders for hand-made observations and scenarios in verdict tests. */
 import type { Family, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
-import type { ExpectationSet, Scenario } from '../model/scenario.ts';
+import { DEFAULT_SOURCES, type ExpectationSet, type Scenario } from '../model/scenario.ts';
 
 export function obs(
   vantage: Vantage,
@@ -44,5 +44,6 @@ export function scenario(expectations: ExpectationSet[], parity: Partial<Scenari
     scan: { tcp: { kind: 'list', ports: [] }, udp: { kind: 'list', ports: [] } },
     expectations,
     parity: { mode: 'report', exceptions: [], ...parity },
+    sources: DEFAULT_SOURCES,
   };
 }

@@ -6,7 +6,7 @@
 import { describe, expect, inject, test } from 'vitest';
 import type { Observation } from '../../src/model/observation.ts';
 import { runScenario } from '../../src/run/scenario.ts';
-import type { Scenario } from '../../src/model/scenario.ts';
+import { DEFAULT_SOURCES, type Scenario } from '../../src/model/scenario.ts';
 
 const PORTS = [22, 53, 80, 81];
 const LISTENING = [22, 53, 80];
@@ -61,6 +61,7 @@ function scenarioFor(name: string): Scenario {
     scan: { tcp: { kind: 'list', ports: PORTS }, udp: { kind: 'list', ports: PORTS } },
     expectations: [],
     parity: { mode: 'off', exceptions: [] },
+    sources: DEFAULT_SOURCES,
   };
 }
 

@@ -5,6 +5,7 @@
  * nmap's raw SYN) cannot give.
  */
 import type { Family, Protocol, Vantage } from '../../model/observation.ts';
+import { DEFAULT_SOURCES } from '../../model/scenario.ts';
 
 /** Where client probes come from: an address of the scanning host, and the source ports it tries. */
 export interface ProbeSource {
@@ -18,9 +19,6 @@ export interface ProbeSource {
   target: string;
 }
 
-/** Source ports every source tries: 0 is the kernel's random choice; the rest are services' well-known
- * ports that stateless "let replies in" rules trust (ftp-data, dns, dhcp, http, kerberos, ntp, https). */
-export const SOURCE_PORTS: readonly number[] = [0, 20, 53, 67, 80, 88, 123, 443];
 
 export interface Probe {
   id: string;
@@ -43,7 +41,7 @@ export function planProbes(
   for (const source of sources) {
     for (const protocol of ['tcp', 'udp'] as const) {
       for (const port of ports[protocol]) {
-        for (const sourcePort of options.sourcePorts ?? SOURCE_PORTS) {
+        for (const sourcePort of options.sourcePorts ?? DEFAULT_SOURCES.ports) {
           // A port the scanning host itself listens on cannot be a client's source port there (EADDRINUSE),
           // and a probe to itself would only talk to itself.
           if (sourcePort !== 0 && options.busy?.has(`${protocol}/${sourcePort}`)) continue;
