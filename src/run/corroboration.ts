@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import type { Bounds } from '../model/bounds.ts';
-import { LabSelfCheckError } from '../model/errors.ts';
+import { CommandFailedError, LabSelfCheckError } from '../model/errors.ts';
 import type { Protocol, Vantage } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { parseProbeOutput, parseReceivedLog, type ProbeOutcome, type Received } from '../scan/probe/outcome.ts';
@@ -15,8 +15,13 @@ import type { Lab } from './lab-setup.ts';
 
 /** Where the listener logs what reached it (containers/target/listener.pl). */
 const RECEIVED_LOG = '/run/fwprobe/received.log';
-/** A client waits this long for an answer: a thousand lab round trips. */
-export const PROBE_TIMEOUT_MS = 1_000;
+/**
+ * A client waits this long for an answer: ten times nmap's own longest wait (50 ms) and hundreds of lab
+ * round trips; the clients run beside the scans, so this is what corroboration adds to a scenario.
+ */
+export const PROBE_TIMEOUT_MS = 500;
+/** The exit status of a runProbes `after` command that failed. */
+const AFTER_FAILED = 97;
 /** Above this many named ports per protocol only the services are probed. */
 const MAX_PROBED_PORTS = 64;
 
@@ -41,15 +46,20 @@ export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>)
   return scenario.vantages.flatMap((vantage) => planProbes(vantage, lab.sources[vantage], ports, vantage === 'loopback' ? { busy, sourcePorts } : { sourcePorts }));
 }
 
-/** Runs probes from their vantage's host (loopback: the target itself; peer: the peer), side by side. */
-export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256): Promise<ProbeOutcome[]> {
+/**
+ * Runs probes from their vantage's host (loopback: the target itself; peer: the peer), side by side.
+ * `after` runs in the same exec once the probes are done (one round trip fewer).
+ */
+export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256, after?: string): Promise<ProbeOutcome[]> {
   const byVantage = (['loopback', 'peer'] as Vantage[]).map((vantage) => [vantage, probes.filter((p) => p.vantage === vantage)] as const);
   const runs = byVantage.map(async ([vantage, list]) => {
     if (list.length === 0) return [];
     const host = vantage === 'loopback' ? lab.target : lab.peer;
     if (!host) throw new Error(`internal: no host for the ${vantage} probes`);
     const command = probeCommand(list, PROBE_TIMEOUT_MS, parallel, randomBytes(4).toString('hex'));
-    const run = await host.run(command, { timeoutMs: bounds.confirm, phase: `the ${vantage} client probes`, bound: 'confirm' });
+    const wrapped = after ? ['sh', '-c', `"$@"; rc=$?; ${after}; exit $rc`, 'sh', ...command] : command;
+    const run = await host.run(wrapped, { timeoutMs: bounds.confirm, phase: `the ${vantage} client probes`, bound: 'confirm' });
+    if (after && run.exitCode === AFTER_FAILED) throw new CommandFailedError({ command: wrapped, ...run }, `\`${after}\` failed after the probes.`);
     return parseProbeOutput({ command, ...run });
   });
   return (await Promise.all(runs)).flat();
@@ -74,11 +84,17 @@ export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Pr
     ),
   );
   if (probes.length === 0) return;
-  const outcomes = await runProbes(lab, probes, bounds);
-  // The baseline taught both hosts each other's link-layer addresses; an attacker starts without them. A
-  // ruleset that drops neighbour discovery must be judged from cold caches, as nmap's own scans are.
+  // The baseline teaches both hosts each other's link-layer addresses; an attacker starts without them. A
+  // ruleset that drops neighbour discovery must be judged from cold caches, as nmap's own scans are. The
+  // loopback probes run in the target, the peer's in the peer: each flushes its own host's caches after.
+  const outcomes = await runProbes(lab, probes, bounds, 256, `ip -4 neigh flush all && ip -6 neigh flush all || exit ${AFTER_FAILED}`);
+  // A vantage with no probe (a service bound to loopback only) flushed nothing: its host is flushed here.
   const flush = ['sh', '-c', 'ip -4 neigh flush all; ip -6 neigh flush all'];
-  await Promise.all([lab.target, lab.peer].map((host) => host?.runOk(flush, { phase: 'flushing neighbour caches' })));
+  const probed = new Set(probes.map((p) => p.vantage));
+  await Promise.all([
+    probed.has('loopback') ? null : lab.target.runOk(flush, { phase: 'flushing neighbour caches' }),
+    probed.has('peer') || !lab.peer ? null : lab.peer.runOk(flush, { phase: 'flushing neighbour caches' }),
+  ]);
   const failed = outcomes.filter((o) => o.result !== 'connected' && o.result !== 'answered');
   if (failed.length > 0) {
     throw new LabSelfCheckError(

@@ -28,11 +28,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   const needsPeer = scenario.vantages.includes('peer');
   const needsOutside = needsPeer && scenario.sources.peer.includes('public');
   const [network, outside] = needsPeer
-    ? await phase('network', () =>
-        Promise.all([
-          LabNetwork.create('lab').then((n) => lab.use(n)),
-          needsOutside ? LabNetwork.create('outside', scenario.sources.outside).then((n) => lab.use(n)) : null,
-        ]))
+    ? await phase('network', () => together(lab, [LabNetwork.create('lab'), needsOutside ? LabNetwork.create('outside', scenario.sources.outside) : null]))
     : [null, null];
   const targetBuilder = new FwprobeContainer(image).withBounds(bounds).withServices(scenario.services).withBackend(scenario.backend);
   if (network) targetBuilder.withLabNetwork(network);
@@ -72,4 +68,16 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   }
   const peerAddresses = [peerLab, peerOut].flatMap((a) => (a ? Object.values(a) : []));
   return { target, peer, scope, sources: { loopback, peer: peerSources }, peerAddresses };
+}
+
+/**
+ * Creates resources side by side and registers whatever was created as one group, removed side by side
+ * too, before a failure of another is rethrown.
+ */
+async function together<T extends AsyncDisposable>(lab: Disposer, creating: (Promise<T> | null)[]): Promise<(T | null)[]> {
+  const settled = await Promise.allSettled(creating.map((p) => p ?? Promise.resolve(null)));
+  const made = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
+  lab.use({ [Symbol.asyncDispose]: () => Promise.all(made.map((r) => r[Symbol.asyncDispose]())).then(() => {}) });
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+  return settled.map((o) => (o.status === 'fulfilled' ? o.value : null));
 }

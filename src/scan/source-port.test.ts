@@ -55,6 +55,13 @@ const selfResettingNmap = (calls: string[][]): Exec => async (command) => {
   return { exitCode: 0, stdout: nmapXml(scanned, listed), stderr: '' };
 };
 
+describe('planSourcePorts when nearly every port is a port of interest', () => {
+  it('pins nothing rather than failing (an expectation naming 2-65535 left no free port)', () => {
+    const ports = Array.from({ length: 65534 }, (_, i) => i + 2);
+    expect(planSourcePorts({ ports, scanPorts: ports })).toEqual({ sourcePort: undefined, excluded: [], looks: [] });
+  });
+});
+
 describe('scanPorts from loopback', () => {
   it('never probes a port from itself, and reports every port of a full sweep exactly once', async () => {
     const calls: string[][] = [];

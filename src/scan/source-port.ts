@@ -28,8 +28,8 @@ export const SOURCE_PORT_BASE = 47311;
 
 /** How a loopback scan uses source ports. */
 export interface SourcePortPlan {
-  /** `-g` of the main scan, and of the UDP confirmation. */
-  sourcePort: number;
+  /** `-g` of the main scan, and of the UDP confirmation; undefined when every port is a port of interest. */
+  sourcePort: number | undefined;
   /** Ports the main scan leaves out, each observed by one of `looks`. */
   excluded: number[];
   /** Single-port scans after the main one: `port` probed from source port `from`. */
@@ -42,19 +42,23 @@ export interface SourcePortPlan {
  */
 export function planSourcePorts(request: Pick<ScanRequest, 'ports' | 'scanPorts'>): SourcePortPlan {
   const interest = new Set(request.ports);
-  const [p, q, r] = candidates(interest);
+  const picked = candidates(interest);
+  // Almost every port is a port of interest (an expectation naming 1-65535): nothing is left to pin. Each of
+  // those ports gets an Observation from the main run, and the parity and verdict checks see them all.
+  if (!picked) return { sourcePort: undefined, excluded: [], looks: [] };
+  const [p, q, r] = picked;
   const scanned = new Set([...request.ports, ...(request.scanPorts ?? [])]);
   if (!scanned.has(p)) return { sourcePort: p, excluded: [], looks: [] };
   if (!scanned.has(q)) return { sourcePort: p, excluded: [p], looks: [{ port: p, from: q }] };
   return { sourcePort: p, excluded: [p, q], looks: [{ port: p, from: q }, { port: q, from: r }] };
 }
 
-function candidates(interest: ReadonlySet<number>): [number, number, number] {
+function candidates(interest: ReadonlySet<number>): [number, number, number] | null {
   const picked: number[] = [];
   // Downwards once the top is reached: a scenario would need ~18000 ports of interest to exhaust both.
   for (let port = SOURCE_PORT_BASE; picked.length < 3 && port <= 65535; port++) if (!interest.has(port)) picked.push(port);
   for (let port = SOURCE_PORT_BASE - 1; picked.length < 3 && port >= 1024; port--) if (!interest.has(port)) picked.push(port);
-  if (picked.length < 3) throw new RangeError('planSourcePorts: no free source port outside the ports of interest');
+  if (picked.length < 3) return null;
   return picked as [number, number, number];
 }
 
