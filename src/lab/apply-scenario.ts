@@ -30,7 +30,7 @@ export async function applyScenarioRuleset(
       return { saved: await applyRestore(target, generated), tolerated: [], leftovers: [] };
     }
     case 'script': {
-      const { tolerated, leftovers } = await applyScript(target, spec.script, spec.tolerate);
+      const { tolerated, leftovers } = await applyScript(target, spec.script, spec.tolerate, spec.leftoversAllowed);
       return { saved: await savedRuleset(target), tolerated, leftovers };
     }
   }

@@ -9,9 +9,10 @@ import { describeCommandFailure, legacySyntaxHint } from '../model/command-text.
 import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, ToleranceSpec } from '../model/scenario.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { copyScriptFolder, listLeftovers, startSidecar, type Leftover } from './script-sidecar.ts';
+import { copyScriptFolder, parseLeftovers, startSidecar, type Leftover } from './script-sidecar.ts';
 
 const TOLERATE_PATH = '/run/fwprobe/tolerate';
+const KILL_FAILED = '@@FWPROBE-KILL-FAILED@@';
 const MARKER = /^@@FWPROBE-(FAILED|TOLERATED) line=(\d+) rc=(\d+)(?: idx=(\d+))?@@(.*)$/;
 const ENDED = /^@@FWPROBE-ENDED rc=(\d+)@@$/;
 
@@ -28,15 +29,35 @@ export interface ScriptOutcome {
  * tolerance are returned (to be shown in the report); any other failure throws ScriptLineError naming the
  * line. The sidecar, and anything the script left running in it, is gone when this returns.
  */
-export async function applyScript(target: StartedFwprobeContainer, script: LoadedFile, tolerate: readonly ToleranceSpec[]): Promise<ScriptOutcome> {
+export async function applyScript(
+  target: StartedFwprobeContainer,
+  script: LoadedFile,
+  tolerate: readonly ToleranceSpec[],
+  leftoversAllowed: string | null = null,
+): Promise<ScriptOutcome> {
   const file = relative(process.cwd(), script.path);
   const sidecar = await startSidecar(target);
   try {
     const { path, copied } = await copyScriptFolder(sidecar, script.path);
     await sidecar.copyContentToContainer([{ content: tolerate.map(toPattern).join('\n'), target: TOLERATE_PATH, mode: 0o600 }]);
     const command = ['fwprobe-run-script', path, TOLERATE_PATH];
-    const result = await sidecar.run(command, { timeoutMs: target.bounds.script, phase: `the ruleset script ${file}`, bound: 'script' });
-    const leftovers = await listLeftovers(sidecar);
+    // What the script left running is listed and killed in the same exec, the moment it ends: a job that
+    // changes the rules a second later must not get that second.
+    const wrapped = ['sh', '-c', `"$@"; rc=$?; fwprobe-leftovers --kill || echo ${KILL_FAILED}; exit $rc`, 'sh', ...command];
+    const result = await sidecar.run(wrapped, { timeoutMs: target.bounds.script, phase: `the ruleset script ${file}`, bound: 'script' });
+    const leftovers = parseLeftovers(result.stdout);
+    if (result.stdout.includes(KILL_FAILED)) {
+      throw new FwprobeError('RULESET_SCRIPT_FAILED', `${file} left processes that could not be killed: ${leftovers.map((l) => l.pid).join(', ')}.`);
+    }
+    if (leftovers.length > 0 && leftoversAllowed === null) {
+      // On a real host these would go on changing the firewall after the state fwprobe is about to test.
+      throw new FwprobeError(
+        'RULESET_SCRIPT_LEFTOVERS',
+        `${file} left ${leftovers.length} process(es) running when it ended, which would go on acting on a real host ` +
+          `after the state fwprobe tests:\n${leftovers.map((l) => `  pid ${l.pid} ${l.exe}: ${l.command}`).join('\n')}\n` +
+          'They were killed. Remove the background job, or, if it is harmless, add `leftovers: { allow: true, why: "…" }` to the ruleset.',
+      );
+    }
     const { tolerated, failure } = readMarkers(result.stderr, tolerate);
     if (failure) throw new ScriptLineError({ file, ...failure });
     const ended = result.stderr.split('\n').map((line) => ENDED.exec(line)).find(Boolean);

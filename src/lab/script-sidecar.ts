@@ -45,9 +45,8 @@ export async function copyScriptFolder(sidecar: StartedFwprobeContainer, scriptP
   return { path: `${SCRIPT_DIR}/${basename(scriptPath)}`, copied: `the script alone (its folder is over ${MAX_FOLDER_FILES} files or 4 MiB)` };
 }
 
-/** The processes still alive in the sidecar besides its PID 1. */
-export async function listLeftovers(sidecar: StartedFwprobeContainer): Promise<Leftover[]> {
-  const stdout = await sidecar.runOk(['fwprobe-leftovers'], { phase: 'listing what the script left running' });
+/** The processes `fwprobe-leftovers` listed (and killed) after the script. */
+export function parseLeftovers(stdout: string): Leftover[] {
   return stdout.split('\n').flatMap((line) => {
     const m = LEFTOVER.exec(line);
     return m ? [{ pid: Number(m[1]), state: m[2]!, exe: m[3]!, command: m[4]! }] : [];

@@ -47,7 +47,13 @@ export type RulesetSpec =
       generated?: { v4: RulesetText; v6: RulesetText | null };
     }
   /** A user's shell script, run with `sh -e` semantics inside the target. */
-  | { kind: 'script'; script: LoadedFile; tolerate: ToleranceSpec[] };
+  | {
+      kind: 'script';
+      script: LoadedFile;
+      tolerate: ToleranceSpec[];
+      /** Why processes the script leaves running may simply be killed; null makes them an error. */
+      leftoversAllowed: string | null;
+    };
 
 /** Which ports to scan, per protocol. */
 export type PortSelection =

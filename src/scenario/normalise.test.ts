@@ -290,7 +290,10 @@ describe('normaliseScenario: rulesets', () => {
       kind: 'script',
       script: { path: join(dir, 'fw.sh'), text: 'iptables -P INPUT DROP\n' },
       tolerate: [{ match: 'modprobe', why: 'no modules' }],
+      leftoversAllowed: null,
     });
+    const allowed = await normalise({ ruleset: { script: 'fw.sh', leftovers: { allow: true, why: 'a log shipper' } } });
+    expect(allowed.ruleset).toMatchObject({ kind: 'script', leftoversAllowed: 'a log shipper' });
   });
 
   it('generator: preset with params stringified, and a policy file', async () => {

@@ -13,13 +13,18 @@ export type RulesetPlan =
   | { kind: 'none' }
   | { kind: 'restore'; v4: string | null; v6: string | null }
   | { kind: 'generate'; policy: string | null; preset: string | null; params: Record<string, string> }
-  | { kind: 'script'; script: string; tolerate: ToleranceSpec[] };
+  | { kind: 'script'; script: string; tolerate: ToleranceSpec[]; leftoversAllowed: string | null };
 
 /** Classifies the (schema-valid) input and checks that it names something to apply. */
 export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan | null {
   if ('none' in input) return { kind: 'none' };
   if ('script' in input) {
-    return { kind: 'script', script: input.script, tolerate: (input.tolerate ?? []).map((t) => ({ ...t })) };
+    return {
+      kind: 'script',
+      script: input.script,
+      tolerate: (input.tolerate ?? []).map((t) => ({ ...t })),
+      leftoversAllowed: input.leftovers?.why ?? null,
+    };
   }
   if ('v4' in input || 'v6' in input) {
     return { kind: 'restore', v4: input.v4 ?? null, v6: input.v6 ?? null };
@@ -75,7 +80,7 @@ export async function readRuleset(
     case 'script': {
       const script = await load('script', plan.script);
       if (!script) return { problems };
-      ruleset = { kind: 'script', script, tolerate: plan.tolerate };
+      ruleset = { kind: 'script', script, tolerate: plan.tolerate, leftoversAllowed: plan.leftoversAllowed };
       break;
     }
   }

@@ -106,10 +106,14 @@ export const rulesetForms = [
     }),
   },
   {
-    keys: ['script', 'tolerate'],
+    keys: ['script', 'tolerate', 'leftovers'],
     schema: z.strictObject({
-      script: relativePath.describe('A shell script run with sh -e semantics inside the target.'),
+      script: relativePath.describe("A shell script run with sh -e semantics in a sidecar sharing the target's network namespace."),
       tolerate: list(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
+      leftovers: z
+        .strictObject({ allow: z.literal(true), why: reasonSchema('processes the script leaves running may be killed') })
+        .optional()
+        .describe('Processes the script leaves running are killed before the scans; without this they make the scenario an error.'),
     }),
   },
 ] as const;
