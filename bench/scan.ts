@@ -95,6 +95,18 @@ async function main(): Promise<Record<string, unknown>> {
     const across = perRun.map((b) => b.scans[i]?.ms ?? 0);
     rows.push(row({ section: S1, metric: `scan ${scan.label}`, value: scan.ms, unit: 'ms', note: `median ${median(across)} ms; loopback and peer run side by side` }));
   }
+  // What the integrity checks add: the clients beside the scans (the scans phase beyond its slowest nmap
+  // run), the no-ruleset baseline, and the self-check after the scans.
+  const corroboration = runs.map((r) => {
+    const scans = r.result.phases.find((p) => p.name === 'scans')?.ms ?? 0;
+    const slowest = Math.max(0, ...r.result.scans.map((x) => x.ms));
+    const phase = (name: string) => r.result.phases.find((p) => p.name === name)?.ms ?? 0;
+    return { probes: Math.max(0, scans - slowest), checks: phase('baseline') + phase('recheck') };
+  });
+  rows.push(
+    row({ section: S1, metric: 'integrity: client probes', value: median(corroboration.map((c) => c.probes)), unit: 'ms', note: 'median; the scans phase beyond its slowest nmap run (clients wait 500 ms beside the scans)' }),
+    row({ section: S1, metric: 'integrity: baseline + recheck', value: median(corroboration.map((c) => c.checks)), unit: 'ms', note: 'median; clients before any ruleset, self-check after the scans' }),
+  );
   rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
   const totalCalls = callsPerRun.reduce((sum, [, n]) => sum + n, 0);
   rows.push(
