@@ -17,7 +17,7 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { baseline, planAll, readReceived, runProbes } from './corroboration.ts';
+import { baseline, chanceRounds, planAll, probeRepeatedly, readReceived, runProbes } from './corroboration.ts';
 import { startLab } from './lab-setup.ts';
 import { runScans } from './scans.ts';
 
@@ -77,7 +77,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // first, a few at a time. Otherwise they run side by side with the scans.
     const [collected, outcomes] = await phase('scans', async () => {
       if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
-      const first = await runProbes(hosts, probes, bounds, 4);
+      const first = await probeRepeatedly(hosts, probes, bounds, chanceRounds(result.rateDependent));
       return [await scans(), first] as const;
     });
     // A verdict over no scan at all would be a pass that proves nothing.
