@@ -2,25 +2,13 @@
  * What `fwprobe` prints is escaped: a path, a scenario name or a script line holding terminal controls
  * reaches the terminal as visible text, never as an instruction to it.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from './capture.test-helpers.ts';
 import { emptyResult, type ScenarioResult } from '../report/result.ts';
 import { runGenerate } from './generate.ts';
 import { formatResult, runCli } from './main.ts';
 
-let out = '';
-let err = '';
-
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const output = captureOutput();
 
 const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
@@ -28,14 +16,14 @@ describe('terminal controls are printed escaped', () => {
   it('in an error naming a path given on the command line', async () => {
     await runCli(['run', '/nonexistent/\u001b[2J\u001b[32mall passed']);
     expect(process.exitCode).toBe(2);
-    expect(err).toContain('No such scenario file or directory: /nonexistent/\\x1b[2J\\x1b[32mall passed');
-    expect(err).not.toMatch(CONTROLS);
+    expect(output.err).toContain('No such scenario file or directory: /nonexistent/\\x1b[2J\\x1b[32mall passed');
+    expect(output.err).not.toMatch(CONTROLS);
   });
 
   it('in `fwprobe generate` errors', async () => {
     expect(await runGenerate(['/nonexistent/\u009b2Jpolicy.yaml', '--out', '/tmp/fwprobe-never'])).toBe(2);
-    expect(err).toContain('/nonexistent/\\x9b2Jpolicy.yaml');
-    expect(err).not.toMatch(CONTROLS);
+    expect(output.err).toContain('/nonexistent/\\x9b2Jpolicy.yaml');
+    expect(output.err).not.toMatch(CONTROLS);
   });
 
   it('in a result: name, file, error and tolerated lines', () => {
