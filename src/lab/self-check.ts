@@ -15,6 +15,8 @@ export interface LabState {
   listening: string[];
   addresses: string[];
   routes: string[];
+  /** `ip -o link`: interfaces with their MTU and queueing discipline (a shaper on lo would slow every probe). */
+  links: string[];
 }
 
 const LINK_LOCAL = /\bfe80:/;
@@ -46,14 +48,15 @@ export async function selfCheck(host: StartedFwprobeContainer, peers: readonly s
       ['ip', '-o', 'route', 'show', 'table', 'all'],
       ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
       CONNTRACK_FILL,
+      ['ip', '-o', 'link', 'show'],
       ...LOCAL_ROUTES.map((r) => r.command),
       ...peers.map((address) => ['ip', 'route', 'get', address]),
     ],
     { stopOnFailure: false, phase: 'the lab self-check' },
   );
-  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack] = steps;
-  const local = steps.slice(10, 10 + LOCAL_ROUTES.length);
-  const toPeers = steps.slice(10 + LOCAL_ROUTES.length);
+  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links] = steps;
+  const local = steps.slice(11, 11 + LOCAL_ROUTES.length);
+  const toPeers = steps.slice(11 + LOCAL_ROUTES.length);
   const problems: string[] = [];
   const [count, max] = (conntrack?.stdout.trim().split(/\s+/) ?? []).map(Number);
   if (count !== undefined && max !== undefined && max > 0 && count >= 0.9 * max) {
@@ -120,6 +123,8 @@ export async function selfCheck(host: StartedFwprobeContainer, peers: readonly s
     routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])]
       .filter((l) => !LINK_LOCAL.test(l))
       .map((l) => l.replace(/\s+expires\s+\S+/, '')),
+    // Counters and the link-layer address line move; name, flags, MTU and qdisc do not.
+    links: lines(links!.stdout).map((l) => l.replace(/\\\s+link\/.*$/, '').trim()),
   };
 }
 
@@ -131,6 +136,7 @@ export function assertUnchanged(before: LabState, after: LabState): void {
     ...diff('listening sockets', before.listening, after.listening),
     ...diff('addresses', before.addresses, after.addresses),
     ...diff('routes', before.routes, after.routes),
+    ...diff('interfaces', before.links, after.links),
   ];
   if (changes.length > 0) {
     throw new LabChangedError(

@@ -100,6 +100,8 @@ export interface SourcesSpec {
   ports: number[];
   /** The outside network's subnets; null picks one from the defaults. */
   outside: { ipv4: string | null; ipv6: string | null };
+  /** Matches the clients do not vary that the scenario accepts, each with why (e.g. `dscp`). */
+  unvaried: { match: string; why: string }[];
 }
 
 /** Every peer source, and the source ports stateless "let replies in" rules trust (ftp-data, dns, dhcp,
@@ -108,6 +110,7 @@ export const DEFAULT_SOURCES: Readonly<SourcesSpec> = {
   peer: ['lab', 'public'],
   ports: [0, 20, 53, 67, 80, 88, 123, 443],
   outside: { ipv4: null, ipv6: null },
+  unvaried: [],
 };
 
 export interface Scenario {

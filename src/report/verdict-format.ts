@@ -36,6 +36,7 @@ export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string 
       );
     }
   }
+  for (const u of verdict.unverified ?? []) lines.push(`  ✗ ${unverifiedText(u)}`);
   const unchecked = uncheckedText(verdict);
   if (unchecked) lines.push(unchecked);
   return lines.join('\n');
@@ -48,11 +49,17 @@ export function verdictProblems(verdict: Verdict, parityMode: ParityMode): strin
     ...verdict.missing.map((m) => m.message),
     ...verdict.othersMismatches.map((m) => m.message),
     ...(parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : []),
+    ...(verdict.unverified ?? []).map(unverifiedText),
   ];
 }
 
+function unverifiedText(u: { family: string; match: string; rule: string }): string {
+  return `unverified: ${u.family} rule matches on ${u.match}, which fwprobe's clients do not vary: ${u.rule} ` +
+    `(acknowledge it under sources.unvaried with a why, or test it with a scenario of its own)`;
+}
+
 function headline(verdict: Verdict, parityMode: ParityMode): string {
-  const count = verdict.mismatches.length + verdict.missing.length + verdict.othersMismatches.length;
+  const count = verdict.mismatches.length + verdict.missing.length + verdict.othersMismatches.length + (verdict.unverified?.length ?? 0);
   const gaps = verdict.parity.filter((f) => f.excusedBy === null).length;
   const parts = [];
   if (count > 0) parts.push(plural(count, 'mismatch', 'mismatches'));

@@ -18,7 +18,9 @@ import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
 import { baseline, chanceRounds, planAll, probeRepeatedly, readReceived, runProbes } from './corroboration.ts';
+import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { startLab } from './lab-setup.ts';
+import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
 
 export interface RunScenarioOptions {
@@ -59,7 +61,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const hosts = await startLab(scenario, options.image, bounds, lab, phase);
     const { target } = hosts;
     result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
-    result.sourcePorts = [...scenario.sources.ports];
 
     await phase('services', () => startServices(target));
     await phase('baseline', () => baseline(scenario, hosts, bounds));
@@ -70,8 +71,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.leftovers = applied.leftovers;
     result.rateDependent = rateDependentRules(applied.saved);
     const before = await phase('self-check', () => selfCheck(target, hosts.peerAddresses));
+    assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
+    assertSourcesNotAllBlocked(applied.saved, hosts.sources.peer);
 
-    const probes = planAll(scenario, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)));
+    // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
+    const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
+    result.sourcePorts = sourcePorts;
+    const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)));
     const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
@@ -92,7 +98,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.others = collected.others;
     result.scans = collected.scans;
 
-    Object.assign(result, verdictFields(judge(scenario, result.observations, result.others), scenario.parity.mode));
+    const verdict = judge(scenario, result.observations, result.others);
+    const unverified = unacknowledged(applied.saved, scenario);
+    Object.assign(result, verdictFields({ ...verdict, unverified, passed: verdict.passed && unverified.length === 0 }, scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);

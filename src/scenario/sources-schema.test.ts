@@ -10,7 +10,7 @@ describe('sources', () => {
 
   it('narrows the peer sources, widens the ports, and picks the outside subnets', () => {
     const input = sourcesSchema.parse({ peer: ['public'], ports: ['random', 53, 53, 5353], outside: { ipv4: '192.0.2.0/28', ipv6: '2001:db8:cafe::/64' } });
-    expect(normaliseSources(input)).toEqual({ peer: ['public'], ports: [0, 53, 5353], outside: { ipv4: '192.0.2.0/28', ipv6: '2001:db8:cafe::/64' } });
+    expect(normaliseSources(input)).toEqual({ peer: ['public'], ports: [0, 53, 5353], outside: { ipv4: '192.0.2.0/28', ipv6: '2001:db8:cafe::/64' }, unvaried: [] });
   });
 
   it('refuses no sources, a bad port, and a subnet of the wrong family or size', () => {

@@ -35,6 +35,9 @@ export const sourcesSchema = z
       .strictObject({ ipv4: cidr(4, 16, 29).optional(), ipv6: cidr(6, 48, 64).optional() })
       .optional()
       .describe('Subnets of the outside network. Default: a /28 of 198.51.100.0/24 or 203.0.113.0/24, a /64 of 3fff::/20.'),
+    unvaried: list(z.strictObject({ match: z.string().regex(/^[a-z0-9 ]+$/), why: z.string().trim().min(1) }))
+      .optional()
+      .describe('Rule matches the clients do not vary (dscp, length, ttl, time…) that this scenario accepts, each with why.'),
   })
   .describe('Where client probes come from (see README: what backs a "not open" verdict).');
 
@@ -44,5 +47,6 @@ export function normaliseSources(input: z.output<typeof sourcesSchema> | undefin
     peer: input?.peer ? [...new Set(input.peer)] : [...DEFAULT_SOURCES.peer],
     ports: [...new Set(ports)],
     outside: { ipv4: input?.outside?.ipv4 ?? null, ipv6: input?.outside?.ipv6 ?? null },
+    unvaried: (input?.unvaried ?? []).map((u) => ({ ...u })),
   };
 }

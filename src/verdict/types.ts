@@ -33,6 +33,11 @@ export interface Verdict {
   unchecked: { observations: Observation[]; summaries: ObservedSummary[] };
   /** IPv4/IPv6 differences; empty when parity is `off`. */
   parity: ParityFinding[];
+  /**
+   * Rules that match on something fwprobe's clients do not vary (DSCP, length, TTL, payload, the clock…)
+   * and that the scenario has not acknowledged: the verdict cannot say what another sender sees. Fails it.
+   */
+  unverified?: { family: 'ipv4' | 'ipv6'; match: string; rule: string }[];
 }
 
 /** A difference between IPv4 and IPv6 from the same vantage: the IPv6 gap, found automatically. */

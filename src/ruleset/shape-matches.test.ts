@@ -1,0 +1,32 @@
+/** What a ruleset matches on that the clients do not vary by default. */
+import { describe, expect, it } from 'vitest';
+import { interfaceMatches, interfaceNames, trustedSourcePorts, unvariedRules } from './shape-matches.ts';
+
+const v4 = [
+  '*filter',
+  '-A INPUT -p tcp -m tcp --sport 22 -j ACCEPT',
+  '-A INPUT -p tcp -m multiport --sports 25,143:145 -j ACCEPT',
+  '-A INPUT -i ens4 -j ACCEPT',
+  '-A INPUT ! -i lo -p tcp -m dscp --dscp 0x2e -j ACCEPT',
+  '-A INPUT -p udp -m length --length 1200:65535 -j ACCEPT',
+  '-A INPUT -p tcp --dport 3306 -m time --datestop 2026-11-26T23:00:00 -j DROP',
+  '-A OUTPUT -o eth+ -j ACCEPT',
+  'COMMIT',
+].join('\n');
+const v6 = 'table inet f {\n chain input {\n  iifname "wg0" accept\n  udp sport 123 accept\n }\n}';
+
+describe('shape matches', () => {
+  it('reads the source ports stateless rules trust, first port of each range', () => {
+    expect(trustedSourcePorts({ v4, v6 })).toEqual([22, 25, 123, 143]);
+  });
+
+  it('reads interface names, and matches iptables wildcards', () => {
+    expect(interfaceNames({ v4, v6 })).toEqual(['ens4', 'eth+', 'lo', 'wg0']);
+    expect(interfaceMatches('eth+', ['lo', 'eth0'])).toBe(true);
+    expect(interfaceMatches('ens4', ['lo', 'eth0', 'eth1'])).toBe(false);
+  });
+
+  it('lists header and clock matches, per family', () => {
+    expect(unvariedRules({ v4, v6 }).map((r) => `${r.family} ${r.match}`)).toEqual(['ipv4 dscp', 'ipv4 length', 'ipv4 time']);
+  });
+});
