@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nmapCommand, runNmap, scanPorts } from './nmap.ts';
 import type { Exec, ScanRequest } from './types.ts';
-import { LabScope, OutOfScopeTargetError } from './scope.ts';
+import { OutOfScopeTargetError } from '../model/errors.ts';
+import { LabScope } from './scope.ts';
 
 describe('runNmap', () => {
   it('refuses a target outside the lab before nmap runs', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabScope, OutOfScopeTargetError } from './scope.ts';
+import { OutOfScopeTargetError } from '../model/errors.ts';
+import { LabScope } from './scope.ts';
 
 describe('LabScope', () => {
   it('allows only loopback of the matching family from the loopback vantage', () => {

@@ -3,15 +3,8 @@
  * before nmap runs.
  */
 import { isIP } from 'node:net';
-import { FwprobeError } from '../model/errors.ts';
+import { OutOfScopeTargetError } from '../model/errors.ts';
 import type { Family, Vantage } from '../model/observation.ts';
-
-/** A scan target outside the lab was asked for. Raised before nmap runs. */
-export class OutOfScopeTargetError extends FwprobeError {
-  constructor(message: string) {
-    super('SCAN_TARGET_OUT_OF_SCOPE', message);
-  }
-}
 
 const LOOPBACK: Record<Family, string> = { ipv4: '127.0.0.1', ipv6: '::1' };
 
