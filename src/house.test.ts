@@ -42,7 +42,8 @@ export function stageEdges(root: string): Edge[] {
     for (const match of text.matchAll(IMPORT)) {
       const spec = match[1] ?? match[2] ?? '';
       if (!spec.startsWith('.')) continue;
-      const line = text.slice(0, match.index).split('\n').length;
+      const start = match.index + (match[0].length - match[0].trimStart().length);
+      const line = text.slice(0, start).split('\n').length;
       edges.push({ file: relative(root, file), line, from: stageOf(root, file), to: stageOf(root, resolve(dirname(file), spec)) });
     }
   }
