@@ -13,12 +13,20 @@ const NFT_FORMS = /\b(limit rate|meter|ct count|numgen|quota)\b/;
 
 /** Finds such rules in `iptables-save`-style text (and nft listings, when a ruleset has them). */
 export function rateDependentRules(saved: { v4: string; v6: string }): RateDependentRule[] {
-  const out: RateDependentRule[] = [];
+  return rulesMatching(saved, (rule) => IPTABLES_MATCHES.exec(rule)?.[1] ?? NFT_FORMS.exec(rule)?.[1]);
+}
+
+/** Every rule line, per family, for which `matchOf` names a match. */
+export function rulesMatching(
+  saved: { v4: string; v6: string },
+  matchOf: (rule: string) => string | undefined,
+): { family: 'ipv4' | 'ipv6'; match: string; rule: string }[] {
+  const out: { family: 'ipv4' | 'ipv6'; match: string; rule: string }[] = [];
   for (const [family, text] of [['ipv4', saved.v4], ['ipv6', saved.v6]] as const) {
     for (const line of text.split('\n')) {
       const rule = line.trim();
       if (rule === '' || rule.startsWith('#')) continue;
-      const match = IPTABLES_MATCHES.exec(rule)?.[1] ?? NFT_FORMS.exec(rule)?.[1];
+      const match = matchOf(rule);
       if (match) out.push({ family, match, rule });
     }
   }

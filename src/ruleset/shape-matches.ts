@@ -5,6 +5,8 @@
  * TTL, payload strings…) or the clock, which no probe varies: verdicts resting on those are reported.
  */
 
+import { rulesMatching } from './rate-dependence.ts';
+
 /** One rule whose match depends on something the clients do not vary. */
 export interface UnvariedRule {
   family: 'ipv4' | 'ipv6';
@@ -52,14 +54,5 @@ export function interfaceMatches(name: string, present: readonly string[]): bool
 
 /** Rules matching on header fields a sender controls, or on the clock. */
 export function unvariedRules(saved: { v4: string; v6: string }): UnvariedRule[] {
-  const out: UnvariedRule[] = [];
-  for (const [family, text] of [['ipv4', saved.v4], ['ipv6', saved.v6]] as const) {
-    for (const line of text.split('\n')) {
-      const rule = line.trim();
-      if (rule === '' || rule.startsWith('#')) continue;
-      const match = HEADER_MATCHES.exec(rule)?.[1] ?? NFT_HEADER.exec(rule)?.[1];
-      if (match) out.push({ family, match, rule });
-    }
-  }
-  return out;
+  return rulesMatching(saved, (rule) => HEADER_MATCHES.exec(rule)?.[1] ?? NFT_HEADER.exec(rule)?.[1]);
 }
