@@ -1,3 +1,4 @@
+/** Finding the rule behind a restore error that the tool blamed on COMMIT: cut files, applied one by one. */
 import { describe, expect, it } from 'vitest';
 import { RulesetApplyError } from '../model/errors.ts';
 import type { StartedFwprobeContainer } from './container.ts';

@@ -1,3 +1,4 @@
+/** Loopback scans pin nmap's source port and look at the pinned port separately: every port once, none answering itself. */
 import { describe, expect, it } from 'vitest';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import { scanPorts } from './nmap.ts';
