@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { captureOutput } from './capture.test-helpers.ts';
 import { emptyResult, type ScenarioResult } from '../report/result.ts';
 import { runGenerate } from './generate.ts';
-import { formatResult, runCli } from './main.ts';
+import { formatResult, main, runCli } from './main.ts';
 
 const output = captureOutput();
 
@@ -39,5 +39,20 @@ describe('terminal controls are printed escaped', () => {
     expect(text).toContain('[ERROR] evil\\x1b[1A\\x1b[2K[PASSED] name (dir/\\x1b[31mx.scenario.yaml, 0.0 s)');
     expect(text).toContain('line one\n  line two \\x1b[0m\\r');
     expect(text).toContain('tolerated: line 3: `modprobe \\x1b[8mhidden` exited 1 (no\\x07modules)');
+  });
+});
+
+describe('help and version', () => {
+  it('`run --help` and `demo --help` print the usage and exit 0 without running anything', async () => {
+    for (const command of ['run', 'demo']) {
+      output.out = '';
+      expect(await main([command, '--help'])).toBe(0);
+      expect(output.out).toContain('fwprobe run [FILES|DIRS…]');
+    }
+  });
+
+  it('`--version` prints the package version', async () => {
+    expect(await main(['--version'])).toBe(0);
+    expect(output.out).toMatch(/^fwprobe \d+\.\d+\.\d+\n$/);
   });
 });

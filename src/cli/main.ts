@@ -2,6 +2,7 @@
  * The `fwprobe` command line: parses arguments, runs scenarios through run/, prints results through
  * report/. Exit codes are a contract with CI scripts.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { NoScenariosError, UsageError } from '../model/errors.ts';
@@ -35,11 +36,21 @@ const USAGE = `Usage:
       The IPv6-gap demo: the v4-only ruleset, then the fix, with a port-by-family table of each.
   fwprobe generate [POLICY] [--preset NAME] [--param K=V]… --out DIR
       Write rules.v4, rules.v6 and firewall.sh from a policy file and/or a preset.
+  fwprobe --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `fwprobe run --help` asks for help, not for a run.
+  if ((command === 'run' || command === 'demo') && rest.some((a) => a === '-h' || a === '--help')) {
+    process.stdout.write(USAGE);
+    return EXIT.passed;
+  }
   switch (command) {
+    case '-V':
+    case '--version':
+      process.stdout.write(`fwprobe ${await version()}\n`);
+      return EXIT.passed;
     case 'run':
       return runCommand(rest, { demo: false });
     case 'demo':
@@ -124,4 +135,9 @@ export async function runCli(argv: string[]): Promise<void> {
     await removeEverything();
   }
   process.exitCode = code;
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }
