@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { captureOutput } from './capture.test-helpers.ts';
 import { emptyResult, type ScenarioResult } from '../report/result.ts';
 import { runGenerate } from './generate.ts';
-import { formatResult, main, runCli } from './main.ts';
+import { formatResult, inFileOrder, main, runCli } from './main.ts';
 
 const output = captureOutput();
 
@@ -54,5 +54,14 @@ describe('help and version', () => {
   it('`--version` prints the package version', async () => {
     expect(await main(['--version'])).toBe(0);
     expect(output.out).toMatch(/^fwprobe \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('inFileOrder', () => {
+  it('prints results in the order of their files, whatever order they end in', () => {
+    const printed: string[] = [];
+    const onResult = inFileOrder((r) => printed.push(r.name));
+    for (const i of [2, 0, 3, 1]) onResult({ ...emptyResult(`s${i}`, `f${i}`) }, i);
+    expect(printed).toEqual(['s0', 's1', 's2', 's3']);
   });
 });

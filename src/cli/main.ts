@@ -29,7 +29,8 @@ Each table shows what nmap really sees, from inside the host (loopback) and from
 
 const USAGE = `Usage:
   fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N] [--bound NAME=SECONDS]…
-      Run scenarios (default: ./scenarios). Writes DIR/results.json (default: reports/).
+      Run scenarios (default: ./scenarios), printed in file order. Writes DIR/results.json
+      (default: $FWPROBE_REPORT_DIR, else reports/).
       Bounds (seconds): ${boundsHelp()}.
       Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).
   fwprobe demo [--report-dir DIR]
@@ -74,7 +75,7 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
     args,
     allowPositionals: true,
     options: {
-      'report-dir': { type: 'string', default: 'reports' },
+      'report-dir': { type: 'string', default: process.env['FWPROBE_REPORT_DIR'] || 'reports' },
       concurrency: { type: 'string' },
       bound: { type: 'string', multiple: true, default: [] },
     },
@@ -97,7 +98,7 @@ async function runCommand(args: string[], mode: { demo: boolean }): Promise<numb
     image,
     bounds,
     ...(concurrency === undefined ? {} : { concurrency }),
-    onResult: (result) => process.stdout.write(formatResult(result, mode.demo)),
+    onResult: inFileOrder((result) => process.stdout.write(formatResult(result, mode.demo))),
   });
   const reportFile = await writeResults(values['report-dir'], results);
   process.stdout.write(`\n${summaryLine(results)}\nresults: ${printable(reportFile)}\n`);
@@ -140,4 +141,17 @@ export async function runCli(argv: string[]): Promise<void> {
 async function version(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
   return pkg.version ?? 'unknown';
+}
+
+/** Prints results in the order of the files, each as soon as every one before it has been printed. */
+export function inFileOrder(print: (result: ScenarioResult) => void): (result: ScenarioResult, index: number) => void {
+  const waiting = new Map<number, ScenarioResult>();
+  let next = 0;
+  return (result, index) => {
+    waiting.set(index, result);
+    for (let r = waiting.get(next); r; r = waiting.get(next)) {
+      waiting.delete(next++);
+      print(r);
+    }
+  };
 }

@@ -31,19 +31,19 @@ export interface RunManyOptions extends RunScenarioOptions {
    * @default the number of CPUs
    */
   concurrency?: number;
-  /** Called as each scenario ends. */
-  onResult?: (result: ScenarioResult) => void;
+  /** Called as each scenario ends, with its index in `files`. */
+  onResult?: (result: ScenarioResult, index: number) => void;
 }
 
 /** Runs scenario files with bounded concurrency; results come back in the order of `files`. */
 export async function runScenarioFiles(files: readonly string[], options: RunManyOptions): Promise<ScenarioResult[]> {
   const limit = createLimiter(options.concurrency ?? availableParallelism());
   return Promise.all(
-    files.map((file) =>
+    files.map((file, index) =>
       limit(async () => {
         // After Ctrl-C the queue drains without starting anything: the signal handler is removing the labs.
         const result = isStopping() ? interruptedResult(file) : await runScenarioFile(file, options);
-        options.onResult?.(result);
+        options.onResult?.(result, index);
         return result;
       }),
     ),
