@@ -3,6 +3,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderJunit } from './junit.ts';
 import type { ScenarioResult } from './result.ts';
 
 /** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
@@ -25,12 +26,19 @@ export function buildResultsDocument(results: readonly ScenarioResult[]): Result
   };
 }
 
-/** Writes DIR/results.json atomically (temp file + rename): a reader never sees half a report. */
+/**
+ * Writes DIR/results.json and DIR/junit.xml, each atomically (temp file + rename): a reader never sees half
+ * a report. Returns the results.json path.
+ */
 export async function writeResults(dir: string, results: readonly ScenarioResult[]): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const file = join(dir, 'results.json');
+  await writeAtomically(join(dir, 'junit.xml'), renderJunit(results));
+  return writeAtomically(join(dir, 'results.json'), `${JSON.stringify(buildResultsDocument(results), null, 2)}\n`);
+}
+
+async function writeAtomically(file: string, content: string): Promise<string> {
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(buildResultsDocument(results), null, 2)}\n`);
+  await writeFile(temp, content);
   await rename(temp, file);
   return file;
 }

@@ -1,0 +1,34 @@
+/** junit.xml is well-formed, counts right, and puts each failure in its own vantage × family. */
+import { describe, expect, it } from 'vitest';
+import { parseStringPromise } from 'xml2js';
+import type { Mismatch } from '../model/observation.ts';
+import { renderJunit } from './junit.ts';
+import { emptyResult, verdictFields, type ScenarioResult } from './result.ts';
+
+const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({ vantage, family, protocol: 'tcp' as const, target: '::1', command: [], hostState: 'up' as const, ms: 1, sourcePort: null, followUpCommands: [], warnings: [] });
+const mismatch: Mismatch = {
+  vantage: 'peer', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['filtered'], observed: 'open', reason: 'syn-ack',
+  message: 'peer ipv6 tcp/53: expected filtered, observed open (syn-ack)',
+};
+const verdict = (mismatches: Mismatch[]) => ({ passed: mismatches.length === 0, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [] });
+
+function result(name: string, patch: Partial<ScenarioResult>): ScenarioResult {
+  return { ...emptyResult(name, `scenarios/${name}.scenario.yaml`), ...patch };
+}
+
+describe('renderJunit', () => {
+  it('one suite per scenario, a case per vantage × family, failures in their slice, skips and errors real', async () => {
+    const passed = result('a', { ...verdictFields(verdict([]), 'report'), scans: [scan('loopback', 'ipv4'), scan('loopback', 'ipv6')] });
+    const failed = result('b', { ...verdictFields(verdict([mismatch]), 'report'), scans: ['ipv4', 'ipv6'].flatMap((f) => [scan('loopback', f as 'ipv4'), scan('peer', f as 'ipv4')]) });
+    const broken = result('c "<&>"\u001b[2J', { error: 'Lab self-check failed\n- ::1 is not on lo', errorCode: 'LAB_SELF_CHECK_FAILED' });
+    const doc = await parseStringPromise(renderJunit([failed, broken, passed]));
+    expect(doc.testsuites.$).toMatchObject({ tests: '11', failures: '1', errors: '1', skipped: '2' });
+    const suites = doc.testsuites.testsuite as { $: Record<string, string>; testcase: { $: Record<string, string>; failure?: unknown[]; skipped?: unknown[]; error?: { $: { message: string } }[] }[] }[];
+    expect(suites.map((s) => s.$.name)).toEqual(['scenarios/a.scenario.yaml', 'scenarios/b.scenario.yaml', 'scenarios/c "<&>"\u001b[2J.scenario.yaml'.replace('\u001b', '\\u{1b}')]);
+    const b = suites[1]!.testcase;
+    expect(b.map((c) => c.$.name)).toEqual(['b: loopback ipv4', 'b: loopback ipv6', 'b: peer ipv4', 'b: peer ipv6', 'b: parity and coverage']);
+    expect(b.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['b: peer ipv6']);
+    expect(suites[0]!.testcase.filter((c) => c.skipped).map((c) => c.$.name)).toEqual(['a: peer ipv4', 'a: peer ipv6']);
+    expect(suites[2]!.testcase[0]!.error![0]!.$.message).toBe('LAB_SELF_CHECK_FAILED: Lab self-check failed');
+  });
+});
