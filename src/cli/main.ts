@@ -29,8 +29,8 @@ Each table shows what nmap really sees, from inside the host (loopback) and from
 
 const USAGE = `Usage:
   fwprobe run [FILES|DIRS…] [--report-dir DIR] [--concurrency N] [--bound NAME=SECONDS]…
-      Run scenarios (default: ./scenarios), printed in file order. Writes DIR/results.json and
-      DIR/junit.xml (default: $FWPROBE_REPORT_DIR, else reports/).
+      Run scenarios (default: ./scenarios), printed in file order. Writes DIR/results.json,
+      junit.xml and summary.md (DIR: $FWPROBE_REPORT_DIR, else reports/).
       Bounds (seconds): ${boundsHelp()}.
       Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).
   fwprobe demo [--report-dir DIR]

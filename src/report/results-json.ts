@@ -1,9 +1,10 @@
 /**
  * results.json: the versioned file CI scripts read, written from the structured results.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderJunit } from './junit.ts';
+import { renderSummary } from './summary-md.ts';
 import type { ScenarioResult } from './result.ts';
 
 /** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
@@ -27,12 +28,17 @@ export function buildResultsDocument(results: readonly ScenarioResult[]): Result
 }
 
 /**
- * Writes DIR/results.json and DIR/junit.xml, each atomically (temp file + rename): a reader never sees half
+ * Writes DIR/results.json, DIR/junit.xml and DIR/summary.md, each atomically (temp file + rename): a reader never sees half
  * a report. Returns the results.json path.
  */
 export async function writeResults(dir: string, results: readonly ScenarioResult[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeAtomically(join(dir, 'junit.xml'), renderJunit(results));
+  const summary = renderSummary(results);
+  await writeAtomically(join(dir, 'summary.md'), summary);
+  // On GitHub Actions the job page shows it; appended, as other steps may have written there too.
+  const step = process.env['GITHUB_STEP_SUMMARY'];
+  if (step) await appendFile(step, `${summary}\n`);
   return writeAtomically(join(dir, 'results.json'), `${JSON.stringify(buildResultsDocument(results), null, 2)}\n`);
 }
 
