@@ -123,9 +123,33 @@ export async function selfCheck(host: StartedFwprobeContainer, peers: readonly s
     routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])]
       .filter((l) => !LINK_LOCAL.test(l))
       .map((l) => l.replace(/\s+expires\s+\S+/, '')),
-    // Counters and the link-layer address line move; name, flags, MTU and qdisc do not.
-    links: lines(links!.stdout).map((l) => l.replace(/\\\s+link\/.*$/, '').trim()),
+    links: normaliseLinks(links!.stdout),
   };
+}
+
+/** `ip -o link show`, without what moves with traffic (counters, the link-layer address line). */
+export function normaliseLinks(stdout: string): string[] {
+  return lines(stdout).map((l) => l.replace(/\\\s+link\/.*$/, '').trim());
+}
+
+/** The target's interfaces now (name, flags, MTU, qdisc), as `LabState.links` has them. */
+export async function readLinks(host: StartedFwprobeContainer): Promise<string[]> {
+  return normaliseLinks(await host.runOk(['ip', '-o', 'link', 'show'], { phase: 'reading the interfaces' }));
+}
+
+/**
+ * A ruleset is rules: one that also shapes, resizes or downs an interface (a `tc` shaper, an MTU of 68)
+ * makes ports read filtered with no firewall rule at all, so that is an error naming the change.
+ */
+export function assertLinksUntouched(beforeRuleset: readonly string[], afterRuleset: readonly string[]): void {
+  const changes = diff('interfaces', beforeRuleset, afterRuleset);
+  if (changes.length > 0) {
+    throw new LabSelfCheckError(
+      `Applying the ruleset changed the target's interfaces, not only its rules:\n- ${changes.join('\n- ')}\n` +
+        'A queueing discipline, MTU or link state can make ports read filtered without any firewall rule: ' +
+        'keep such commands out of the ruleset fwprobe tests.',
+    );
+  }
 }
 
 /** Throws LabChangedError naming every difference between the state before and after the scans. */

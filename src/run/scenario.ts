@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { assertUnchanged, selfCheck } from '../lab/self-check.ts';
+import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
@@ -63,7 +63,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
 
     await phase('services', () => startServices(target));
-    await phase('baseline', () => baseline(scenario, hosts, bounds));
+    const linksBefore = await phase('baseline', async () => {
+      await baseline(scenario, hosts, bounds);
+      return readLinks(target);
+    });
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
@@ -71,6 +74,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.leftovers = applied.leftovers;
     result.rateDependent = rateDependentRules(applied.saved);
     const before = await phase('self-check', () => selfCheck(target, hosts.peerAddresses));
+    assertLinksUntouched(linksBefore, before.links);
     // Loopback-only, every probe is on lo: rules on other interfaces cannot change a verdict taken here.
     if (scenario.vantages.includes('peer')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
     assertSourcesNotAllBlocked(applied.saved, hosts.sources.peer);
