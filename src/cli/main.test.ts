@@ -65,3 +65,17 @@ describe('inFileOrder', () => {
     expect(printed).toEqual(['s0', 's1', 's2', 's3']);
   });
 });
+
+describe('validate', () => {
+  it('loads the library without Docker: every file valid, exit 0', async () => {
+    expect(await main(['validate', 'scenarios'])).toBe(0);
+    expect(output.out).toMatch(/\n\d+ valid, 0 invalid\n$/);
+  });
+
+  it('names each invalid file with its line and field, exit 2', async () => {
+    expect(await main(['validate', 'test/fixtures/attacks/yaml-bomb', 'test/fixtures/attacks/path-escape/deep.scenario.yaml'])).toBe(2);
+    expect(output.out).toContain('invalid  test/fixtures/attacks/yaml-bomb/bomb.scenario.yaml');
+    expect(output.out).toMatch(/deep\.scenario\.yaml:\d+:\d+: ruleset\.v4: /);
+    expect(output.out).toContain('0 valid, 2 invalid');
+  });
+});

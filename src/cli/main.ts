@@ -13,6 +13,7 @@ import { writeResults } from '../report/results-json.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { boundsHelp, parseBoundOptions } from './bounds.ts';
 import { runGenerate } from './generate.ts';
+import { runValidate } from './validate.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
@@ -37,6 +38,9 @@ const USAGE = `Usage:
       The IPv6-gap demo: the v4-only ruleset, then the fix, with a port-by-family table of each.
   fwprobe generate [POLICY] [--preset NAME] [--param K=V]… --out DIR
       Write rules.v4, rules.v6 and firewall.sh from a policy file and/or a preset.
+  fwprobe validate [FILES|DIRS…]
+      Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.
+      Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).
   fwprobe --version
 `;
 
@@ -58,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand([DEMO_DIR, ...rest], { demo: true });
     case 'generate':
       return runGenerate(rest);
+    case 'validate':
+      return runValidate(rest);
     case undefined:
     case '-h':
     case '--help':
