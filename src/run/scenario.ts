@@ -63,10 +63,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
 
     await phase('services', () => startServices(target));
-    const linksBefore = await phase('baseline', async () => {
-      await baseline(scenario, hosts, bounds);
-      return readLinks(target);
-    });
+    const [, linksBefore] = await phase('baseline', () => Promise.all([baseline(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
@@ -95,10 +92,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (collected.scans.length === 0) {
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
-    const received = await readReceived(target);
-    collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    await phase('recheck', async () => assertUnchanged(before, await selfCheck(target, hosts.peerAddresses)));
+    const [received] = await phase('recheck', () =>
+      Promise.all([readReceived(target), selfCheck(target, hosts.peerAddresses).then((after) => assertUnchanged(before, after))]),
+    );
+    collected.observations = corroborate(collected.observations, probes, outcomes, received);
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;
