@@ -22,6 +22,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
   report: ['model', 'scan', 'verdict'],
   run: ['model', 'source', 'ruleset', 'scenario', 'scan', 'lab', 'verdict', 'report'],
   cli: ['model', 'source', 'ruleset', 'scenario', 'run', 'report'],
+  vitest: ['model', 'scenario', 'run', 'report'],
   '.': ['model', 'scenario'],
 };
 
