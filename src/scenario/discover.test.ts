@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../model/rejection.test-helpers.ts';
 import { ScenarioError } from '../model/errors.ts';
 import { discoverScenarioFiles } from './discover.ts';
 
@@ -18,13 +19,8 @@ async function tree(files: string[]): Promise<string> {
   return dir;
 }
 
-async function discoveryError(paths: string[]): Promise<ScenarioError> {
-  const error = await discoverScenarioFiles(paths).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ScenarioError);
-  return error as ScenarioError;
+function discoveryError(paths: string[]): Promise<ScenarioError> {
+  return rejection(discoverScenarioFiles(paths), ScenarioError);
 }
 
 describe('discoverScenarioFiles: symlinks', () => {

@@ -6,6 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../model/rejection.test-helpers.ts';
 import { PolicyFileError, ScenarioError } from '../model/errors.ts';
 import { loadPolicyFile } from '../ruleset/policy-load.ts';
 import { BILLION_LAUGHS } from '../source/hostile-yaml.test-helpers.ts';
@@ -18,13 +19,8 @@ async function write(name: string, text: string): Promise<string> {
   return join(dir, name);
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return error as Error;
+function errorOf(promise: Promise<unknown>): Promise<Error> {
+  return rejection(promise, Error);
 }
 
 describe('YAML alias bombs', () => {

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../model/rejection.test-helpers.ts';
 import { ScenarioError } from '../model/errors.ts';
 import { loadScenario } from './load.ts';
 
@@ -23,13 +24,8 @@ async function tree(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-async function loadError(file: string): Promise<ScenarioError> {
-  const error = await loadScenario(file).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ScenarioError);
-  return error as ScenarioError;
+function loadError(file: string): Promise<ScenarioError> {
+  return rejection(loadScenario(file), ScenarioError);
 }
 
 describe('ruleset, policy and script paths stay inside the scenario folder', () => {
