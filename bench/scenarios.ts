@@ -2,8 +2,9 @@
  * The scenarios the benchmark runs, built in code (as test/scenarios/timing-agreement.test.ts does) so
  * that the benchmark measures the runner, not a scenario library that changes under it.
  */
+import { defaultTopology } from '../src/model/topology.ts';
 import { fileURLToPath } from 'node:url';
-import { FAMILIES, VANTAGES } from '../src/model/observation.ts';
+import { DEFAULT_VANTAGES, FAMILIES } from '../src/model/observation.ts';
 import { DEFAULT_SOURCES, type ExpectationSet, type Scenario } from '../src/model/scenario.ts';
 
 export const BENCH_PORTS = [22, 53, 80, 443];
@@ -17,7 +18,7 @@ function restore(policies: string, rules: string[]): string {
 
 /** Every port of interest filtered except `open`, from both vantages over both families. */
 function expectOpen(open: number[]): ExpectationSet[] {
-  return VANTAGES.flatMap((vantage) =>
+  return DEFAULT_VANTAGES.flatMap((vantage) =>
     FAMILIES.map((family) => ({
       vantage,
       family,
@@ -55,6 +56,7 @@ export function fourPortScenario(name = 'bench: 4-port INPUT DROP, ssh open'): S
     expectations: expectOpen([22]),
     parity: { mode: 'strict', exceptions: [] },
     sources: DEFAULT_SOURCES,
+    topology: defaultTopology(DEFAULT_SOURCES),
   };
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, inject, test } from 'vitest';
 import { FwprobeContainer } from './container.ts';
 import { LabSelfCheckError } from '../model/errors.ts';
-import { LabNetwork } from './network.ts';
+import { wireLab } from './wiring.ts';
+import { defaultTopology } from '../model/topology.ts';
+import { DEFAULT_SOURCES } from '../model/scenario.ts';
 import { selfCheck } from './self-check.ts';
 import { startServices } from './services.ts';
 import { scanPorts } from '../scan/nmap.ts';
@@ -66,10 +68,17 @@ describe('lab self-check', () => {
 
 describe('lab self-check on a lab network', () => {
   test('fails when the lab interface is down, so the peer cannot mistake "no host" for a firewall', async () => {
-    await using network = await LabNetwork.create();
-    await using target = await new FwprobeContainer(inject('fwprobeImage')).withLabNetwork(network).start();
-    await expect(selfCheck(target)).resolves.toMatchObject({ listening: expect.arrayContaining([expect.stringMatching(/^tcp/)]) });
+    const topology = defaultTopology(DEFAULT_SOURCES);
+    await using lab = await new FwprobeContainer(inject('fwprobeImage')).withHostPid().start();
+    await using target = await new FwprobeContainer(inject('fwprobeImage')).start();
+    await wireLab(lab, topology, [{ name: 'target', container: target, interfaces: topology.target.interfaces }]);
+    const addresses = { addresses: topology.target.interfaces.flatMap((i) => [i.ipv4, i.ipv6]), peers: [] };
+    // The interfaces carry the names and addresses the topology gave them, nothing of Docker's.
+    const shown = await target.runOk(['ip', '-br', 'addr', 'show']);
+    expect(shown).toMatch(/^eth0@\S+\s+UP\s+10\.213\.0\.1\/24 fd00:f3b0::1\/64/m);
+    expect(shown).toMatch(/^eth1@\S+\s+UP\s+198\.51\.100\.1\/28 3fff:0:0:1::1\/64/m);
+    await expect(selfCheck(target, addresses)).resolves.toMatchObject({ listening: expect.arrayContaining([expect.stringMatching(/^tcp/)]) });
     await target.runOk(['ip', 'link', 'set', 'eth0', 'down']);
-    await expect(selfCheck(target)).rejects.toThrow(/the lab address .* is not on an UP interface/);
+    await expect(selfCheck(target, addresses)).rejects.toThrow(/the lab address .* is not on an UP interface/);
   });
 });

@@ -6,14 +6,12 @@
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { type Bounds, boundOption, DEFAULT_BOUNDS } from '../model/bounds.ts';
 import { withDeadline } from '../model/deadline.ts';
-import { CommandFailedError, LabSelfCheckError, TimeoutError } from '../model/errors.ts';
-import type { Family } from '../model/observation.ts';
+import { CommandFailedError, TimeoutError } from '../model/errors.ts';
 import type { Backend } from '../model/ruleset.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
 import { creation, removeContainer, runLabels, trackContainer } from './cleanup.ts';
 import { getDocker } from './docker.ts';
-import type { LabNetwork } from './network.ts';
 import { configureReaper } from './ryuk.ts';
 
 /** Least privilege: iptables needs NET_ADMIN, nmap's raw scans NET_RAW, listeners below 1024 NET_BIND_SERVICE. */
@@ -50,11 +48,13 @@ const TIMED_OUT = new Set([124, 137]);
 /** The JS-side deadline fires this much after the in-container one, which should always win. */
 const DEADLINE_MARGIN_MS = 5_000;
 
-/** Only NET_ADMIN, NET_RAW and NET_BIND_SERVICE; network mode `none` unless it joins a lab network. */
+/**
+ * Only NET_ADMIN, NET_RAW and NET_BIND_SERVICE, network mode `none`: the lab's interfaces are wired in after
+ * start (see wiring.ts), never a Docker network, so nothing of the host is reachable from a lab container.
+ */
 export class FwprobeContainer extends GenericContainer {
   #services: ServiceSpec[] = [];
   #backend: Backend = 'nft';
-  #network: LabNetwork | null = null;
   #bounds: Bounds = { ...DEFAULT_BOUNDS };
   readonly #image: string;
 
@@ -93,10 +93,18 @@ export class FwprobeContainer extends GenericContainer {
     return this;
   }
 
-  /** Joins the lab's dual-stack network instead of network mode `none`. */
-  withLabNetwork(network: LabNetwork): this {
-    this.#network = network;
-    this.withNetworkMode(network.name);
+  /** IPv4 and IPv6 forwarding on, for a target with role `router`. @default off */
+  withForwarding(): this {
+    this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' };
+    return this;
+  }
+
+  /**
+   * The host's process namespace, for the lab switch only: it moves one end of each veth pair into a lab
+   * container's network namespace by that container's pid. It runs nothing but fwprobe's own `ip` commands.
+   */
+  withHostPid(): this {
+    this.hostConfig.PidMode = 'host';
     return this;
   }
 
@@ -118,7 +126,6 @@ export class FwprobeContainer extends GenericContainer {
     const started = new StartedFwprobeContainer(container, {
       services: this.#services,
       backend: this.#backend,
-      network: this.#network,
       bounds: this.#bounds,
       image: this.#image,
     });
@@ -135,20 +142,18 @@ export class FwprobeContainer extends GenericContainer {
 export class StartedFwprobeContainer extends AbstractStartedContainer implements AsyncDisposable {
   readonly services: readonly ServiceSpec[];
   readonly backend: Backend;
-  readonly network: LabNetwork | null;
   readonly bounds: Bounds;
   /** The image it runs, for helpers that need a sibling (the script sidecar). */
   readonly image: string;
 
   constructor(
     started: StartedTestContainer,
-    options: { services: ServiceSpec[]; backend: Backend; network: LabNetwork | null; bounds?: Bounds; image?: string },
+    options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string },
   ) {
     super(started);
     this.image = options.image ?? '';
     this.services = options.services;
     this.backend = options.backend;
-    this.network = options.network;
     this.bounds = options.bounds ?? { ...DEFAULT_BOUNDS };
   }
 
@@ -191,23 +196,10 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     return steps;
   }
 
-  /** The container's addresses on its lab network. Throws if it has none (network mode `none`). */
-  async labAddresses(): Promise<Record<Family, string>> {
-    if (!this.network) throw new LabSelfCheckError('This container is not on a lab network.');
-    return this.addressesOn(this.network);
-  }
-
-  /** The container's IPv4 and IPv6 addresses on one network it is attached to. */
-  async addressesOn(network: LabNetwork): Promise<Record<Family, string>> {
+  /** The container's process id on the engine's host, which the lab switch wires interfaces into. */
+  async hostPid(): Promise<number> {
     const info = await getDocker().getContainer(this.getId()).inspect();
-    const settings = info.NetworkSettings.Networks[network.name] as { IPAddress?: string; GlobalIPv6Address?: string } | undefined;
-    if (!settings?.IPAddress || !settings.GlobalIPv6Address) {
-      throw new LabSelfCheckError(
-        `Container ${this.getId().slice(0, 12)} has no IPv4 and IPv6 address on network ` +
-          `${network.name} (got ${JSON.stringify(settings ?? null)}). Does the engine support IPv6 networks?`,
-      );
-    }
-    return { ipv4: settings.IPAddress, ipv6: settings.GlobalIPv6Address };
+    return info.State.Pid;
   }
 
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */

@@ -32,9 +32,14 @@ const LOCAL_ROUTES = [
 /**
  * Checks `::1` on `lo`, both iptables and ip6tables usable, every declared service listening, the lab
  * addresses up, local routes for 127.0.0.1 and ::1, and a route to each peer address; returns the state.
- * @param peers - Addresses the target must be able to answer (the peer's sources).
+ * @param lab - The host's own lab addresses (they must be up) and the addresses it must be able to answer
+ *   (peers and hosts behind it).
  */
-export async function selfCheck(host: StartedFwprobeContainer, peers: readonly string[] = []): Promise<LabState> {
+export async function selfCheck(
+  host: StartedFwprobeContainer,
+  lab: { addresses: readonly string[]; peers: readonly string[] } = { addresses: [], peers: [] },
+): Promise<LabState> {
+  const peers = lab.peers;
   const tools = TOOLS[host.backend];
   const steps = await host.runBatch(
     [
@@ -65,10 +70,10 @@ export async function selfCheck(host: StartedFwprobeContainer, peers: readonly s
         '"filtered". Run fewer full sweeps at once (--concurrency) or wait two minutes for entries to expire.',
     );
   }
-  if (host.network) {
+  {
     // A script that takes the lab interface down would make the peer see "nothing": that is no firewall.
     const live = up!.stdout;
-    for (const address of Object.values(await host.labAddresses())) {
+    for (const address of lab.addresses) {
       const line = live.split('\n').find((l) => l.includes(` ${address}/`));
       if (!line || /tentative|dadfailed/.test(line)) {
         problems.push(

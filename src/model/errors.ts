@@ -22,6 +22,8 @@ export type FwprobeErrorCode =
   | 'LAB_CHANGED_DURING_SCANS'
   | 'SERVICE_START_FAILED'
   | 'SCAN_TARGET_OUT_OF_SCOPE'
+  | 'LAB_SUBNET_COLLISION'
+  | 'LAB_WIRING_FAILED'
   | 'NMAP_EXIT_NONZERO'
   | 'NMAP_RUN_ERROR'
   | 'NMAP_OUTPUT_TRUNCATED'
@@ -140,6 +142,10 @@ export class LabChangedError extends simple('LAB_CHANGED_DURING_SCANS') {}
 export class ServiceStartError extends simple('SERVICE_START_FAILED') {}
 /** A scan target outside the lab was asked for. Raised before nmap runs. */
 export class OutOfScopeTargetError extends simple('SCAN_TARGET_OUT_OF_SCOPE') {}
+/** A subnet the scenario chose overlaps a network the Docker engine already has. */
+export class SubnetCollisionError extends simple('LAB_SUBNET_COLLISION') {}
+/** The lab's networks could not be wired (veth pairs, bridges, addresses, routes). */
+export class LabWiringError extends simple('LAB_WIRING_FAILED') {}
 /** Bad command-line input. */
 export class UsageError extends simple('CLI_USAGE') {}
 export class NoScenariosError extends simple('NO_SCENARIOS') {}

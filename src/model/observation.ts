@@ -12,12 +12,33 @@ export type Protocol = 'tcp' | 'udp';
 export const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp'];
 
 /**
- * Where a scan runs from.
- * - `loopback`: nmap inside the target container, against `127.0.0.1` / `::1`.
- * - `peer`: nmap in a second container on the lab's dual-stack network, against the target's addresses.
+ * Where a scan runs from: `loopback` (nmap inside the target, against `127.0.0.1` / `::1`) or the name of a
+ * peer (a container on one of the lab's networks; `peer` is the default single peer).
  */
-export type Vantage = 'loopback' | 'peer';
-export const VANTAGES: readonly Vantage[] = ['loopback', 'peer'];
+export type Vantage = string;
+export const LOOPBACK = 'loopback';
+/** The vantages of a scenario that declares none: loopback and the default peer. */
+export const DEFAULT_VANTAGES: readonly Vantage[] = ['loopback', 'peer'];
+
+/** The host a scan targets when none is named: the target itself (others are hosts behind a routing target). */
+export const TARGET_HOST = 'target';
+
+/** Where something was seen from, and what was looked at: `peer`, or `internet→web` for a host behind the target. */
+export interface View {
+  vantage: Vantage;
+  /** A host behind the target; absent for the target itself. */
+  host?: string;
+}
+
+export function viewLabel(v: View): string {
+  return v.host ? `${v.vantage}→${v.host}` : v.vantage;
+}
+
+/** Loopback first, then peers by name, the target before the hosts behind it: one order for every output. */
+export function compareViews(a: View, b: View): number {
+  const rank = (v: View) => (v.vantage === LOOPBACK ? 0 : 1);
+  return rank(a) - rank(b) || a.vantage.localeCompare(b.vantage) || (a.host ?? '').localeCompare(b.host ?? '');
+}
 
 /**
  * A port state as nmap reports it, plus two of fwprobe's own:
@@ -50,6 +71,8 @@ export const PORT_STATES: readonly PortState[] = [
 /** What one scan saw for one port. `reason` is nmap's (`syn-ack`, `reset`, `no-response`, …). */
 export interface Observation {
   vantage: Vantage;
+  /** The host scanned when it is not the target: a host behind a routing target. */
+  host?: string;
   family: Family;
   protocol: Protocol;
   port: number;
@@ -74,6 +97,7 @@ export interface Evidence {
 /** One disagreement between what a scenario expects and what a scan observed. */
 export interface Mismatch {
   vantage: Vantage;
+  host?: string;
   family: Family;
   protocol: Protocol;
   port: number;

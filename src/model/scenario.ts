@@ -5,6 +5,7 @@
  */
 import type { Family, PortState, Protocol, Vantage } from './observation.ts';
 import type { RulesetText } from './ruleset.ts';
+import type { Topology } from './topology.ts';
 
 /** A file the scenario refers to, read at load time so that a missing file is a load error. */
 export interface LoadedFile {
@@ -67,6 +68,8 @@ export type PortSelection =
  */
 export interface ExpectationSet {
   vantage: Vantage;
+  /** A host behind the target, scanned through it; absent for the target. */
+  host?: string;
   family: Family;
   protocol: Protocol;
   open: number[];
@@ -126,6 +129,8 @@ export interface Scenario {
   expectations: ExpectationSet[];
   parity: { mode: ParityMode; exceptions: ParityException[] };
   sources: SourcesSpec;
+  /** Networks, the target's interfaces, peers and hosts behind the target, every address resolved. */
+  topology: Topology;
 }
 
 /** Re-exported for convenience of stage code that only deals in states. */

@@ -4,7 +4,7 @@
  * structured results. A failure carries the readable diff of its own slice; a slice the scenario does not
  * scan is a real <skipped/>; a scenario that could not run is one <error> with its code.
  */
-import { FAMILIES, VANTAGES, type Family, type Vantage } from '../model/observation.ts';
+import { compareViews, DEFAULT_VANTAGES, FAMILIES, type Family, type Vantage } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
 
 export function renderJunit(results: readonly ScenarioResult[]): string {
@@ -52,7 +52,7 @@ function casesOf(result: ScenarioResult): Case[] {
     return [{ name: 'lab, ruleset and scans', outcome: { kind: 'error', message, body: result.error ?? '' } }];
   }
   const verdict = result.verdict;
-  const slices = VANTAGES.flatMap((vantage) => FAMILIES.map((family) => ({ vantage, family })));
+  const slices = vantagesOf(result).flatMap((vantage) => FAMILIES.map((family) => ({ vantage, family })));
   const cases: Case[] = slices.map(({ vantage, family }) => {
     const name = `${vantage} ${family}`;
     if (!result.scans.some((s) => s.vantage === vantage && s.family === family)) {
@@ -66,6 +66,12 @@ function casesOf(result: ScenarioResult): Case[] {
   const rest = [...gaps.map((g) => `parity: ${g}`), ...unverified];
   cases.push({ name: 'parity and coverage', outcome: rest.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: rest[0]!, body: rest.join('\n') } });
   return cases;
+}
+
+/** The scenario's vantages (the default two for results that do not say), loopback first. */
+function vantagesOf(result: ScenarioResult): Vantage[] {
+  const all = result.vantages ?? [...DEFAULT_VANTAGES];
+  return all.map((vantage) => ({ vantage })).sort(compareViews).map((v) => v.vantage);
 }
 
 function sliceProblems(result: ScenarioResult, vantage: Vantage, family: Family): string[] {

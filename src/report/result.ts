@@ -2,6 +2,7 @@
  * The outcome of one scenario: what `fwprobe run` writes to results.json and what the vitest integration
  * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
  */
+import type { Topology } from '../model/topology.ts';
 import { FwprobeError } from '../model/errors.ts';
 import type { Family, Mismatch, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
@@ -37,7 +38,8 @@ export interface ScenarioResult {
   staticParity: string[];
   scans: ScanRecord[];
   /** Where client probes came from (per vantage kind and family) and which target address they went to. */
-  sources: { kind: 'lab' | 'public' | 'loopback'; family: Family; address: string; target: string }[];
+  /** Every client source: its kind, lab network, the host behind the target it probes (if not the target). */
+  sources: { kind: 'lab' | 'public' | 'loopback'; network: string; host?: string; family: Family; address: string; target: string }[];
   /** Source ports every client source tried; 0 is the kernel's random choice. */
   sourcePorts: number[];
   /** Processes the ruleset script left running; they were killed before the ruleset was recorded. */
@@ -49,6 +51,10 @@ export interface ScenarioResult {
   applied: AppliedRuleset | null;
   phases: { name: string; ms: number }[];
   durationMs: number;
+  /** The scenario's vantages in order (loopback, then peers by name); absent in results of older versions. */
+  vantages?: string[];
+  /** The lab as wired: networks with subnets, and each host's interfaces (name, network, addresses). */
+  topology?: Topology;
 }
 
 /** A result with nothing observed yet, status `error` until a verdict says otherwise. */

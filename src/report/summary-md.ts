@@ -4,7 +4,7 @@
  * difference is marked, and the problems. Bounded (rows per scenario, and 1 MiB in all) so a full sweep
  * cannot make it unreadable or too large for GitHub.
  */
-import { FAMILIES, VANTAGES, type Observation } from '../model/observation.ts';
+import { compareViews, FAMILIES, viewLabel, type Observation, type View } from '../model/observation.ts';
 import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
 
@@ -40,14 +40,16 @@ export function renderSummary(results: readonly ScenarioResult[]): string {
 function scenarioSection(r: ScenarioResult): string {
   const lines = ['', `## ${ICON[r.status]} ${cell(r.name)}`, ''];
   if (r.status === 'error') return [...lines, `**${r.errorCode ?? 'ERROR'}**`, '', fence(r.error ?? ''), ''].join('\n');
-  const columns = VANTAGES.flatMap((v) => FAMILIES.map((f) => ({ v, f }))).filter(({ v, f }) => r.scans.some((s) => s.vantage === v && s.family === f));
+  const views = new Map<string, View>(r.scans.map((s) => [viewLabel(s), s]));
+  const labels = [...views.values()].sort(compareViews).map(viewLabel);
+  const columns = labels.flatMap((v) => FAMILIES.map((f) => ({ v, f }))).filter(({ v, f }) => r.scans.some((s) => viewLabel(s) === v && s.family === f));
   const ports = [...new Set(r.observations.map((o) => `${o.protocol}/${o.port}`))];
-  const byKey = new Map(r.observations.map((o) => [`${o.vantage} ${o.family} ${o.protocol}/${o.port}`, o]));
+  const byKey = new Map(r.observations.map((o) => [`${viewLabel(o)} ${o.family} ${o.protocol}/${o.port}`, o]));
   lines.push(`| port | ${columns.map(({ v, f }) => `${v} ${f}`).join(' | ')} | |`, `|---|${columns.map(() => '---|').join('')}---|`);
   for (const port of ports.slice(0, MAX_ROWS)) {
     const cells = columns.map(({ v, f }) => state(byKey.get(`${v} ${f} ${port}`)));
     // The IPv6 gap: the same vantage answering differently over the two families.
-    const gap = VANTAGES.some((v) => {
+    const gap = labels.some((v) => {
       const [a, b] = FAMILIES.map((f) => byKey.get(`${v} ${f} ${port}`)?.state);
       return a !== undefined && b !== undefined && a !== b;
     });

@@ -1,7 +1,7 @@
 /**
  * The port table per vantage: family against port, as the demo and `fwprobe run` print it.
  */
-import { FAMILIES, PROTOCOLS, type Family, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
+import { compareViews, FAMILIES, PROTOCOLS, viewLabel, type Family, type PortState, type Protocol, type View } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
 
 const SHORT: Record<PortState, string> = {
@@ -20,20 +20,21 @@ const SHORT: Record<PortState, string> = {
  * Open ports are upper case, so the IPv6 gap stands out.
  */
 export function formatExposureTable(result: ScenarioResult): string {
-  const columns: { vantage: Vantage; family: Family }[] = [];
-  for (const vantage of ['loopback', 'peer'] as const) {
+  const columns: { view: string; family: Family }[] = [];
+  const views = new Map<string, View>(result.observations.map((o) => [viewLabel(o), o]));
+  for (const view of [...views.values()].sort(compareViews).map(viewLabel)) {
     for (const family of FAMILIES) {
-      if (result.observations.some((o) => o.vantage === vantage && o.family === family)) columns.push({ vantage, family });
+      if (result.observations.some((o) => viewLabel(o) === view && o.family === family)) columns.push({ view, family });
     }
   }
-  const rows: string[][] = [['port', ...columns.map((c) => `${c.vantage} ${c.family}`)]];
+  const rows: string[][] = [['port', ...columns.map((c) => `${c.view} ${c.family}`)]];
   for (const protocol of PROTOCOLS) {
     for (const port of portsOf(result, protocol)) {
       rows.push([
         `${port}/${protocol}`,
-        ...columns.map(({ vantage, family }) => {
+        ...columns.map(({ view, family }) => {
           const o = result.observations.find(
-            (x) => x.vantage === vantage && x.family === family && x.protocol === protocol && x.port === port,
+            (x) => viewLabel(x) === view && x.family === family && x.protocol === protocol && x.port === port,
           );
           return o ? SHORT[o.state] : '-';
         }),

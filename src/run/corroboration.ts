@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { CommandFailedError, LabSelfCheckError } from '../model/errors.ts';
-import type { Protocol, Vantage } from '../model/observation.ts';
+import { LOOPBACK, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { parseProbeOutput, parseReceivedLog, type ProbeOutcome, type Received } from '../scan/probe/outcome.ts';
 import { planProbes, probeCommand, type Probe } from '../scan/probe/plan.ts';
@@ -25,13 +25,17 @@ const AFTER_FAILED = 97;
 /** Above this many named ports per protocol only the services are probed. */
 const MAX_PROBED_PORTS = 64;
 
-/** Services, and the ports expectations name (unless there are very many): what an attacker would try. */
-export function portsToProbe(scenario: Scenario): Record<Protocol, number[]> {
+/**
+ * Services, and the ports expectations name (unless there are very many): what an attacker would try, on
+ * the target or on one host behind it.
+ */
+export function portsToProbe(scenario: Scenario, host?: string): Record<Protocol, number[]> {
   const out: Record<Protocol, number[]> = { tcp: [], udp: [] };
+  const own = host ? (scenario.topology.behind.find((b) => b.name === host)?.services ?? []) : scenario.services;
   for (const protocol of ['tcp', 'udp'] as const) {
-    const services = scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port);
+    const services = own.filter((s) => s.protocol === protocol).map((s) => s.port);
     const named = scenario.expectations
-      .filter((e) => e.protocol === protocol)
+      .filter((e) => e.protocol === protocol && e.host === host)
       .flatMap((e) => [...e.open, ...e.closed, ...e.filtered, ...e.unreachable]);
     const all = [...new Set([...services, ...named])].sort((a, b) => a - b);
     out[protocol] = all.length <= MAX_PROBED_PORTS ? all : [...new Set(services)].sort((a, b) => a - b);
@@ -39,11 +43,21 @@ export function portsToProbe(scenario: Scenario): Record<Protocol, number[]> {
   return out;
 }
 
-/** Every probe of the scenario's vantages. */
+/** Every probe of the scenario's vantages, to the target and to the hosts behind it. */
 export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>): Probe[] {
-  const ports = portsToProbe(scenario);
   const sourcePorts = scenario.sources.ports;
-  return scenario.vantages.flatMap((vantage) => planProbes(vantage, lab.sources[vantage], ports, vantage === 'loopback' ? { busy, sourcePorts } : { sourcePorts }));
+  return scenario.vantages.flatMap((vantage) =>
+    (lab.sources[vantage] ?? []).flatMap((source) =>
+      planProbes(vantage, [source], portsToProbe(scenario, source.host), vantage === LOOPBACK ? { busy, sourcePorts } : { sourcePorts }),
+    ),
+  );
+}
+
+/** The container a vantage's clients run in: the target for loopback, otherwise the peer of that name. */
+function hostOf(lab: Lab, vantage: Vantage): StartedFwprobeContainer {
+  const host = vantage === LOOPBACK ? lab.target : lab.peers.get(vantage);
+  if (!host) throw new Error(`internal: no host for the ${vantage} probes`);
+  return host;
 }
 
 /**
@@ -51,11 +65,10 @@ export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>)
  * `after` runs in the same exec once the probes are done (one round trip fewer).
  */
 export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256, after?: string): Promise<ProbeOutcome[]> {
-  const byVantage = (['loopback', 'peer'] as Vantage[]).map((vantage) => [vantage, probes.filter((p) => p.vantage === vantage)] as const);
+  const byVantage = [...new Set(probes.map((p) => p.vantage))].map((vantage) => [vantage, probes.filter((p) => p.vantage === vantage)] as const);
   const runs = byVantage.map(async ([vantage, list]) => {
     if (list.length === 0) return [];
-    const host = vantage === 'loopback' ? lab.target : lab.peer;
-    if (!host) throw new Error(`internal: no host for the ${vantage} probes`);
+    const host = hostOf(lab, vantage);
     const command = probeCommand(list, PROBE_TIMEOUT_MS, parallel, randomBytes(4).toString('hex'));
     const wrapped = after ? ['sh', '-c', `"$@"; rc=$?; ${after}; exit $rc`, 'sh', ...command] : command;
     const run = await host.run(wrapped, { timeoutMs: bounds.confirm, phase: `the ${vantage} client probes`, bound: 'confirm' });
@@ -89,10 +102,14 @@ export async function probeRepeatedly(lab: Lab, probes: readonly Probe[], bounds
 
 const REACHED = new Set(['connected', 'answered']);
 
-/** What the target's listeners received so far. */
-export async function readReceived(target: StartedFwprobeContainer): Promise<Received[]> {
-  const { stdout } = await target.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`]);
-  return parseReceivedLog(stdout);
+/**
+ * What the listeners received so far, on the target and on every host behind it: a datagram a DNAT rule
+ * forwarded reached a listener behind, and is exposure all the same.
+ */
+export async function readReceived(lab: Pick<Lab, 'target' | 'behind'>): Promise<Received[]> {
+  const hosts = [lab.target, ...[...lab.behind.values()].map((b) => b.container)];
+  const logs = await Promise.all(hosts.map((h) => h.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`])));
+  return logs.flatMap(({ stdout }) => parseReceivedLog(stdout));
 }
 
 /**
@@ -100,9 +117,10 @@ export async function readReceived(target: StartedFwprobeContainer): Promise<Rec
  * not answer now would read "filtered" later for reasons that have nothing to do with the firewall.
  */
 export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Promise<void> {
+  const servicesOf = (host?: string) => (host ? (lab.behind.get(host)?.services ?? []) : scenario.services);
   const probes = scenario.vantages.flatMap((vantage) =>
-    lab.sources[vantage].flatMap((source) =>
-      scenario.services
+    (lab.sources[vantage] ?? []).flatMap((source) =>
+      servicesOf(source.host)
         .filter((s) => reachable(s.bind, source.family, source.target))
         .flatMap((s) => planProbes(vantage, [source], { tcp: s.protocol === 'tcp' ? [s.port] : [], udp: s.protocol === 'udp' ? [s.port] : [] }, { sourcePorts: [0] })),
     ),
@@ -113,10 +131,11 @@ export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Pr
   // loopback probes run in the target, the peer's in the peer: each flushes its own host's caches after.
   const outcomes = await runProbes(lab, probes, bounds, 256, `ip -4 neigh flush all && ip -6 neigh flush all || exit ${AFTER_FAILED}`);
   const flush = ['sh', '-c', 'ip -4 neigh flush all; ip -6 neigh flush all'];
+  // Hosts behind the target learnt the target's address too: every host starts cold.
   const flushBoth = (vantages: ReadonlySet<Vantage>) =>
     Promise.all([
-      vantages.has('loopback') ? null : lab.target.runOk(flush, { phase: 'flushing neighbour caches' }),
-      vantages.has('peer') || !lab.peer ? null : lab.peer.runOk(flush, { phase: 'flushing neighbour caches' }),
+      ...[LOOPBACK, ...lab.peers.keys()].filter((v) => !vantages.has(v)).map((v) => hostOf(lab, v).runOk(flush, { phase: 'flushing neighbour caches' })),
+      ...[...lab.behind.values()].map((b) => b.container.runOk(flush, { phase: 'flushing neighbour caches' })),
     ]);
   // A vantage with no probe (a service bound to loopback only) flushed nothing: its host is flushed here.
   await flushBoth(new Set(probes.map((p) => p.vantage)));

@@ -1,83 +1,123 @@
 /**
- * The lab a scenario runs in: the target and (for the peer vantage) a peer on two internal networks — the
- * private lab network and an outside network with public-looking documentation addresses — and the
- * sources each vantage probes from. The scope guard learns exactly these target addresses.
+ * The lab a scenario runs in: the target, its peers and the hosts behind it, started side by side with no
+ * Docker network, then wired by the lab switch into the scenario's topology (see lab/wiring.ts). It also
+ * says what each vantage scans and probes from where; the scope guard learns exactly these addresses.
  */
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 import type { Disposer } from '../lab/disposer.ts';
-import { LabNetwork } from '../lab/network.ts';
+import { wireLab, type WiredHost } from '../lab/wiring.ts';
 import type { Bounds } from '../model/bounds.ts';
-import { FAMILIES } from '../model/observation.ts';
-import type { Scenario } from '../model/scenario.ts';
+import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
+import type { Scenario, ServiceSpec } from '../model/scenario.ts';
+import type { InterfaceSpec } from '../model/topology.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { LabScope } from '../scan/scope.ts';
 
+/** One host a vantage scans: the target (no `host`) or a host behind it, at the address this vantage uses. */
+export interface ScanTarget {
+  host?: string;
+  address: Record<Family, string>;
+}
+
 export interface Lab {
   target: StartedFwprobeContainer;
-  peer: StartedFwprobeContainer | null;
+  /** Peers by name. */
+  peers: Map<string, StartedFwprobeContainer>;
+  /** Hosts behind the target by name, with their services. */
+  behind: Map<string, { container: StartedFwprobeContainer; services: readonly ServiceSpec[] }>;
   scope: LabScope;
-  /** Client probe sources per vantage. */
-  sources: { loopback: ProbeSource[]; peer: ProbeSource[] };
-  /** Every address the peer sends from: the target must have a route back to each. */
+  /** Client probe sources per vantage (each names the host it probes). */
+  sources: Record<Vantage, ProbeSource[]>;
+  /** What each vantage scans. */
+  scanTargets: Record<Vantage, ScanTarget[]>;
+  /** The target's own lab addresses: they must stay up while the scans run. */
+  targetAddresses: string[];
+  /** Every address of a peer or a host behind: the target must have a route back to each. */
   peerAddresses: string[];
 }
 
 type Phase = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 export async function startLab(scenario: Scenario, image: string, bounds: Bounds, lab: Disposer, phase: Phase): Promise<Lab> {
-  const needsPeer = scenario.vantages.includes('peer');
-  const needsOutside = needsPeer && scenario.sources.peer.includes('public');
-  const [network, outside] = needsPeer
-    ? await phase('network', () => together(lab, [LabNetwork.create('lab'), needsOutside ? LabNetwork.create('outside', scenario.sources.outside) : null]))
-    : [null, null];
-  const targetBuilder = new FwprobeContainer(image).withBounds(bounds).withServices(scenario.services).withBackend(scenario.backend);
-  if (network) targetBuilder.withLabNetwork(network);
-  const peerBuilder = network ? new FwprobeContainer(image).withBounds(bounds).withLabNetwork(network) : null;
-  const [target, peer] = await phase('containers', async () => {
-    const settled = await Promise.allSettled([targetBuilder.start(), peerBuilder?.start() ?? Promise.resolve(null)]);
-    // Whatever started is registered for removal (both at once) before a failure of the other is rethrown.
-    const started = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
-    lab.use({ [Symbol.asyncDispose]: () => Promise.all(started.map((c) => c.remove())).then(() => {}) });
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-    const [t, p] = settled.map((o) => (o.status === 'fulfilled' ? o.value : null));
-    if (outside && p) await Promise.all([t, p].map((c) => outside.connect(c!.getId())));
-    return [t, p] as [StartedFwprobeContainer, StartedFwprobeContainer | null];
-  });
-  const scope = new LabScope();
-  const loopback: ProbeSource[] = [
-    { kind: 'loopback', family: 'ipv4', address: '127.0.0.1', target: '127.0.0.1' },
-    { kind: 'loopback', family: 'ipv6', address: '::1', target: '::1' },
+  const { topology } = scenario;
+  const peerNames = scenario.vantages.filter((v) => v !== LOOPBACK);
+  const peerSpecs = topology.peers.filter((p) => peerNames.includes(p.name));
+  const wired = peerSpecs.length > 0 || topology.behind.length > 0;
+  const base = () => new FwprobeContainer(image).withBounds(bounds);
+  const targetBuilder = base().withServices(scenario.services).withBackend(scenario.backend);
+  if (topology.target.role === 'router') targetBuilder.withForwarding();
+  const builders = [
+    targetBuilder,
+    ...peerSpecs.map(() => base()),
+    ...topology.behind.map((b) => base().withServices(b.services)),
+    ...(wired ? [base().withHostPid()] : []),
   ];
-  if (!peer || !network) return { target, peer, scope, sources: { loopback, peer: [] }, peerAddresses: [] };
-  const [targetLab, peerLab, targetOut, peerOut] = await Promise.all([
-    target.addressesOn(network),
-    peer.addressesOn(network),
-    outside ? target.addressesOn(outside) : null,
-    outside ? peer.addressesOn(outside) : null,
-  ]);
-  const peerSources: ProbeSource[] = [];
-  for (const family of FAMILIES) {
-    scope.allowLabAddress(targetLab[family], family);
-    if (scenario.sources.peer.includes('lab')) {
-      peerSources.push({ kind: 'lab', family, address: peerLab[family], target: targetLab[family] });
-    }
-    if (targetOut && peerOut) {
-      scope.allowLabAddress(targetOut[family], family);
-      peerSources.push({ kind: 'public', family, address: peerOut[family], target: targetOut[family] });
-    }
-  }
-  const peerAddresses = [peerLab, peerOut].flatMap((a) => (a ? Object.values(a) : []));
-  return { target, peer, scope, sources: { loopback, peer: peerSources }, peerAddresses };
+  const started = await phase('containers', async () => {
+    const settled = await Promise.allSettled(builders.map((b) => b.start()));
+    // Whatever started is registered for removal (all at once) before a failure of another is rethrown.
+    const ok = settled.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    lab.use({ [Symbol.asyncDispose]: () => Promise.all(ok.map((c) => c.remove())).then(() => {}) });
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+    return ok;
+  });
+  const target = started[0]!;
+  const peers = new Map(peerSpecs.map((p, i) => [p.name, started[1 + i]!]));
+  const behindStarted = topology.behind.map((b, i) => ({ spec: b, container: started[1 + peerSpecs.length + i]! }));
+  const hosts: WiredHost[] = [
+    { name: 'target', container: target, interfaces: wired ? topology.target.interfaces : [] },
+    ...peerSpecs.map((p) => ({ name: p.name, container: peers.get(p.name)!, interfaces: p.interfaces })),
+    ...behindStarted.map(({ spec, container }) => ({ name: spec.name, container, interfaces: spec.interfaces })),
+  ];
+  // The switch lives as long as the lab: its bridges are the networks, and removing a veth end removes both.
+  if (wired) await phase('network', () => wireLab(started.at(-1)!, topology, hosts));
+  return describe(scenario, target, peers, behindStarted);
 }
 
-/**
- * Creates resources side by side and registers whatever was created as one group, removed side by side
- * too, before a failure of another is rethrown.
- */
-async function together<T extends AsyncDisposable>(lab: Disposer, creating: (Promise<T> | null)[]): Promise<(T | null)[]> {
-  const settled = await Promise.allSettled(creating.map((p) => p ?? Promise.resolve(null)));
-  const made = settled.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value] : []));
-  lab.use({ [Symbol.asyncDispose]: () => Promise.all(made.map((r) => r[Symbol.asyncDispose]())).then(() => {}) });
-  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  return settled.map((o) => (o.status === 'fulfilled' ? o.value : null));
+function describe(
+  scenario: Scenario,
+  target: StartedFwprobeContainer,
+  peers: Map<string, StartedFwprobeContainer>,
+  behindStarted: { spec: Scenario['topology']['behind'][number]; container: StartedFwprobeContainer }[],
+): Lab {
+  const { topology } = scenario;
+  const scope = new LabScope();
+  const sources: Record<Vantage, ProbeSource[]> = {
+    [LOOPBACK]: FAMILIES.map((family) => ({ kind: 'loopback', network: LOOPBACK, family, address: family === 'ipv4' ? '127.0.0.1' : '::1', target: family === 'ipv4' ? '127.0.0.1' : '::1' })),
+  };
+  const scanTargets: Record<Vantage, ScanTarget[]> = { [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' } }] };
+  const targetIfs = topology.target.interfaces;
+  for (const iface of targetIfs) for (const family of FAMILIES) scope.allowLabAddress(iface[family], family);
+  for (const { spec } of behindStarted) for (const family of FAMILIES) scope.allowLabAddress(spec.interfaces[0][family], family);
+  const publicNets = new Set(topology.networks.filter((n) => n.public).map((n) => n.name));
+  const kind = (iface: InterfaceSpec) => (publicNets.has(iface.network) ? 'public' : 'lab') as 'lab' | 'public';
+  const peerAddresses: string[] = [];
+  for (const peer of topology.peers.filter((p) => peers.has(p.name))) {
+    // Every interface of the peer on a network the target is on is a source; the first one also carries nmap.
+    const facing = peer.interfaces.filter((i) => targetIfs.some((t) => t.network === i.network) && allowedSource(scenario, kind(i)));
+    const first = peer.interfaces.find((i) => targetIfs.some((t) => t.network === i.network))!;
+    const targetOn = (iface: InterfaceSpec) => targetIfs.find((t) => t.network === iface.network)!;
+    const list: ProbeSource[] = facing.flatMap((iface) =>
+      FAMILIES.map((family) => ({ kind: kind(iface), network: iface.network, family, address: iface[family], target: targetOn(iface)[family] })),
+    );
+    const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
+    // A host behind is scanned through the target from every peer that is not on its network.
+    for (const { spec } of behindStarted) {
+      const inner = spec.interfaces[0];
+      if (peer.interfaces.some((i) => i.network === inner.network)) continue;
+      targets.push({ host: spec.name, address: { ipv4: inner.ipv4, ipv6: inner.ipv6 } });
+      list.push(...FAMILIES.map((family) => ({ kind: kind(first), network: first.network, host: spec.name, family, address: first[family], target: inner[family] })));
+    }
+    sources[peer.name] = list;
+    scanTargets[peer.name] = targets;
+    peerAddresses.push(...peer.interfaces.flatMap((i) => [i.ipv4, i.ipv6]));
+  }
+  for (const { spec } of behindStarted) peerAddresses.push(spec.interfaces[0].ipv4, spec.interfaces[0].ipv6);
+  const behind = new Map(behindStarted.map(({ spec, container }) => [spec.name, { container, services: spec.services }]));
+  const targetAddresses = peers.size > 0 || behind.size > 0 ? targetIfs.flatMap((i) => [i.ipv4, i.ipv6]) : [];
+  return { target, peers, behind, scope, sources, scanTargets, targetAddresses, peerAddresses };
+}
+
+/** The default peer probes from the sources `sources.peer` names; a declared peer from each of its addresses. */
+function allowedSource(scenario: Scenario, kind: 'lab' | 'public'): boolean {
+  return scenario.topology.declared || scenario.sources.peer.includes(kind);
 }

@@ -1,13 +1,15 @@
 /**
- * Every scan a scenario asks for, from each vantage and family, collected and sorted. Loopback scans run in
- * the target, peer scans in the peer, side by side; each target must pass the lab scope before nmap runs.
+ * Every scan a scenario asks for, from each vantage and family, of the target and of every host behind it
+ * the vantage reaches through the target, collected and sorted. Loopback scans run in the target, a peer's
+ * in that peer, side by side; each address must pass the lab scope before nmap runs.
  */
 import type { StartedFwprobeContainer } from '../lab/container.ts';
-import { FAMILIES, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model/observation.ts';
+import { compareViews, FAMILIES, LOOPBACK, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Bounds } from '../model/bounds.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { scanPorts } from '../scan/nmap.ts';
-import { loopbackAddress, type LabScope } from '../scan/scope.ts';
+import type { LabScope } from '../scan/scope.ts';
+import type { ScanTarget } from './lab-setup.ts';
 import { topPorts } from '../scan/top-ports.ts';
 import type { ObservedSummary, ScanRecord, ScanRequest } from '../scan/types.ts';
 
@@ -19,8 +21,9 @@ export interface Collected {
 
 export interface ScanHosts {
   target: StartedFwprobeContainer;
-  peer: StartedFwprobeContainer | null;
+  peers: ReadonlyMap<string, StartedFwprobeContainer>;
   scope: LabScope;
+  scanTargets: Readonly<Record<Vantage, ScanTarget[]>>;
 }
 
 export async function runScans(
@@ -30,7 +33,6 @@ export async function runScans(
 ): Promise<Collected> {
   const { timing, bounds } = options;
   const collected: Collected = { observations: [], others: [], scans: [] };
-  const peerTargets = hosts.peer ? await hosts.target.labAddresses() : null;
   const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
   for (const protocol of PROTOCOLS) {
     const selection = scenario.scan[protocol];
@@ -42,15 +44,18 @@ export async function runScans(
   // double the packet rate, and above ~25000 pps replies get lost (see bench/).
   const large = PROTOCOLS.some((protocol) => scanned[protocol].length > MAX_INDIVIDUAL_PORTS);
   const sequences = scenario.vantages.map(async (vantage) => {
-    const scanner = vantage === 'loopback' ? hosts.target : hosts.peer;
+    const scanner = vantage === LOOPBACK ? hosts.target : hosts.peers.get(vantage);
     if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
     const scanFamily = async (family: Family) => {
-      for (const protocol of PROTOCOLS) {
-        const toScan = scanned[protocol];
-        if (toScan.length === 0) continue;
-        const target = vantage === 'loopback' ? loopbackAddress(family) : peerTargets![family];
-        const ports = portsOfInterest(scenario, protocol, toScan);
-        await scanOne(scanner, hosts.scope, { vantage, family, protocol, target, ports, scanPorts: toScan, timing }, collected, bounds.scan);
+      for (const { host, address } of hosts.scanTargets[vantage] ?? []) {
+        for (const protocol of PROTOCOLS) {
+          const behind = host ? scenario.topology.behind.find((b) => b.name === host)! : null;
+          const toScan = behind ? behind.scan[protocol] : scanned[protocol];
+          if (toScan.length === 0) continue;
+          const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan);
+          const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing };
+          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan);
+        }
       }
     };
     if (large) {
@@ -72,7 +77,7 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
   if (scanned.length <= MAX_INDIVIDUAL_PORTS) return scanned;
   const named = new Set(scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port));
   for (const set of scenario.expectations) {
-    if (set.protocol !== protocol) continue;
+    if (set.protocol !== protocol || set.host) continue;
     for (const port of [...set.open, ...set.closed, ...set.filtered, ...set.unreachable]) named.add(port);
   }
   const ports = [...named].sort((a, b) => a - b);
@@ -84,14 +89,17 @@ async function scanOne(
   scanner: StartedFwprobeContainer,
   scope: LabScope,
   request: ScanRequest,
+  host: string | undefined,
   collected: Collected,
   boundMs: number,
 ): Promise<void> {
   const t0 = Date.now();
-  const phase = `the ${request.vantage} ${request.family} ${request.protocol} scan`;
+  const phase = `the ${request.vantage}${host ? `→${host}` : ''} ${request.family} ${request.protocol} scan`;
+  const tag = host ? { host } : {};
   const scan = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope);
   collected.scans.push({
     vantage: request.vantage,
+    ...tag,
     family: request.family,
     protocol: request.protocol,
     target: request.target,
@@ -102,18 +110,19 @@ async function scanOne(
     warnings: scan.warnings,
     ms: Date.now() - t0,
   });
-  collected.observations.push(...scan.observations);
+  collected.observations.push(...scan.observations.map((o) => ({ ...o, ...tag })));
   for (const summary of scan.others) {
-    collected.others.push({ vantage: request.vantage, family: request.family, protocol: request.protocol, ...summary });
+    collected.others.push({ vantage: request.vantage, ...tag, family: request.family, protocol: request.protocol, ...summary });
   }
 }
 
-const ORDER = { loopback: 0, peer: 1, ipv4: 0, ipv6: 1, tcp: 0, udp: 1 } as const;
+const ORDER = { ipv4: 0, ipv6: 1, tcp: 0, udp: 1 } as const;
 
 function sortCollected(collected: Collected): void {
-  const key = (x: { vantage: Vantage; family: Family; protocol: Protocol }) =>
-    ORDER[x.vantage] * 4 + ORDER[x.family] * 2 + ORDER[x.protocol];
-  collected.observations.sort((a, b) => key(a) - key(b) || a.port - b.port);
-  collected.others.sort((a, b) => key(a) - key(b) || a.state.localeCompare(b.state) || a.reason.localeCompare(b.reason));
-  collected.scans.sort((a, b) => key(a) - key(b));
+  const compare = (a: Scoped, b: Scoped) => compareViews(a, b) || ORDER[a.family] * 2 + ORDER[a.protocol] - (ORDER[b.family] * 2 + ORDER[b.protocol]);
+  collected.observations.sort((a, b) => compare(a, b) || a.port - b.port);
+  collected.others.sort((a, b) => compare(a, b) || a.state.localeCompare(b.state) || a.reason.localeCompare(b.reason));
+  collected.scans.sort(compare);
 }
+
+type Scoped = { vantage: Vantage; host?: string; family: Family; protocol: Protocol };

@@ -53,16 +53,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       phases.push({ name, ms: Date.now() - t0 });
     }
   };
-  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases };
+  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases, vantages: [...scenario.vantages], topology: scenario.topology };
 
   const lab = new Disposer();
   try {
     const bounds = resolveBounds(options.bounds);
     const hosts = await startLab(scenario, options.image, bounds, lab, phase);
     const { target } = hosts;
-    result.sources = [...hosts.sources.loopback, ...hosts.sources.peer].map(({ kind, family, address, target: to }) => ({ kind, family, address, target: to }));
+    const allSources = Object.values(hosts.sources).flat();
+    result.sources = allSources.map(({ kind, network, host, family, address, target: to }) => ({ kind, network, ...(host ? { host } : {}), family, address, target: to }));
 
-    await phase('services', () => startServices(target));
+    await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
     const [, linksBefore] = await phase('baseline', () => Promise.all([baseline(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
@@ -70,11 +71,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.tolerated = applied.tolerated;
     result.leftovers = applied.leftovers;
     result.rateDependent = rateDependentRules(applied.saved);
-    const before = await phase('self-check', () => selfCheck(target, hosts.peerAddresses));
+    const labAddresses = { addresses: hosts.targetAddresses, peers: hosts.peerAddresses };
+    const before = await phase('self-check', () => selfCheck(target, labAddresses));
     assertLinksUntouched(linksBefore, before.links);
     // Loopback-only, every probe is on lo: rules on other interfaces cannot change a verdict taken here.
-    if (scenario.vantages.includes('peer')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
-    assertSourcesNotAllBlocked(applied.saved, hosts.sources.peer);
+    if (scenario.vantages.some((v) => v !== 'loopback')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
+    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.kind !== 'loopback' && !s.host));
 
     // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
     const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
@@ -94,7 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
     const [received] = await phase('recheck', () =>
-      Promise.all([readReceived(target), selfCheck(target, hosts.peerAddresses).then((after) => assertUnchanged(before, after))]),
+      Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after))]),
     );
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     result.observations = collected.observations;

@@ -96,6 +96,8 @@ export const HOST_DOWN_REASON = 'host-down';
 /** Scanned ports that are not individually observed, summarised (e.g. 65530 × filtered/no-response). */
 export interface ObservedSummary extends PortSummary {
   vantage: Vantage;
+  /** A host behind the target; absent for the target. */
+  host?: string;
   family: Family;
   protocol: Protocol;
 }
@@ -103,5 +105,7 @@ export interface ObservedSummary extends PortSummary {
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
 export interface ScanRecord
   extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings'> {
+  /** A host behind the target; absent for the target. */
+  host?: string;
   ms: number;
 }

@@ -1,14 +1,14 @@
 /**
  * Expectations: expands `both` into ipv4 + ipv6 and merges everything into one `ExpectationSet` per
- * vantage × family × protocol, rejecting a port that lands in two different lists of the same set.
+ * vantage (and host behind the target) × family × protocol, rejecting a port that lands in two different lists of the same set.
  * Lists are kept as ranges until `build()`, which expands each list once: a list may name "2-65535"
  * thousands of times, and expanding item by item cost minutes before anything started.
  */
-import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
+import { compareViews, FAMILIES, LOOPBACK, PROTOCOLS, viewLabel, type Family, type Protocol, type Vantage, type View } from '../model/observation.ts';
 import { formatFieldPath, type FieldPath, type IssueList } from '../source/issues.ts';
 import { formatRange, mergeRanges, parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
 import { RangeSet } from '../model/range-set.ts';
-import type { ProtocolExpectInput, ScenarioInput } from './schema.ts';
+import type { HostExpectInput, ProtocolExpectInput, ScenarioInput, VantageExpectInput } from './schema.ts';
 import type { ExpectCategory, ExpectationSet } from '../model/scenario.ts';
 
 type ListCategory = 'open' | 'closed' | 'filtered' | 'unreachable';
@@ -16,6 +16,7 @@ const LIST_CATEGORIES: readonly ListCategory[] = ['open', 'closed', 'filtered', 
 
 interface SetDraft {
   vantage: Vantage;
+  host?: string;
   family: Family;
   protocol: Protocol;
   /** The ports of each list, as ranges. */
@@ -30,67 +31,95 @@ type ExpectInput = NonNullable<ScenarioInput['expect']>;
 /** Collects expectation sets; `build()` returns them sorted by vantage, family, protocol. */
 export class ExpectationDrafts {
   private readonly drafts = new Map<string, SetDraft>();
+  private readonly exposedViews: { view: View; path: FieldPath }[] = [];
 
   constructor(private readonly issues: IssueList) {}
 
-  /** Adds `expect.loopback` / `expect.peer`, with `both` expanded. */
-  addVantageInputs(expect: ExpectInput, vantages: readonly Vantage[]): void {
-    for (const vantage of VANTAGES) {
-      const byFamily = expect[vantage];
-      if (!byFamily) continue;
+  /**
+   * Adds `expect.<vantage>` (loopback or a peer) with `both` expanded, its `exposed`, and its `behind.<host>`
+   * expectations for hosts behind the target.
+   */
+  addVantageInputs(expect: ExpectInput, vantages: readonly Vantage[], behind: readonly string[]): void {
+    for (const [vantage, byFamily] of Object.entries(expect)) {
+      if (vantage === 'exposed' || byFamily === undefined || Array.isArray(byFamily)) continue;
+      const view = byFamily as VantageExpectInput;
       if (!vantages.includes(vantage)) {
         this.issues.add(
           ['expect', vantage],
           `expected expectations only for scanned vantages [${vantages.join(', ')}], found expectations for ` +
-            `${vantage}, whose ports are never scanned: add ${vantage} to vantages or remove expect.${vantage}`,
+            `${vantage}, whose ports are never scanned: add ${vantage} to vantages (or to peers), or remove expect.${vantage}`,
         );
         continue;
       }
-      for (const key of ['ipv4', 'ipv6', 'both'] as const) {
-        const families: readonly Family[] = key === 'both' ? FAMILIES : [key];
-        for (const protocol of PROTOCOLS) {
-          const lists = byFamily[key]?.[protocol];
-          if (!lists) continue;
-          const path = ['expect', vantage, key, protocol];
-          for (const family of families) this.addLists(vantage, family, protocol, lists, path);
+      this.addHostInput({ vantage }, view, ['expect', vantage]);
+      for (const [host, hostInput] of Object.entries(view.behind ?? {})) {
+        const path = ['expect', vantage, 'behind', host];
+        if (vantage === LOOPBACK || !behind.includes(host)) {
+          this.issues.add(path, vantage === LOOPBACK
+            ? 'expected behind-host expectations under a peer: the loopback vantage scans only the target itself'
+            : `expected a host declared under behind [${behind.join(', ')}], found ${host}`);
+          continue;
+        }
+        this.addHostInput({ vantage, host }, hostInput, path);
+      }
+    }
+  }
+
+  /** `exposed` for all peers: open from every peer on both families; every other target port not open. */
+  addExposedPorts(exposed: readonly string[], vantages: readonly Vantage[]): void {
+    if (exposed.length === 0) return;
+    const peers = vantages.filter((v) => v !== LOOPBACK);
+    if (peers.length === 0) {
+      this.issues.add(
+        ['expect', 'exposed'],
+        `expected a peer among the vantages (exposed means "open from the peers"), found [${vantages.join(', ')}]: ` +
+          'add a peer to vantages, or write the expectation under expect.loopback',
+      );
+      return;
+    }
+    for (const vantage of peers) this.addExposed({ vantage }, exposed, ['expect', 'exposed']);
+  }
+
+  private addHostInput(view: View, input: HostExpectInput, path: FieldPath): void {
+    for (const key of ['ipv4', 'ipv6', 'both'] as const) {
+      const families: readonly Family[] = key === 'both' ? FAMILIES : [key];
+      for (const protocol of PROTOCOLS) {
+        const lists = input[key]?.[protocol];
+        if (!lists) continue;
+        for (const family of families) this.addLists(view, family, protocol, lists, [...path, key, protocol]);
+      }
+    }
+    if (input.exposed?.length) {
+      if (view.vantage === LOOPBACK) this.issues.add([...path, 'exposed'], 'expected exposed under a peer: it means "open from that peer"; write loopback expectations as lists');
+      else this.addExposed(view, input.exposed, [...path, 'exposed']);
+    }
+  }
+
+  private addExposed(view: View, exposed: readonly string[], path: FieldPath): void {
+    exposed.forEach((ref, index) => {
+      const parsed = parsePortRef(ref);
+      for (const family of FAMILIES) this.addRange(view, family, parsed.protocol, parsed, 'open', [...path, index]);
+    });
+    this.exposedViews.push({ view, path });
+  }
+
+  /** For `exposed`: every other port of each scanned protocol of that view is expected not open. */
+  addExposedOthers(scannedProtocols: (host: string | undefined) => readonly Protocol[]): void {
+    for (const { view, path } of this.exposedViews) {
+      for (const family of FAMILIES) {
+        for (const protocol of scannedProtocols(view.host)) {
+          const draft = this.draft(view, family, protocol);
+          draft.others ??= { value: 'not-open', path };
         }
       }
     }
   }
 
-  /** Adds `exposed` ports as open from the peer on both families. */
-  addExposedPorts(exposed: readonly string[], vantages: readonly Vantage[]): void {
-    if (exposed.length === 0) return;
-    if (!vantages.includes('peer')) {
-      this.issues.add(
-        ['expect', 'exposed'],
-        `expected vantages to include peer (exposed means "open from the peer"), found [${vantages.join(', ')}]: ` +
-          'add peer to vantages, or write the expectation under expect.loopback',
-      );
-      return;
-    }
-    exposed.forEach((ref, index) => {
-      const parsed = parsePortRef(ref);
-      for (const family of FAMILIES) {
-        this.addRange('peer', family, parsed.protocol, parsed, 'open', ['expect', 'exposed', index]);
-      }
-    });
-  }
-
-  /** For `exposed`: every other peer port of each scanned protocol is expected not open. */
-  addExposedOthers(scannedProtocols: readonly Protocol[]): void {
-    for (const family of FAMILIES) {
-      for (const protocol of scannedProtocols) {
-        const draft = this.draft('peer', family, protocol);
-        draft.others ??= { value: 'not-open', path: ['expect', 'exposed'] };
-      }
-    }
-  }
-
-  /** Every port named in any list, per protocol, as merged ranges: these are always added to the scan. */
-  rangesByProtocol(): Record<Protocol, PortRange[]> {
+  /** Every port named in any list for one host (the target: undefined), per protocol, as merged ranges. */
+  rangesByProtocol(host?: string): Record<Protocol, PortRange[]> {
     const out: Record<Protocol, PortRange[]> = { tcp: [], udp: [] };
     for (const draft of this.drafts.values()) {
+      if (draft.host !== host) continue;
       for (const category of LIST_CATEGORIES) for (const range of draft.lists[category].toRanges()) out[draft.protocol].push(range);
     }
     return { tcp: mergeRanges(out.tcp), udp: mergeRanges(out.udp) };
@@ -114,7 +143,7 @@ export class ExpectationDrafts {
   }
 
   private addLists(
-    vantage: Vantage,
+    view: View,
     family: Family,
     protocol: Protocol,
     lists: ProtocolExpectInput,
@@ -122,27 +151,27 @@ export class ExpectationDrafts {
   ): void {
     for (const category of LIST_CATEGORIES) {
       (lists[category] ?? []).forEach((spec, index) => {
-        this.addRange(vantage, family, protocol, parsePortRange(spec), category, [...path, category, index]);
+        this.addRange(view, family, protocol, parsePortRange(spec), category, [...path, category, index]);
       });
     }
-    if (lists.others !== undefined) this.setOthers(vantage, family, protocol, lists.others, [...path, 'others']);
+    if (lists.others !== undefined) this.setOthers(view, family, protocol, lists.others, [...path, 'others']);
   }
 
   /** Adds one list item, unless a port of it is already in another list of the same set (then: an issue). */
   private addRange(
-    vantage: Vantage,
+    view: View,
     family: Family,
     protocol: Protocol,
     range: PortRange,
     category: ListCategory,
     path: FieldPath,
   ): void {
-    const draft = this.draft(vantage, family, protocol);
+    const draft = this.draft(view, family, protocol);
     const clash = firstClash(draft, range, category);
     if (clash) {
       this.issues.add(
         path,
-        `expected ${vantage} ${family} ${protocol}/${formatRange(clash.ports)} in one list, found it ${category} here and ` +
+        `expected ${viewLabel(view)} ${family} ${protocol}/${formatRange(clash.ports)} in one list, found it ${category} here and ` +
           `${clash.category} at ${formatFieldPath(clash.path)}: keep one`,
       );
       return;
@@ -151,12 +180,12 @@ export class ExpectationDrafts {
     draft.items.push({ range, category, path });
   }
 
-  private setOthers(vantage: Vantage, family: Family, protocol: Protocol, value: ExpectCategory, path: FieldPath) {
-    const draft = this.draft(vantage, family, protocol);
+  private setOthers(view: View, family: Family, protocol: Protocol, value: ExpectCategory, path: FieldPath) {
+    const draft = this.draft(view, family, protocol);
     if (draft.others && draft.others.value !== value) {
       this.issues.add(
         path,
-        `expected one "others" for ${vantage} ${family} ${protocol}, found ${value} here and ` +
+        `expected one "others" for ${viewLabel(view)} ${family} ${protocol}, found ${value} here and ` +
           `${draft.others.value} at ${formatFieldPath(draft.others.path)}: keep one`,
       );
       return;
@@ -164,12 +193,13 @@ export class ExpectationDrafts {
     draft.others ??= { value, path };
   }
 
-  private draft(vantage: Vantage, family: Family, protocol: Protocol): SetDraft {
-    const key = `${vantage}/${family}/${protocol}`;
+  private draft(view: View, family: Family, protocol: Protocol): SetDraft {
+    const { vantage, host } = view;
+    const key = `${viewLabel(view)}/${family}/${protocol}`;
     let draft = this.drafts.get(key);
     if (!draft) {
       const lists = { open: new RangeSet(), closed: new RangeSet(), filtered: new RangeSet(), unreachable: new RangeSet() };
-      draft = { vantage, family, protocol, lists, items: [], others: null };
+      draft = { vantage, ...(host ? { host } : {}), family, protocol, lists, items: [], others: null };
       this.drafts.set(key, draft);
     }
     return draft;
@@ -197,6 +227,7 @@ function firstClash(draft: SetDraft, range: PortRange, category: ListCategory) {
 function toExpectationSet(draft: SetDraft): ExpectationSet {
   return {
     vantage: draft.vantage,
+    ...(draft.host ? { host: draft.host } : {}),
     family: draft.family,
     protocol: draft.protocol,
     open: draft.lists.open.toPorts(),
@@ -209,7 +240,7 @@ function toExpectationSet(draft: SetDraft): ExpectationSet {
 
 function compareDrafts(a: SetDraft, b: SetDraft): number {
   return (
-    VANTAGES.indexOf(a.vantage) - VANTAGES.indexOf(b.vantage) ||
+    compareViews(a, b) ||
     FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) ||
     PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol)
   );

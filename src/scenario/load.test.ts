@@ -80,7 +80,7 @@ describe('loadScenario: bad input is reported with file, field, expectation and 
   it('exposed without the peer vantage', async () => {
     const error = await loadError('bad-exposed-without-peer.yaml');
     expect(error.message).toContain(
-      'bad-exposed-without-peer.yaml:7:3: expect.exposed: expected vantages to include peer',
+      'bad-exposed-without-peer.yaml:7:3: expect.exposed: expected a peer among the vantages',
     );
     expect(error.message).toContain('found [loopback]');
   });

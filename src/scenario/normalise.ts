@@ -3,7 +3,10 @@
  * `Scenario`. All problems in a file are reported together, each with its field path and, for YAML, its
  * line and column.
  */
-import { VANTAGES, type Vantage } from '../model/observation.ts';
+import { LOOPBACK, type Vantage } from '../model/observation.ts';
+import type { Topology } from '../model/topology.ts';
+import { expandRanges } from '../model/ports.ts';
+import { normaliseTopology } from './topology.ts';
 import { PresetError } from '../model/errors.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
 import { ScenarioError } from '../model/errors.ts';
@@ -82,18 +85,28 @@ function withRulesetFormIssues(issues: ScenarioIssue[], raw: unknown): ScenarioI
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
-  const vantages = normaliseVantages(input.vantages, issues);
   const services = normaliseServices(input.services ?? [], issues);
+  const sources = normaliseSources(input.sources);
+  const topology = normaliseTopology(input, sources, issues);
+  const vantages = normaliseVantages(input.vantages, topology, issues);
   const plan = planRuleset(input.ruleset, issues);
   const drafts = new ExpectationDrafts(issues);
+  const behindNames = topology.behind.map((b) => b.name);
   if (input.expect) {
-    drafts.addVantageInputs(input.expect, vantages);
-    drafts.addExposedPorts(input.expect.exposed ?? [], vantages);
+    drafts.addVantageInputs(input.expect, vantages, behindNames);
+    drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : [], vantages);
   }
   const scan = computeScan(input.ports, services, drafts.rangesByProtocol(), issues);
+  for (const host of topology.behind) {
+    const named = drafts.rangesByProtocol(host.name);
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const own = host.services.filter((s) => s.protocol === protocol).map((s) => s.port);
+      host.scan[protocol] = [...new Set([...own, ...expandRanges(named[protocol])])].sort((a, b) => a - b);
+    }
+  }
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
-  if (input.expect?.exposed?.length && vantages.includes('peer')) drafts.addExposedOthers(scanned);
+  drafts.addExposedOthers((host) => (host === undefined ? scanned : (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0)));
   const expectations = drafts.build();
   const parity = normaliseParity(input.parity, vantages, scan, issues);
   if (scanned.length === 0) {
@@ -113,19 +126,23 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     scan,
     expectations,
     parity,
-    sources: normaliseSources(input.sources),
+    sources,
+    topology,
   };
   return { scenario, plan };
 }
 
-function normaliseVantages(input: readonly Vantage[] | undefined, issues: IssueList): Vantage[] {
-  if (!input) return [...VANTAGES];
+/** Default: loopback and every peer. Otherwise each named vantage must be loopback or a peer, once. */
+function normaliseVantages(input: readonly Vantage[] | undefined, topology: Topology, issues: IssueList): Vantage[] {
+  const known = [LOOPBACK, ...topology.peers.map((p) => p.name)];
+  if (!input) return known;
   const seen = new Set<Vantage>();
   input.forEach((vantage, index) => {
     if (seen.has(vantage)) issues.add(['vantages', index], `expected each vantage once, found ${vantage} again`);
+    else if (!known.includes(vantage)) issues.add(['vantages', index], `expected loopback or a peer [${known.slice(1).join(', ')}], found ${vantage}`);
     seen.add(vantage);
   });
-  return VANTAGES.filter((v) => seen.has(v));
+  return known.filter((v) => seen.has(v));
 }
 
 const REFERENCE_HEADLINES: Record<ReferenceProblem['code'], string> = {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
 import { list, printedText } from './schema-fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
+import { behindSchemaFor, labNameSchema, networksSchema, peersSchema, targetSchema } from './topology-schema.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
 
@@ -43,7 +44,7 @@ export const portRefSchema = checkedString(
 
 const familySchema = z.enum(['ipv4', 'ipv6']);
 const protocolSchema = z.enum(['tcp', 'udp']);
-const vantageSchema = z.enum(['loopback', 'peer']);
+const vantageSchema = labNameSchema.describe("'loopback' or a peer's name ('peer' is the default peer).");
 
 const serviceObjectSchema = z.strictObject({
   port: portSpecSchema.describe('Port or range the service listens on.'),
@@ -161,19 +162,38 @@ const familyExpectSchema = z.strictObject({
   udp: protocolExpectSchema.optional(),
 });
 
-const vantageExpectSchema = z.strictObject({
+const hostExpectSchema = z.strictObject({
   ipv4: familyExpectSchema.optional(),
   ipv6: familyExpectSchema.optional(),
   both: familyExpectSchema.optional().describe('Shorthand for the same lists on ipv4 and ipv6.'),
-});
-
-const expectSchema = z.strictObject({
   exposed: list(portRefSchema)
     .optional()
-    .describe('Open from the peer on both families; every other scanned port from the peer: not open.'),
-  loopback: vantageExpectSchema.optional(),
-  peer: vantageExpectSchema.optional(),
+    .describe('Open from this peer on both families; every other scanned port of this host: not open.'),
 });
+
+const vantageExpectSchema = hostExpectSchema.extend({
+  behind: z
+    .record(labNameSchema, hostExpectSchema)
+    .optional()
+    .describe('Expectations for hosts behind the target (see `behind`), scanned from this peer through the target.'),
+});
+
+const expectSchema = z
+  .record(z.string(), z.union([list(portRefSchema), vantageExpectSchema]))
+  .superRefine((value, ctx) => {
+    for (const [key, item] of Object.entries(value)) {
+      if ((key === 'exposed') !== Array.isArray(item)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: key === 'exposed' ? 'expected a list of ports like "22/tcp"' : `expected expectations for the vantage ${key} ({ ipv4, ipv6, both, exposed, behind })`,
+        });
+      }
+    }
+  })
+  .describe(
+    'Expectations per vantage: `loopback`, or a peer by name (`peer` for the default peer); `exposed`: open from every peer on both families, every other scanned target port from the peers not open.',
+  );
 
 const parityModeSchema = z.enum(['strict', 'report', 'off']);
 
@@ -214,7 +234,11 @@ export const scenarioInputSchema = z
       .optional()
       .describe("Where the files a scenario names may be. Default: inside the scenario's folder (symlinks resolved)."),
     backend: z.enum(['nft', 'legacy']).optional().describe("iptables backend. Default: 'nft'."),
-    vantages: list(vantageSchema).min(1).optional().describe('Default: [loopback, peer].'),
+    vantages: list(vantageSchema).min(1).optional().describe('Default: loopback and every peer.'),
+    networks: networksSchema.optional(),
+    target: targetSchema.optional(),
+    peers: peersSchema.optional(),
+    behind: behindSchemaFor(serviceSchema).optional(),
     ports: z
       .strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() })
       .optional()
@@ -230,3 +254,6 @@ export type ScenarioInput = z.input<typeof scenarioInputSchema>;
 export type ServiceInput = z.input<typeof serviceSchema>;
 export type RulesetInput = z.input<typeof rulesetSchema>;
 export type ProtocolExpectInput = z.input<typeof protocolExpectSchema>;
+export type HostExpectInput = z.output<typeof hostExpectSchema>;
+export type VantageExpectInput = z.output<typeof vantageExpectSchema>;
+export type BehindInput = NonNullable<z.output<typeof scenarioInputSchema>['behind']>;

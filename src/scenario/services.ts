@@ -24,7 +24,8 @@ const BIND_FAMILIES: Record<string, Family[]> = {
   any6: ['ipv6'],
 };
 
-export function normaliseServices(inputs: readonly ServiceInput[], issues: IssueList): ServiceSpec[] {
+/** @param at - Where the list is in the file. @default ['services'] */
+export function normaliseServices(inputs: readonly ServiceInput[], issues: IssueList, at: (string | number)[] = ['services']): ServiceSpec[] {
   const out: ServiceSpec[] = [];
   const declared = new Map<string, RangeSet>();
   const accepted: (ResolvedService & { index: number })[] = [];
@@ -35,7 +36,7 @@ export function normaliseServices(inputs: readonly ServiceInput[], issues: Issue
     return set;
   };
   inputs.forEach((input, index) => {
-    const service = resolveService(input, index, issues);
+    const service = resolveService(input, index, issues, at);
     if (!service) return;
     // The lowest port of this service some earlier service already has on a shared family.
     const clashes = service.families.map((f) => setOf(service.protocol, f).firstOverlap(service.range)?.from);
@@ -50,7 +51,7 @@ export function normaliseServices(inputs: readonly ServiceInput[], issues: Issue
       )!;
       const families = overlap(clash.families, service.families);
       issues.add(
-        ['services', index],
+        [...at, index],
         `expected each port/protocol/family once, found ${port}/${service.protocol} on ${families} ` +
           `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
       );
@@ -64,7 +65,7 @@ export function normaliseServices(inputs: readonly ServiceInput[], issues: Issue
   return out;
 }
 
-function resolveService(input: ServiceInput, index: number, issues: IssueList): ResolvedService | null {
+function resolveService(input: ServiceInput, index: number, issues: IssueList, at: (string | number)[]): ResolvedService | null {
   if (typeof input === 'string') {
     const ref = parsePortRef(input);
     return { protocol: ref.protocol, range: ref, families: ['ipv4', 'ipv6'], bind: 'any' };
@@ -78,14 +79,14 @@ function resolveService(input: ServiceInput, index: number, issues: IssueList): 
   const bindFamilies = familiesOfBind(input.bind);
   if (!bindFamilies) {
     issues.add(
-      ['services', index, 'bind'],
+      [...at, index, 'bind'],
       `expected any, any4, any6 or an IP address, found ${JSON.stringify(input.bind)}`,
     );
     return null;
   }
   if (families && !sameFamilies(families, bindFamilies)) {
     issues.add(
-      ['services', index, 'bind'],
+      [...at, index, 'bind'],
       `expected a bind address serving families [${families.join(', ')}], found ${JSON.stringify(input.bind)} ` +
         `which serves [${bindFamilies.join(', ')}]: make families and bind agree, or drop one of them`,
     );

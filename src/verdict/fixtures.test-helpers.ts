@@ -1,4 +1,5 @@
 /** Builders for hand-made observations and scenarios in verdict tests. */
+import { defaultTopology } from '../model/topology.ts';
 import type { Family, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import { DEFAULT_SOURCES, type ExpectationSet, type Scenario } from '../model/scenario.ts';
@@ -45,5 +46,6 @@ export function scenario(expectations: ExpectationSet[], parity: Partial<Scenari
     expectations,
     parity: { mode: 'report', exceptions: [], ...parity },
     sources: DEFAULT_SOURCES,
+    topology: defaultTopology(DEFAULT_SOURCES),
   };
 }

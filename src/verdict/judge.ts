@@ -1,7 +1,7 @@
 /**
  * Compares a scenario's expectations with what the scans observed. Pure: no I/O, deterministic order.
  */
-import type { Mismatch, Observation } from '../model/observation.ts';
+import { viewLabel, type Mismatch, type Observation } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario.ts';
 import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
@@ -81,6 +81,7 @@ function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void
   if (satisfies(category, o.state, o.protocol)) return;
   into.push({
     vantage: o.vantage,
+    ...(o.host ? { host: o.host } : {}),
     family: o.family,
     protocol: o.protocol,
     port: o.port,
@@ -98,7 +99,7 @@ function missing(
   observedCount: number,
   summaries: readonly ObservedSummary[],
 ): MissingObservation {
-  const what = `${scope.vantage} ${scope.family} ${scope.protocol}`;
+  const what = `${viewLabel(scope)} ${scope.family} ${scope.protocol}`;
   let why: string;
   if (observedCount === 0 && summaries.length === 0) why = `the ${what} scan reported no ports at all`;
   else if (summaries.length > 0) {
@@ -121,11 +122,11 @@ function othersMismatch(summary: ObservedSummary, expected: ExpectCategory): Oth
     reason: summary.reason,
     count: summary.count,
     message:
-      `${summary.vantage} ${summary.family} ${summary.protocol} (${summary.count} other ports): ` +
+      `${viewLabel(summary)} ${summary.family} ${summary.protocol} (${summary.count} other ports): ` +
       `expected ${expected}, observed ${summary.state} (${summary.reason})`,
   };
 }
 
 function pickScope(s: Scope): Scope {
-  return { vantage: s.vantage, family: s.family, protocol: s.protocol };
+  return { vantage: s.vantage, ...(s.host ? { host: s.host } : {}), family: s.family, protocol: s.protocol };
 }

@@ -1,25 +1,27 @@
 /** Ordering and labels shared by the verdict modules. */
-import { FAMILIES, PROTOCOLS, VANTAGES, type Family, type Protocol, type Vantage } from '../model/observation.ts';
+import { compareViews, FAMILIES, PROTOCOLS, viewLabel, type Family, type Protocol, type Vantage } from '../model/observation.ts';
 
 export interface Scope {
   vantage: Vantage;
+  /** A host behind the target; absent for the target. */
+  host?: string;
   family: Family;
   protocol: Protocol;
 }
 
 export function scopeKey(s: Scope): string {
-  return `${s.vantage}/${s.family}/${s.protocol}`;
+  return `${viewLabel(s)}/${s.family}/${s.protocol}`;
 }
 
-/** `peer ipv6 tcp/53` */
+/** `peer ipv6 tcp/53`, `internet→web ipv4 tcp/80` */
 export function portLabel(s: Scope, port: number): string {
-  return `${s.vantage} ${s.family} ${s.protocol}/${port}`;
+  return `${viewLabel(s)} ${s.family} ${s.protocol}/${port}`;
 }
 
-/** Sorts by vantage, family, protocol, then port (when present). */
+/** Sorts by vantage (and host), family, protocol, then port (when present). */
 export function compareScoped(a: Scope & { port?: number }, b: Scope & { port?: number }): number {
   return (
-    VANTAGES.indexOf(a.vantage) - VANTAGES.indexOf(b.vantage) ||
+    compareViews(a, b) ||
     FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) ||
     PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) ||
     (a.port ?? 0) - (b.port ?? 0)

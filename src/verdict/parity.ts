@@ -10,7 +10,7 @@
  * Where nmap gave no port lists, the two families' summaries are compared as counts per category, and a
  * difference is a finding too: a comparison that cannot be made is never silently skipped.
  */
-import { PROTOCOLS, VANTAGES, type Family, type Observation, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
+import { compareViews, PROTOCOLS, viewLabel, type Family, type Observation, type PortState, type Protocol, type Vantage } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ParityFinding } from './types.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
@@ -18,7 +18,7 @@ import type { ParityException, ParityMode } from '../model/scenario.ts';
 import { categoryOf } from './satisfies.ts';
 
 type Seen = { state: PortState; reason: string };
-type Slice = { vantage: Vantage; protocol: Protocol };
+type Slice = { vantage: Vantage; host?: string; protocol: Protocol };
 
 export function findParityGaps(
   observations: readonly Observation[],
@@ -27,14 +27,17 @@ export function findParityGaps(
 ): ParityFinding[] {
   if (parity.mode === 'off') return [];
   const findings: ParityFinding[] = [];
-  for (const vantage of VANTAGES) {
+  // Every vantage (and host behind the target) that saw anything, in the one order all outputs use.
+  const views = new Map<string, { vantage: Vantage; host?: string }>();
+  for (const x of [...observations, ...summaries]) views.set(viewLabel(x), { vantage: x.vantage, ...(x.host ? { host: x.host } : {}) });
+  for (const view of [...views.values()].sort(compareViews)) {
     for (const protocol of PROTOCOLS) {
-      findings.push(...sliceFindings({ vantage, protocol }, observations, summaries, parity.exceptions));
+      findings.push(...sliceFindings({ ...view, protocol }, observations, summaries, parity.exceptions));
     }
   }
   return findings.sort(
     (a, b) =>
-      VANTAGES.indexOf(a.vantage) - VANTAGES.indexOf(b.vantage) ||
+      compareViews(a, b) ||
       PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) ||
       a.port - b.port,
   );
@@ -46,7 +49,7 @@ function sliceFindings(
   summaries: readonly ObservedSummary[],
   exceptions: readonly ParityException[],
 ): ParityFinding[] {
-  const inSlice = <T extends Slice>(x: T) => x.vantage === slice.vantage && x.protocol === slice.protocol;
+  const inSlice = <T extends Slice>(x: T) => x.vantage === slice.vantage && x.host === slice.host && x.protocol === slice.protocol;
   const observed = observations.filter(inSlice);
   const summarised = summaries.filter(inSlice);
   const v4 = portMap('ipv4', observed, summarised);
@@ -125,13 +128,14 @@ function coarseFinding(slice: Slice, summarised: readonly ObservedSummary[]): Pa
   if (ipv4 === ipv6) return null;
   return {
     vantage: slice.vantage,
+    ...(slice.host ? { host: slice.host } : {}),
     protocol: slice.protocol,
     port: 0,
     ipv4: { state: unlisted.find((s) => s.family === 'ipv4')?.state ?? 'filtered', reason: ipv4 },
     ipv6: { state: unlisted.find((s) => s.family === 'ipv6')?.state ?? 'filtered', reason: ipv6 },
     excusedBy: null,
     message:
-      `${slice.vantage} ${slice.protocol} (summarised ports, nmap gave no port lists): ` +
+      `${viewLabel(slice)} ${slice.protocol} (summarised ports, nmap gave no port lists): ` +
       `ipv4 ${ipv4}, ipv6 ${ipv6}; they cannot be compared port by port`,
   };
 }
@@ -142,13 +146,14 @@ function finding(slice: Slice, ports: number[], ipv4: Seen, ipv6: Seen, excusedB
   const label = many ? `${formatPortSpec(ports)} (${ports.length} ports)` : String(first);
   return {
     vantage: slice.vantage,
+    ...(slice.host ? { host: slice.host } : {}),
     protocol: slice.protocol,
     port: first,
     ipv4,
     ipv6,
     excusedBy,
     ...(many ? { ports: formatPortSpec(ports), count: ports.length } : {}),
-    message: `${slice.vantage} ${slice.protocol}/${label}: ipv4 ${ipv4.state} (${ipv4.reason}), ipv6 ${ipv6.state} (${ipv6.reason})`,
+    message: `${viewLabel(slice)} ${slice.protocol}/${label}: ipv4 ${ipv4.state} (${ipv4.reason}), ipv6 ${ipv6.state} (${ipv6.reason})`,
   };
 }
 

@@ -43,6 +43,7 @@ export interface Verdict {
 /** A difference between IPv4 and IPv6 from the same vantage: the IPv6 gap, found automatically. */
 export interface ParityFinding {
   vantage: Vantage;
+  host?: string;
   protocol: Protocol;
   port: number;
   ipv4: { state: PortState; reason: string };

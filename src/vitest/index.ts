@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Bounds } from '../model/bounds.ts';
-import { FAMILIES, VANTAGES, type Family, type Vantage } from '../model/observation.ts';
+import { DEFAULT_VANTAGES, FAMILIES, type Family, type Vantage } from '../model/observation.ts';
+import { loadScenario } from '../scenario/load.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
 import { prepareEngine, removeEverything } from '../run/engine.ts';
@@ -44,10 +45,19 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   const limit = createLimiter(options.concurrency ?? availableParallelism());
   const runs = new Map(files.map((file) => [file, limit(() => runScenarioFile(file, { image, ...(options.bounds ? { bounds: options.bounds } : {}) }))]));
   if (!options.image) afterAll(() => removeEverything());
-  for (const file of files) describeScenario(relative(process.cwd(), file), () => runs.get(file)!);
+  for (const file of files) describeScenario(relative(process.cwd(), file), await vantagesOf(file), () => runs.get(file)!);
 }
 
-function describeScenario(name: string, run: () => Promise<ScenarioResult>): void {
+/** The scenario's vantages, for naming its tests; a file that does not load is reported by its run. */
+async function vantagesOf(file: string): Promise<readonly Vantage[]> {
+  try {
+    return (await loadScenario(file)).vantages;
+  } catch {
+    return DEFAULT_VANTAGES;
+  }
+}
+
+function describeScenario(name: string, vantages: readonly Vantage[], run: () => Promise<ScenarioResult>): void {
   describe(name, () => {
     let result: ScenarioResult;
     beforeAll(async () => {
@@ -60,7 +70,7 @@ function describeScenario(name: string, run: () => Promise<ScenarioResult>): voi
       expect(result.scans.length, 'no scan ran').toBeGreaterThan(0);
     });
 
-    for (const vantage of VANTAGES) {
+    for (const vantage of vantages) {
       for (const family of FAMILIES) {
         test(`${vantage} ${family}`, ({ skip }) => {
           if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);

@@ -3,6 +3,7 @@
  * with the tuned timing and with nmap's conservative -T3, from both vantages, over both families, TCP and
  * UDP; the two must agree port for port (state and reason).
  */
+import { defaultTopology } from '../../src/model/topology.ts';
 import { describe, expect, inject, test } from 'vitest';
 import type { Observation } from '../../src/model/observation.ts';
 import { runScenario } from '../../src/run/scenario.ts';
@@ -62,6 +63,7 @@ function scenarioFor(name: string): Scenario {
     expectations: [],
     parity: { mode: 'off', exceptions: [] },
     sources: DEFAULT_SOURCES,
+    topology: defaultTopology(DEFAULT_SOURCES),
   };
 }
 

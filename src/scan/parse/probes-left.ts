@@ -54,7 +54,7 @@ export function assertProbesLeft(ctx: ScanContext, observations: readonly Observ
 }
 
 function advice(failure: SendFailure, vantage: Vantage): string {
-  if (failure.refusedByNetfilter && vantage === 'peer') {
+  if (failure.refusedByNetfilter && vantage !== 'loopback') {
     return "The peer's own netfilter refused them (EPERM): the peer is the scanner, not the host under test, and " +
       'must let its probes out. Was a ruleset applied to the peer?';
   }

@@ -127,8 +127,8 @@ function noHost(runstats: XmlNode, ctx: ScanContext, run: CommandOutcome): 'unre
   const total = requireCount(hosts, 'hosts', 'total');
   const counts = `<hosts up="${up}" down="${down}" total="${total}">`;
   if (up === 0 && down === 1 && total === 1) {
-    if (ctx.vantage === 'peer' && ctx.family === 'ipv6') return 'unreachable';
-    if (ctx.vantage === 'peer') {
+    if (ctx.vantage !== 'loopback' && ctx.family === 'ipv6') return 'unreachable';
+    if (ctx.vantage !== 'loopback') {
       // iptables cannot drop ARP, so an IPv4 peer that finds no host means the lab itself is broken (the
       // interface is down, the address gone): that must never read as "nothing exposed".
       throw nmapErrors.hostMissing(

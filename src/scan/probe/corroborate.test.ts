@@ -5,8 +5,8 @@ import { corroborate } from './corroborate.ts';
 import { parseProbeOutput, parseReceivedLog } from './outcome.ts';
 import { planProbes, probeCommand, type ProbeSource } from './plan.ts';
 
-const LAB: ProbeSource = { kind: 'lab', family: 'ipv4', address: '10.213.7.3', target: '10.213.7.2' };
-const PUBLIC: ProbeSource = { kind: 'public', family: 'ipv4', address: '198.51.100.5', target: '198.51.100.6' };
+const LAB: ProbeSource = { kind: 'lab', network: 'lab', family: 'ipv4', address: '10.213.7.3', target: '10.213.7.2' };
+const PUBLIC: ProbeSource = { kind: 'public', network: 'outside', family: 'ipv4', address: '198.51.100.5', target: '198.51.100.6' };
 
 function obs(protocol: 'tcp' | 'udp', port: number, state: Observation['state'], reason = 'no-response'): Observation {
   return { vantage: 'peer', family: 'ipv4', protocol, port, state, reason };
@@ -23,14 +23,14 @@ describe('corroborate', () => {
 
   it('plans one probe per source × source port × port, with ids the tool echoes', () => {
     expect(probes.map((p) => p.id)).toEqual([
-      'peer.4.lab.tcp.3306.0', 'peer.4.lab.tcp.3306.53', 'peer.4.lab.udp.53.0', 'peer.4.lab.udp.53.53',
-      'peer.4.public.tcp.3306.0', 'peer.4.public.tcp.3306.53', 'peer.4.public.udp.53.0', 'peer.4.public.udp.53.53',
+      'peer.target.4.lab.tcp.3306.0', 'peer.target.4.lab.tcp.3306.53', 'peer.target.4.lab.udp.53.0', 'peer.target.4.lab.udp.53.53',
+      'peer.target.4.outside.tcp.3306.0', 'peer.target.4.outside.tcp.3306.53', 'peer.target.4.outside.udp.53.0', 'peer.target.4.outside.udp.53.53',
     ]);
-    expect(probeCommand(probes.slice(1, 2), 1000, 64)).toEqual(['fwprobe-probe', '--timeout', '1000', '--parallel', '64', 'peer.4.lab.tcp.3306.53,tcp,10.213.7.2,3306,10.213.7.3,53']);
+    expect(probeCommand(probes.slice(1, 2), 1000, 64)).toEqual(['fwprobe-probe', '--timeout', '1000', '--parallel', '64', 'peer.target.4.lab.tcp.3306.53,tcp,10.213.7.2,3306,10.213.7.3,53']);
   });
 
   it('a connect() from source port 53 makes a filtered port open, and keeps nmap\'s reading', () => {
-    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.id === 'peer.4.lab.tcp.3306.53' ? 'connected' : p.protocol === 'tcp' ? 'timeout' : 'silent'))) });
+    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.id === 'peer.target.4.lab.tcp.3306.53' ? 'connected' : p.protocol === 'tcp' ? 'timeout' : 'silent'))) });
     const [tcp, udp] = corroborate([obs('tcp', 3306, 'filtered'), obs('udp', 53, 'open|filtered')], probes, outcomes, []);
     expect(tcp).toMatchObject({ state: 'open', reason: 'connect() from 10.213.7.3:53', evidence: { probes: 4, reached: 1, scan: { state: 'filtered', reason: 'no-response' } } });
     expect(udp).toMatchObject({ state: 'open|filtered', evidence: { probes: 4, reached: 0 } });
@@ -38,8 +38,8 @@ describe('corroborate', () => {
   });
 
   it('a datagram the listener logged without an answer is delivered, never filtered', () => {
-    const token = 'fwprobe-probe n1.peer.4.public.udp.53.0';
-    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.protocol === 'tcp' ? 'timeout' : 'silent', p.id === 'peer.4.public.udp.53.0' ? token : '-'))) });
+    const token = 'fwprobe-probe n1.peer.target.4.outside.udp.53.0';
+    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.protocol === 'tcp' ? 'timeout' : 'silent', p.id === 'peer.target.4.outside.udp.53.0' ? token : '-'))) });
     const received = parseReceivedLog(`1795729258.196\tudp\t198.51.100.5\t41000\t198.51.100.6\t53\t31\t${token}\n`);
     const [, udp] = corroborate([obs('tcp', 3306, 'filtered'), obs('udp', 53, 'open|filtered')], probes, outcomes, received);
     expect(udp).toMatchObject({ state: 'delivered', evidence: { reached: 1, scan: { state: 'open|filtered' } } });

@@ -5,7 +5,7 @@
  * `filtered`. Every observation with probes carries its evidence, so a "not open" verdict says what backs it.
  */
 import { CommandFailedError } from '../../model/errors.ts';
-import type { Observation } from '../../model/observation.ts';
+import { viewLabel, type Observation } from '../../model/observation.ts';
 import { wasSent, type ProbeOutcome, type Received } from './outcome.ts';
 import type { Probe } from './plan.ts';
 
@@ -33,7 +33,7 @@ export function corroborate(
       const why = group.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
       throw new CommandFailedError(
         { command: ['fwprobe-probe'], exitCode: 1, stdout: why.join('\n'), stderr: '' },
-        `No client probe reached the wire for ${observation.vantage} ${observation.family} ${observation.protocol}/${observation.port}, ` +
+        `No client probe reached the wire for ${viewLabel(observation)} ${observation.family} ${observation.protocol}/${observation.port}, ` +
           'so nothing backs its verdict.',
       );
     }
@@ -55,8 +55,8 @@ export function corroborate(
   });
 }
 
-function key(x: { vantage: string; family: string; protocol: string; port: number }): string {
-  return `${x.vantage} ${x.family} ${x.protocol} ${x.port}`;
+function key(x: { vantage: string; host?: string; family: string; protocol: string; port: number }): string {
+  return `${x.vantage} ${x.host ?? ''} ${x.family} ${x.protocol} ${x.port}`;
 }
 
 function sourceLabel(probe: Probe): string {

@@ -9,9 +9,12 @@ import { DEFAULT_SOURCES } from '../../model/scenario.ts';
 
 /** Where client probes come from: an address of the scanning host, and the source ports it tries. */
 export interface ProbeSource {
-  /** `lab` (the peer's address on the lab network), `public` (a documentation-range address on the outside
-   * network), or `loopback`. */
+  /** `lab` (a private address), `public` (a public-looking address, e.g. the outside network's), or `loopback`. */
   kind: 'lab' | 'public' | 'loopback';
+  /** The lab network the source is on (`loopback` for loopback). */
+  network: string;
+  /** The host probed when it is not the target: a host behind a routing target. */
+  host?: string;
   family: Family;
   /** The address the probe binds to. */
   address: string;
@@ -23,6 +26,7 @@ export interface ProbeSource {
 export interface Probe {
   id: string;
   vantage: Vantage;
+  host?: string;
   family: Family;
   protocol: Protocol;
   port: number;
@@ -46,8 +50,8 @@ export function planProbes(
           // and a probe to itself would only talk to itself.
           if (sourcePort !== 0 && options.busy?.has(`${protocol}/${sourcePort}`)) continue;
           if (source.kind === 'loopback' && sourcePort === port) continue;
-          const id = [vantage, source.family === 'ipv4' ? '4' : '6', source.kind, protocol, port, sourcePort].join('.');
-          probes.push({ id, vantage, family: source.family, protocol, port, source, sourcePort });
+          const id = [vantage, source.host ?? 'target', source.family === 'ipv4' ? '4' : '6', source.network, protocol, port, sourcePort].join('.');
+          probes.push({ id, vantage, ...(source.host ? { host: source.host } : {}), family: source.family, protocol, port, source, sourcePort });
         }
       }
     }

@@ -1,0 +1,91 @@
+/**
+ * Wires the lab's networks without Docker networks: a switch container holds one Linux bridge per network
+ * and one end of a veth pair per interface; the other end is created straight in the lab container's
+ * network namespace, under the name the ruleset uses, and given the scenario's addresses. The user's
+ * subnets never touch the engine's host (no host route, no bridge address), the networks have no uplink at
+ * all, and forwarded packets with any source cross them (Docker's own bridges drop IPv4 from other subnets).
+ */
+import type { InterfaceSpec, Topology } from '../model/topology.ts';
+import { LabWiringError } from '../model/errors.ts';
+import { parseSubnet } from '../model/subnet.ts';
+import type { StartedFwprobeContainer } from './container.ts';
+import type { StepResult } from './batch.ts';
+
+/** A lab container and the interfaces it gets. */
+export interface WiredHost {
+  name: string;
+  container: StartedFwprobeContainer;
+  interfaces: readonly InterfaceSpec[];
+}
+
+/**
+ * Creates the bridges and veth pairs in the switch, then configures each host's interfaces, addresses and
+ * routes (hosts side by side). Peers and hosts behind a routing target route every other lab network
+ * through the target.
+ */
+export async function wireLab(lab: StartedFwprobeContainer, topology: Topology, hosts: readonly WiredHost[]): Promise<void> {
+  const pids = await Promise.all(hosts.map((h) => h.container.hostPid()));
+  const bridge = (network: string) => `fwn${topology.networks.findIndex((n) => n.name === network)}`;
+  const inSwitch: string[][] = topology.networks.flatMap((n) => [
+    ['ip', 'link', 'add', 'name', bridge(n.name), 'type', 'bridge', 'mcast_snooping', '0'],
+    ['ip', 'link', 'set', 'dev', bridge(n.name), 'up'],
+  ]);
+  hosts.forEach((host, h) => {
+    host.interfaces.forEach((iface, i) => {
+      const end = `fwv${h}x${i}`;
+      inSwitch.push(['ip', 'link', 'add', 'name', end, 'type', 'veth', 'peer', 'name', iface.name, 'netns', String(pids[h])]);
+      inSwitch.push(['ip', 'link', 'set', 'dev', end, 'master', bridge(iface.network), 'up']);
+    });
+  });
+  check('the lab switch', await lab.runBatch(inSwitch, { stopOnFailure: true, phase: 'wiring the lab networks' }));
+  const router = topology.target.role === 'router' ? hosts[0]! : null;
+  await Promise.all(
+    hosts.map(async (host, h) => {
+      const commands = host.interfaces.flatMap((iface, i) => configure(iface, `fe80::f:${h + 1}:${i + 1}`, topology));
+      if (router && host !== router) commands.push(...routesThrough(host, router, topology));
+      check(host.name, await host.container.runBatch(commands, { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
+    }),
+  );
+}
+
+function configure(iface: InterfaceSpec, linkLocal: string, topology: Topology): string[][] {
+  const network = topology.networks.find((n) => n.name === iface.network)!;
+  const dev = iface.name;
+  return [
+    // Link-local and global addresses without duplicate address detection: the lab is fwprobe's own, and
+    // a tentative address would drop the first second of IPv6 traffic.
+    ['ip', 'link', 'set', 'dev', dev, 'addrgenmode', 'none'],
+    ['ip', 'addr', 'add', `${iface.ipv4}/${parseSubnet(network.ipv4).prefix}`, 'dev', dev],
+    ['ip', '-6', 'addr', 'add', `${iface.ipv6}/${parseSubnet(network.ipv6).prefix}`, 'dev', dev, 'nodad'],
+    ['ip', '-6', 'addr', 'add', `${linkLocal}/64`, 'dev', dev, 'nodad'],
+    ['ip', 'link', 'set', 'dev', dev, 'up'],
+  ];
+}
+
+/**
+ * A peer reaches every network it is not on through the target; a host behind the target sends everything
+ * there (its default route), as the hosts of a real LAN do.
+ */
+function routesThrough(host: WiredHost, router: WiredHost, topology: Topology): string[][] {
+  const mine = host.interfaces[0]!;
+  const gateway = router.interfaces.find((i) => i.network === mine.network);
+  if (!gateway) return [];
+  const elsewhere = topology.networks.filter((n) => !host.interfaces.some((i) => i.network === n.name));
+  return [
+    ...elsewhere.flatMap((n) => [
+      ['ip', 'route', 'add', n.ipv4, 'via', gateway.ipv4],
+      ['ip', '-6', 'route', 'add', n.ipv6, 'via', gateway.ipv6],
+    ]),
+  ];
+}
+
+function check(where: string, steps: readonly StepResult[]): void {
+  const failed = steps.find((s) => s.exitCode !== 0);
+  if (failed) {
+    throw new LabWiringError(
+      `Wiring the lab failed in ${where}: \`${failed.command.join(' ')}\` exited ${failed.exitCode}: ${failed.stderr.trim() || failed.stdout.trim()}. ` +
+        'fwprobe wires its networks with veth pairs moved into each container by pid: the engine must run containers ' +
+        'without a user-namespace remap, and the host kernel needs veth and bridge support.',
+    );
+  }
+}

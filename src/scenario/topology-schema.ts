@@ -1,0 +1,86 @@
+/**
+ * The topology fields of a scenario: `networks` (named, with the user's subnets), `target` (its role and
+ * its interfaces in order), `peers` (named, each on a network) and `behind` (hosts a routing target
+ * protects). Shapes only; `topology.ts` resolves names and addresses.
+ */
+import { isIP } from 'node:net';
+import { z, type ZodType } from 'zod';
+import { list } from './schema-fields.ts';
+
+/** Network, peer and host names: short, lower case, safe in ids, labels and file names. */
+export const labNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,30}$/, { error: 'expected a name of lower-case letters, digits, - and _ (up to 31), starting with a letter' });
+
+/** Linux interface names: up to 15 characters, no slash, space or colon. */
+const interfaceNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, { error: 'expected an interface name like eth0 (a letter, then letters, digits, ., -, _; up to 15)' })
+  .refine((name) => name !== 'lo', { error: 'lo is the loopback interface, always present: name another' });
+
+function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: string) {
+  return z.string().refine(
+    (value) => {
+      const [address, prefix, extra] = value.split('/');
+      const length = Number(prefix);
+      return extra === undefined && isIP(address ?? '') === family && Number.isInteger(length) && length >= minPrefix && length <= maxPrefix;
+    },
+    { error: `expected an IPv${family} subnet with a prefix from /${minPrefix} to /${maxPrefix}, like ${example}` },
+  );
+}
+
+const address = (family: 4 | 6) =>
+  z.string().refine((value) => isIP(value) === family, { error: `expected an IPv${family} address without a prefix` });
+
+export const networksSchema = z
+  .record(
+    labNameSchema,
+    z.strictObject({
+      ipv4: subnet(4, 8, 29, '192.168.10.0/24').optional().describe('Default: a free /24 of 10.213.0.0/16.'),
+      ipv6: subnet(6, 48, 120, 'fd10::/64').optional().describe('Default: a /64 of fd00:f3b0::/32.'),
+    }),
+  )
+  .describe('Named lab networks with the subnets your ruleset names. Internal: no route out, nothing of the host on them.');
+
+const attachmentFields = {
+  ipv4: address(4).optional().describe('Default: the next free address of the network.'),
+  ipv6: address(6).optional().describe('Default: the next free address of the network.'),
+};
+
+export const targetSchema = z
+  .strictObject({
+    role: z.enum(['host', 'router']).optional().describe("'router': IP forwarding on, and `behind` hosts reached through it. Default: host."),
+    interfaces: list(
+      z.strictObject({
+        network: labNameSchema,
+        name: interfaceNameSchema.optional().describe('Default: eth0, eth1, … in this order.'),
+        ...attachmentFields,
+      }),
+    )
+      .min(1)
+      .optional()
+      .describe('The target\'s interfaces in order. Default: one per network, eth0, eth1, … in the order of `networks`.'),
+  })
+  .describe('The target: its role and its interfaces.');
+
+export const peersSchema = z
+  .record(labNameSchema, z.strictObject({ network: labNameSchema, ...attachmentFields }))
+  .describe('Named peers, each on one network; each is a vantage scanning the target (and hosts behind it).');
+
+/** `behind` needs the service shape of `schema.ts`, which imports this file: it is passed in. */
+export function behindSchemaFor<T extends ZodType>(service: T) {
+  return z
+    .record(
+      labNameSchema,
+      z.strictObject({
+        network: labNameSchema,
+        ...attachmentFields,
+        services: list(service).min(1).describe('Ports this host listens on.'),
+      }),
+    )
+    .describe('Hosts on an inner network, reached by peers only through a target with role router.');
+}
+
+export type NetworksInput = z.output<typeof networksSchema>;
+export type TargetInput = z.output<typeof targetSchema>;
+export type PeersInput = z.output<typeof peersSchema>;
