@@ -5,6 +5,7 @@
  */
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 import type { Disposer } from '../lab/disposer.ts';
+import { assertNoSubnetCollision } from '../lab/collisions.ts';
 import { wireLab, type WiredHost } from '../lab/wiring.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
@@ -40,6 +41,8 @@ type Phase = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 export async function startLab(scenario: Scenario, image: string, bounds: Bounds, lab: Disposer, phase: Phase): Promise<Lab> {
   const { topology } = scenario;
+  // Before anything starts: a subnet the user chose that the engine already has is named, not half-wired.
+  await phase('network', () => assertNoSubnetCollision(topology, scenario.file));
   const peerNames = scenario.vantages.filter((v) => v !== LOOPBACK);
   const peerSpecs = topology.peers.filter((p) => peerNames.includes(p.name));
   const wired = peerSpecs.length > 0 || topology.behind.length > 0;
@@ -69,7 +72,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
     ...behindStarted.map(({ spec, container }) => ({ name: spec.name, container, interfaces: spec.interfaces })),
   ];
   // The switch lives as long as the lab: its bridges are the networks, and removing a veth end removes both.
-  if (wired) await phase('network', () => wireLab(started.at(-1)!, topology, hosts));
+  if (wired) await phase('wiring', () => wireLab(started.at(-1)!, topology, hosts));
   return describe(scenario, target, peers, behindStarted);
 }
 

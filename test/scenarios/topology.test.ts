@@ -1,0 +1,50 @@
+/**
+ * The lab as the user's network, run for real: interfaces named and addressed as declared, results that
+ * name peers and hosts behind the target, and a subnet the engine already has refused before anything starts.
+ */
+import { join } from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { getDocker } from '../../src/lab/docker.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
+
+const FIXTURES = 'test/fixtures/topology';
+
+describe('topology', () => {
+  test('the target has the declared interfaces, in order, with the declared addresses, and nothing of Docker', async () => {
+    const result = await runScenarioFile(join(FIXTURES, 'names.scenario.yaml'), { image: inject('fwprobeImage') });
+    expect(result.status, result.error).toBe('passed');
+    expect(new Set(result.scans.map((s) => s.vantage))).toEqual(new Set(['loopback', 'laptop', 'remote']));
+    // Each peer scans the target across its own network.
+    expect(result.scans.filter((s) => s.vantage === 'laptop').map((s) => s.target)).toContain('192.168.10.1');
+    expect(result.scans.filter((s) => s.vantage === 'remote').map((s) => s.target)).toContain('2001:db8:113::7');
+    expect(result.sources.filter((s) => s.kind === 'public').map((s) => s.network)).toEqual(['wan', 'wan']);
+  });
+
+  test('a DNAT forward behind the target: observations, scans and sources name the peer and the host', async () => {
+    const result = await runScenarioFile('scenarios/topology/dnat-v4-only.scenario.yaml', { image: inject('fwprobeImage') });
+    expect(result.status, result.error).toBe('passed');
+    const at = (host: string | undefined, family: string, port: number) =>
+      result.observations.find((o) => o.vantage === 'attacker' && o.host === host && o.family === family && o.port === port);
+    // The forwarded port is open because a real client got through to the listener behind the target.
+    expect(at(undefined, 'ipv4', 8080)).toMatchObject({ state: 'open', evidence: { reached: expect.any(Number) } });
+    expect(at(undefined, 'ipv4', 8080)!.evidence!.reached).toBeGreaterThan(0);
+    expect(at(undefined, 'ipv6', 8080)).toMatchObject({ state: 'filtered', evidence: { reached: 0 } });
+    expect(at('web', 'ipv4', 80)).toMatchObject({ state: 'filtered' });
+    expect(result.scans.some((s) => s.host === 'web' && s.target === '172.20.0.80')).toBe(true);
+    expect(result.verdict!.parity).toEqual([expect.objectContaining({ vantage: 'attacker', protocol: 'tcp', port: 8080, excusedBy: null })]);
+  });
+
+  test('a subnet another engine network has is an error before any container starts', async () => {
+    const docker = getDocker();
+    const network = await docker.createNetwork({ Name: `topology-test-${process.pid}`, Internal: true, IPAM: { Config: [{ Subnet: '10.99.77.0/24' }] } });
+    try {
+      const result = await runScenarioFile(join(FIXTURES, 'collision.scenario.yaml'), { image: inject('fwprobeImage') });
+      expect(result.status).toBe('error');
+      expect(result.errorCode).toBe('LAB_SUBNET_COLLISION');
+      expect(result.error).toContain(`networks.lan.ipv4: 10.99.77.0/25 overlaps the engine's network "topology-test-${process.pid}" (10.99.77.0/24)`);
+      expect(result.phases.map((p) => p.name)).not.toContain('containers');
+    } finally {
+      await network.remove();
+    }
+  });
+});
