@@ -38,11 +38,11 @@ export async function wireLab(lab: StartedFwprobeContainer, topology: Topology, 
     });
   });
   check('the lab switch', await lab.runBatch(inSwitch, { stopOnFailure: true, phase: 'wiring the lab networks' }));
-  const router = topology.target.role === 'router' ? hosts[0]! : null;
+  const [target] = hosts;
   await Promise.all(
     hosts.map(async (host, h) => {
       const commands = host.interfaces.flatMap((iface, i) => configure(iface, `fe80::f:${h + 1}:${i + 1}`, topology));
-      if (router && host !== router) commands.push(...routesThrough(host, router, topology));
+      if (target && host !== target) commands.push(...routesThrough(host, target, topology));
       check(host.name, await host.container.runBatch(commands, { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
     }),
   );
@@ -63,20 +63,26 @@ function configure(iface: InterfaceSpec, linkLocal: string, topology: Topology):
 }
 
 /**
- * A peer reaches every network it is not on through the target; a host behind the target sends everything
- * there (its default route), as the hosts of a real LAN do.
+ * Through a routing target, a peer or a host behind it reaches every network it is not on. Through any
+ * target, a peer reaches the target's addresses on other networks, as an attacker on the same segment can
+ * (Linux answers for all its addresses on every interface): a rule that trusts `-d 192.168.10.1` without
+ * `-i eth1` is tried from outside too.
  */
-function routesThrough(host: WiredHost, router: WiredHost, topology: Topology): string[][] {
-  const mine = host.interfaces[0]!;
-  const gateway = router.interfaces.find((i) => i.network === mine.network);
+function routesThrough(host: WiredHost, target: WiredHost, topology: Topology): string[][] {
+  const mine = host.interfaces[0];
+  const gateway = mine && target.interfaces.find((i) => i.network === mine.network);
   if (!gateway) return [];
-  const elsewhere = topology.networks.filter((n) => !host.interfaces.some((i) => i.network === n.name));
-  return [
-    ...elsewhere.flatMap((n) => [
+  const onLink = (network: string) => host.interfaces.some((i) => i.network === network);
+  if (topology.target.role === 'router') {
+    return topology.networks.filter((n) => !onLink(n.name)).flatMap((n) => [
       ['ip', 'route', 'add', n.ipv4, 'via', gateway.ipv4],
       ['ip', '-6', 'route', 'add', n.ipv6, 'via', gateway.ipv6],
-    ]),
-  ];
+    ]);
+  }
+  return target.interfaces.filter((i) => !onLink(i.network)).flatMap((i) => [
+    ['ip', 'route', 'add', `${i.ipv4}/32`, 'via', gateway.ipv4],
+    ['ip', '-6', 'route', 'add', `${i.ipv6}/128`, 'via', gateway.ipv6],
+  ]);
 }
 
 function check(where: string, steps: readonly StepResult[]): void {

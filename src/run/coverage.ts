@@ -22,8 +22,8 @@ export function assertInterfacesExist(applied: AppliedRuleset, present: readonly
   if (missing.length > 0) {
     throw new LabSelfCheckError(
       `The ruleset matches on interface(s) ${missing.join(', ')}, which the lab does not have (it has ${present.join(', ')}): ` +
-        'rules on them are never exercised, so no verdict could speak for traffic arriving there. Rename them to the ' +
-        "lab's (eth0 is the lab network, eth1 the outside network) in a copy of the ruleset for this scenario.",
+        'rules on them are never exercised, so no verdict could speak for traffic arriving there. Give the target ' +
+        'those interfaces (`target.interfaces` with `networks`; by default eth0 is the lab network, eth1 the outside network).',
     );
   }
 }

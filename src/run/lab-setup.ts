@@ -102,6 +102,12 @@ function describe(
     const list: ProbeSource[] = facing.flatMap((iface) =>
       FAMILIES.map((family) => ({ kind: kind(iface), network: iface.network, family, address: iface[family], target: targetOn(iface)[family] })),
     );
+    // The target's addresses on networks the peer is not on, reached through the target (see wiring.ts).
+    for (const iface of facing) {
+      for (const other of targetIfs.filter((t) => !peer.interfaces.some((i) => i.network === t.network))) {
+        list.push(...FAMILIES.map((family) => ({ kind: kind(iface), network: `${iface.network}@${other.name}`, family, address: iface[family], target: other[family] })));
+      }
+    }
     const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.
     for (const { spec } of behindStarted) {

@@ -26,7 +26,7 @@ const expectation = z.strictObject({
   errorCode: z.string().optional(),
   loads: z.boolean().optional(),
   /** `VANTAGE FAMILY PROTO/PORT` of each mismatch that must be reported, observed open or delivered. */
-  caught: z.array(z.string().regex(/^(loopback|peer) (ipv4|ipv6) (tcp|udp)\/\d+$/)).default([]),
+  caught: z.array(z.string().regex(/^[a-z][a-z0-9_-]*(→[a-z][a-z0-9_-]*)? (ipv4|ipv6) (tcp|udp)\/\d+$/)).default([]),
 });
 
 const files = await discoverScenarioFiles([ROOT]);
@@ -78,5 +78,5 @@ describe.concurrent('attacks', () => {
 function caughtPorts(result: ScenarioResult): string[] {
   return result.mismatches
     .filter((m) => m.observed === 'open' || m.observed === 'delivered')
-    .map((m) => `${m.vantage} ${m.family} ${m.protocol}/${m.port}`);
+    .map((m) => `${m.host ? `${m.vantage}→${m.host}` : m.vantage} ${m.family} ${m.protocol}/${m.port}`);
 }

@@ -51,3 +51,13 @@ describe('corroborate', () => {
     expect(() => corroborate([obs('tcp', 3306, 'filtered')], probes, outcomes, [])).toThrow(/No client probe reached the wire for peer ipv4 tcp\/3306/);
   });
 });
+
+describe('probe ids', () => {
+  it('stay readable where the probe tool allows, and unique hashes where names are long', () => {
+    const long = { kind: 'public' as const, network: 'a-very-long-network-name-of-31c@another-iface', family: 'ipv4' as const, address: '203.0.113.2', target: '192.168.10.1' };
+    const ids = planProbes('an-even-longer-peer-name-here-x', [long, { ...long, target: '192.168.10.2', network: `${long.network}2` }], { tcp: [22], udp: [] }, { sourcePorts: [0] }).map((p) => p.id);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/);
+    expect(new Set(ids).size).toBe(2);
+    expect(planProbes('peer', [LAB], { tcp: [22], udp: [] }, { sourcePorts: [0] })[0]!.id).toBe('peer.target.4.lab.tcp.22.0');
+  });
+});

@@ -61,5 +61,7 @@ function key(x: { vantage: string; host?: string; family: string; protocol: stri
 
 function sourceLabel(probe: Probe): string {
   const address = probe.source.address.includes(':') ? `[${probe.source.address}]` : probe.source.address;
-  return `${address}:${probe.sourcePort === 0 ? 'random' : probe.sourcePort}`;
+  const label = `${address}:${probe.sourcePort === 0 ? 'random' : probe.sourcePort}`;
+  // A probe to another of the target's addresses (reached through it) says which.
+  return probe.source.network.includes('@') ? `${label} to ${probe.source.target}` : label;
 }

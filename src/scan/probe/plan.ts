@@ -4,6 +4,7 @@
  * back a "not open" verdict with evidence that one scanner shape (random source port, one private address,
  * nmap's raw SYN) cannot give.
  */
+import { createHash } from 'node:crypto';
 import type { Family, Protocol, Vantage } from '../../model/observation.ts';
 import { DEFAULT_SOURCES } from '../../model/scenario.ts';
 
@@ -11,7 +12,7 @@ import { DEFAULT_SOURCES } from '../../model/scenario.ts';
 export interface ProbeSource {
   /** `lab` (a private address), `public` (a public-looking address, e.g. the outside network's), or `loopback`. */
   kind: 'lab' | 'public' | 'loopback';
-  /** The lab network the source is on (`loopback` for loopback). */
+  /** The lab network the source is on (`loopback` for loopback); `NET@IFACE` when it probes the target's address on another interface, reached through the target. */
   network: string;
   /** The host probed when it is not the target: a host behind a routing target. */
   host?: string;
@@ -50,13 +51,22 @@ export function planProbes(
           // and a probe to itself would only talk to itself.
           if (sourcePort !== 0 && options.busy?.has(`${protocol}/${sourcePort}`)) continue;
           if (source.kind === 'loopback' && sourcePort === port) continue;
-          const id = [vantage, source.host ?? 'target', source.family === 'ipv4' ? '4' : '6', source.network, protocol, port, sourcePort].join('.');
+          const id = probeId([vantage, source.host ?? 'target', source.family === 'ipv4' ? '4' : '6', source.network, protocol, port, sourcePort].join('.'));
           probes.push({ id, vantage, ...(source.host ? { host: source.host } : {}), family: source.family, protocol, port, source, sourcePort });
         }
       }
     }
   }
   return probes;
+}
+
+/** What `fwprobe-probe` takes as an id (its own check): readable where it fits, else a prefix and a hash. */
+const PROBE_ID = /^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/;
+
+function probeId(readable: string): string {
+  if (PROBE_ID.test(readable)) return readable;
+  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 10);
+  return `${readable.replace(/[^A-Za-z0-9._:@/+=-]/g, '_').slice(0, 37)}=${hash}`;
 }
 
 /** `fwprobe-probe` arguments: one `ID,PROTO,DST,PORT,SRC,SPORT` per probe. */
