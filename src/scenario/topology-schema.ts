@@ -32,7 +32,14 @@ function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: st
 const address = (family: 4 | 6) =>
   z.string().refine((value) => isIP(value) === family, { error: `expected an IPv${family} address without a prefix` });
 
-export const networksSchema = z
+/** Each list is bounded: every entry is a container, a bridge or a veth pair on the user's machine. */
+const MAX = { networks: 8, interfaces: 8, peers: 8, behind: 8 };
+
+function atMost<T extends z.ZodType>(schema: T, max: number, what: string) {
+  return schema.refine((value) => Object.keys(value as object).length <= max, { error: `expected at most ${max} ${what}` });
+}
+
+export const networksSchema = atMost(z
   .record(
     labNameSchema,
     z.strictObject({
@@ -40,7 +47,7 @@ export const networksSchema = z
       ipv6: subnet(6, 48, 120, 'fd10::/64').optional().describe('Default: a /64 of fd00:f3b0::/32.'),
     }),
   )
-  .describe('Named lab networks with the subnets your ruleset names. Internal: no route out, nothing of the host on them.');
+  , MAX.networks, 'networks').describe('Named lab networks with the subnets your ruleset names. Internal: no route out, nothing of the host on them.');
 
 const attachmentFields = {
   ipv4: address(4).optional().describe('Default: the next free address of the network.'),
@@ -58,26 +65,26 @@ export const targetSchema = z
       }),
     )
       .min(1)
+      .max(MAX.interfaces)
       .optional()
       .describe('The target\'s interfaces in order. Default: one per network, eth0, eth1, … in the order of `networks`.'),
   })
   .describe('The target: its role and its interfaces.');
 
-export const peersSchema = z
-  .record(labNameSchema, z.strictObject({ network: labNameSchema, ...attachmentFields }))
+export const peersSchema = atMost(z.record(labNameSchema, z.strictObject({ network: labNameSchema, ...attachmentFields })), MAX.peers, 'peers')
   .describe('Named peers, each on one network; each is a vantage scanning the target (and hosts behind it).');
 
 /** `behind` needs the service shape of `schema.ts`, which imports this file: it is passed in. */
 export function behindSchemaFor<T extends ZodType>(service: T) {
-  return z
-    .record(
-      labNameSchema,
-      z.strictObject({
-        network: labNameSchema,
-        ...attachmentFields,
-        services: list(service).min(1).describe('Ports this host listens on.'),
-      }),
-    )
+  const hosts = z.record(
+    labNameSchema,
+    z.strictObject({
+      network: labNameSchema,
+      ...attachmentFields,
+      services: list(service).min(1).describe('Ports this host listens on.'),
+    }),
+  );
+  return atMost(hosts, MAX.behind, 'hosts behind the target')
     .describe('Hosts on an inner network, reached by peers only through a target with role router.');
 }
 
