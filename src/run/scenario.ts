@@ -125,7 +125,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
 function interrupted(cause: unknown): InterruptedError {
   return new InterruptedError('interrupted (SIGINT/SIGTERM): the scenario stopped where it was, and this run\'s ' +
-    'containers and network are being removed', { cause });
+    'containers are being removed', { cause });
 }
 
 function cleanupFailed(error: unknown): LabCleanupError {

@@ -55,7 +55,7 @@ describe('failure modes', () => {
     expect(byFile[files[1]!]?.observations.some((o) => o.family === 'ipv6' && o.port === 53)).toBe(true);
   });
 
-  test('Ctrl-C in the middle of a run removes its containers and network', async () => {
+  test('Ctrl-C in the middle of a run removes its containers (target, peer, lab switch)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'fwprobe-sigint-'));
     const child = spawn(
       process.execPath,
@@ -67,16 +67,16 @@ describe('failure modes', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const pidLabel = { label: [`fwprobe.pid=${child.pid}`] };
 
-    // Wait until the run has its lab up (two containers), then interrupt it.
+    // Wait until the run has its lab up (target, peer and the switch that wires them), then interrupt it.
     const docker = getDocker();
     const deadline = Date.now() + 60_000;
-    while ((await docker.listContainers({ all: true, filters: pidLabel })).length < 2) {
+    while ((await docker.listContainers({ all: true, filters: pidLabel })).length < 3) {
       if (Date.now() > deadline) throw new Error(`the run never started its lab:\n${stderr}`);
       if (child.exitCode !== null) throw new Error(`the run ended before it could be interrupted:\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // The lab network and the outside network (public-looking sources).
-    expect((await docker.listNetworks({ filters: pidLabel })).length).toBe(2);
+    // The lab's networks are bridges inside the switch container, never Docker networks.
+    expect(await docker.listNetworks({ filters: pidLabel })).toEqual([]);
     child.kill('SIGINT');
 
     expect(await exited).toBe(130);
