@@ -50,11 +50,13 @@ describe('baseline file', () => {
     expect(attempt).toThrow(/write it again with `fwprobe baseline`/);
   });
 
-  it('the rulesets hash ignores counters and comments, not rules', () => {
+  it('the rulesets hash ignores counters, comments and Docker\'s DNS rules (a random port each run), not rules', () => {
     const a = { v4: '# Generated on Mon\n*filter\n:INPUT DROP [0:0]\nCOMMIT\n', v6: '*filter\nCOMMIT\n' };
     const b = { v4: '# Generated on Tue\n*filter\n:INPUT DROP [12:3400]\nCOMMIT\n', v6: '*filter\nCOMMIT\n' };
     expect(rulesetsHash(a)).toBe(rulesetsHash(b));
     expect(rulesetsHash(a)).not.toBe(rulesetsHash({ ...a, v4: a.v4.replace('DROP', 'ACCEPT') }));
+    const dns = (port: number) => `*nat\n:DOCKER_OUTPUT - [0:0]\n-A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:${port}\nCOMMIT\n`;
+    expect(rulesetsHash({ ...a, v4: a.v4 + dns(46823) })).toBe(rulesetsHash({ ...a, v4: a.v4 + dns(33421) }));
     expect(rulesetsHash(a)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 

@@ -29,15 +29,20 @@ export function baselinePathFor(scenarioFile: string): string {
   return join(dirname(scenarioFile), `${name}.baseline.json`);
 }
 
+// Docker's embedded DNS adds these nat chains in every container on a user network, with a random port
+// each time: they are the lab's, not the ruleset's.
+const DOCKER_DNS_CHAINS = /\bDOCKER_(OUTPUT|POSTROUTING)\b/;
+
 /**
  * The applied rulesets' fingerprint. iptables-save's packet counters and comment lines (with their
- * dates) change from run to run without any rule changing: they are left out.
+ * dates), and Docker's DNS rules, change from run to run without any rule of the user's changing: they
+ * are left out.
  */
 export function rulesetsHash(applied: AppliedRuleset | null): string {
   const clean = (text: string) =>
     text
       .split('\n')
-      .filter((line) => !line.startsWith('#'))
+      .filter((line) => !line.startsWith('#') && !DOCKER_DNS_CHAINS.test(line))
       .map((line) => line.replace(/\s*\[\d+:\d+\]\s*$/, '').trimEnd())
       .join('\n')
       .trim();
