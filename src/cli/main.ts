@@ -14,6 +14,11 @@ import type { ScenarioResult } from '../report/result.ts';
 import { boundsHelp, parseBoundOptions } from './bounds.ts';
 import { runGenerate } from './generate.ts';
 import { runValidate } from './validate.ts';
+import { BASELINE_USAGE, runBaseline } from './baseline.ts';
+import { CHECK_USAGE, runCheck } from './check.ts';
+import { COMPARE_USAGE, runCompare } from './compare.ts';
+import { DIFF_USAGE, runDiff } from './diff.ts';
+import { MERGE_USAGE, runMergeReports } from './merge-reports.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
@@ -21,7 +26,7 @@ import { formatVerdictText } from '../report/verdict-text.ts';
 /** Exit codes: a contract with CI scripts. */
 export const EXIT = { passed: 0, failed: 1, error: 2 } as const;
 
-const DEMO_DIR = fileURLToPath(new URL('../scenarios/ipv6-gap/', import.meta.url));
+const DEMO_DIR = fileURLToPath(new URL('../../scenarios/ipv6-gap/', import.meta.url));
 
 const DEMO_INTRO = `fwprobe demo: the IPv6 gap from the 2009 post on the "Linux Firewalls" script.
 Before: an iptables-only ruleset (INPUT DROP, ssh allowed). After: the same plus ip6tables policies DROP.
@@ -41,13 +46,13 @@ const USAGE = `Usage:
   fwprobe validate [FILES|DIRS…]
       Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.
       Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).
-  fwprobe --version
+${BASELINE_USAGE}${CHECK_USAGE}${DIFF_USAGE}${COMPARE_USAGE}${MERGE_USAGE}  fwprobe --version
 `;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   // `fwprobe run --help` asks for help, not for a run.
-  if ((command === 'run' || command === 'demo') && rest.some((a) => a === '-h' || a === '--help')) {
+  if (['run', 'demo', 'baseline', 'check', 'diff', 'compare', 'merge-reports'].includes(command ?? '') && rest.some((a) => a === '-h' || a === '--help')) {
     process.stdout.write(USAGE);
     return EXIT.passed;
   }
@@ -64,6 +69,16 @@ export async function main(argv: string[]): Promise<number> {
       return runGenerate(rest);
     case 'validate':
       return runValidate(rest);
+    case 'baseline':
+      return runBaseline(rest);
+    case 'check':
+      return runCheck(rest);
+    case 'diff':
+      return runDiff(rest);
+    case 'compare':
+      return runCompare(rest);
+    case 'merge-reports':
+      return runMergeReports(rest);
     case undefined:
     case '-h':
     case '--help':

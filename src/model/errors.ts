@@ -43,6 +43,9 @@ export type FwprobeErrorCode =
   | 'SAVE_PARSE'
   | 'CLI_USAGE'
   | 'NO_SCENARIOS'
+  | 'BASELINE_MISSING'
+  | 'BASELINE_INVALID'
+  | 'RESULTS_INVALID'
   | ScenarioErrorCode;
 
 /**
@@ -149,6 +152,12 @@ export class LabWiringError extends simple('LAB_WIRING_FAILED') {}
 /** Bad command-line input. */
 export class UsageError extends simple('CLI_USAGE') {}
 export class NoScenariosError extends simple('NO_SCENARIOS') {}
+/** `fwprobe check` found no exposure baseline beside a scenario: the message names the file and says to run `fwprobe baseline`. */
+export class BaselineMissingError extends simple('BASELINE_MISSING') {}
+/** An exposure baseline file that is not what `fwprobe baseline` writes: the message names the file and the field. */
+export class BaselineInvalidError extends simple('BASELINE_INVALID') {}
+/** A results.json (or a shard's report folder) that cannot be read or compared: the message names the file and the field. */
+export class ResultsFileError extends simple('RESULTS_INVALID') {}
 
 /** A policy file could not be read or is not valid YAML. */
 export class PolicyFileError extends FwprobeError {

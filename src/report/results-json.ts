@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { renderJunit } from './junit.ts';
 import { renderSummary } from './summary-md.ts';
 import type { ScenarioResult } from './result.ts';
+import { FWPROBE_VERSION } from '../model/version.ts';
 
 /** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
 export interface ResultsDocument {
   version: 1;
+  /** The fwprobe that wrote it: `fwprobe diff` says when two files come from different versions. */
+  fwprobe: string;
   generatedAt: string;
   summary: { passed: number; failed: number; error: number };
   scenarios: ScenarioResult[];
@@ -21,6 +24,7 @@ export function buildResultsDocument(results: readonly ScenarioResult[]): Result
   const count = (status: ScenarioResult['status']) => scenarios.filter((s) => s.status === status).length;
   return {
     version: 1,
+    fwprobe: FWPROBE_VERSION,
     generatedAt: new Date().toISOString(),
     summary: { passed: count('passed'), failed: count('failed'), error: count('error') },
     scenarios,

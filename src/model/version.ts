@@ -1,0 +1,17 @@
+/**
+ * fwprobe's own version, read once from its package.json: recorded in results.json and in exposure
+ * baselines, so that a comparison across versions can say so.
+ */
+import { readFileSync } from 'node:fs';
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    // An installed copy always has its package.json; a bundler that drops it should not break a run.
+    return 'unknown';
+  }
+}
+
+export const FWPROBE_VERSION: string = readVersion();

@@ -1,0 +1,124 @@
+/**
+ * Exposure: what a release gate compares. A run's observations reduced to one word per port whose state
+ * is known, keyed by vantage, scanned host, family and protocol. Vantages and hosts are plain names here:
+ * nothing assumes which vantages a lab has, and an observation without a host is about the target.
+ */
+import type { Family, PortState, Protocol } from '../model/observation.ts';
+import { parsePortSpec } from '../model/ports.ts';
+
+/**
+ * - `open`: a scanner or a real client got an answer.
+ * - `delivered`: a client's datagram reached the listener but no answer came back (exposed one way).
+ * - `shut`: closed, filtered or unreachable: nothing exposed to the sources that were tried.
+ */
+export type Exposure = 'open' | 'delivered' | 'shut';
+
+/** The host an observation without `host` is about. */
+export const TARGET_HOST = 'target';
+
+/** One vantage × host × family × protocol. */
+export interface ExposureSlice {
+  vantage: string;
+  host: string;
+  family: Family;
+  protocol: Protocol;
+}
+
+export interface ExposureEntry extends ExposureSlice {
+  ports: Map<number, Exposure>;
+}
+
+/** Every slice of a run, keyed by `sliceKey`. */
+export type ExposureSnapshot = Map<string, ExposureEntry>;
+
+/** What exposure reads of an observation (the shape of results.json, before and after `host` was added). */
+export interface PortReading {
+  vantage: string;
+  host?: string | undefined;
+  family: Family;
+  protocol: Protocol;
+  port: number;
+  state: PortState;
+}
+
+/** What exposure reads of a summary of ports nmap did not list one by one. */
+export interface SummaryReading {
+  vantage: string;
+  host?: string | undefined;
+  family: Family;
+  protocol: Protocol;
+  state: PortState;
+  ports: string | null;
+}
+
+const EXPOSURE_OF: Record<PortState, Exposure | null> = {
+  open: 'open',
+  delivered: 'delivered',
+  closed: 'shut',
+  filtered: 'shut',
+  unreachable: 'shut',
+  // Ambiguous: nmap could not tell. A gate that counted them either way would flip on a lost reply.
+  'open|filtered': null,
+  'closed|filtered': null,
+  unfiltered: null,
+};
+
+/** The exposure a state means, or null when the state does not say (`open|filtered`, …). */
+export function exposureOfState(state: PortState): Exposure | null {
+  return EXPOSURE_OF[state];
+}
+
+// Stable and unambiguous whatever the names hold (a space, a quote).
+export function sliceKey(slice: ExposureSlice): string {
+  return JSON.stringify([slice.vantage, slice.host, slice.family, slice.protocol]);
+}
+
+const RANK: Record<Exposure, number> = { shut: 0, delivered: 1, open: 2 };
+
+/**
+ * The exposure of a run. Ports listed one by one win over summaries; summaries count only where nmap
+ * said exactly which ports they hold. Two readings of one port keep the more exposed (never hide an open).
+ */
+export function exposureOf(observations: readonly PortReading[], others: readonly SummaryReading[] = []): ExposureSnapshot {
+  const snapshot: ExposureSnapshot = new Map();
+  const entry = (reading: Omit<SummaryReading, 'ports' | 'state'>): ExposureEntry => {
+    const slice = { vantage: reading.vantage, host: reading.host ?? TARGET_HOST, family: reading.family, protocol: reading.protocol };
+    const key = sliceKey(slice);
+    let found = snapshot.get(key);
+    if (!found) snapshot.set(key, (found = { ...slice, ports: new Map() }));
+    return found;
+  };
+  const listed = new Set<string>();
+  for (const o of observations) {
+    const e = entry(o);
+    listed.add(`${sliceKey(e)}/${o.port}`);
+    const exposure = exposureOfState(o.state);
+    if (exposure === null) continue;
+    const before = e.ports.get(o.port);
+    if (before === undefined || RANK[exposure] > RANK[before]) e.ports.set(o.port, exposure);
+  }
+  for (const s of others) {
+    const exposure = exposureOfState(s.state);
+    if (exposure === null || s.ports === null || s.ports.trim() === '') continue;
+    const e = entry(s);
+    for (const port of parsePortSpec(s.ports)) {
+      if (listed.has(`${sliceKey(e)}/${port}`)) continue;
+      const before = e.ports.get(port);
+      if (before === undefined || RANK[exposure] > RANK[before]) e.ports.set(port, exposure);
+    }
+  }
+  return snapshot;
+}
+
+/** Slices in a stable order: vantage, host, family, protocol (code-point order, not the locale's). */
+export function sortedEntries(snapshot: ExposureSnapshot): ExposureEntry[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...snapshot.values()].sort(
+    (a, b) => cmp(a.vantage, b.vantage) || cmp(a.host, b.host) || cmp(a.family, b.family) || cmp(a.protocol, b.protocol),
+  );
+}
+
+/** The ports of an entry that have `exposure`, sorted. */
+export function portsWith(entry: ExposureEntry, exposure: Exposure): number[] {
+  return [...entry.ports].filter(([, e]) => e === exposure).map(([port]) => port).sort((a, b) => a - b);
+}

@@ -1,0 +1,72 @@
+/**
+ * results.json read back (by `fwprobe diff` and `fwprobe merge-reports`): checked with zod for the
+ * fields those commands use, other fields kept as they are. A file from another fwprobe is named with
+ * the field it lacks, never half-read.
+ */
+import { z } from 'zod';
+import { ResultsFileError } from '../model/errors.ts';
+import { PORT_STATES } from '../model/observation.ts';
+import type { ScenarioResult } from './result.ts';
+import { describeIssues, parseJsonText } from './input-issues.ts';
+
+const family = z.enum(['ipv4', 'ipv6']);
+const protocol = z.enum(['tcp', 'udp']);
+const state = z.enum(PORT_STATES as [string, ...string[]]);
+
+const observation = z.looseObject({
+  vantage: z.string().min(1),
+  host: z.string().min(1).optional(),
+  family,
+  protocol,
+  port: z.number().int().min(1).max(65535),
+  state,
+});
+
+const summary = z.looseObject({
+  vantage: z.string().min(1),
+  host: z.string().min(1).optional(),
+  family,
+  protocol,
+  state,
+  ports: z.string().nullable(),
+});
+
+const scenario = z.looseObject({
+  name: z.string(),
+  file: z.string(),
+  status: z.enum(['passed', 'failed', 'error']),
+  error: z.string().optional(),
+  errorCode: z.string().optional(),
+  observations: z.array(observation),
+  others: z.array(summary),
+});
+
+const document = z.looseObject({
+  version: z.literal(1, { error: 'expected 1 (the results.json version this fwprobe reads)' }),
+  fwprobe: z.string().optional(),
+  scenarios: z.array(scenario),
+});
+
+export interface ResultsInput {
+  file: string;
+  /** The fwprobe that wrote it; null for files written before the field existed. */
+  fwprobe: string | null;
+  /** Checked for the fields above; the rest as written (same fwprobe version: the full result). */
+  scenarios: ScenarioResult[];
+}
+
+/**
+ * Reads a results.json text.
+ * @throws ResultsFileError naming the file and each field that is wrong.
+ */
+export function parseResultsDocument(text: string, file: string): ResultsInput {
+  const fail = (detail: string) => new ResultsFileError(`${detail}\nGive a results.json written by \`fwprobe run\` or \`npm test\` (reports/results.json).`);
+  const parsed = document.safeParse(parseJsonText(text, file, fail));
+  if (!parsed.success) throw fail(`${file} is not a results.json fwprobe can read:\n${describeIssues(parsed.error.issues)}`);
+  return { file, fwprobe: parsed.data.fwprobe ?? null, scenarios: parsed.data.scenarios as unknown as ScenarioResult[] };
+}
+
+/** How a scenario is matched between two files: its file and its name. */
+export function scenarioKey(result: Pick<ScenarioResult, 'file' | 'name'>): string {
+  return `${result.file}\0${result.name}`;
+}
