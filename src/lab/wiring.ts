@@ -41,11 +41,20 @@ export async function wireLab(lab: StartedFwprobeContainer, topology: Topology, 
   const [target] = hosts;
   await Promise.all(
     hosts.map(async (host, h) => {
-      const commands = host.interfaces.flatMap((iface, i) => configure(iface, `fe80::f:${h + 1}:${i + 1}`, topology));
+      const commands = host.interfaces.flatMap((iface, i) => configure(iface, linkLocalAddress(h, i), topology));
       if (target && host !== target) commands.push(...routesThrough(host, target, topology));
       check(host.name, await host.container.runBatch(commands, { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
     }),
   );
+}
+
+/**
+ * The link-local address of interface `i` of lab host `h` (0 the target, then the peers in order, then the
+ * hosts behind). Every IPv6 host on a link has one, and an attacker on the segment can use it: peers probe
+ * the target's from theirs (run/lab-setup.ts), so a rule trusting fe80::/10 is tried.
+ */
+export function linkLocalAddress(h: number, i: number): string {
+  return `fe80::f:${h + 1}:${i + 1}`;
 }
 
 function configure(iface: InterfaceSpec, linkLocal: string, topology: Topology): string[][] {

@@ -6,7 +6,7 @@
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 import type { Disposer } from '../lab/disposer.ts';
 import { assertNoSubnetCollision } from '../lab/collisions.ts';
-import { wireLab, type WiredHost } from '../lab/wiring.ts';
+import { linkLocalAddress, wireLab, type WiredHost } from '../lab/wiring.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
@@ -94,7 +94,7 @@ function describe(
   const publicNets = new Set(topology.networks.filter((n) => n.public).map((n) => n.name));
   const kind = (iface: InterfaceSpec) => (publicNets.has(iface.network) ? 'public' : 'lab') as 'lab' | 'public';
   const peerAddresses: string[] = [];
-  for (const peer of topology.peers.filter((p) => peers.has(p.name))) {
+  for (const [p, peer] of topology.peers.filter((spec) => peers.has(spec.name)).entries()) {
     // Every interface of the peer on a network the target is on is a source; the first one also carries nmap.
     const facing = peer.interfaces.filter((i) => targetIfs.some((t) => t.network === i.network) && allowedSource(scenario, kind(i)));
     const first = peer.interfaces.find((i) => targetIfs.some((t) => t.network === i.network))!;
@@ -107,6 +107,20 @@ function describe(
       for (const other of targetIfs.filter((t) => !peer.interfaces.some((i) => i.network === t.network))) {
         list.push(...FAMILIES.map((family) => ({ kind: kind(iface), network: `${iface.network}@${other.name}`, family, address: iface[family], target: other[family] })));
       }
+    }
+    // Every IPv6 host on a link has a link-local address, and an attacker on the segment may use it: the
+    // peer also probes the target's link-local address from its own (a rule trusting fe80::/10, or keyed
+    // on global addresses only, is tried). Hosts are wired in the order target, peers (see wiring.ts).
+    for (const iface of facing) {
+      const ti = targetIfs.findIndex((t) => t.network === iface.network);
+      const i = peer.interfaces.indexOf(iface);
+      list.push({
+        kind: kind(iface),
+        network: `${iface.network}@link-local`,
+        family: 'ipv6',
+        address: `${linkLocalAddress(1 + p, i)}%${iface.name}`,
+        target: `${linkLocalAddress(0, ti)}%${iface.name}`,
+      });
     }
     const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.

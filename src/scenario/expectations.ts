@@ -39,7 +39,13 @@ export class ExpectationDrafts {
    * Adds `expect.<vantage>` (loopback or a peer) with `both` expanded, its `exposed`, and its `behind.<host>`
    * expectations for hosts behind the target.
    */
-  addVantageInputs(expect: ExpectInput, vantages: readonly Vantage[], behind: readonly string[]): void {
+  addVantageInputs(
+    expect: ExpectInput,
+    vantages: readonly Vantage[],
+    behind: readonly string[],
+    /** Whether the vantage scans the host at all: a peer on the host's own network does not (it is not behind the target from there). */
+    scans: (vantage: Vantage, host: string) => boolean = () => true,
+  ): void {
     for (const [vantage, byFamily] of Object.entries(expect)) {
       if (vantage === 'exposed' || byFamily === undefined || Array.isArray(byFamily)) continue;
       const view = byFamily as VantageExpectInput;
@@ -60,14 +66,20 @@ export class ExpectationDrafts {
             : `expected a host declared under behind [${behind.join(', ')}], found ${host}`);
           continue;
         }
+        if (!scans(vantage, host)) {
+          // An `others` line here would be judged against no observation at all: a pass that checked nothing.
+          this.issues.add(path, `expected expectations for ${host} only under peers that reach it through the target, found ${vantage}, which is on ${host}'s own network and never scans it`);
+          continue;
+        }
         this.addHostInput({ vantage, host }, hostInput, path);
       }
     }
   }
 
   /** `exposed` for all peers: open from every peer on both families; every other target port not open. */
-  addExposedPorts(exposed: readonly string[], vantages: readonly Vantage[]): void {
-    if (exposed.length === 0) return;
+  addExposedPorts(exposed: readonly string[] | undefined, vantages: readonly Vantage[]): void {
+    // `exposed: []` says "nothing exposed": every scanned port not open. It is an expectation, never a no-op.
+    if (exposed === undefined) return;
     const peers = vantages.filter((v) => v !== LOOPBACK);
     if (peers.length === 0) {
       this.issues.add(
@@ -89,7 +101,7 @@ export class ExpectationDrafts {
         for (const family of families) this.addLists(view, family, protocol, lists, [...path, key, protocol]);
       }
     }
-    if (input.exposed?.length) {
+    if (input.exposed !== undefined) {
       if (view.vantage === LOOPBACK) this.issues.add([...path, 'exposed'], 'expected exposed under a peer: it means "open from that peer"; write loopback expectations as lists');
       else this.addExposed(view, input.exposed, [...path, 'exposed']);
     }

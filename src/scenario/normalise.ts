@@ -93,8 +93,12 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   const drafts = new ExpectationDrafts(issues);
   const behindNames = topology.behind.map((b) => b.name);
   if (input.expect) {
-    drafts.addVantageInputs(input.expect, vantages, behindNames);
-    drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : [], vantages);
+    drafts.addVantageInputs(input.expect, vantages, behindNames, (vantage, host) => {
+      // As the lab scans them (run/lab-setup.ts): a peer scans a host behind only from another network.
+      const inner = topology.behind.find((b) => b.name === host)?.interfaces[0].network;
+      return !topology.peers.find((p) => p.name === vantage)?.interfaces.some((i) => i.network === inner);
+    });
+    drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : undefined, vantages);
   }
   const scan = computeScan(input.ports, services, drafts.rangesByProtocol(), issues);
   for (const host of topology.behind) {

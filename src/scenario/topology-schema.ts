@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { z, type ZodType } from 'zod';
 import { list } from './schema-fields.ts';
+import { overlaps, parseSubnet } from '../model/subnet.ts';
 
 /** Network, peer and host names: short, lower case, safe in ids, labels and file names. */
 export const labNameSchema = z
@@ -18,15 +19,28 @@ const interfaceNameSchema = z
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/, { error: 'expected an interface name like eth0 (a letter, then letters, digits, ., -, _; up to 15)' })
   .refine((name) => name !== 'lo', { error: 'lo is the loopback interface, always present: name another' });
 
+/**
+ * Address space a lab network may not use: on a real network these are never a host's unicast address on
+ * a link (this host, loopback, multicast, reserved, broadcast; IPv6 unspecified, loopback, IPv4-mapped and
+ * -compatible, link-local, multicast). A lab built on them scans something else: a peer whose target is
+ * `127.0.0.1` or `::1` reaches its own loopback, not the target.
+ */
+const SPECIAL = { 4: ['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'], 6: ['::/8', 'fe80::/10', 'ff00::/8'] } as const;
+
 function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: string) {
-  return z.string().refine(
-    (value) => {
-      const [address, prefix, extra] = value.split('/');
-      const length = Number(prefix);
-      return extra === undefined && isIP(address ?? '') === family && Number.isInteger(length) && length >= minPrefix && length <= maxPrefix;
-    },
-    { error: `expected an IPv${family} subnet with a prefix from /${minPrefix} to /${maxPrefix}, like ${example}` },
-  );
+  return z
+    .string()
+    .refine(
+      (value) => {
+        const [address, prefix, extra] = value.split('/');
+        const length = Number(prefix);
+        return extra === undefined && isIP(address ?? '') === family && Number.isInteger(length) && length >= minPrefix && length <= maxPrefix;
+      },
+      { error: `expected an IPv${family} subnet with a prefix from /${minPrefix} to /${maxPrefix}, like ${example}` },
+    )
+    .refine((value) => !isIP(value.split('/')[0] ?? '') || !SPECIAL[family].some((special) => overlaps(parseSubnet(special), parseSubnet(value))), {
+      error: `expected a unicast subnet outside ${SPECIAL[family].join(', ')}: those are no host's address on a link`,
+    });
 }
 
 const address = (family: 4 | 6) =>

@@ -39,6 +39,15 @@ describe('topology', () => {
     expect(s.expectations.filter((e) => !e.host && e.vantage !== 'loopback').map((e) => e.vantage)).toEqual(['admin', 'admin', 'outsider', 'outsider']);
   });
 
+  it('`exposed: []` says nothing is exposed: every scanned port not open, from that peer or from all of them', async () => {
+    const networks = { internet: {} };
+    const perPeer = await load({ networks, peers: { outsider: { network: 'internet' } }, expect: { loopback: { both: { tcp: { open: [22] } } }, outsider: { exposed: [] } } });
+    expect(perPeer.expectations.filter((e) => e.vantage === 'outsider').map((e) => [e.family, e.protocol, e.open, e.others])).toEqual([['ipv4', 'tcp', [], 'not-open'], ['ipv6', 'tcp', [], 'not-open']]);
+    const all = await load({ networks, peers: { a: { network: 'internet' }, b: { network: 'internet' } }, expect: { exposed: [] } });
+    expect(all.expectations.map((e) => [e.vantage, e.family, e.others])).toEqual([['a', 'ipv4', 'not-open'], ['a', 'ipv6', 'not-open'], ['b', 'ipv4', 'not-open'], ['b', 'ipv6', 'not-open']]);
+    expect(await problem({ vantages: ['loopback'], expect: { exposed: [] } })).toContain('expect.exposed: expected a peer among the vantages');
+  });
+
   it.each([
     ['overlapping subnets', { networks: { a: { ipv4: '10.1.0.0/16' }, b: { ipv4: '10.1.2.0/24' } } }, 'networks.b.ipv4: expected subnets that do not overlap, found 10.1.2.0/24 overlapping a\'s 10.1.0.0/16'],
     ['a peer on a network the target is not on', { networks: { a: {}, b: {} }, target: { interfaces: [{ network: 'a' }] }, peers: { p: { network: 'b' } } }, 'peers.p.network: expected a network the target has an interface on [a], found b'],
@@ -52,6 +61,18 @@ describe('topology', () => {
     ['a peer called loopback', { networks: { a: {} }, peers: { loopback: { network: 'a' } } }, 'peers.loopback: expected a peer name other than loopback'],
     ['interface lo', { networks: { a: {} }, target: { interfaces: [{ network: 'a', name: 'lo' }] } }, 'lo is the loopback interface'],
     ['a shell word as interface name', { networks: { a: {} }, target: { interfaces: [{ network: 'a', name: 'eth0;reboot' }] } }, 'expected an interface name like eth0'],
+    // The peer would scan its own loopback at 127.0.0.1 / ::1, never the target.
+    ['a loopback subnet', { networks: { a: { ipv4: '127.0.0.0/8' } } }, 'networks.a.ipv4: expected a unicast subnet outside'],
+    ['the unspecified IPv6 subnet', { networks: { a: { ipv6: '::/64' } } }, 'networks.a.ipv6: expected a unicast subnet outside'],
+    ['IPv4-mapped IPv6', { networks: { a: { ipv6: '::ffff:0.0.0.0/96' } } }, 'networks.a.ipv6: expected a unicast subnet outside'],
+    ['a multicast subnet', { networks: { a: { ipv4: '224.0.0.0/24' } } }, 'networks.a.ipv4: expected a unicast subnet outside'],
+    ['a link-local IPv6 subnet', { networks: { a: { ipv6: 'FE80::/64' } } }, 'networks.a.ipv6: expected a unicast subnet outside'],
+    ['0.0.0.0/8', { networks: { a: { ipv4: '0.0.0.0/8' } } }, 'networks.a.ipv4: expected a unicast subnet outside'],
+    ['a broadcast address', { networks: { a: { ipv4: '10.9.0.0/24' } }, peers: { p: { network: 'a', ipv4: '10.9.0.255' } } }, 'peers.p.ipv4: expected a host address of 10.9.0.0/24'],
+    ['a network address', { networks: { a: { ipv4: '10.9.0.0/24' } }, target: { interfaces: [{ network: 'a', ipv4: '10.9.0.0' }] } }, 'target.interfaces[0].ipv4: expected a host address'],
+    ['the Subnet-Router anycast address', { networks: { a: { ipv6: 'fd10::/64' } }, peers: { p: { network: 'a', ipv6: 'fd10:0::' } } }, 'peers.p.ipv6: expected a host address of fd10::/64'],
+    // A peer on the host's own network never scans it: an `others` line there would check nothing.
+    ['behind expectations under a peer on the host\'s network', { networks: { a: {}, lan: {} }, target: { role: 'router' }, peers: { admin: { network: 'lan' } }, behind: { web: { network: 'lan', services: ['80/tcp'] } }, expect: { exposed: ['22/tcp'], admin: { behind: { web: { both: { tcp: { others: 'not-open' } } } } } } }, "expect.admin.behind.web: expected expectations for web only under peers that reach it through the target, found admin"],
   ])('%s is a load error naming the field', async (_, extra, message) => {
     expect(await problem({ expect: { exposed: ['22/tcp'] }, ...extra })).toContain(message);
   });

@@ -118,6 +118,9 @@ function allocate(networks: readonly NetworkSpec[], drafts: readonly Draft[], is
       const subnet = parseSubnet(net[family]);
       const canonical = fromInteger(toInteger(address), subnet.family);
       if (!contains(subnet, address)) issues.add([...d.path, family], `expected an address in ${net.name}'s ${subnet.text}, found ${address}`);
+      else if (!isHostAddress(subnet, address)) {
+        issues.add([...d.path, family], `expected a host address of ${subnet.text}, found ${address}: the subnet's ${subnet.family === 4 ? 'network or broadcast address' : 'Subnet-Router anycast address'} is no host's`);
+      }
       else if (used.has(canonical)) issues.add([...d.path, family], `expected each address once, found ${address} again (also at ${used.get(canonical)})`);
       else {
         used.set(canonical, d.path.join('.'));
@@ -146,4 +149,11 @@ function allocate(networks: readonly NetworkSpec[], drafts: readonly Draft[], is
     }
   });
   return out;
+}
+
+/** Not the subnet's network address (IPv6: Subnet-Router anycast, which a forwarding target answers) nor its IPv4 broadcast. */
+function isHostAddress(subnet: Subnet, address: string): boolean {
+  const offset = toInteger(address) - subnet.base;
+  const size = 2n ** BigInt((subnet.family === 4 ? 32 : 128) - subnet.prefix);
+  return offset !== 0n && !(subnet.family === 4 && offset === size - 1n);
 }
