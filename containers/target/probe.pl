@@ -48,7 +48,7 @@ use Errno ();
 use Getopt::Long qw(GetOptionsFromArray);
 use IO::Select;
 use POSIX ();
-use Socket qw(AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK SOL_SOCKET SO_REUSEADDR SO_LINGER SO_ERROR
+use Socket qw(AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK SOL_SOCKET SO_REUSEADDR SO_LINGER SO_ERROR SO_BROADCAST
     IPPROTO_IP IPPROTO_IPV6 IP_RECVERR IPV6_RECVERR IP_BIND_ADDRESS_NO_PORT AI_NUMERICHOST AI_NUMERICSERV
     AI_PASSIVE NI_NUMERICHOST NI_NUMERICSERV getaddrinfo getnameinfo);
 use Time::HiRes qw(time);
@@ -219,6 +219,9 @@ sub start_probe {
     } else {
         my ($level, $opt) = $p->{family} == AF_INET6 ? (IPPROTO_IPV6, IPV6_RECVERR) : (IPPROTO_IP, IP_RECVERR);
         setsockopt($fh, $level, $opt, 1) or return finish($p, 'error', $! + 0, 'socket');
+        # An attacker on the segment may send to the broadcast address: allowed, as any sender could.
+        setsockopt($fh, SOL_SOCKET, SO_BROADCAST, 1) or return finish($p, 'error', $! + 0, 'socket')
+            if $p->{family} == AF_INET;
     }
     if ($p->{bind_sa}) {
         if ($p->{sport}) {

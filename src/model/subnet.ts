@@ -77,3 +77,9 @@ export function isPrivate(subnet: Subnet): boolean {
   const privateNets = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'];
   return privateNets.map(parseSubnet).some((p) => p.family === subnet.family && p.prefix <= subnet.prefix && overlaps(p, subnet));
 }
+
+/** The IPv4 subnet-directed broadcast address (the last address of the subnet). */
+export function broadcastAddress(subnet: Subnet): string {
+  const size = 2n ** BigInt(BITS[subnet.family] - subnet.prefix);
+  return fromInteger(subnet.base + size - 1n, subnet.family);
+}

@@ -107,9 +107,9 @@ const REACHED = new Set(['connected', 'answered']);
  * forwarded reached a listener behind, and is exposure all the same.
  */
 export async function readReceived(lab: Pick<Lab, 'target' | 'behind'>): Promise<Received[]> {
-  const hosts = [lab.target, ...[...lab.behind.values()].map((b) => b.container)];
-  const logs = await Promise.all(hosts.map((h) => h.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`])));
-  return logs.flatMap(({ stdout }) => parseReceivedLog(stdout));
+  const hosts = [{ name: undefined, container: lab.target }, ...[...lab.behind].map(([name, b]) => ({ name, container: b.container }))];
+  const logs = await Promise.all(hosts.map((h) => h.container.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`])));
+  return logs.flatMap(({ stdout }, i) => parseReceivedLog(stdout, hosts[i]!.name));
 }
 
 /**
@@ -141,11 +141,17 @@ export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Pr
   await flushBoth(new Set(probes.map((p) => p.vantage)));
   // A lab that has just been wired up may lose a first packet: a client that did not get through is asked
   // twice more before the lab is called broken. This only decides whether the lab works, never a verdict.
-  let failed = outcomes.filter((o) => o.result !== 'connected' && o.result !== 'answered');
+  // A broadcast or multicast datagram gets no answer on its socket: the target's log must show it arrived.
+  const oneWay = new Set(probes.filter((p) => p.source.oneWay).map((p) => p.id));
+  const stillFailing = async (list: ProbeOutcome[]) => {
+    const tokens = oneWay.size > 0 ? new Set((await readReceived({ target: lab.target, behind: new Map() })).map((r) => r.data)) : new Set();
+    return list.filter((o) => (oneWay.has(o.id) ? !tokens.has(o.token) : o.result !== 'connected' && o.result !== 'answered'));
+  };
+  let failed = await stillFailing(outcomes);
   for (let attempt = 0; attempt < 2 && failed.length > 0; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const again = new Set(failed.map((o) => o.id));
-    failed = (await runProbes(lab, probes.filter((p) => again.has(p.id)), bounds)).filter((o) => o.result !== 'connected' && o.result !== 'answered');
+    failed = await stillFailing(await runProbes(lab, probes.filter((p) => again.has(p.id)), bounds));
     await flushBoth(new Set());
   }
   if (failed.length > 0) {

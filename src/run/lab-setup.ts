@@ -11,6 +11,7 @@ import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
 import type { InterfaceSpec } from '../model/topology.ts';
+import { broadcastAddress, parseSubnet } from '../model/subnet.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { LabScope } from '../scan/scope.ts';
 
@@ -121,6 +122,16 @@ function describe(
         address: `${linkLocalAddress(1 + p, i)}%${iface.name}`,
         target: `${linkLocalAddress(0, ti)}%${iface.name}`,
       });
+    }
+    // Anyone on the segment may send to its broadcast address or to all-nodes multicast: a rule accepting
+    // `--dst-type BROADCAST` or `-d ff00::/8` lets those datagrams reach a wildcard listener. UDP only; the
+    // target's own listener log is the only witness (see corroborate.ts).
+    for (const iface of facing) {
+      const net = topology.networks.find((n) => n.name === iface.network)!;
+      list.push(
+        { kind: kind(iface), network: `${iface.network}@broadcast`, family: 'ipv4', address: iface.ipv4, target: broadcastAddress(parseSubnet(net.ipv4)), oneWay: true },
+        { kind: kind(iface), network: `${iface.network}@multicast`, family: 'ipv6', address: iface.ipv6, target: `ff02::1%${iface.name}`, oneWay: true },
+      );
     }
     const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.

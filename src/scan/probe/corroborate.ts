@@ -19,7 +19,14 @@ export function corroborate(
   received: readonly Received[],
 ): Observation[] {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const tokens = new Set(received.flatMap((r) => (r.data ? [r.data] : [])));
+  // Which listeners logged each token: a datagram to a broadcast or multicast address may reach every host
+  // on the segment, and counts only where the target itself logged it.
+  const tokens = new Map<string, Set<string>>();
+  for (const r of received) if (r.data) tokens.set(r.data, (tokens.get(r.data) ?? new Set()).add(r.host ?? 'target'));
+  const logged = (p: Probe) => {
+    const by = tokens.get(byId.get(p.id)!.token ?? '');
+    return by !== undefined && (!p.source.oneWay || by.has('target'));
+  };
   const groups = new Map<string, Probe[]>();
   for (const probe of probes) {
     const k = key(probe);
@@ -38,7 +45,7 @@ export function corroborate(
       );
     }
     const reached = sent.filter((p) => REACHED.has(byId.get(p.id)!.result));
-    const delivered = sent.filter((p) => p.protocol === 'udp' && tokens.has(byId.get(p.id)!.token ?? ''));
+    const delivered = sent.filter((p) => p.protocol === 'udp' && logged(p));
     const evidence = {
       probes: sent.length,
       reached: new Set([...reached, ...delivered]).size,

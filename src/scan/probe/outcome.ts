@@ -71,16 +71,18 @@ export interface Received {
   port: number;
   /** The start of a UDP datagram (the probe's token), or null for TCP. */
   data: string | null;
+  /** Whose listener logged it: the target, or a host behind it. @default 'target' */
+  host?: string;
 }
 
 /** `TIME PROTO SRC SPORT DST DPORT LEN DATA`, tab-separated; malformed lines are skipped (the log is the
  * target's, and only adds evidence of exposure, never removes it). */
-export function parseReceivedLog(text: string): Received[] {
+export function parseReceivedLog(text: string, host?: string): Received[] {
   const out: Received[] = [];
   for (const line of text.split('\n')) {
     const [, protocol, source, sport, , dport, , data] = line.split('\t');
     if ((protocol !== 'tcp' && protocol !== 'udp') || !source || !sport || !dport) continue;
-    out.push({ protocol, source, sourcePort: Number(sport), port: Number(dport), data: data && data !== '-' ? data : null });
+    out.push({ protocol, source, sourcePort: Number(sport), port: Number(dport), data: data && data !== '-' ? data : null, ...(host ? { host } : {}) });
   }
   return out;
 }

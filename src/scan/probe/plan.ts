@@ -16,6 +16,11 @@ export interface ProbeSource {
   network: string;
   /** The host probed when it is not the target: a host behind a routing target. */
   host?: string;
+  /**
+   * A broadcast or multicast destination: UDP only, and the answer comes from the target's own address, so
+   * only the target's listener log can show the datagram arrived.
+   */
+  oneWay?: true;
   family: Family;
   /** The address the probe binds to. */
   address: string;
@@ -44,7 +49,7 @@ export function planProbes(
 ): Probe[] {
   const probes: Probe[] = [];
   for (const source of sources) {
-    for (const protocol of ['tcp', 'udp'] as const) {
+    for (const protocol of source.oneWay ? (['udp'] as const) : (['tcp', 'udp'] as const)) {
       for (const port of ports[protocol]) {
         for (const sourcePort of options.sourcePorts ?? DEFAULT_SOURCES.ports) {
           // A port the scanning host itself listens on cannot be a client's source port there (EADDRINUSE),
