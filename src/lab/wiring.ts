@@ -5,7 +5,7 @@
  * subnets never touch the engine's host (no host route, no bridge address), the networks have no uplink at
  * all, and forwarded packets with any source cross them (Docker's own bridges drop IPv4 from other subnets).
  */
-import type { InterfaceSpec, Topology } from '../model/topology.ts';
+import { spoofAddresses, type InterfaceSpec, type Topology } from '../model/topology.ts';
 import { LabWiringError } from '../model/errors.ts';
 import { parseSubnet } from '../model/subnet.ts';
 import type { StartedFwprobeContainer } from './container.ts';
@@ -16,6 +16,8 @@ export interface WiredHost {
   name: string;
   container: StartedFwprobeContainer;
   interfaces: readonly InterfaceSpec[];
+  /** A peer: its first interface also carries an unused address of every network it is not on (see spoofAddresses). */
+  spoofs?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function wireLab(lab: StartedFwprobeContainer, topology: Topology, 
     hosts.map(async (host, h) => {
       const commands = host.interfaces.flatMap((iface, i) => configure(iface, linkLocalAddress(h, i), topology));
       if (target && host !== target) commands.push(...routesThrough(host, target, topology));
+      if (host.spoofs) commands.push(...spoofing(host, topology));
       check(host.name, await host.container.runBatch(commands, { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
     }),
   );
@@ -92,6 +95,22 @@ function routesThrough(host: WiredHost, target: WiredHost, topology: Topology): 
     ['ip', 'route', 'add', `${i.ipv4}/32`, 'via', gateway.ipv4],
     ['ip', '-6', 'route', 'add', `${i.ipv6}/128`, 'via', gateway.ipv6],
   ]);
+}
+
+/** Extra host addresses (/32, /128) on the peer's first interface, claiming the networks it is not on. */
+function spoofing(host: WiredHost, topology: Topology): string[][] {
+  const first = host.interfaces[0];
+  if (!first) return [];
+  const spoofs = spoofAddresses(topology);
+  return topology.networks
+    .filter((n) => !host.interfaces.some((i) => i.network === n.name))
+    .flatMap((n) => {
+      const { ipv4, ipv6 } = spoofs.get(n.name)!;
+      return [
+        ...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []),
+        ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad']] : []),
+      ];
+    });
 }
 
 function check(where: string, steps: readonly StepResult[]): void {

@@ -5,7 +5,7 @@
  */
 import type { Protocol } from './observation.ts';
 import type { ServiceSpec, SourcesSpec } from './scenario.ts';
-import { hostAddress, isPrivate, parseSubnet } from './subnet.ts';
+import { fromInteger, hostAddress, isPrivate, parseSubnet, toInteger } from './subnet.ts';
 
 export interface NetworkSpec {
   name: string;
@@ -91,4 +91,30 @@ export function defaultTopology(sources: Pick<SourcesSpec, 'peer' | 'outside'>, 
     peers: [{ name: 'peer', interfaces: networks.map((n, i) => at(n, `eth${i}`, 2)) }],
     behind: [],
   };
+}
+
+/**
+ * One unused address per network and family (the highest free host address): what a peer on another
+ * network puts on its interface to send datagrams that claim to come from this network, as a spoofing
+ * attacker can. Null where the network has no address left.
+ */
+export function spoofAddresses(topology: Topology): Map<string, { ipv4: string | null; ipv6: string | null }> {
+  const hosts = [topology.target.interfaces, ...topology.peers.map((p) => p.interfaces), ...topology.behind.map((b) => b.interfaces)].flat();
+  const used = new Set(hosts.flatMap((i) => [i.ipv4, i.ipv6]).filter(Boolean).map((a) => fromInteger(toInteger(a), a.includes(':') ? 6 : 4)));
+  const out = new Map<string, { ipv4: string | null; ipv6: string | null }>();
+  for (const network of topology.networks) {
+    const pick = (family: 'ipv4' | 'ipv6') => {
+      const subnet = parseSubnet(network[family]);
+      const size = 2n ** BigInt((family === 'ipv4' ? 32 : 128) - subnet.prefix);
+      // From the top of the subnet (or of its first 4096 addresses) down, a few hundred tries at most.
+      const top = Number(size > 4096n ? 4096n : size) - (family === 'ipv4' ? 2 : 1);
+      for (let k = top; k >= 1 && k > top - 256; k--) {
+        const candidate = hostAddress(subnet, k);
+        if (candidate && !used.has(candidate)) return candidate;
+      }
+      return null;
+    };
+    out.set(network.name, { ipv4: pick('ipv4'), ipv6: pick('ipv6') });
+  }
+  return out;
 }

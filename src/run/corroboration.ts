@@ -141,11 +141,21 @@ export async function baseline(scenario: Scenario, lab: Lab, bounds: Bounds): Pr
   await flushBoth(new Set(probes.map((p) => p.vantage)));
   // A lab that has just been wired up may lose a first packet: a client that did not get through is asked
   // twice more before the lab is called broken. This only decides whether the lab works, never a verdict.
-  // A broadcast or multicast datagram gets no answer on its socket: the target's log must show it arrived.
-  const oneWay = new Set(probes.filter((p) => p.source.oneWay).map((p) => p.id));
+  // A datagram may get no answer on its socket and still arrive: sent to a broadcast, multicast or spoofed
+  // address, or to another of the target's addresses (the answer leaves from the outgoing interface's
+  // address). The listener's own log is the witness; for one-way sources only the target's log counts.
+  const byId = new Map(probes.map((p) => [p.id, p]));
   const stillFailing = async (list: ProbeOutcome[]) => {
-    const tokens = oneWay.size > 0 ? new Set((await readReceived({ target: lab.target, behind: new Map() })).map((r) => r.data)) : new Set();
-    return list.filter((o) => (oneWay.has(o.id) ? !tokens.has(o.token) : o.result !== 'connected' && o.result !== 'answered'));
+    const udp = list.some((o) => byId.get(o.id)?.protocol === 'udp' && o.result !== 'answered');
+    const logged = new Map<string, Set<string>>();
+    for (const r of udp ? await readReceived(lab) : []) if (r.data) logged.set(r.data, (logged.get(r.data) ?? new Set()).add(r.host ?? 'target'));
+    return list.filter((o) => {
+      const probe = byId.get(o.id)!;
+      if (probe.protocol === 'tcp') return o.result !== 'connected';
+      if (o.result === 'answered' && !probe.source.oneWay) return false;
+      const by = logged.get(o.token ?? '');
+      return !by || (probe.source.oneWay === true && !by.has('target'));
+    });
   };
   let failed = await stillFailing(outcomes);
   for (let attempt = 0; attempt < 2 && failed.length > 0; attempt++) {

@@ -10,7 +10,7 @@ import { linkLocalAddress, wireLab, type WiredHost } from '../lab/wiring.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
-import type { InterfaceSpec } from '../model/topology.ts';
+import { spoofAddresses, type InterfaceSpec } from '../model/topology.ts';
 import { broadcastAddress, parseSubnet } from '../model/subnet.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { LabScope } from '../scan/scope.ts';
@@ -69,7 +69,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   const behindStarted = topology.behind.map((b, i) => ({ spec: b, container: started[1 + peerSpecs.length + i]! }));
   const hosts: WiredHost[] = [
     { name: 'target', container: target, interfaces: wired ? topology.target.interfaces : [] },
-    ...peerSpecs.map((p) => ({ name: p.name, container: peers.get(p.name)!, interfaces: p.interfaces })),
+    ...peerSpecs.map((p) => ({ name: p.name, container: peers.get(p.name)!, interfaces: p.interfaces, spoofs: true })),
     ...behindStarted.map(({ spec, container }) => ({ name: spec.name, container, interfaces: spec.interfaces })),
   ];
   // The switch lives as long as the lab: its bridges are the networks, and removing a veth end removes both.
@@ -95,6 +95,7 @@ function describe(
   const publicNets = new Set(topology.networks.filter((n) => n.public).map((n) => n.name));
   const kind = (iface: InterfaceSpec) => (publicNets.has(iface.network) ? 'public' : 'lab') as 'lab' | 'public';
   const peerAddresses: string[] = [];
+  const spoofs = spoofAddresses(topology);
   for (const [p, peer] of topology.peers.filter((spec) => peers.has(spec.name)).entries()) {
     // Every interface of the peer on a network the target is on is a source; the first one also carries nmap.
     const facing = peer.interfaces.filter((i) => targetIfs.some((t) => t.network === i.network) && allowedSource(scenario, kind(i)));
@@ -132,6 +133,16 @@ function describe(
         { kind: kind(iface), network: `${iface.network}@broadcast`, family: 'ipv4', address: iface.ipv4, target: broadcastAddress(parseSubnet(net.ipv4)), oneWay: true },
         { kind: kind(iface), network: `${iface.network}@multicast`, family: 'ipv6', address: iface.ipv6, target: `ff02::1%${iface.name}`, oneWay: true },
       );
+    }
+    // Datagrams claiming to come from every network the peer is not on (an inside address, from outside):
+    // a rule trusting `-s 192.168.10.0/24` without `-i eth1` lets them in. UDP only: replies go elsewhere,
+    // and the target's listener log is the witness.
+    for (const network of topology.networks.filter((n) => !peer.interfaces.some((i) => i.network === n.name))) {
+      const spoof = spoofs.get(network.name)!;
+      for (const family of FAMILIES) {
+        const address = spoof[family];
+        if (address) list.push({ kind: kind(first), network: `${first.network}@spoof-${network.name}`, family, address, target: targetOn(first)[family], oneWay: true });
+      }
     }
     const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.

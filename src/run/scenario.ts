@@ -77,7 +77,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // Loopback-only, every probe is on lo: rules on other interfaces cannot change a verdict taken here.
     if (scenario.vantages.some((v) => v !== 'loopback')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
     // Link-local sources are extra attacker shapes: the check is about the lab's own addresses, as before.
-    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.kind !== 'loopback' && !s.host && !s.network.endsWith('@link-local')));
+    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.kind !== 'loopback' && !s.host && !s.network.includes('@')));
 
     // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
     const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
