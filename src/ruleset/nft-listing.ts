@@ -9,6 +9,8 @@ export interface NftChain {
   name: string;
   /** `input`, `forward`, `output`, `prerouting`…; null for a regular chain (reached only by jump/goto). */
   hook: string | null;
+  /** `filter`, `nat` or `route` for a base chain; null for a regular chain. */
+  type: string | null;
   policy: 'accept' | 'drop' | null;
   /** One rule per entry, as nft prints it (a rule nft wraps over lines is joined). */
   rules: string[];
@@ -71,16 +73,17 @@ export function parseNftListing(listing: string): NftTable[] {
     }
     const block = /^(chain|set|map|flowtable|counter|quota|limit|ct \w+|secmark|synproxy) (\S+) \{$/.exec(line);
     if (block) {
-      if (block[1] === 'chain') table.chains.push((chain = { name: block[2]!, hook: null, policy: null, rules: [] }));
+      if (block[1] === 'chain') table.chains.push((chain = { name: block[2]!, hook: null, type: null, policy: null, rules: [] }));
       else if (block[1] === 'set' || block[1] === 'map') table.sets.push((set = { name: block[2]!, declaration: [], elements: '', dynamic: false }));
       else set = { name: block[2]!, declaration: [], elements: '', dynamic: false };
       continue;
     }
     if (chain) {
-      const base = /^type \w+ hook (\w+)(?: device \S+)? priority [^;]+;(?: policy (accept|drop);)?/.exec(line);
+      const base = /^type (\w+) hook (\w+)(?: device \S+)? priority [^;]+;(?: policy (accept|drop);)?/.exec(line);
       if (base) {
-        chain.hook = base[1]!;
-        chain.policy = (base[2] as 'accept' | 'drop' | undefined) ?? 'accept';
+        chain.type = base[1]!;
+        chain.hook = base[2]!;
+        chain.policy = (base[3] as 'accept' | 'drop' | undefined) ?? 'accept';
       } else chain.rules.push(line);
     } else if (set) {
       if (line.startsWith('elements = ')) set.elements = line;
@@ -114,9 +117,21 @@ export function normaliseNftListing(listing: string): string {
   return out.join('\n');
 }
 
-/** Tables written for nft rather than by iptables-nft: iptables-save does not show them. */
-export function nativeTables(listing: string | undefined): NftTable[] {
-  return listing ? parseNftListing(listing).filter((t) => !t.managed) : [];
+/**
+ * Tables written for nft rather than by iptables: not marked by nft as iptables-nft's, and not shown by
+ * `*-save` (which lists the tables it manages as `*NAME`, and notes native ones named like its own as
+ * "incompatible"). Docker's own rules in the lab's nat table, made by the host's iptables, are iptables'.
+ */
+export function nativeTables(saved: { v4: string; v6: string; nft?: string }): NftTable[] {
+  if (!saved.nft) return [];
+  return parseNftListing(saved.nft).filter((t) => {
+    if (t.managed) return false;
+    const save = t.family === 'ip' ? saved.v4 : t.family === 'ip6' ? saved.v6 : null;
+    if (save === null) return true;
+    const listed = save.split('\n').includes(`*${t.name}`);
+    const incompatible = save.includes(`# Table \`${t.name}' `);
+    return !listed || incompatible;
+  });
 }
 
 /**
@@ -124,7 +139,7 @@ export function nativeTables(listing: string | undefined): NftTable[] {
  * native nft tables that see that family's packets (`inet` ones in both).
  */
 export function familyTexts(saved: { v4: string; v6: string; nft?: string }): { v4: string; v6: string } {
-  const native = nativeTables(saved.nft);
+  const native = nativeTables(saved);
   const of = (families: string[]) => native.filter((t) => families.includes(t.family)).map((t) => t.text).join('');
   return { v4: `${saved.v4}\n${of(['ip', 'inet'])}`, v6: `${saved.v6}\n${of(['ip6', 'inet'])}` };
 }

@@ -40,7 +40,8 @@ export function interfaceNames(saved: { v4: string; v6: string; nft?: string }):
     for (const line of text.split('\n')) {
       // Docker's own DNS rules in the nat table name no interface worth checking; every other line counts.
       for (const m of line.matchAll(/(?:^|\s)(?:-i|-o|--in-interface|--out-interface)\s+(\S+)/g)) names.add(m[1]!);
-      for (const m of line.matchAll(/\b(?:iifname|oifname|iif|oif)\s+"?([\w.+*-]+)"?/g)) names.add(m[1]!);
+      // nft lists interface names quoted; `fib saddr . iif oif missing` names none.
+      for (const m of line.matchAll(/\b(?:iifname|oifname|iif|oif)\s+(?:!=\s+)?"([\w.+*-]+)"/g)) names.add(m[1]!);
     }
   }
   return [...names].sort();
