@@ -133,7 +133,7 @@ const layerSchema = z.union(
 );
 
 export const rulesetSchema = z
-  .union([...rulesetForms.map((form) => form.schema), list(layerSchema).min(2)], {
+  .union([...rulesetForms.map((form) => form.schema), list(layerSchema).min(2, { error: 'expected at least two layers in a ruleset list: write a single form without the list' })], {
     error: `expected exactly one form: ${FORMS_TEXT}, or a list of at least two of them (layers, applied in order)`,
   })
   .describe(
