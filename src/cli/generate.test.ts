@@ -21,6 +21,7 @@ describe('fwprobe generate', () => {
     expect(readFileSync(join(target, 'rules.v6'), 'utf8')).toBe(expected.v6);
     expect(readFileSync(join(target, 'firewall.sh'), 'utf8')).toBe(expected.shell);
     expect(statSync(join(target, 'firewall.sh')).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(target, 'rules.nft'), 'utf8')).toBe(expected.nft);
   });
 
   it('omits rules.v6 with a note when IPv6 is left untouched, removing a stale one', async () => {

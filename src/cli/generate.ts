@@ -1,6 +1,6 @@
 /**
  * `fwprobe generate [POLICY] [--preset NAME] [--param K=V]... --out DIR`: writes `rules.v4`, `rules.v6`
- * (unless the IPv6 side is left untouched) and `firewall.sh` (mode 0755).
+ * (unless the IPv6 side is left untouched), `firewall.sh` (mode 0755) and `rules.nft` (an nftables file).
  */
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -13,7 +13,7 @@ import { loadPolicyFile } from '../ruleset/policy-load.ts';
 
 export const GENERATE_USAGE = `Usage: fwprobe generate [POLICY] [--preset NAME] [--param KEY=VALUE]... --out DIR
 
-Writes rules.v4, rules.v6 and firewall.sh into DIR from a policy file (YAML) or a preset.
+Writes rules.v4, rules.v6, firewall.sh and rules.nft into DIR from a policy file (YAML) or a preset.
 Presets: ${listPresets().join(', ')}.
 `;
 
@@ -101,5 +101,7 @@ export async function generateInto(args: GenerateArgs): Promise<string[]> {
   await writeFile(script, out.shell, { mode: 0o755 });
   await chmod(script, 0o755);
   lines.push(`wrote ${script}`);
+  await writeFile(join(args.out, 'rules.nft'), out.nft);
+  lines.push(`wrote ${join(args.out, 'rules.nft')} (nft -f: ${out.v6 === null ? 'an ip table, IPv6 untouched' : 'one inet table for both families'})`);
   return lines;
 }

@@ -7,6 +7,7 @@ import { CommandFailedError, RulesetApplyError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
+import { NFT_LIST } from './apply-nft.ts';
 import { findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 import { RULES_DIR } from './services.ts';
 
@@ -41,6 +42,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     ...staged.map(({ family, file }) => [tools[family].restore, file]),
     [tools.ipv4.save],
     [tools.ipv6.save],
+    [...NFT_LIST],
   ];
   const results = await host.runBatch(steps, { stopOnFailure: true });
   const failed = results.find((step) => step.exitCode !== 0);
@@ -55,23 +57,30 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
       : reported;
     throw new RulesetApplyError({ family: entry.family, source, text, line, ...failed });
   }
-  return { v4: stripSaveComments(results.at(-2)!.stdout), v6: stripSaveComments(results.at(-1)!.stdout) };
-}
-
-/** The live ruleset of both families, as the backend's `*-save` prints it. */
-export async function savedRuleset(host: StartedFwprobeContainer): Promise<AppliedRuleset> {
-  const tools = TOOLS[host.backend];
-  const [v4, v6] = await host.runBatch([[tools.ipv4.save], [tools.ipv6.save]], { stopOnFailure: false });
-  for (const step of [v4!, v6!]) {
+  const [save4, save6, nft] = results.slice(-3);
+  for (const step of [save4!, save6!, nft!]) {
     if (step.exitCode !== 0) throw new CommandFailedError(step);
   }
-  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout) };
+  return { v4: stripSaveComments(save4!.stdout), v6: stripSaveComments(save6!.stdout), nft: nft!.stdout };
 }
 
-/** `*-save` prints dates and counters in comments; they would make saved rulesets differ run to run. */
+/** The live ruleset of both families, as the backend's `*-save` prints it, and every table as nft lists it. */
+export async function savedRuleset(host: StartedFwprobeContainer): Promise<AppliedRuleset> {
+  const tools = TOOLS[host.backend];
+  const [v4, v6, nft] = await host.runBatch([[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST]], { stopOnFailure: false });
+  for (const step of [v4!, v6!, nft!]) {
+    if (step.exitCode !== 0) throw new CommandFailedError(step);
+  }
+  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout), nft: nft!.stdout };
+}
+
+/**
+ * `*-save` prints dates and counters in comments; they would make saved rulesets differ run to run. Its
+ * "Table `filter' is incompatible" notes stay: they say that a native nft table of that name is not shown.
+ */
 function stripSaveComments(text: string): string {
   return text
     .split('\n')
-    .filter((line) => !line.startsWith('#'))
+    .filter((line) => !line.startsWith('#') || line.startsWith('# Table `'))
     .join('\n');
 }

@@ -5,13 +5,16 @@
  */
 import { describeCommandFailure } from '../model/command-text.ts';
 import { LabChangedError, LabSelfCheckError } from '../model/errors.ts';
+import { normaliseNftListing } from '../ruleset/nft-listing.ts';
+import { NFT_LIST } from './apply-nft.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
 
 /** The parts of the target that a verdict depends on, normalised so that two snapshots compare as text. */
 export interface LabState {
-  ruleset: { v4: string; v6: string };
+  /** `*-save` of both families, and every table as `nft -s list ruleset` prints it (native nft tables too). */
+  ruleset: { v4: string; v6: string; nft: string };
   listening: string[];
   addresses: string[];
   routes: string[];
@@ -20,6 +23,8 @@ export interface LabState {
 }
 
 const LINK_LOCAL = /\bfe80:/;
+/** iptables-nft's refusal of a table nft made: `table \`filter' is incompatible, use 'nft' tool.` */
+const INCOMPATIBLE = /table `\w+' is incompatible, use 'nft' tool/;
 /** Entries and limit of the connection tracking table; nothing when conntrack is not loaded. */
 const CONNTRACK_FILL = ['sh', '-c', 'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null | tr "\\n" " "; true'];
 
@@ -54,14 +59,15 @@ export async function selfCheck(
       ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
       CONNTRACK_FILL,
       ['ip', '-o', 'link', 'show'],
+      [...NFT_LIST],
       ...LOCAL_ROUTES.map((r) => r.command),
       ...peers.map((address) => ['ip', 'route', 'get', address]),
     ],
     { stopOnFailure: false, phase: 'the lab self-check' },
   );
-  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links] = steps;
-  const local = steps.slice(11, 11 + LOCAL_ROUTES.length);
-  const toPeers = steps.slice(11 + LOCAL_ROUTES.length);
+  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links, nft] = steps;
+  const local = steps.slice(12, 12 + LOCAL_ROUTES.length);
+  const toPeers = steps.slice(12 + LOCAL_ROUTES.length);
   const problems: string[] = [];
   const [count, max] = (conntrack?.stdout.trim().split(/\s+/) ?? []).map(Number);
   if (count !== undefined && max !== undefined && max > 0 && count >= 0.9 * max) {
@@ -89,8 +95,10 @@ export async function selfCheck(
         'IPv6 loopback scans would prove nothing: the container needs the disable_ipv6=0 sysctls.',
     );
   }
-  for (const step of [v4!, v6!, save4!, save6!]) {
-    if (step.exitCode !== 0) {
+  for (const step of [v4!, v6!, save4!, save6!, nft!]) {
+    // A native nft table named like iptables' own (`table ip filter`) makes `iptables -S` refuse it; the
+    // nft listing reads that table, and iptables still works on the others.
+    if (step.exitCode !== 0 && !INCOMPATIBLE.test(step.stderr)) {
       problems.push(`${step.command[0]} is unusable: ${describeCommandFailure(step.command, step.exitCode, step.stderr, step.stdout)}`);
     }
   }
@@ -118,7 +126,7 @@ export async function selfCheck(
     throw new LabSelfCheckError(`Lab self-check failed in ${host.getId().slice(0, 12)}:\n- ${problems.join('\n- ')}`);
   }
   return {
-    ruleset: { v4: normaliseSave(save4!.stdout), v6: normaliseSave(save6!.stdout) },
+    ruleset: { v4: normaliseSave(save4!.stdout), v6: normaliseSave(save6!.stdout), nft: normaliseNftListing(nft!.stdout) },
     // Queue lengths move with traffic; which sockets listen where does not.
     listening: lines(ss!.stdout).map((l) => l.split(/\s+/).filter((_, i) => i === 0 || i === 4).join(' ')),
     // Link-local addresses finish duplicate address detection whenever they do; nothing fwprobe scans uses them.
@@ -162,6 +170,7 @@ export function assertUnchanged(before: LabState, after: LabState): void {
   const changes = [
     ...diff('iptables rules (v4)', lines(before.ruleset.v4), lines(after.ruleset.v4)),
     ...diff('ip6tables rules (v6)', lines(before.ruleset.v6), lines(after.ruleset.v6)),
+    ...diff('nft ruleset', lines(before.ruleset.nft), lines(after.ruleset.nft)),
     ...diff('listening sockets', before.listening, after.listening),
     ...diff('addresses', before.addresses, after.addresses),
     ...diff('routes', before.routes, after.routes),

@@ -261,6 +261,35 @@ export class RulesetApplyError extends CommandFailedError {
   }
 }
 
+/** Where nft's first error points: `FILE:LINE:COL-COL: Error: …`, as `nft -c -f` prints it. */
+const NFT_ERROR = /^(.*?):(\d+):(\d+)(?:-(\d+))?: Error: (.*)$/m;
+
+/**
+ * An nftables file did not apply (`nft -c -f` refused it, or `nft -f` did): names the user's file, line and
+ * column, nft's message and the offending text, with the lab's copy of the file replaced by the user's name.
+ */
+export class NftApplyError extends CommandFailedError {
+  declare readonly code: 'RULESET_APPLY_FAILED';
+  readonly line: number | null;
+  readonly column: number | null;
+
+  constructor(details: CommandOutcome & { source: string; labPath: string }, options?: Options) {
+    const stderr = details.stderr.split(details.labPath).join(details.source);
+    const m = NFT_ERROR.exec(stderr);
+    const line = m ? Number(m[2]) : null;
+    const column = m ? Number(m[3]) : null;
+    const where = m ? `${details.source}:${line}:${column}: Error: ${m[5]}` : `${details.source} (nft did not say which line)`;
+    super({ ...details, stderr }, `The nftables file did not apply: ${where}`, {
+      ...options,
+      code: 'RULESET_APPLY_FAILED',
+      footer: 'nft checks the whole file (nft -c -f) before applying it in one transaction: nothing of this file was ' +
+        'applied. Fix the line and run again.',
+    });
+    this.line = line;
+    this.column = column;
+  }
+}
+
 /** A line of a user's firewall script failed and no `tolerate` entry covers it. */
 export class ScriptLineError extends FwprobeError {
   readonly line: number;

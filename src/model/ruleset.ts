@@ -17,6 +17,12 @@ export interface RulesetText {
 export interface AppliedRuleset {
   v4: string;
   v6: string;
+  /**
+   * Every table the kernel holds, as `nft -s list ruleset` prints it (stateless: no counters): native nft
+   * tables, and the ones iptables-nft manages (marked by nft's "managed by iptables-nft" warning).
+   * Absent only where no nft listing was read.
+   */
+  nft?: string;
 }
 
 /** Something allowed to fail (a tolerated script line): always shown, never silently dropped. */

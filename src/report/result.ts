@@ -34,7 +34,10 @@ export interface ScenarioResult {
   /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
   verdictText: string;
   parity: ParityFinding[];
-  /** What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves. */
+  /**
+   * What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves (with
+   * native nft tables, the nft lint's findings on all tables too).
+   */
   staticParity: string[];
   scans: ScanRecord[];
   /** Where client probes came from (per vantage kind and family) and which target address they went to. */

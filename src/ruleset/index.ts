@@ -7,6 +7,7 @@ import type { Policy } from './policy.ts';
 import { getPreset, listPresets, resolvePresetParams } from './presets/index.ts';
 import { PresetError } from '../model/errors.ts';
 import { renderRestore } from './render-restore.ts';
+import { renderNft } from './render-nft.ts';
 import { renderShell } from './render-shell.ts';
 
 export { listPresets };
@@ -32,6 +33,8 @@ export interface GeneratedRuleset {
   v6: string | null;
   /** POSIX sh script applying both families. */
   shell: string;
+  /** One nftables file (`nft -f`): an inet table for both families, or an ip table with no IPv6 side. */
+  nft: string;
   ir: RulesetIR;
 }
 
@@ -58,6 +61,7 @@ export function renderAll(ir: RulesetIR): GeneratedRuleset {
     v4: renderRestore(ir.v4, ir.source, 'ipv4'),
     v6: ir.v6 ? renderRestore(ir.v6, ir.source, 'ipv6') : null,
     shell: renderShell(ir),
+    nft: renderNft(ir),
     ir,
   };
 }

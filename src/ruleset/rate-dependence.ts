@@ -5,6 +5,7 @@
  */
 
 import type { RateDependentRule } from '../model/ruleset.ts';
+import { familyTexts } from './nft-listing.ts';
 
 export type { RateDependentRule };
 
@@ -12,17 +13,18 @@ const IPTABLES_MATCHES = /(?:^|\s)-m\s+(limit|hashlimit|recent|connlimit|statist
 const NFT_FORMS = /\b(limit rate|meter|ct count|numgen|quota)\b/;
 
 /** Finds such rules in `iptables-save`-style text (and nft listings, when a ruleset has them). */
-export function rateDependentRules(saved: { v4: string; v6: string }): RateDependentRule[] {
+export function rateDependentRules(saved: { v4: string; v6: string; nft?: string }): RateDependentRule[] {
   return rulesMatching(saved, (rule) => IPTABLES_MATCHES.exec(rule)?.[1] ?? NFT_FORMS.exec(rule)?.[1]);
 }
 
-/** Every rule line, per family, for which `matchOf` names a match. */
+/** Every rule line, per family (native nft tables included, see `familyTexts`), for which `matchOf` names a match. */
 export function rulesMatching(
-  saved: { v4: string; v6: string },
+  saved: { v4: string; v6: string; nft?: string },
   matchOf: (rule: string) => string | undefined,
 ): { family: 'ipv4' | 'ipv6'; match: string; rule: string }[] {
   const out: { family: 'ipv4' | 'ipv6'; match: string; rule: string }[] = [];
-  for (const [family, text] of [['ipv4', saved.v4], ['ipv6', saved.v6]] as const) {
+  const texts = familyTexts(saved);
+  for (const [family, text] of [['ipv4', texts.v4], ['ipv6', texts.v6]] as const) {
     for (const line of text.split('\n')) {
       const rule = line.trim();
       if (rule === '' || rule.startsWith('#')) continue;

@@ -5,6 +5,7 @@
  * TTL, payload strings…) or the clock, which no probe varies: verdicts resting on those are reported.
  */
 
+import { familyTexts } from './nft-listing.ts';
 import { rulesMatching } from './rate-dependence.ts';
 
 /** One rule whose match depends on something the clients do not vary. */
@@ -19,9 +20,9 @@ const HEADER_MATCHES = /(?:^|\s)-m\s+(dscp|tos|ecn|length|u32|string|ttl|hl|tcpm
 const NFT_HEADER = /\b(ip dscp|ip6 dscp|ip length|ip6 length|meta length|ip ttl|ip6 hoplimit|meta hour|meta day|meta time|@th,|@nh,)/;
 
 /** Source ports named by `--sport`, `--sports` (multiport) or nft `sport`: the first port of each range. */
-export function trustedSourcePorts(saved: { v4: string; v6: string }): number[] {
+export function trustedSourcePorts(saved: { v4: string; v6: string; nft?: string }): number[] {
   const ports = new Set<number>();
-  for (const text of [saved.v4, saved.v6]) {
+  for (const text of Object.values(familyTexts(saved))) {
     for (const m of text.matchAll(/(?:--sports?|\bsport)\s+(?:!\s+)?\{?\s*([\d,:\- ]+)/g)) {
       for (const item of m[1]!.split(/[,\s]+/)) {
         const first = Number(item.split(/[:-]/)[0]);
@@ -33,13 +34,14 @@ export function trustedSourcePorts(saved: { v4: string; v6: string }): number[] 
 }
 
 /** Interface names the rules match on (`-i`, `-o`, nft `iifname`/`oifname`/`iif`/`oif`), wildcards as written. */
-export function interfaceNames(saved: { v4: string; v6: string }): string[] {
+export function interfaceNames(saved: { v4: string; v6: string; nft?: string }): string[] {
   const names = new Set<string>();
-  for (const text of [saved.v4, saved.v6]) {
+  for (const text of Object.values(familyTexts(saved))) {
     for (const line of text.split('\n')) {
       // Docker's own DNS rules in the nat table name no interface worth checking; every other line counts.
       for (const m of line.matchAll(/(?:^|\s)(?:-i|-o|--in-interface|--out-interface)\s+(\S+)/g)) names.add(m[1]!);
-      for (const m of line.matchAll(/\b(?:iifname|oifname|iif|oif)\s+"?([\w.+*-]+)"?/g)) names.add(m[1]!);
+      // nft lists interface names quoted; `fib saddr . iif oif missing` names none.
+      for (const m of line.matchAll(/\b(?:iifname|oifname|iif|oif)\s+(?:!=\s+)?"([\w.+*-]+)"/g)) names.add(m[1]!);
     }
   }
   return [...names].sort();
@@ -53,6 +55,6 @@ export function interfaceMatches(name: string, present: readonly string[]): bool
 }
 
 /** Rules matching on header fields a sender controls, or on the clock. */
-export function unvariedRules(saved: { v4: string; v6: string }): UnvariedRule[] {
+export function unvariedRules(saved: { v4: string; v6: string; nft?: string }): UnvariedRule[] {
   return rulesMatching(saved, (rule) => HEADER_MATCHES.exec(rule)?.[1] ?? NFT_HEADER.exec(rule)?.[1]);
 }

@@ -3,6 +3,7 @@
  * `Scenario`. All problems in a file are reported together, each with its field path and, for YAML, its
  * line and column.
  */
+import { basename } from 'node:path';
 import { LOOPBACK, type Vantage } from '../model/observation.ts';
 import type { Topology } from '../model/topology.ts';
 import { expandRanges } from '../model/ports.ts';
@@ -13,13 +14,14 @@ import { ScenarioError } from '../model/errors.ts';
 import { ExpectationDrafts } from './expectations.ts';
 import { IssueList, type FieldPath, type ScenarioIssue } from '../source/issues.ts';
 import { normaliseParity } from './parity-input.ts';
-import { planRuleset, readRuleset } from './ruleset.ts';
+import { checkBackend, planRuleset, readRuleset } from './ruleset.ts';
+import { nftFileProblems } from './nft-file.ts';
 import { scenarioFolder, type ReferenceProblem } from './referenced-file.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
 import { normaliseSources } from './sources-schema.ts';
-import type { Scenario } from '../model/scenario.ts';
+import type { RulesetSpec, Scenario } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
 
@@ -43,24 +45,41 @@ export async function normaliseScenario(raw: unknown, options: NormaliseOptions)
   const folder = await scenarioFolder(options.file);
   const read = await readRuleset(plan, folder, { allowOutside: parsed.data.paths?.allowOutside ?? false });
   if ('problems' in read) throw referenceError(read.problems, options);
-  const ruleset = read.ruleset.kind === 'generate' ? generateOnce(read.ruleset, options) : read.ruleset;
-  return { ...scenario, ruleset };
+  return { ...scenario, ruleset: finishRuleset(read.ruleset, options) };
 }
 
 type GenerateSpec = Extract<Scenario['ruleset'], { kind: 'generate' }>;
+
+/** Generates what a policy or preset names and checks nftables files, in every layer. */
+function finishRuleset(ruleset: RulesetSpec, options: NormaliseOptions): RulesetSpec {
+  if (ruleset.kind === 'none') return ruleset;
+  const layers = ruleset.kind === 'layers' ? ruleset.layers : [ruleset];
+  const at = (i: number): FieldPath => (ruleset.kind === 'layers' ? ['ruleset', i] : ['ruleset']);
+  const issues = layers.flatMap((layer, i) =>
+    layer.kind === 'nft'
+      ? nftFileProblems(layer.nft).map((p) => ({
+          path: [...at(i), 'nft'],
+          message: `${basename(layer.nft.path)}${p.line === null ? '' : `:${p.line}`}: ${p.message}`,
+        }))
+      : [],
+  );
+  if (issues.length > 0) throw invalid(options, issues);
+  const done = layers.map((layer, i) => (layer.kind === 'generate' ? generateOnce(layer, at(i), options) : layer));
+  return ruleset.kind === 'layers' ? { kind: 'layers', layers: done } : done[0]!;
+}
 
 /**
  * The generator runs once, here: a bad preset, parameter or policy is a problem of this file, found at load
  * time with its field and line (not after a lab has been started for nothing), and the lab applies the
  * texts generated here.
  */
-function generateOnce(ruleset: GenerateSpec, options: NormaliseOptions): GenerateSpec {
+function generateOnce(ruleset: GenerateSpec, at: FieldPath, options: NormaliseOptions): GenerateSpec {
   try {
     return { ...ruleset, generated: generateRuleset(ruleset) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const field = error instanceof PresetError ? error.field : 'policy';
-    throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: ['ruleset', field], message }], options), {
+    throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: [...at, field], message }], options), {
       cause: error,
     });
   }
@@ -73,15 +92,20 @@ function generateOnce(ruleset: GenerateSpec, options: NormaliseOptions): Generat
 function withRulesetFormIssues(issues: ScenarioIssue[], raw: unknown): ScenarioIssue[] {
   const ruleset = typeof raw === 'object' && raw !== null ? (raw as { ruleset?: unknown }).ruleset : undefined;
   if (typeof ruleset !== 'object' || ruleset === null) return issues;
-  const keys = Object.keys(ruleset);
+  // A list of layers: each item is judged as the one form its keys name.
+  const items: [FieldPath, unknown][] = Array.isArray(ruleset) ? ruleset.map((item, i) => [['ruleset', i], item]) : [[['ruleset'], ruleset]];
+  const formIssues = items.flatMap(([at, item]) => formIssuesOf(item).map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
+  if (formIssues.length === 0) return issues;
+  return [...issues.filter((issue) => issue.path[0] !== 'ruleset'), ...formIssues];
+}
+
+function formIssuesOf(item: unknown): ScenarioIssue[] {
+  if (typeof item !== 'object' || item === null) return [];
+  const keys = Object.keys(item);
   const forms = rulesetForms.filter((form) => keys.some((key) => (form.keys as readonly string[]).includes(key)));
   const form = forms.length === 1 ? forms[0] : undefined;
-  const result = form?.schema.safeParse(ruleset);
-  if (!result || result.success) return issues;
-  return [
-    ...issues.filter((issue) => issue.path[0] !== 'ruleset'),
-    ...fromZodIssues(result.error.issues, ruleset).map((issue) => ({ ...issue, path: ['ruleset', ...issue.path] })),
-  ];
+  const result = form?.schema.safeParse(item);
+  return !result || result.success ? [] : fromZodIssues(result.error.issues, item);
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
@@ -90,6 +114,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   const topology = normaliseTopology(input, sources, issues);
   const vantages = normaliseVantages(input.vantages, topology, issues);
   const plan = planRuleset(input.ruleset, issues);
+  if (plan) checkBackend(plan, input.backend ?? 'nft', issues);
   const drafts = new ExpectationDrafts(issues);
   const behindNames = topology.behind.map((b) => b.name);
   if (input.expect) {

@@ -3,21 +3,37 @@
  * the scenario's folder (see `referenced-file.ts`), so that a missing, misplaced or huge file is a load
  * error rather than a failure mid-run.
  */
-import type { IssueList } from '../source/issues.ts';
+import type { FieldPath, IssueList } from '../source/issues.ts';
 import { readReferencedFile, type ReferenceOptions, type ReferenceProblem } from './referenced-file.ts';
 import type { RulesetInput } from './schema.ts';
-import type { LoadedFile, RulesetSpec, ToleranceSpec } from '../model/scenario.ts';
+import type { LoadedFile, RulesetLayer, RulesetSpec, ToleranceSpec } from '../model/scenario.ts';
 
-/** A ruleset whose files are named but not read yet. */
-export type RulesetPlan =
-  | { kind: 'none' }
+/** One form whose files are named but not read yet. */
+export type LayerPlan =
+  | { kind: 'nft'; nft: string }
   | { kind: 'restore'; v4: string | null; v6: string | null }
   | { kind: 'generate'; policy: string | null; preset: string | null; params: Record<string, string> }
   | { kind: 'script'; script: string; tolerate: ToleranceSpec[]; leftoversAllowed: string | null };
 
+/** A ruleset whose files are named but not read yet. */
+export type RulesetPlan = { kind: 'none' } | { kind: 'layers'; layers: LayerPlan[] } | LayerPlan;
+
+const FORMS = '{ none: true }, { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
+
 /** Classifies the (schema-valid) input and checks that it names something to apply. */
 export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan | null {
+  if (Array.isArray(input)) {
+    const layers = input.map((layer, i) => planLayer(layer as LayerInput, ['ruleset', i], issues));
+    return layers.every((l): l is LayerPlan => l !== null) ? { kind: 'layers', layers } : null;
+  }
   if ('none' in input) return { kind: 'none' };
+  return planLayer(input as LayerInput, ['ruleset'], issues);
+}
+
+type LayerInput = Exclude<Exclude<RulesetInput, unknown[]>, { none: true }>;
+
+function planLayer(input: LayerInput, at: FieldPath, issues: IssueList): LayerPlan | null {
+  if ('nft' in input) return { kind: 'nft', nft: input.nft };
   if ('script' in input) {
     return {
       kind: 'script',
@@ -29,11 +45,11 @@ export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan
   if ('v4' in input || 'v6' in input) {
     return { kind: 'restore', v4: input.v4 ?? null, v6: input.v6 ?? null };
   }
-  const generate = input as Extract<RulesetInput, { preset?: string }>;
+  const generate = input as Extract<LayerInput, { preset?: string }>;
   if (generate.preset === undefined && generate.policy === undefined) {
     issues.add(
-      ['ruleset'],
-      'expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }, ' +
+      at,
+      `expected exactly one form: ${FORMS}, ` +
         `found ${generate.params ? 'params without a preset or policy' : 'an empty ruleset'}`,
     );
     return null;
@@ -47,6 +63,23 @@ export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan
 }
 
 /**
+ * nftables files are applied with the native `nft` tool, beside whatever iptables-nft holds; with
+ * `backend: legacy` the verdict would mix two rule engines that fwprobe reads separately, so it is refused.
+ */
+export function checkBackend(plan: RulesetPlan, backend: 'nft' | 'legacy', issues: IssueList): void {
+  if (backend !== 'legacy') return;
+  const layers: { l: RulesetPlan; at: FieldPath }[] = plan.kind === 'layers'
+    ? plan.layers.map((l, i) => ({ l, at: ['ruleset', i, 'nft'] }))
+    : [{ l: plan, at: ['ruleset', 'nft'] }];
+  for (const { l, at } of layers) {
+    if (l.kind === 'nft') {
+      issues.add(at, 'an nftables file needs the nft backend, found `backend: legacy`: remove `backend: legacy` ' +
+        '(iptables-legacy tables are invisible to nft, so the verdict could not describe both)');
+    }
+  }
+}
+
+/**
  * Reads the files the plan names, relative to `folder` (the scenario's folder, symlinks resolved), each
  * within the folder unless `allowOutside`, and within its size limit.
  */
@@ -56,33 +89,40 @@ export async function readRuleset(
   options: ReferenceOptions = {},
 ): Promise<{ ruleset: RulesetSpec } | { problems: ReferenceProblem[] }> {
   const problems: ReferenceProblem[] = [];
-  const load = async (field: string, relative: string | null): Promise<LoadedFile | null> => {
-    if (relative === null) return null;
-    const read = await readReferencedFile(['ruleset', field], relative, folder, options);
-    if ('problem' in read) {
-      problems.push(read.problem);
-      return null;
+  const readLayer = async (layer: LayerPlan, at: FieldPath): Promise<RulesetLayer | null> => {
+    const load = async (field: string, relative: string | null): Promise<LoadedFile | null> => {
+      if (relative === null) return null;
+      const read = await readReferencedFile([...at, field], relative, folder, options);
+      if ('problem' in read) {
+        problems.push(read.problem);
+        return null;
+      }
+      return read.file;
+    };
+    switch (layer.kind) {
+      case 'nft': {
+        const nft = await load('nft', layer.nft);
+        return nft ? { kind: 'nft', nft } : null;
+      }
+      case 'restore': {
+        const [v4, v6] = await Promise.all([load('v4', layer.v4), load('v6', layer.v6)]);
+        return { kind: 'restore', v4, v6 };
+      }
+      case 'generate':
+        return { kind: 'generate', policy: await load('policy', layer.policy), preset: layer.preset, params: layer.params };
+      case 'script': {
+        const script = await load('script', layer.script);
+        return script ? { kind: 'script', script, tolerate: layer.tolerate, leftoversAllowed: layer.leftoversAllowed } : null;
+      }
     }
-    return read.file;
   };
-  let ruleset: RulesetSpec;
-  switch (plan.kind) {
-    case 'none':
-      return { ruleset: { kind: 'none' } };
-    case 'restore': {
-      const [v4, v6] = await Promise.all([load('v4', plan.v4), load('v6', plan.v6)]);
-      ruleset = { kind: 'restore', v4, v6 };
-      break;
-    }
-    case 'generate':
-      ruleset = { kind: 'generate', policy: await load('policy', plan.policy), preset: plan.preset, params: plan.params };
-      break;
-    case 'script': {
-      const script = await load('script', plan.script);
-      if (!script) return { problems };
-      ruleset = { kind: 'script', script, tolerate: plan.tolerate, leftoversAllowed: plan.leftoversAllowed };
-      break;
-    }
+  let ruleset: RulesetSpec | null;
+  if (plan.kind === 'none') return { ruleset: { kind: 'none' } };
+  if (plan.kind === 'layers') {
+    const layers = await Promise.all(plan.layers.map((layer, i) => readLayer(layer, ['ruleset', i])));
+    ruleset = layers.every((l): l is RulesetLayer => l !== null) ? { kind: 'layers', layers } : null;
+  } else {
+    ruleset = await readLayer(plan, ['ruleset']);
   }
-  return problems.length > 0 ? { problems } : { ruleset };
+  return problems.length > 0 || !ruleset ? { problems } : { ruleset };
 }

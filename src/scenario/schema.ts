@@ -82,11 +82,17 @@ const toleranceSchema = z.strictObject({
   why: reasonSchema('this failure is harmless'),
 });
 
-/** The four ruleset forms, each keyed by the fields that identify it. */
+/** The ruleset forms, each keyed by the fields that identify it. */
 export const rulesetForms = [
   {
     keys: ['none'],
     schema: z.strictObject({ none: z.literal(true).describe('Apply nothing: both families keep ACCEPT policies.') }),
+  },
+  {
+    keys: ['nft'],
+    schema: z.strictObject({
+      nft: relativePath.describe('A native nftables file (nftables.conf), checked with `nft -c -f` and applied atomically with `nft -f`.'),
+    }),
   },
   {
     keys: ['v4', 'v6'],
@@ -119,14 +125,22 @@ export const rulesetForms = [
   },
 ] as const;
 
+const FORMS_TEXT = '{ none: true }, { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
+
+/** Every form but `none`, for one layer of a list. */
+const layerSchema = z.union(
+  rulesetForms.filter((form) => !form.keys.includes('none' as never)).map((form) => form.schema),
+  { error: 'expected one form per layer: { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }' },
+);
+
 export const rulesetSchema = z
-  .union(
-    rulesetForms.map((form) => form.schema),
-    {
-      error: 'expected exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }',
-    },
-  )
-  .describe('Exactly one form: { none: true }, { v4, v6 }, { preset, policy, params } or { script, tolerate }.');
+  .union([...rulesetForms.map((form) => form.schema), list(layerSchema).min(2, { error: 'expected at least two layers in a ruleset list: write a single form without the list' })], {
+    error: `expected exactly one form: ${FORMS_TEXT}, or a list of at least two of them (layers, applied in order)`,
+  })
+  .describe(
+    `Exactly one form: ${FORMS_TEXT}; or a list of forms applied in the order written (e.g. Docker's iptables ` +
+      'rules, then your nftables file): their tables coexist, as on a real host.',
+  );
 
 const scanItemString = checkedString(
   (s) => (s === 'all' || TOP_PATTERN.test(s) ? topProblem(s) : portSpecProblem(s)),
