@@ -34,7 +34,7 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
     if (savedPolicy(ctx.saved[family], 'filter', hook) !== null || !delivered) {
       return { path: [], probe, undecided: `the traced client was accepted everywhere it was traced, but its packet never showed in ${tool} filter ${hook}` };
     }
-    return { tool, table: 'filter', chain: hook, verdict: 'ACCEPT', policy: 'ACCEPT', path: [hook], packet: 'first', probe, note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)`, ...sourceOf(ctx, family, null) };
+    return { tool, table: 'filter', chain: hook, verdict: 'ACCEPT', policy: 'ACCEPT', path: [hook], packet: 'first', probe, note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)` };
   }
   const d = decision.decided;
   const known = TOOL[d.family];
@@ -42,7 +42,7 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
   if (d.kind === 'policy') {
     const rules = savedRules(ctx.saved[family], d.table, d.chain).filter((r) => !r.includes(ctx.tag));
     const origin = known ? policyLine(textOf(ctx.scenario, family)?.text ?? '', d.table, d.chain) : null;
-    return { ...base, policy: d.verdict, ...(rules.length === 0 ? { note: `${known} ${d.chain} has no rules` } : {}), ...sourceOf(ctx, family, origin) };
+    return { ...base, policy: d.verdict, ...(rules.length === 0 ? { note: `${known} ${d.chain} has no rules` } : {}), ...sourceOf(ctx, family, origin, 'policy') };
   }
   const place = d.handle === null ? undefined : ctx.rules.get(handleKey(d.family, d.table, d.handle));
   const all = place && known ? savedRules(ctx.saved[family], d.table, place.chain) : [];
@@ -71,9 +71,11 @@ function textOf(scenario: Scenario, family: Family): RulesetText | null {
   return null;
 }
 
-function sourceOf(ctx: RuleContext, family: Family, origin: RuleOrigin | null): { source?: AttributionSource; note?: string } {
+function sourceOf(ctx: RuleContext, family: Family, origin: RuleOrigin | null, what: 'rule' | 'policy' = 'rule'): { source?: AttributionSource; note?: string } {
   const spec = ctx.scenario.ruleset;
-  if (spec.kind === 'script') return { source: { file: relative(process.cwd(), spec.script.path), origin: 'added by this script (which line is not recorded)' } };
+  if (spec.kind === 'script') {
+    return { source: { file: relative(process.cwd(), spec.script.path), origin: `${what === 'rule' ? 'added' : 'set'} by this script (which line is not recorded)` } };
+  }
   const text = textOf(ctx.scenario, family);
   if (!text) return {};
   if (!origin) return {};
