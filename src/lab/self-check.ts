@@ -191,7 +191,7 @@ function diff(what: string, before: readonly string[], after: readonly string[])
 }
 
 /** Comments carry dates, and chain counters move with every packet: neither is part of the ruleset. */
-function normaliseSave(text: string): string {
+export function normaliseSave(text: string): string {
   return lines(text)
     .filter((l) => !l.startsWith('#'))
     .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))

@@ -20,6 +20,7 @@ export type FwprobeErrorCode =
   | 'IMAGE_BUILD_FAILED'
   | 'LAB_SELF_CHECK_FAILED'
   | 'LAB_CHANGED_DURING_SCANS'
+  | 'ATTRIBUTION_TRACE_FAILED'
   | 'SERVICE_START_FAILED'
   | 'SCAN_TARGET_OUT_OF_SCOPE'
   | 'LAB_SUBNET_COLLISION'
@@ -142,6 +143,8 @@ export class ImageBuildError extends simple('IMAGE_BUILD_FAILED') {}
 export class LabSelfCheckError extends simple('LAB_SELF_CHECK_FAILED') {}
 /** The lab after the scans differs from the lab before them: the verdict would describe another host. */
 export class LabChangedError extends simple('LAB_CHANGED_DURING_SCANS') {}
+/** The attribution phase could not trace (its observations say why they are undecided; never a scenario error). */
+export class TraceError extends simple('ATTRIBUTION_TRACE_FAILED') {}
 export class ServiceStartError extends simple('SERVICE_START_FAILED') {}
 /** A scan target outside the lab was asked for. Raised before nmap runs. */
 export class OutOfScopeTargetError extends simple('SCAN_TARGET_OUT_OF_SCOPE') {}

@@ -2,6 +2,7 @@
  * The data that flows between fwprobe's stages: ruleset → lab → scan → verdict → report.
  * Every stage imports its vocabulary from here, and nothing flows backwards.
  */
+import type { Attribution } from './attribution.ts';
 
 /** Address family of a scan. */
 export type Family = 'ipv4' | 'ipv6';
@@ -80,6 +81,8 @@ export interface Observation {
   reason: string;
   /** What backs this state beyond nmap's reading: real client probes and what the listener received. */
   evidence?: Evidence;
+  /** The rule or chain policy that decided a traced client's fate (ports of interest only). */
+  attribution?: Attribution;
 }
 
 /** The real-client corroboration of one observation (see scan/corroborate.ts). */

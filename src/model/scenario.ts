@@ -139,6 +139,8 @@ export interface Scenario {
   sources: SourcesSpec;
   /** Networks, the target's interfaces, peers and hosts behind the target, every address resolved. */
   topology: Topology;
+  /** Whether the attribution phase traces the ports of interest after the scans. @default true */
+  attribution?: boolean;
 }
 
 /** Re-exported for convenience of stage code that only deals in states. */

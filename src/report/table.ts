@@ -1,6 +1,8 @@
 /**
- * The port table per vantage: family against port, as the demo and `fwprobe run` print it.
+ * The port table per vantage: family against port, as the demo and `fwprobe run` print it, with a "why"
+ * footnote on every attributed cell (the rule or policy that decided it).
  */
+import { attributionText } from '../model/attribution.ts';
 import { compareViews, FAMILIES, PROTOCOLS, viewLabel, type Family, type PortState, type Protocol, type View } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
 
@@ -28,6 +30,14 @@ export function formatExposureTable(result: ScenarioResult): string {
     }
   }
   const rows: string[][] = [['port', ...columns.map((c) => `${c.view} ${c.family}`)]];
+  // One number per distinct reason, in order of first use: cells that share a rule share its number.
+  const why = new Map<string, number>();
+  const mark = (o: { attribution?: Parameters<typeof attributionText>[0] }) => {
+    if (!o.attribution) return '';
+    const text = attributionText(o.attribution);
+    if (!why.has(text)) why.set(text, why.size + 1);
+    return ` [${why.get(text)}]`;
+  };
   for (const protocol of PROTOCOLS) {
     for (const port of portsOf(result, protocol)) {
       rows.push([
@@ -36,13 +46,15 @@ export function formatExposureTable(result: ScenarioResult): string {
           const o = result.observations.find(
             (x) => viewLabel(x) === view && x.family === family && x.protocol === protocol && x.port === port,
           );
-          return o ? SHORT[o.state] : '-';
+          return o ? `${SHORT[o.state]}${mark(o)}` : '-';
         }),
       ]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const table = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  const notes = [...why].map(([text, n]) => `[${n}] ${text}`);
+  return [...table, ...(notes.length > 0 ? ['why:', ...notes] : [])].join('\n');
 }
 
 function portsOf(result: ScenarioResult, protocol: Protocol): number[] {

@@ -20,6 +20,7 @@ import { corroborate } from '../scan/probe/corroborate.ts';
 import { baseline, chanceRounds, planAll, probeRepeatedly, readReceived, runProbes } from './corroboration.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { startLab } from './lab-setup.ts';
+import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
 
@@ -35,6 +36,12 @@ export interface RunScenarioOptions {
   timing?: 'lab' | 'conservative';
   /** Bounds for every step; unset ones keep their defaults. @default DEFAULT_BOUNDS */
   bounds?: Partial<Bounds>;
+  /**
+   * Trace one client per port of interest after the scans and name the rule or policy that decided each
+   * (`observations[].attribution`). A scenario's own `attribution: false` turns it off too.
+   * @default true
+   */
+  attribution?: boolean;
 }
 
 /**
@@ -100,6 +107,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after))]),
     );
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
+    // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
+    if (options.attribution !== false && scenario.attribution !== false) {
+      collected.observations = await phase('attribution', () => attribute(scenario, hosts, collected.observations, { probes, outcomes }, before, bounds));
+    }
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;

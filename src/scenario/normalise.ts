@@ -151,6 +151,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     file,
     services,
     backend: input.backend ?? 'nft',
+    attribution: input.attribution ?? true,
     vantages,
     scan,
     expectations,

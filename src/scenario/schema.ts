@@ -260,6 +260,10 @@ export const scenarioInputSchema = z
     expect: expectSchema.optional(),
     parity: paritySchema.optional().describe("IPv4/IPv6 parity check. Default: 'report'."),
     sources: sourcesSchema.optional(),
+    attribution: z
+      .boolean()
+      .optional()
+      .describe('After the scans, trace one client per port of interest and name the rule or policy that decided it. Default: true.'),
   })
   .describe('An fwprobe scenario: services, a ruleset, and what must be observed from each vantage.');
 

@@ -1,6 +1,7 @@
 /**
  * Compares a scenario's expectations with what the scans observed. Pure: no I/O, deterministic order.
  */
+import { attributionText } from '../model/attribution.ts';
 import { viewLabel, type Mismatch, type Observation } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario.ts';
@@ -88,7 +89,7 @@ function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void
     expected: statesSatisfying(category, o.protocol),
     observed: o.state,
     reason: o.reason,
-    message: `${portLabel(o, o.port)}: expected ${category}, observed ${o.state} (${o.reason})`,
+    message: `${portLabel(o, o.port)}: expected ${category}, observed ${o.state} (${o.reason})${o.attribution ? ` ← ${attributionText(o.attribution)}` : ''}`,
   });
 }
 

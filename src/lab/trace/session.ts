@@ -1,0 +1,90 @@
+/**
+ * A trace session in the target, after the scans: fwprobe's own TRACE rules at the top of raw PREROUTING
+ * and OUTPUT (matching only the source ports fwprobe's traced clients use, in either direction), the trace
+ * reader running in the background, and, at the end, every trace rule and a raw table fwprobe created
+ * removed again, so that the ruleset is the user's before anything else reads it.
+ */
+import { readFile } from 'node:fs/promises';
+import { LabChangedError, TraceError } from '../../model/errors.ts';
+import { FAMILIES, type Family } from '../../model/observation.ts';
+import { savedRuleset, TOOLS } from '../apply-ruleset.ts';
+import type { StartedFwprobeContainer } from '../container.ts';
+import { assertUnchanged, normaliseSave, type LabState } from '../self-check.ts';
+
+const READER = '/run/fwprobe/nftrace';
+const OUTPUT = '/run/fwprobe/trace.out';
+const PID = '/run/fwprobe/trace.pid';
+
+/** What the trace covers: the source port range of fwprobe's traced clients and a comment naming its rules. */
+export interface TraceSpec {
+  /** Lowest and highest source port of a traced client (the canaries use the two below). */
+  ports: { from: number; to: number };
+  /** Unique per session, so fwprobe's rules are never confused with a user's TRACE rules. */
+  tag: string;
+  /** Bound on the reader's runtime (seconds) and on the lines it prints. */
+  seconds: number;
+  maxLines: number;
+}
+
+function traceRules(spec: TraceSpec): string[][] {
+  const range = `${spec.ports.from - 2}:${spec.ports.to}`;
+  return ['PREROUTING', 'OUTPUT'].flatMap((chain) =>
+    ['tcp', 'udp'].map((protocol) => ['-t', 'raw', chain, '-p', protocol, '-m', 'multiport', '--ports', range, '-m', 'comment', '--comment', spec.tag, '-j', 'TRACE']),
+  );
+}
+
+const withOp = (cli: string, op: '-I' | '-D', rule: string[]) =>
+  [cli, '-w', ...rule.slice(0, 2), op, rule[2]!, ...(op === '-I' ? ['1'] : []), ...rule.slice(3)];
+
+/** Copies the reader in, adds the trace rules for both families, and starts the reader. */
+export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpec): Promise<void> {
+  const reader = await readFile(new URL('./nftrace.pl', import.meta.url), 'utf8');
+  await target.copyContentToContainer([{ content: reader, target: READER, mode: 0o755 }]);
+  const tools = TOOLS[target.backend];
+  const add = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-I', rule)));
+  const steps = await target.runBatch(add, { stopOnFailure: true, phase: 'adding the trace rules' });
+  const failed = steps.find((s) => s.exitCode !== 0);
+  if (failed) throw new TraceError(`adding a trace rule failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
+  // setsid: the reader outlives this exec; its pid is kept to stop it.
+  await target.runOk(['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)], { phase: 'starting the trace reader' });
+  for (let i = 0; i < 40; i++) {
+    if ((await readTrace(target)).startsWith('#ready')) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+}
+
+/** What the reader printed so far. */
+export async function readTrace(target: StartedFwprobeContainer): Promise<string> {
+  return (await target.run(['sh', '-c', `cat ${OUTPUT} 2>/dev/null || true`], { phase: 'reading the trace' })).stdout;
+}
+
+/** The rule dump (handles in chain order) and both families' save output, read while the trace rules are in. */
+export async function readRulePlaces(target: StartedFwprobeContainer): Promise<{ dump: string; saved: Record<Family, string> }> {
+  const tools = TOOLS[target.backend];
+  const [dump, v4, v6] = await target.runBatch([['perl', READER, 'rules'], [tools.ipv4.save], [tools.ipv6.save]], { stopOnFailure: false, phase: 'reading rule handles' });
+  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout } };
+}
+
+/**
+ * Stops the reader, removes fwprobe's trace rules (and a raw table that only they needed), and proves the
+ * ruleset is again exactly the one recorded before the scans.
+ * @throws LabChangedError when it is not.
+ */
+export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec, before: LabState): Promise<void> {
+  await target.run(['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`], { phase: 'stopping the trace reader' });
+  const tools = TOOLS[target.backend];
+  const remove = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-D', rule)));
+  await target.runBatch(remove, { stopOnFailure: false, phase: 'removing the trace rules' });
+  // iptables-nft creates the raw table for the first rule and has no command to delete it again.
+  const created = FAMILIES.filter((family) => !/^\*raw$/m.test(before.ruleset[family === 'ipv4' ? 'v4' : 'v6']));
+  if (created.length > 0) {
+    await target.runBatch(created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']), { stopOnFailure: false, phase: 'removing the raw table' });
+  }
+  const now = await savedRuleset(target);
+  try {
+    assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(now.v4), v6: normaliseSave(now.v6) } });
+  } catch (error) {
+    throw new LabChangedError(`Removing fwprobe's trace rules did not restore the recorded ruleset: ${(error as Error).message}`, { cause: error });
+  }
+}

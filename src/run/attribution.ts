@@ -1,0 +1,142 @@
+/**
+ * The attribution phase, after the scans and the recheck (so it cannot change what was scanned): one
+ * traced client per observed port of interest, and, for each, the rule or policy that decided it, the
+ * chains on the way, and the user's line. See lab/trace/ for the trace and README "Why a port reads so".
+ */
+import { randomBytes } from 'node:crypto';
+import type { Bounds } from '../model/bounds.ts';
+import type { Attribution } from '../model/attribution.ts';
+import { LabChangedError } from '../model/errors.ts';
+import type { Observation } from '../model/observation.ts';
+import type { Scenario } from '../model/scenario.ts';
+import type { LabState } from '../lab/self-check.ts';
+import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
+import { parseRuleDump, parseTrace } from '../lab/trace/parse.ts';
+import { readRulePlaces, readTrace, startTrace, stopTrace, type TraceSpec } from '../lab/trace/session.ts';
+import type { ProbeOutcome } from '../scan/probe/outcome.ts';
+import type { Probe } from '../scan/probe/plan.ts';
+import { describeDecision, inconsistency, type RuleContext } from './attribution-text.ts';
+import { portsToProbe, runProbes } from './corroboration.ts';
+import type { Lab } from './lab-setup.ts';
+
+/** Traced clients use source ports from here up (the two below are the canaries). */
+const FIRST_PORT = 47_100;
+/** At most this many traced clients per scenario; the rest are undecided, saying so. */
+export const MAX_TRACED = 1_000;
+
+/** Attributes every observation of a port of interest; returns them with `attribution` set. */
+export async function attribute(
+  scenario: Scenario,
+  lab: Lab,
+  observations: readonly Observation[],
+  corroboration: { probes: readonly Probe[]; outcomes: readonly ProbeOutcome[] },
+  before: LabState,
+  bounds: Bounds,
+): Promise<Observation[]> {
+  const wanted = observations.filter((o) => portsToProbe(scenario, o.host)[o.protocol].includes(o.port));
+  const set = (o: Observation, attribution: Attribution) => Object.assign(o, { attribution });
+  const out = observations.map((o) => ({ ...o }));
+  const targets = out.filter((o) => wanted.some((w) => same(w, o)));
+  if (scenario.backend === 'legacy') {
+    for (const o of targets) set(o, { path: [], undecided: 'legacy backend: iptables-legacy rules cannot be traced from a container (TRACE logs to the host\'s kernel log), and per-rule counters are not read yet' });
+    return out;
+  }
+  const traced = targets.slice(0, MAX_TRACED).map((o, i) => ({ o, probe: tracedProbe(lab, o, FIRST_PORT + i, corroboration) }));
+  for (const o of targets.slice(MAX_TRACED)) set(o, { path: [], undecided: `more than ${MAX_TRACED} ports of interest: only the first ${MAX_TRACED} are traced` });
+  const probes = traced.flatMap(({ probe }) => (probe ? [probe] : []));
+  for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
+  if (probes.length === 0) return out;
+
+  const spec: TraceSpec = { ports: { from: FIRST_PORT, to: FIRST_PORT + probes.length }, tag: `fwprobe-trace-${randomBytes(4).toString('hex')}`, seconds: Math.ceil(bounds.confirm / 1000) + 30, maxLines: 1_000 + 200 * probes.length };
+  let text = '';
+  let places: Awaited<ReturnType<typeof readRulePlaces>> | null = null;
+  let outcomes: ProbeOutcome[] = [];
+  let failure: string | null = null;
+  try {
+    await startTrace(lab.target, spec);
+    places = await readRulePlaces(lab.target);
+    await canary(lab, spec.ports.from - 2);
+    outcomes = await runProbes(lab, probes, bounds);
+    await canary(lab, spec.ports.from - 1);
+    text = await waitForCanary(lab, spec.ports.from - 1);
+  } catch (error) {
+    if (error instanceof LabChangedError) throw error;
+    failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    await stopTrace(lab.target, spec, before);
+  }
+  const trace = parseTrace(text);
+  const broken = failure ?? traceProblem(trace, spec.ports.from - 2) ?? traceProblem(trace, spec.ports.from - 1);
+  const rules = places ? parseRuleDump(places.dump) : new Map();
+  for (const { o, probe } of traced) {
+    if (!probe) continue;
+    if (broken || !places) {
+      set(o, { path: [], undecided: `the trace failed: ${broken ?? 'no rule handles were read'}` });
+      continue;
+    }
+    const t = toTraced(probe, probes);
+    const { first, reply } = journeys(trace.traversals, t, () => false);
+    const outcome = outcomes.find((x) => x.id === probe.id);
+    const context: RuleContext = { scenario, saved: places.saved, rules, tag: spec.tag };
+    const decision = decide(first, reply, t.hook);
+    const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
+    const attribution = describeDecision(decision, probe.family, context, label, outcome);
+    const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
+    set(o, wrong ? { path: [], probe: label, undecided: wrong } : attribution);
+  }
+  return out;
+}
+
+function same(a: Observation, b: Observation): boolean {
+  return a.vantage === b.vantage && a.host === b.host && a.family === b.family && a.protocol === b.protocol && a.port === b.port;
+}
+
+/**
+ * The client traced for an observation: from the source a reached probe used (so an open port is traced
+ * along the way in), otherwise from the vantage's first source, as nmap scans from; a fresh source port.
+ */
+function tracedProbe(lab: Lab, o: Observation, sourcePort: number, c: { probes: readonly Probe[]; outcomes: readonly ProbeOutcome[] }): Probe | null {
+  const reached = new Set(c.outcomes.filter((x) => x.result === 'connected' || x.result === 'answered').map((x) => x.id));
+  const mine = c.probes.filter((p) => same({ ...p, state: o.state, reason: '' }, o));
+  const fromReached = mine.find((p) => reached.has(p.id))?.source;
+  const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host);
+  if (!source) return null;
+  return { id: `trace.${sourcePort}`, vantage: o.vantage, ...(o.host ? { host: o.host } : {}), family: o.family, protocol: o.protocol, port: o.port, source, sourcePort };
+}
+
+function toTraced(p: Probe, all: readonly Probe[]): TracedProbe {
+  const key = (x: Probe) => `${x.source.address}|${x.sourcePort}|${x.protocol}`;
+  return {
+    nfproto: p.family === 'ipv4' ? 2 : 10,
+    l4: p.protocol === 'tcp' ? 6 : 17,
+    src: p.source.address,
+    sport: p.sourcePort,
+    dst: p.source.target,
+    dport: p.port,
+    hook: p.host ? 'FORWARD' : 'INPUT',
+    uniqueSource: all.filter((x) => key(x) === key(p)).length === 1,
+  };
+}
+
+/** A datagram from the target to itself, in the traced port range: proves the trace sees packets at all. */
+async function canary(lab: Lab, sourcePort: number): Promise<void> {
+  await lab.target.run(['fwprobe-probe', '--timeout', '50', `canary.${sourcePort},udp,127.0.0.1,9,127.0.0.1,${sourcePort}`], { phase: 'the trace canary' });
+}
+
+/** The trace once the closing canary is in it (events come in order), or as it is after 3 s. */
+async function waitForCanary(lab: Lab, sourcePort: number): Promise<string> {
+  let text = '';
+  for (let i = 0; i < 30; i++) {
+    text = await readTrace(lab.target);
+    if (text.includes(`\t127.0.0.1\t${sourcePort}\t`)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return text;
+}
+
+function traceProblem(trace: ReturnType<typeof parseTrace>, canaryPort: number): string | null {
+  if (!trace.ready) return 'the trace reader never said it was ready';
+  const sawCanary = trace.traversals.some((t) => t.packet.src === '127.0.0.1' && t.packet.sport === canaryPort);
+  if (!sawCanary) return `the trace shows none of fwprobe's own marker packets (${trace.traversals.length} traversals, ${trace.unreadable} unreadable lines)`;
+  return null;
+}
