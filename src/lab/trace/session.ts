@@ -4,6 +4,7 @@
  * reader running in the background, and, at the end, every trace rule and a raw table fwprobe created
  * removed again, so that the ruleset is the user's before anything else reads it.
  */
+import { normaliseNftListing } from '../../ruleset/nft-listing.ts';
 import { readFile } from 'node:fs/promises';
 import { LabChangedError, TraceError } from '../../model/errors.ts';
 import { FAMILIES, type Family } from '../../model/observation.ts';
@@ -83,7 +84,7 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
   }
   const now = await savedRuleset(target);
   try {
-    assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(now.v4), v6: normaliseSave(now.v6) } });
+    assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(now.v4), v6: normaliseSave(now.v6), nft: normaliseNftListing(now.nft ?? '') } });
   } catch (error) {
     throw new LabChangedError(`Removing fwprobe's trace rules did not restore the recorded ruleset: ${(error as Error).message}`, { cause: error });
   }
