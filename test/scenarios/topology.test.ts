@@ -17,7 +17,10 @@ describe('topology', () => {
     // Each peer scans the target across its own network.
     expect(result.scans.filter((s) => s.vantage === 'laptop').map((s) => s.target)).toContain('192.168.10.1');
     expect(result.scans.filter((s) => s.vantage === 'remote').map((s) => s.target)).toContain('2001:db8:113::7');
-    expect(result.sources.filter((s) => s.kind === 'public').map((s) => s.network)).toEqual(['wan', 'wan']);
+    // The remote peer's sources: its own address, and the attacker shapes of its segment.
+    expect([...new Set(result.sources.filter((s) => s.kind === 'public').map((s) => s.network))]).toEqual([
+      'wan', 'wan@inside0', 'wan@link-local', 'wan@broadcast', 'wan@multicast', 'wan@spoof-int_net',
+    ]);
   });
 
   test('a DNAT forward behind the target: observations, scans and sources name the peer and the host', async () => {
