@@ -7,6 +7,7 @@ import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
+import { readCounters } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
@@ -35,6 +36,8 @@ export interface RunScenarioOptions {
   timing?: 'lab' | 'conservative';
   /** Bounds for every step; unset ones keep their defaults. @default DEFAULT_BOUNDS */
   bounds?: Partial<Bounds>;
+  /** Called as each phase of the scenario starts (`lab`, `services`, `baseline`, `ruleset`, `scans`, …). @default nothing */
+  onPhase?: (scenario: string, phase: string) => void;
 }
 
 /**
@@ -47,13 +50,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const phases: ScenarioResult['phases'] = [];
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
+    options.onPhase?.(scenario.name, name);
     try {
       return await work();
     } finally {
       phases.push({ name, ms: Date.now() - t0 });
     }
   };
-  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases };
+  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases, image: options.image };
+  if (scenario.lines) result.lines = scenario.lines;
 
   const lab = new Disposer();
   try {
@@ -93,9 +98,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    const [received] = await phase('recheck', () =>
-      Promise.all([readReceived(target), selfCheck(target, hosts.peerAddresses).then((after) => assertUnchanged(before, after))]),
+    const [received, , counters] = await phase('recheck', () =>
+      Promise.all([readReceived(target), selfCheck(target, hosts.peerAddresses).then((after) => assertUnchanged(before, after)), readCounters(target)]),
     );
+    result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     result.observations = collected.observations;
     result.others = collected.others;

@@ -88,6 +88,8 @@ export interface ScanResult {
    * e.g. `sendto in send_ip_packet_sd: sendto(…) => Operation not permitted` and its `Offending packet`.
    */
   warnings: string[];
+  /** nmap's XML of `command` (stdout), as it wrote it; the follow-up runs' XML is not kept. */
+  xml?: string;
 }
 
 /** The reason given to ports of interest on an unreachable host. */
@@ -104,4 +106,6 @@ export interface ObservedSummary extends PortSummary {
 export interface ScanRecord
   extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings'> {
   ms: number;
+  /** nmap's XML of `command`, at most MAX_RAW_XML_CHARS (raw-xml.ts); absent in results from before it was kept. */
+  xml?: string;
 }
