@@ -6,9 +6,10 @@
  */
 import { FAMILIES, VANTAGES, type Family, type Vantage } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
+import { sortResults } from './results-document.ts';
 
 export function renderJunit(results: readonly ScenarioResult[]): string {
-  const sorted = [...results].sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+  const sorted = sortResults(results);
   const suites = sorted.map(suite);
   const count = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
   return [
