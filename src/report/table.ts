@@ -5,6 +5,7 @@
  * caller decides from the terminal, NO_COLOR and FORCE_COLOR.
  */
 import type { PortState } from '../model/observation.ts';
+import { printable } from '../model/printable.ts';
 import { columnLabel } from './columns.ts';
 import { buildMatrix, type Cell } from './matrix.ts';
 import type { ScenarioResult } from './result.ts';
@@ -37,7 +38,7 @@ export function formatExposureTable(result: ScenarioResult, options: TableOption
   const matrix = buildMatrix(result, options.maxRows ?? 200);
   const gaps = matrix.rows.some((r) => r.parity.length > 0);
   const rows: { text: string; kind: Cell['kind'] | null }[][] = [
-    [{ text: 'port', kind: null }, ...matrix.columns.map((c) => ({ text: columnLabel(c), kind: null })), ...(gaps ? [{ text: '', kind: null }] : [])],
+    [{ text: 'port', kind: null }, ...matrix.columns.map((c) => ({ text: printable(columnLabel(c)), kind: null })), ...(gaps ? [{ text: '', kind: null }] : [])],
   ];
   for (const row of matrix.rows) {
     rows.push([
