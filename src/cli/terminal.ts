@@ -49,7 +49,8 @@ export function createProgress(stream: Stream, total: number, now: () => number 
   const draw = () => {
     const now = [...running].map(([name, phase]) => `${printable(name)} (${phase})`).join(', ');
     const line = `fwprobe ${clock()}: ${finished}/${total} done${now ? `; ${now}` : ''}`;
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    // A pseudo-terminal may say 0 columns: that is "unknown", not "no room".
+    const width = (stream.columns !== undefined && stream.columns >= 20 ? stream.columns : 100) - 1;
     stream.write(`\r\u001b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
   };
   // The clock moves while a scan runs for minutes without a phase change.

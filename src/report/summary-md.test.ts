@@ -24,6 +24,13 @@ describe('renderSummary', () => {
     expect(md).not.toContain('\u001b');
   });
 
+  it('shows HTML in a name as text: GitHub would render it in a job summary', () => {
+    const md = renderSummary([{ ...emptyResult('<img src=https://example.com/t.png> & <b>x</b>', 'e.scenario.yaml'), status: 'passed' }]);
+    expect(md).toContain('| ✅ | &lt;img src=https://example.com/t.png&gt; &amp; &lt;b&gt;x&lt;/b&gt; |');
+    expect(md).not.toMatch(/<img|<b>/);
+    expect(renderSummary([{ ...emptyResult('![t](https://example.com/t.png)', 'e.scenario.yaml'), status: 'passed' }])).toContain('| ✅ | !\\[t\\](https://example.com/t.png) |');
+  });
+
   it('stays under 1 MiB however many scenarios and ports there are', () => {
     const many = Array.from({ length: 400 }, (_, i) => ({
       ...emptyResult(`s${i}`, `f${i}`),

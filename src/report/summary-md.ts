@@ -60,9 +60,20 @@ function state(observed: PortState | null): string {
   return observed === 'open' || observed === 'delivered' ? `**${observed.toUpperCase()}**` : observed.replace('|', '\\|');
 }
 
-/** Table cells: escaped for the terminal and for Markdown (pipes and line breaks would break the table). */
+/**
+ * Table cells: escaped for the terminal and for Markdown (pipes and line breaks would break the table), and
+ * HTML turned into text: GitHub renders HTML in a job summary or a PR comment, so a scenario named
+ * `<img src=https://…>` (or Markdown's `![](https://…)`) would make every reader's browser fetch from elsewhere.
+ */
 function cell(text: string): string {
-  return printable(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return printable(text)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('|', '\\|')
+    .replaceAll('[', '\\[')
+    .replaceAll(']', '\\]')
+    .replaceAll('\n', ' ');
 }
 
 function fence(text: string): string {
