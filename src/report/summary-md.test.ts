@@ -18,7 +18,7 @@ describe('renderSummary', () => {
     };
     const md = renderSummary([gap]);
     expect(md).toContain('0 passed, 1 failed, 0 error');
-    expect(md).toContain('| ❌ | v4 \\| only\\x1b[31m | `scenarios/gap.scenario.yaml` |');
+    expect(md).toContain('| ❌ | v4 \\| only\\x1b\\[31m | `scenarios/gap.scenario.yaml` |');
     expect(md).toContain('| tcp/22 | **OPEN** | **OPEN** |  |');
     expect(md).toContain('| tcp/53 | filtered | **OPEN** | ⚠️ IPv4 ≠ IPv6 |');
     expect(md).not.toContain('\u001b');
