@@ -1,16 +1,31 @@
 /**
- * The `fwprobe` command line: picks the command, and turns what it throws into a message and an exit code.
- * Each command lives in its own file (run.ts, generate.ts, validate.ts); exit codes are a contract with CI.
+ * The `fwprobe` command line: parses arguments, runs scenarios through run/, prints results through
+ * report/. Exit codes are a contract with CI scripts.
  */
 import { printable } from '../model/printable.ts';
 import { removeEverything } from '../run/engine.ts';
 import { fwprobeVersion } from '../report/version.ts';
 import { runGenerate } from './generate.ts';
 import { EXIT, runCommand } from './run.ts';
-import { USAGE, usageOf } from './usage.ts';
+import { usageOf } from './usage.ts';
 import { runValidate } from './validate.ts';
 
 export { EXIT, formatResult, inFileOrder } from './run.ts';
+
+const USAGE = `Usage:
+  fwprobe run [FILES|DIRS…] [--report-dir DIR] [--filter PATTERN] [--concurrency N] [--bound NAME=SECONDS]…
+              [--quiet] [--json]
+      Run scenarios (default: ./scenarios), printed in file order; write every report into DIR.
+  fwprobe demo [--report-dir DIR]
+      The IPv6-gap demo: the v4-only ruleset, the fix, and what the fix costs.
+  fwprobe generate [POLICY] [--preset NAME] [--param K=V]… --out DIR
+      Write rules.v4, rules.v6 and firewall.sh from a policy file and/or a preset.
+  fwprobe validate [FILES|DIRS…]
+      Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.
+      Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).
+  fwprobe --version
+  fwprobe COMMAND --help   (each command's options)
+`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

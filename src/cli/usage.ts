@@ -1,5 +1,6 @@
 /**
- * What `fwprobe --help` and `fwprobe COMMAND --help` print: one text per command, and the overview.
+ * What `fwprobe COMMAND --help` prints: one text per command (the overview stays in main.ts, beside the
+ * command switch).
  */
 import { boundsHelp } from './bounds.ts';
 import { GENERATE_USAGE } from './generate.ts';
@@ -33,20 +34,6 @@ export const VALIDATE_USAGE = `Usage: fwprobe validate [FILES|DIRS…]
 
 Loads every scenario as a run would (schema, files, generated rulesets, limits), without Docker.
 Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).
-`;
-
-export const USAGE = `Usage:
-  fwprobe run [FILES|DIRS…] [--report-dir DIR] [--filter PATTERN] [--concurrency N] [--bound NAME=SECONDS]…
-              [--quiet] [--json]
-      Run scenarios (default: ./scenarios), printed in file order; write every report into DIR.
-  fwprobe demo [--report-dir DIR]
-      The IPv6-gap demo: the v4-only ruleset, the fix, and what the fix costs.
-  fwprobe generate [POLICY] [--preset NAME] [--param K=V]… --out DIR
-      Write rules.v4, rules.v6 and firewall.sh from a policy file and/or a preset.
-  fwprobe validate [FILES|DIRS…]
-      Load every scenario as a run would, without Docker.
-  fwprobe --version
-  fwprobe COMMAND --help
 `;
 
 /** The help text of `command`, or null for a command without one here. */
