@@ -32,6 +32,9 @@ export function renderHtml(doc: ResultsDocument): string {
 <h1>fwprobe report</h1>
 <div class="meta">fwprobe ${esc(doc.fwprobe.version)} · image ${esc(doc.images.join(', ') || 'none')} · started ${esc(doc.startedAt)} · written ${esc(doc.generatedAt)}</div>
 <div class="totals"><strong>${passed}</strong> passed, <strong>${failed}</strong> failed, <strong>${error}</strong> error</div>
+<p class="intro">Each scenario applied its ruleset in a throwaway container with real listeners, then nmap and real clients
+probed it over IPv4 and IPv6 from each vantage (loopback is inside the host; any other vantage is a machine on the
+network). Below: where the two families disagree, then every scenario's ports, expected against observed.</p>
 ${paritySection(doc.scenarios, ids)}
 ${indexSection(doc.scenarios, ids)}
 ${legend()}
