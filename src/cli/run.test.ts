@@ -76,6 +76,7 @@ describe('fwprobe run', () => {
     const doc = JSON.parse(out.text) as { version: number; scenarios: { name: string }[]; fwprobe: { version: string } };
     expect(doc.version).toBe(1);
     expect(doc.scenarios).toHaveLength(2);
+    expect(out.text).toBe(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(err.text).toContain('scans');
     expect(err.text).toContain('1 passed, 1 failed, 0 error');
   });

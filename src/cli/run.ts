@@ -57,14 +57,15 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
   } finally {
     progress.close();
   }
-  const reportFile = await writeResults(options.reportDir, results, { startedAt: started });
+  // One moment for both: stdout's document (--json) is the very results.json.
+  const meta = { startedAt: started, now: new Date() };
+  const reportFile = await writeResults(options.reportDir, results, meta);
   const html = shortPath(join(options.reportDir, 'index.html'));
   if (human) {
     if (mode.demo) human.write(demoStory(results, html));
     human.write(`\n${summaryLine(results)}\nresults: ${printable(reportFile)}\nreport:  ${printable(html)}\n`);
   } else {
-    // The document as written to results.json, but built again: its generatedAt is a moment later.
-    out.write(`${JSON.stringify(buildResultsDocument(results, { startedAt: started }), null, 2)}\n`);
+    out.write(`${JSON.stringify(buildResultsDocument(results, meta), null, 2)}\n`);
     err.write(`${summaryLine(results)}; results: ${printable(reportFile)}; report: ${printable(html)}\n`);
   }
   if (results.some((r) => r.status === 'error')) return EXIT.error;
