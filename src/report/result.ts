@@ -52,6 +52,8 @@ export interface ScenarioResult {
    * out; null when they could not be read or the scenario ended before its scans.
    */
   counters?: AppliedRuleset | null;
+  /** When the scenario started (ISO 8601). */
+  startedAt?: string;
   /** The target image the scenario ran in (its tag). */
   image?: string;
   /** Lines of the scenario's keys in its YAML file, for reports that point into it (SARIF). */

@@ -57,7 +57,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       phases.push({ name, ms: Date.now() - t0 });
     }
   };
-  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases, image: options.image };
+  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases, image: options.image, startedAt: new Date(started).toISOString() };
   if (scenario.lines) result.lines = scenario.lines;
 
   const lab = new Disposer();
