@@ -15,7 +15,8 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 0 0 8px; 
 .badge.passed { background: #2f8a3a; } .badge.failed { background: #c62d33; } .badge.error { background: #6b3fa0; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin: 16px 0; }
 section.parity { border-left: 6px solid #e5a000; }
-ul.findings { margin: 6px 0; padding-left: 20px; } ul.findings li { margin: 3px 0; }
+ul.groups { padding-left: 20px; } ul.groups > li { margin: 8px 0; font-weight: 600; }
+ul.findings { margin: 4px 0; padding-left: 20px; font-weight: 400; } ul.findings li { margin: 2px 0; }
 .excused { color: var(--muted); }
 table { border-collapse: collapse; margin: 6px 0; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; font-size: 13px; }

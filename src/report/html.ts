@@ -46,20 +46,23 @@ ${doc.scenarios.map((s) => scenarioSection(s, ids.get(s)!, raw)).join('\n')}
 }
 
 function paritySection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEntry, string>): string {
-  const items: string[] = [];
+  let count = 0;
+  const groups: string[] = [];
   for (const s of scenarios) {
-    const link = `<a href="#${ids.get(s)}">${esc(s.name)}</a>`;
     const mode = s.verdict?.parityMode ?? 'report';
-    for (const f of s.parity) {
+    const items = s.parity.map((f) => {
       const how = f.excusedBy !== null ? `<span class="excused"> (excused: ${esc(f.excusedBy)})</span>` : mode === 'strict' ? ' <strong>(fails: parity strict)</strong>' : '';
-      items.push(`<li class="finding${f.excusedBy !== null ? ' excused' : ''}">${link}: ${esc(f.message)}${how}</li>`);
-    }
-    for (const finding of s.staticParity) items.push(`<li class="finding static">${link}: in the rules: ${esc(finding)}</li>`);
+      return `<li class="finding${f.excusedBy !== null ? ' excused' : ''}">${esc(f.message)}${how}</li>`;
+    });
+    items.push(...s.staticParity.map((finding) => `<li class="finding static">in the rules: ${esc(finding)}</li>`));
+    if (items.length === 0) continue;
+    count += items.length;
+    groups.push(`<li><a href="#${ids.get(s)}">${esc(s.name)}</a><ul class="findings">${items.join('\n')}</ul></li>`);
   }
-  const body = items.length > 0
-    ? `<p>Ports whose IPv4 and IPv6 answers differ from the same vantage (and differences read from the rulesets themselves):</p><ul class="findings">${items.join('\n')}</ul>`
+  const body = groups.length > 0
+    ? `<p>Ports whose IPv4 and IPv6 answers differ from the same vantage, and differences read from the rulesets themselves, per scenario:</p><ul class="groups">${groups.join('\n')}</ul>`
     : '<p>No port answered differently over IPv4 and IPv6.</p>';
-  return `<section class="parity" id="parity"><h2>IPv4 / IPv6 parity findings (${items.length})</h2>${body}</section>`;
+  return `<section class="parity" id="parity"><h2>IPv4 / IPv6 parity findings (${count})</h2>${body}</section>`;
 }
 
 function indexSection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEntry, string>): string {
