@@ -141,6 +141,19 @@ export interface Scenario {
   topology: Topology;
   /** Whether the attribution phase traces the ports of interest after the scans. @default true */
   attribution?: boolean;
+  /**
+   * Lines (1-based) of the scenario's top-level keys in its YAML file, for reports that point into it
+   * (SARIF). Absent for a `.scenario.ts` module, and for a key the file does not have.
+   */
+  lines?: ScenarioLines;
+}
+
+/** Where a scenario's keys are in its file. */
+export interface ScenarioLines {
+  name?: number;
+  ruleset?: number;
+  expect?: number;
+  parity?: number;
 }
 
 /** Re-exported for convenience of stage code that only deals in states. */

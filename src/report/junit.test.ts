@@ -31,4 +31,15 @@ describe('renderJunit', () => {
     expect(suites[0]!.testcase.filter((c) => c.skipped).map((c) => c.$.name)).toEqual(['a: peer ipv4', 'a: peer ipv6']);
     expect(suites[2]!.testcase[0]!.error![0]!.$.message).toBe('LAB_SELF_CHECK_FAILED: Lab self-check failed');
   });
+
+  it('takes other vantages and scanned hosts from the data, each failure in its own case', async () => {
+    // A named peer scanning a named host: what the lab's topology work brings (plain data here).
+    const admin = { ...scan('peer', 'ipv6'), vantage: 'admin', host: 'web' } as unknown as ReturnType<typeof scan>;
+    const wrong = { ...mismatch, vantage: 'admin', host: 'web', message: 'admin → web ipv6 tcp/53: expected filtered, observed open' } as unknown as Mismatch;
+    const r = result('t', { ...verdictFields(verdict([wrong]), 'report'), scans: [scan('loopback', 'ipv4'), admin] });
+    const doc = await parseStringPromise(renderJunit([r]));
+    const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; failure?: unknown[]; skipped?: unknown[] }[];
+    expect(cases.map((c) => c.$.name)).toEqual(['t: loopback ipv4', 't: loopback ipv6', 't: peer ipv4', 't: peer ipv6', 't: admin → web ipv6', 't: parity and coverage']);
+    expect(cases.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['t: admin → web ipv6']);
+  });
 });

@@ -4,11 +4,13 @@
  * structured results. A failure carries the readable diff of its own slice; a slice the scenario does not
  * scan is a real <skipped/>; a scenario that could not run is one <error> with its code.
  */
-import { compareViews, DEFAULT_VANTAGES, FAMILIES, type Family, type Vantage } from '../model/observation.ts';
+import { FAMILIES } from '../model/observation.ts';
+import { columnKey, columnsOf, type Placed } from './columns.ts';
 import type { ScenarioResult } from './result.ts';
+import { sortResults } from './results-document.ts';
 
 export function renderJunit(results: readonly ScenarioResult[]): string {
-  const sorted = [...results].sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
+  const sorted = sortResults(results);
   const suites = sorted.map(suite);
   const count = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
   return [
@@ -52,13 +54,19 @@ function casesOf(result: ScenarioResult): Case[] {
     return [{ name: 'lab, ruleset and scans', outcome: { kind: 'error', message, body: result.error ?? '' } }];
   }
   const verdict = result.verdict;
-  const slices = vantagesOf(result).flatMap((vantage) => FAMILIES.map((family) => ({ vantage, family })));
-  const cases: Case[] = slices.map(({ vantage, family }) => {
-    const name = `${vantage} ${family}`;
-    if (!result.scans.some((s) => s.vantage === vantage && s.family === family)) {
+  const scanned = columnsOf(result);
+  const has = new Set(scanned.map(columnKey));
+  // The usual vantages appear even when not scanned, as real skips; any other vantage (a named peer, a
+  // scanned host) comes from the data.
+  const usual = DEFAULT_VANTAGES.flatMap((vantage) => FAMILIES.map((family) => ({ vantage, family, label: vantage })))
+    .filter((slice) => !has.has(columnKey(slice)));
+  const slices = [...scanned, ...usual].sort((a, b) => order(a.vantage) - order(b.vantage));
+  const cases: Case[] = slices.map((slice) => {
+    const name = `${slice.label} ${slice.family}`;
+    if (!has.has(columnKey(slice))) {
       return { name, outcome: { kind: 'skipped', message: `the scenario does not scan ${name}` } };
     }
-    const lines = sliceProblems(result, vantage, family);
+    const lines = sliceProblems(result, slice);
     return { name, outcome: lines.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: lines[0]!, body: lines.join('\n') } };
   });
   const gaps = verdict?.parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => f.message) : [];
@@ -68,17 +76,19 @@ function casesOf(result: ScenarioResult): Case[] {
   return cases;
 }
 
-/** The scenario's vantages (the default two for results that do not say), loopback first. */
-function vantagesOf(result: ScenarioResult): Vantage[] {
-  const all = result.vantages ?? [...DEFAULT_VANTAGES];
-  return all.map((vantage) => ({ vantage })).sort(compareViews).map((v) => v.vantage);
-}
-
-function sliceProblems(result: ScenarioResult, vantage: Vantage, family: Family): string[] {
+function sliceProblems(result: ScenarioResult, slice: Placed): string[] {
   const verdict = result.verdict;
   if (!verdict) return [];
-  const inSlice = (p: { vantage: Vantage; family: Family }) => p.vantage === vantage && p.family === family;
-  return [...verdict.mismatches, ...verdict.missing, ...verdict.othersMismatches].filter(inSlice).map((p) => p.message);
+  const key = columnKey(slice);
+  return [...verdict.mismatches, ...verdict.missing, ...verdict.othersMismatches].filter((p) => columnKey(p) === key).map((p) => p.message);
+}
+
+const DEFAULT_VANTAGES = ['loopback', 'peer'];
+
+/** Loopback first, the usual peer next, every other vantage after them in the order it came. */
+function order(vantage: string): number {
+  const i = DEFAULT_VANTAGES.indexOf(vantage);
+  return i === -1 ? DEFAULT_VANTAGES.length : i;
 }
 
 /** XML 1.0 cannot hold most control characters at all, even escaped: they are shown as \u{…}. */

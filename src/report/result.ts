@@ -7,7 +7,7 @@ import { FwprobeError } from '../model/errors.ts';
 import type { Family, Mismatch, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
-import type { ParityMode } from '../model/scenario.ts';
+import type { ParityMode, ScenarioLines } from '../model/scenario.ts';
 import type { ParityFinding, Verdict } from '../verdict/types.ts';
 import { formatVerdict, verdictProblems } from './verdict-format.ts';
 
@@ -52,6 +52,17 @@ export interface ScenarioResult {
   tolerated: Tolerated[];
   /** The rulesets as the kernel had them after applying (`iptables-save` / `ip6tables-save`). */
   applied: AppliedRuleset | null;
+  /**
+   * The rules with their `[packets:bytes]` counters after the scans (`iptables-save -c`), comments left
+   * out; null when they could not be read or the scenario ended before its scans.
+   */
+  counters?: AppliedRuleset | null;
+  /** When the scenario started (ISO 8601). */
+  startedAt?: string;
+  /** The target image the scenario ran in (its tag). */
+  image?: string;
+  /** Lines of the scenario's keys in its YAML file, for reports that point into it (SARIF). */
+  lines?: ScenarioLines;
   phases: { name: string; ms: number }[];
   durationMs: number;
   /** The scenario's vantages in order (loopback, then peers by name); absent in results of older versions. */

@@ -43,7 +43,8 @@ const scenario = z.looseObject({
 
 const document = z.looseObject({
   version: z.literal(1, { error: 'expected 1 (the results.json version this fwprobe reads)' }),
-  fwprobe: z.string().optional(),
+  // A plain string in early files, { version } since the reports carry more about the run.
+  fwprobe: z.union([z.string(), z.object({ version: z.string() })]).optional(),
   scenarios: z.array(scenario),
 });
 
@@ -63,7 +64,8 @@ export function parseResultsDocument(text: string, file: string): ResultsInput {
   const fail = (detail: string) => new ResultsFileError(`${detail}\nGive a results.json written by \`fwprobe run\` or \`npm test\` (reports/results.json).`);
   const parsed = document.safeParse(parseJsonText(text, file, fail));
   if (!parsed.success) throw fail(`${file} is not a results.json fwprobe can read:\n${describeIssues(parsed.error.issues)}`);
-  return { file, fwprobe: parsed.data.fwprobe ?? null, scenarios: parsed.data.scenarios as unknown as ScenarioResult[] };
+  const writer = parsed.data.fwprobe;
+  return { file, fwprobe: typeof writer === 'string' ? writer : (writer?.version ?? null), scenarios: parsed.data.scenarios as unknown as ScenarioResult[] };
 }
 
 /** How a scenario is matched between two files: its file and its name. */

@@ -1,49 +1,37 @@
 /**
- * results.json: the versioned file CI scripts read, written from the structured results.
+ * The report directory, written from the structured results: results.json (the versioned file CI scripts
+ * read), junit.xml, summary.md, index.html and fwprobe.sarif.
  */
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
+import { renderSarif } from './sarif.ts';
 import { renderSummary } from './summary-md.ts';
 import type { ScenarioResult } from './result.ts';
-import { FWPROBE_VERSION } from '../model/version.ts';
+import { buildResultsDocument, type ResultsMeta } from './results-document.ts';
 
-/** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
-export interface ResultsDocument {
-  version: 1;
-  /** The fwprobe that wrote it: `fwprobe diff` says when two files come from different versions. */
-  fwprobe: string;
-  generatedAt: string;
-  summary: { passed: number; failed: number; error: number };
-  scenarios: ScenarioResult[];
-}
+export { buildResultsDocument, type ResultsDocument, type ResultsMeta } from './results-document.ts';
 
-export function buildResultsDocument(results: readonly ScenarioResult[]): ResultsDocument {
-  // Sorted by file then name, so that two runs of the same scenarios diff cleanly.
-  const scenarios = [...results].sort((a, b) => a.file.localeCompare(b.file) || a.name.localeCompare(b.name));
-  const count = (status: ScenarioResult['status']) => scenarios.filter((s) => s.status === status).length;
-  return {
-    version: 1,
-    fwprobe: FWPROBE_VERSION,
-    generatedAt: new Date().toISOString(),
-    summary: { passed: count('passed'), failed: count('failed'), error: count('error') },
-    scenarios,
-  };
-}
+/** The files `writeResults` writes into the report directory, in the order it writes them. */
+export const REPORT_FILES = ['junit.xml', 'summary.md', 'index.html', 'fwprobe.sarif', 'results.json'] as const;
 
 /**
- * Writes DIR/results.json, DIR/junit.xml and DIR/summary.md, each atomically (temp file + rename): a reader never sees half
- * a report. Returns the results.json path.
+ * Writes every report into DIR, each atomically (temp file + rename): a reader never sees half a report.
+ * results.json goes last, so its presence says the others are there. Returns the results.json path.
  */
-export async function writeResults(dir: string, results: readonly ScenarioResult[]): Promise<string> {
+export async function writeResults(dir: string, results: readonly ScenarioResult[], meta: ResultsMeta = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
+  const doc = buildResultsDocument(results, meta);
   await writeAtomically(join(dir, 'junit.xml'), renderJunit(results));
   const summary = renderSummary(results);
   await writeAtomically(join(dir, 'summary.md'), summary);
   // On GitHub Actions the job page shows it; appended, as other steps may have written there too.
   const step = process.env['GITHUB_STEP_SUMMARY'];
   if (step) await appendFile(step, `${summary}\n`);
-  return writeAtomically(join(dir, 'results.json'), `${JSON.stringify(buildResultsDocument(results), null, 2)}\n`);
+  await writeAtomically(join(dir, 'index.html'), renderHtml(doc));
+  await writeAtomically(join(dir, 'fwprobe.sarif'), renderSarif(doc));
+  return writeAtomically(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
 async function writeAtomically(file: string, content: string): Promise<string> {

@@ -18,10 +18,17 @@ describe('renderSummary', () => {
     };
     const md = renderSummary([gap]);
     expect(md).toContain('0 passed, 1 failed, 0 error');
-    expect(md).toContain('| ❌ | v4 \\| only\\x1b[31m | `scenarios/gap.scenario.yaml` |');
+    expect(md).toContain('| ❌ | v4 \\| only\\x1b\\[31m | `scenarios/gap.scenario.yaml` |');
     expect(md).toContain('| tcp/22 | **OPEN** | **OPEN** |  |');
     expect(md).toContain('| tcp/53 | filtered | **OPEN** | ⚠️ IPv4 ≠ IPv6 |');
     expect(md).not.toContain('\u001b');
+  });
+
+  it('shows HTML in a name as text: GitHub would render it in a job summary', () => {
+    const md = renderSummary([{ ...emptyResult('<img src=https://example.com/t.png> & <b>x</b>', 'e.scenario.yaml'), status: 'passed' }]);
+    expect(md).toContain('| ✅ | &lt;img src=https://example.com/t.png&gt; &amp; &lt;b&gt;x&lt;/b&gt; |');
+    expect(md).not.toMatch(/<img|<b>/);
+    expect(renderSummary([{ ...emptyResult('![t](https://example.com/t.png)', 'e.scenario.yaml'), status: 'passed' }])).toContain('| ✅ | !\\[t\\](https://example.com/t.png) |');
   });
 
   it('stays under 1 MiB however many scenarios and ports there are', () => {

@@ -1,6 +1,6 @@
 /**
- * A vitest reporter that collects the fwprobe results tests attach to their task meta and writes
- * results.json.
+ * A vitest reporter that collects the fwprobe results tests attach to their task meta and writes every
+ * report (results.json, junit.xml, summary.md, index.html, fwprobe.sarif).
  */
 import type { Reporter, TestModule } from 'vitest/node';
 import { printable } from '../model/printable.ts';
@@ -23,6 +23,12 @@ const REPORT_DIR = process.env.FWPROBE_REPORT_DIR ?? 'reports';
  * that a skip is never silent.
  */
 export default class FwprobeReporter implements Reporter {
+  #startedAt = new Date();
+
+  onInit(): void {
+    this.#startedAt = new Date();
+  }
+
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const results = new Map<string, ScenarioResult>();
     const skipped: string[] = [];
@@ -34,7 +40,7 @@ export default class FwprobeReporter implements Reporter {
       }
     }
     if (results.size > 0) {
-      const file = await writeResults(REPORT_DIR, [...results.values()]);
+      const file = await writeResults(REPORT_DIR, [...results.values()], { startedAt: this.#startedAt });
       console.log(`fwprobe: ${results.size} scenario result(s) written to ${printable(file)}`);
     }
     if (skipped.length > 0) {

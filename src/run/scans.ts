@@ -109,6 +109,7 @@ async function scanOne(
     followUpCommands: scan.followUpCommands,
     warnings: scan.warnings,
     ms: Date.now() - t0,
+    ...(scan.xml === undefined ? {} : { xml: scan.xml }),
   });
   collected.observations.push(...scan.observations.map((o) => ({ ...o, ...tag })));
   for (const summary of scan.others) {

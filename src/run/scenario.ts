@@ -7,6 +7,7 @@ import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
+import { readCounters } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
@@ -42,6 +43,8 @@ export interface RunScenarioOptions {
    * @default true
    */
   attribution?: boolean;
+  /** Called as each phase of the scenario starts (`lab`, `services`, `baseline`, `ruleset`, `scans`, …). @default nothing */
+  onPhase?: (scenario: string, phase: string) => void;
 }
 
 /**
@@ -54,13 +57,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const phases: ScenarioResult['phases'] = [];
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
+    options.onPhase?.(scenario.name, name);
     try {
       return await work();
     } finally {
       phases.push({ name, ms: Date.now() - t0 });
     }
   };
-  const result: ScenarioResult = { ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)), phases, vantages: [...scenario.vantages], topology: scenario.topology };
+  const result: ScenarioResult = {
+    ...emptyResult(scenario.name, relative(process.cwd(), scenario.file)),
+    phases,
+    vantages: [...scenario.vantages],
+    topology: scenario.topology,
+    image: options.image,
+    startedAt: new Date(started).toISOString(),
+  };
+  if (scenario.lines) result.lines = scenario.lines;
 
   const lab = new Disposer();
   try {
@@ -103,9 +115,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    const [received] = await phase('recheck', () =>
-      Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after))]),
+    const [received, , counters] = await phase('recheck', () =>
+      Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after)), readCounters(target)]),
     );
+    result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {

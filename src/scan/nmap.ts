@@ -7,6 +7,7 @@ import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanRequest, ScanResult } from './types.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
+import { keepRawXml } from './raw-xml.ts';
 import { mergeLook, planSourcePorts } from './source-port.ts';
 import {
   CONSERVATIVE_TIMING_ARGS,
@@ -85,7 +86,7 @@ export async function runNmap(exec: Exec, request: ScanRequest, scope: LabScope)
   if (request.ports.length === 0) throw new RangeError('runNmap: no ports of interest');
   const command = nmapCommand(request);
   const { exitCode, stdout, stderr } = await exec(command);
-  return parseNmapRun(stdout, {
+  const parsed = await parseNmapRun(stdout, {
     vantage: request.vantage,
     family: request.family,
     protocol: request.protocol,
@@ -95,4 +96,5 @@ export async function runNmap(exec: Exec, request: ScanRequest, scope: LabScope)
     exitCode,
     stderr,
   });
+  return { ...parsed, xml: keepRawXml(stdout) };
 }

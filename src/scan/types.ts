@@ -88,6 +88,8 @@ export interface ScanResult {
    * e.g. `sendto in send_ip_packet_sd: sendto(…) => Operation not permitted` and its `Offending packet`.
    */
   warnings: string[];
+  /** nmap's XML of `command` (stdout), as it wrote it; the follow-up runs' XML is not kept. */
+  xml?: string;
 }
 
 /** The reason given to ports of interest on an unreachable host. */
@@ -108,4 +110,6 @@ export interface ScanRecord
   /** A host behind the target; absent for the target. */
   host?: string;
   ms: number;
+  /** nmap's XML of `command`, at most MAX_RAW_XML_CHARS (raw-xml.ts); absent in results from before it was kept. */
+  xml?: string;
 }

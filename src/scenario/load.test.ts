@@ -110,3 +110,11 @@ describe('loadScenario: bad input is reported with file, field, expectation and 
     expect(error.message).toContain('.scenario.yaml');
   });
 });
+
+describe('loadScenario: where its keys are, for reports that point into the file (SARIF)', () => {
+  it('keeps the lines of name, ruleset, expect and parity of a YAML scenario, and none of a module', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    expect((await loadScenario(join(root, 'scenarios/ipv6-gap/v4-only.scenario.yaml'))).lines).toEqual({ name: 3, ruleset: 8, expect: 11, parity: 23 });
+    expect((await loadScenario(join(root, 'scenarios/typed/full-sweep.scenario.ts'))).lines).toBeUndefined();
+  });
+});

@@ -21,7 +21,7 @@ import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
 import { normaliseSources } from './sources-schema.ts';
-import type { RulesetSpec, Scenario } from '../model/scenario.ts';
+import type { RulesetSpec, Scenario, ScenarioLines } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
 
@@ -45,7 +45,20 @@ export async function normaliseScenario(raw: unknown, options: NormaliseOptions)
   const folder = await scenarioFolder(options.file);
   const read = await readRuleset(plan, folder, { allowOutside: parsed.data.paths?.allowOutside ?? false });
   if ('problems' in read) throw referenceError(read.problems, options);
-  return { ...scenario, ruleset: finishRuleset(read.ruleset, options) };
+  const lines = keyLines(parsed.data, options);
+  return { ...scenario, ruleset: finishRuleset(read.ruleset, options), ...(lines ? { lines } : {}) };
+}
+
+/** The lines of the top-level keys the file has (`locate` would give an ancestor's line for an absent one). */
+function keyLines(input: object, options: NormaliseOptions): ScenarioLines | undefined {
+  const { locate } = options;
+  if (!locate) return undefined;
+  const lines: ScenarioLines = {};
+  for (const key of ['name', 'ruleset', 'expect', 'parity'] as const) {
+    const at = key in input ? locate([key]) : undefined;
+    if (at) lines[key] = at.line;
+  }
+  return lines;
 }
 
 type GenerateSpec = Extract<Scenario['ruleset'], { kind: 'generate' }>;

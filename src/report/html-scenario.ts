@@ -1,0 +1,81 @@
+/**
+ * One scenario's section of index.html: status, file, problems, the colour matrix (expected against
+ * observed, per vantage × host × family), then the applied rulesets with their hashes, the rule counters
+ * after the scans, nmap's XML of each scan and the verdict text, folded away.
+ */
+import { buildMatrix, type Cell, type Matrix } from './matrix.ts';
+import { columnLabel } from './columns.ts';
+import { esc, type RawBudget } from './html-text.ts';
+import type { ScenarioEntry } from './results-document.ts';
+
+/** Rows of one scenario's matrix; the rest are counted (a full sweep lists only unexpected ports anyway). */
+export const MAX_MATRIX_ROWS = 200;
+
+export function scenarioSection(r: ScenarioEntry, id: string, raw: RawBudget): string {
+  const line = r.lines?.name;
+  const parts = [
+    `<section class="scenario ${r.status}" id="${id}">`,
+    `<h2><span class="badge ${r.status}">${r.status.toUpperCase()}</span> ${esc(r.name)}</h2>`,
+    `<div class="file"><code>${esc(r.file)}${line ? `:${line}` : ''}</code> · ${(r.durationMs / 1000).toFixed(1)} s</div>`,
+  ];
+  if (r.status === 'error') parts.push(`<h3>Error ${esc(r.errorCode ?? '')}</h3>`, raw.pre(r.error ?? 'unknown error'));
+  if (r.problems.length > 0) {
+    parts.push('<h3>Problems</h3>', `<ul class="problems">${r.problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    if (r.problems.length > 50) parts.push(`<p class="meta">${r.problems.length - 50} more in results.json</p>`);
+  }
+  if (r.observations.length > 0 || (r.verdict?.missing.length ?? 0) > 0) parts.push('<h3>Ports: expected against observed</h3>', matrixTable(buildMatrix(r, MAX_MATRIX_ROWS)));
+  parts.push(...details(r, raw), '</section>');
+  return parts.join('\n');
+}
+
+function matrixTable(m: Matrix): string {
+  const head = `<tr><th>port</th>${m.columns.map((c) => `<th>${esc(columnLabel(c))}</th>`).join('')}<th>IPv4 / IPv6</th></tr>`;
+  const rows = m.rows.map((row) => {
+    const gap = row.parity.length > 0 ? `<td class="gap">⚠ IPv4 ≠ IPv6 (${esc(row.parity.join(', '))})</td>` : '<td></td>';
+    return `<tr><th>${row.protocol}/${row.port}</th>${row.cells.map(cell).join('')}${gap}</tr>`;
+  });
+  const more = m.more > 0 ? `<p class="meta">${m.more} more ports in results.json</p>` : '';
+  return `<table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>${more}`;
+}
+
+const KIND_TEXT: Record<Cell['kind'], string> = {
+  ok: 'as expected',
+  exposed: 'EXPOSED, not expected',
+  mismatch: 'not as expected',
+  missing: 'expected, not observed',
+  unchecked: 'no expectation',
+  none: 'no verdict',
+};
+
+function cell(c: Cell): string {
+  const open = c.observed === 'open' || c.observed === 'delivered';
+  const classes = ['cell', c.kind, ...(open ? ['open'] : [])].join(' ');
+  const title = [KIND_TEXT[c.kind], c.reason ? `reason: ${c.reason}` : '', c.expected ? `expected: ${c.expected}` : ''].filter(Boolean).join('; ');
+  const state = c.observed === null ? (c.kind === 'missing' ? '—' : '') : open ? c.observed.toUpperCase() : c.observed;
+  const expected = c.expected ? `<small>expected ${esc(c.expected)}</small>` : '';
+  return `<td class="${classes}" title="${esc(title)}">${esc(state)}${expected}</td>`;
+}
+
+function details(r: ScenarioEntry, raw: RawBudget): string[] {
+  const out: string[] = [];
+  if (r.verdictText) out.push(`<details open><summary>Verdict</summary>${raw.pre(r.verdictText)}</details>`);
+  if (r.applied) {
+    const hash = r.appliedSha256;
+    out.push(
+      '<details><summary>Applied rulesets (as the kernel had them)</summary>',
+      `<p class="meta">IPv4 sha256 <code>${hash?.v4 ?? ''}</code></p>`, raw.pre(r.applied.v4),
+      `<p class="meta">IPv6 sha256 <code>${hash?.v6 ?? ''}</code></p>`, raw.pre(r.applied.v6),
+      '</details>',
+    );
+  }
+  if (r.counters) {
+    out.push('<details><summary>Rule counters after the scans ([packets:bytes])</summary>', raw.pre(r.counters.v4), raw.pre(r.counters.v6), '</details>');
+  }
+  const scans = r.scans.filter((s) => s.xml !== undefined);
+  if (scans.length > 0) {
+    out.push(`<details><summary>nmap's XML (${scans.length} scans)</summary>`);
+    for (const s of scans) out.push(`<p class="meta"><code>${esc(s.command.join(' '))}</code> · ${s.ms} ms</p>`, raw.pre(s.xml!));
+    out.push('</details>');
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * The results document every report is rendered from: results.json as written, with what says where the
+ * results come from (fwprobe's version, the image, when the run started and ended, a sha256 of each
+ * applied ruleset). One order for everything: by file, then name, so two runs of the same scenarios diff cleanly.
+ */
+import { createHash } from 'node:crypto';
+import type { AppliedRuleset } from '../model/ruleset.ts';
+import type { ScenarioResult } from './result.ts';
+import { fwprobeVersion } from './version.ts';
+
+/** One scenario's result in results.json: the result, and the hashes of the rulesets it applied. */
+export type ScenarioEntry = ScenarioResult & {
+  /** sha256 (hex) of each applied ruleset as the kernel had it (`applied.v4`, `applied.v6`); null when none was applied. */
+  appliedSha256: { v4: string; v6: string } | null;
+};
+
+/** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
+export interface ResultsDocument {
+  version: 1;
+  /** The fwprobe that wrote it. */
+  fwprobe: { version: string };
+  /** The target image(s) the scenarios ran in, sorted; empty when none ran. */
+  images: string[];
+  /** When the run started (ISO 8601), when the caller says; else the same as generatedAt. */
+  startedAt: string;
+  generatedAt: string;
+  summary: { passed: number; failed: number; error: number };
+  scenarios: ScenarioEntry[];
+}
+
+/** What the caller knows that the results do not. */
+export interface ResultsMeta {
+  /** When the run started. @default the time the document is built */
+  startedAt?: Date;
+  /** When the document is built (fixed in tests). @default now */
+  now?: Date;
+}
+
+/** Results sorted by file, then name. */
+export function sortResults<T extends Pick<ScenarioResult, 'file' | 'name'>>(results: readonly T[]): T[] {
+  return [...results].sort((a, b) => compare(a.file, b.file) || compare(a.name, b.name));
+}
+
+// Code-point order, not the locale's: the same on every machine.
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function hashes(applied: AppliedRuleset | null): ScenarioEntry['appliedSha256'] {
+  return applied ? { v4: sha256(applied.v4), v6: sha256(applied.v6) } : null;
+}
+
+export function buildResultsDocument(results: readonly ScenarioResult[], meta: ResultsMeta = {}): ResultsDocument {
+  const scenarios = sortResults(results).map((r) => ({ ...r, appliedSha256: hashes(r.applied) }));
+  const count = (status: ScenarioResult['status']) => scenarios.filter((s) => s.status === status).length;
+  const now = meta.now ?? new Date();
+  return {
+    version: 1,
+    fwprobe: { version: fwprobeVersion() },
+    images: [...new Set(scenarios.flatMap((s) => (s.image ? [s.image] : [])))].sort(),
+    startedAt: (meta.startedAt ?? now).toISOString(),
+    generatedAt: now.toISOString(),
+    summary: { passed: count('passed'), failed: count('failed'), error: count('error') },
+    scenarios,
+  };
+}
