@@ -149,6 +149,31 @@ describe('fwprobe check without a usable baseline (found before any container st
   });
 });
 
+describe('baseline, check and compare check --report-dir before any container starts (as run does)', () => {
+  const scenario = 'name: web\nservices: [22/tcp]\nruleset: { none: true }\nvantages: [loopback]\nexpect: { loopback: { both: { tcp: { open: [22] } } } }\n';
+  const baseline = JSON.stringify({ format: 1, fwprobe: '0.1.0', scenario: 'web', rulesets: `sha256:${'0'.repeat(64)}`, exposure: [] });
+  // No engine answers here: a command that went on to start a lab would fail for that reason instead.
+  const dockerHost = process.env['DOCKER_HOST'];
+  beforeAll(() => { process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-no-engine.sock'; });
+  afterAll(() => { if (dockerHost === undefined) delete process.env['DOCKER_HOST']; else process.env['DOCKER_HOST'] = dockerHost; });
+
+  it.each([
+    ['baseline', (folder: string, reports: string) => ['baseline', folder, '--report-dir', reports]],
+    ['check', (folder: string, reports: string) => ['check', folder, '--report-dir', reports]],
+    ['compare', (_folder: string, reports: string) => ['compare', '--a', 'none', '--b', 'none', '--report-dir', reports]],
+  ])('%s --report-dir FILE: exit 2 naming the option, the engine never asked', async (command, argv) => {
+    const folder = join(dir, `report-dir-${command}`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'web.scenario.yaml'), scenario);
+    await writeFile(join(folder, 'web.baseline.json'), baseline);
+    const file = join(folder, 'not-a-folder');
+    await writeFile(file, '');
+    expect(await cli(argv(folder, file))).toBe(2);
+    expect(output.err).toMatch(/--report-dir .*not-a-folder is not a directory/);
+    expect(output.err).not.toMatch(/Docker|engine/i);
+  });
+});
+
 describe('compare: ruleset flags', () => {
   it.each([
     ['v4=a.v4,v6=b.v6', { v4: 'a.v4', v6: 'b.v6' }],
