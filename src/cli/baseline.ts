@@ -19,7 +19,7 @@ export const BASELINE_USAGE = `  fwprobe baseline [FILES|DIRS…] [--report-dir 
 `;
 
 export async function runBaseline(args: readonly string[]): Promise<number> {
-  const options = parseGateArgs(args);
+  const options = await parseGateArgs(args);
   const files = await scenarioFilesOf(options.positionals);
   const image = await engineFor(options.bounds);
   const results = await runScenarioFiles(files, { image, bounds: options.bounds, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });

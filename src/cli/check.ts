@@ -20,7 +20,7 @@ export const CHECK_USAGE = `  fwprobe check [FILES|DIRS…] [--report-dir DIR] [
 `;
 
 export async function runCheck(args: readonly string[]): Promise<number> {
-  const options = parseGateArgs(args);
+  const options = await parseGateArgs(args);
   const files = await scenarioFilesOf(options.positionals);
   // Every baseline is read before a container starts: a missing one is found in a second, not after a run.
   const baselines = await Promise.all(files.map(readBaseline));

@@ -27,7 +27,7 @@ export const COMPARE_USAGE = `  fwprobe compare --a RULESET --b RULESET [--servi
 `;
 
 export async function runCompare(args: readonly string[]): Promise<number> {
-  const options = parseGateArgs(args, {
+  const options = await parseGateArgs(args, {
     a: { type: 'string' },
     b: { type: 'string' },
     services: { type: 'string' },

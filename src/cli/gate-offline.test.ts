@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Observation } from '../model/observation.ts';
 import { emptyResult, type ScenarioResult } from '../report/result.ts';
+import { gapResult } from '../report/fixtures.test-helpers.ts';
 import { buildResultsDocument, writeResults } from '../report/results-json.ts';
 import { captureOutput } from './capture.test-helpers.ts';
 import { runCli } from './main.ts';
@@ -128,6 +129,55 @@ describe('fwprobe merge-reports', () => {
   });
 });
 
+describe('fwprobe merge-reports renders only what it can trust', () => {
+  it('shards that agree with each other but come from another fwprobe: exit 2, nothing half-rendered', async () => {
+    for (const n of [1, 2]) {
+      const file = await resultsFile(`other-${n}.json`, [result(`s${n}`, [])], (d) => { d['fwprobe'] = { version: '0.0.1' }; });
+      await mkdir(join(dir, `shard-other-${n}`), { recursive: true });
+      await copyFile(file, join(dir, `shard-other-${n}`, 'results.json'));
+    }
+    const out = join(dir, 'm-other');
+    expect(await cli(['merge-reports', '--out', out, join(dir, 'shard-other-1'), join(dir, 'shard-other-2')])).toBe(2);
+    expect(output.err).toMatch(/written by fwprobe 0\.0\.1, this is fwprobe /);
+  });
+
+  it('a results.json that passes the reading check but lacks what a report needs: exit 2, no report file written', async () => {
+    const file = await resultsFile('thin.json', [result('thin', [])], (d) => {
+      // junit.xml and summary.md render without it; index.html needs it.
+      for (const s of d['scenarios'] as Record<string, unknown>[]) delete s['mismatches'];
+    });
+    await mkdir(join(dir, 'shard-thin'), { recursive: true });
+    await copyFile(file, join(dir, 'shard-thin', 'results.json'));
+    const out = join(dir, 'm-thin');
+    expect(await cli(['merge-reports', '--out', out, join(dir, 'shard-thin')])).toBe(2);
+    // Rendered first, written after: no junit.xml or summary.md from this merge beside nothing else.
+    await expect(readFile(join(out, 'junit.xml'), 'utf8')).rejects.toThrow(/ENOENT/);
+    await expect(readFile(join(out, 'summary.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('markup in fields the reading check does not type (lines, a scan\'s ms) is text in index.html, and SARIF lines stay ≥ 1', async () => {
+    const meta = "<meta http-equiv=refresh content='0;url=https://example.invalid/'>";
+    const file = await resultsFile('tampered.json', [gapResult()], (d) => {
+      for (const s of d['scenarios'] as Record<string, unknown>[]) {
+        s['lines'] = { name: meta, ruleset: 0, expect: '3' };
+        for (const scan of s['scans'] as Record<string, unknown>[]) scan['ms'] = '<img src=https://example.invalid/x>';
+      }
+    });
+    await mkdir(join(dir, 'shard-tampered'), { recursive: true });
+    await copyFile(file, join(dir, 'shard-tampered', 'results.json'));
+    const out = join(dir, 'm-tampered');
+    expect(await cli(['merge-reports', '--out', out, join(dir, 'shard-tampered')])).toBe(0);
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).not.toContain('<meta http-equiv=refresh');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;meta http-equiv=refresh');
+    const sarif = JSON.parse(await readFile(join(out, 'fwprobe.sarif'), 'utf8')) as { runs: { results: { locations: { physicalLocation: { region: { startLine: unknown } } }[] }[] }[] };
+    const lines = sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.region.startLine);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toBe(1);
+  });
+});
+
 describe('fwprobe check without a usable baseline (found before any container starts)', () => {
   const scenario = 'name: web\nservices: [22/tcp]\nruleset: { none: true }\nvantages: [loopback]\nexpect: { loopback: { both: { tcp: { open: [22] } } } }\n';
 
@@ -146,6 +196,31 @@ describe('fwprobe check without a usable baseline (found before any container st
     await writeFile(join(folder, 'web.baseline.json'), JSON.stringify({ format: 1, fwprobe: '0.1.0', scenario: 'web', rulesets: `sha256:${'0'.repeat(64)}`, exposure: [{ vantage: 'loopback', host: 'target', family: 'ipv5', protocol: 'tcp', open: '22', shut: '' }] }));
     expect(await cli(['check', folder])).toBe(2);
     expect(output.err).toMatch(/web\.baseline\.json is not a valid fwprobe baseline:\n {2}exposure\[0\]\.family: /);
+  });
+});
+
+describe('baseline, check and compare check --report-dir before any container starts (as run does)', () => {
+  const scenario = 'name: web\nservices: [22/tcp]\nruleset: { none: true }\nvantages: [loopback]\nexpect: { loopback: { both: { tcp: { open: [22] } } } }\n';
+  const baseline = JSON.stringify({ format: 1, fwprobe: '0.1.0', scenario: 'web', rulesets: `sha256:${'0'.repeat(64)}`, exposure: [] });
+  // No engine answers here: a command that went on to start a lab would fail for that reason instead.
+  const dockerHost = process.env['DOCKER_HOST'];
+  beforeAll(() => { process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-no-engine.sock'; });
+  afterAll(() => { if (dockerHost === undefined) delete process.env['DOCKER_HOST']; else process.env['DOCKER_HOST'] = dockerHost; });
+
+  it.each([
+    ['baseline', (folder: string, reports: string) => ['baseline', folder, '--report-dir', reports]],
+    ['check', (folder: string, reports: string) => ['check', folder, '--report-dir', reports]],
+    ['compare', (_folder: string, reports: string) => ['compare', '--a', 'none', '--b', 'none', '--report-dir', reports]],
+  ])('%s --report-dir FILE: exit 2 naming the option, the engine never asked', async (command, argv) => {
+    const folder = join(dir, `report-dir-${command}`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'web.scenario.yaml'), scenario);
+    await writeFile(join(folder, 'web.baseline.json'), baseline);
+    const file = join(folder, 'not-a-folder');
+    await writeFile(file, '');
+    expect(await cli(argv(folder, file))).toBe(2);
+    expect(output.err).toMatch(/--report-dir .*not-a-folder is not a directory/);
+    expect(output.err).not.toMatch(/Docker|engine/i);
   });
 });
 

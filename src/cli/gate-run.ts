@@ -11,6 +11,7 @@ import { prepareEngine } from '../run/engine.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { readTextFile } from '../source/read-file.ts';
 import { parseBoundOptions } from './bounds.ts';
+import { checkReportDir } from './run-options.ts';
 
 /** Baselines and results files are small; anything past this is not one. */
 export const MAX_GATE_FILE_BYTES = 64 * 1024 * 1024;
@@ -23,8 +24,11 @@ export interface GateOptions {
   values: Record<string, string | string[] | boolean | undefined>;
 }
 
-/** Parses the options every running command takes, plus `extra`. */
-export function parseGateArgs(args: readonly string[], extra: NonNullable<ParseArgsConfig['options']> = {}): GateOptions {
+/**
+ * Parses the options every running command takes, plus `extra`, and checks the report folder: a report
+ * folder that cannot be written is an error in a second, not after every scan ran (as `run` does).
+ */
+export async function parseGateArgs(args: readonly string[], extra: NonNullable<ParseArgsConfig['options']> = {}): Promise<GateOptions> {
   const { values: parsed, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -40,9 +44,11 @@ export function parseGateArgs(args: readonly string[], extra: NonNullable<ParseA
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
     throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${String(values.concurrency)}`);
   }
+  const reportDir = values['report-dir'] as string;
+  await checkReportDir(reportDir);
   return {
     positionals,
-    reportDir: values['report-dir'] as string,
+    reportDir,
     concurrency,
     bounds: parseBoundOptions(values.bound as string[]),
     values,

@@ -1,6 +1,6 @@
 /**
- * `fwprobe merge-reports --out DIR SHARD_DIR…`: the reports of CI shards merged into one: results.json,
- * junit.xml and summary.md rendered from every shard's results (and the summary appended to
+ * `fwprobe merge-reports --out DIR SHARD_DIR…`: the reports of CI shards merged into one: every report
+ * rendered from every shard's results (and the summary appended to
  * $GITHUB_STEP_SUMMARY when set). Exit 0: merged; 2: a shard's results.json is missing or unreadable.
  */
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import { writeResults } from '../report/results-json.ts';
 import { readGateFile, shown } from './gate-run.ts';
 
 export const MERGE_USAGE = `  fwprobe merge-reports --out DIR SHARD_DIR…
-      Merge the results.json of CI shards into DIR/results.json, junit.xml and summary.md.
-      Exit 0: merged; 2: a shard's results.json is missing or invalid, or a scenario is in two shards.
+      Merge the results.json of CI shards into DIR: results.json, junit.xml, summary.md, index.html, fwprobe.sarif.
+      Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario
+      is in two shards.
 `;
 
 export async function runMergeReports(args: readonly string[]): Promise<number> {

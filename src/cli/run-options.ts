@@ -66,8 +66,8 @@ export async function parseRunOptions(args: readonly string[], defaults: { paths
   return { files, reportDir, concurrency, bounds, quiet: values.quiet, json: values.json };
 }
 
-/** The report directory exists (or is made now) and can be written. */
-async function checkReportDir(dir: string): Promise<void> {
+/** The report directory exists (or is made now) and can be written: checked before any container starts. */
+export async function checkReportDir(dir: string): Promise<void> {
   const shown = printable(dir);
   if (dir.trim() === '') throw new UsageError('--report-dir is empty: give a directory.');
   const found = await stat(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : error));

@@ -16,7 +16,7 @@ export function scenarioSection(r: ScenarioEntry, id: string, raw: RawBudget): s
   const parts = [
     `<section class="scenario ${r.status}" id="${id}">`,
     `<h2><span class="badge ${r.status}">${r.status.toUpperCase()}</span> ${esc(r.name)}</h2>`,
-    `<div class="file"><code>${esc(r.file)}${line ? `:${line}` : ''}</code> · ${(r.durationMs / 1000).toFixed(1)} s</div>`,
+    `<div class="file"><code>${esc(r.file)}${line ? `:${esc(String(line))}` : ''}</code> · ${(r.durationMs / 1000).toFixed(1)} s</div>`,
   ];
   if (r.status === 'error') parts.push(`<h3>Error ${esc(r.errorCode ?? '')}</h3>`, raw.pre(r.error ?? 'unknown error'));
   if (r.problems.length > 0) {
@@ -32,7 +32,7 @@ function matrixTable(m: Matrix): string {
   const head = `<tr><th>port</th>${m.columns.map((c) => `<th>${esc(columnLabel(c))}</th>`).join('')}<th>IPv4 / IPv6</th></tr>`;
   const rows = m.rows.map((row) => {
     const gap = row.parity.length > 0 ? `<td class="gap">⚠ IPv4 ≠ IPv6 (${esc(row.parity.join(', '))})</td>` : '<td></td>';
-    return `<tr><th>${row.protocol}/${row.port}</th>${row.cells.map(cell).join('')}${gap}</tr>`;
+    return `<tr><th>${esc(`${row.protocol}/${row.port}`)}</th>${row.cells.map(cell).join('')}${gap}</tr>`;
   });
   const more = m.more > 0 ? `<p class="meta">${m.more} more ports in results.json</p>` : '';
   return `<table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>${more}`;
@@ -74,7 +74,7 @@ function details(r: ScenarioEntry, raw: RawBudget): string[] {
   const scans = r.scans.filter((s) => s.xml !== undefined);
   if (scans.length > 0) {
     out.push(`<details><summary>nmap's XML (${scans.length} scans)</summary>`);
-    for (const s of scans) out.push(`<p class="meta"><code>${esc(s.command.join(' '))}</code> · ${s.ms} ms</p>`, raw.pre(s.xml!));
+    for (const s of scans) out.push(`<p class="meta"><code>${esc(s.command.join(' '))}</code> · ${esc(String(s.ms))} ms</p>`, raw.pre(s.xml!));
     out.push('</details>');
   }
   return out;

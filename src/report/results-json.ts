@@ -21,17 +21,23 @@ export const REPORT_FILES = ['junit.xml', 'summary.md', 'index.html', 'fwprobe.s
  * results.json goes last, so its presence says the others are there. Returns the results.json path.
  */
 export async function writeResults(dir: string, results: readonly ScenarioResult[], meta: ResultsMeta = {}): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const doc = buildResultsDocument(results, meta);
-  await writeAtomically(join(dir, 'junit.xml'), renderJunit(results));
+  // Every report is rendered before one is written: a render that throws leaves the folder as it was, not
+  // a new junit.xml beside an old index.html.
+  const junit = renderJunit(results);
   const summary = renderSummary(results);
+  const html = renderHtml(doc);
+  const sarif = renderSarif(doc);
+  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  await mkdir(dir, { recursive: true });
+  await writeAtomically(join(dir, 'junit.xml'), junit);
   await writeAtomically(join(dir, 'summary.md'), summary);
   // On GitHub Actions the job page shows it; appended, as other steps may have written there too.
   const step = process.env['GITHUB_STEP_SUMMARY'];
   if (step) await appendFile(step, `${summary}\n`);
-  await writeAtomically(join(dir, 'index.html'), renderHtml(doc));
-  await writeAtomically(join(dir, 'fwprobe.sarif'), renderSarif(doc));
-  return writeAtomically(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeAtomically(join(dir, 'index.html'), html);
+  await writeAtomically(join(dir, 'fwprobe.sarif'), sarif);
+  return writeAtomically(join(dir, 'results.json'), json);
 }
 
 async function writeAtomically(file: string, content: string): Promise<string> {

@@ -95,7 +95,7 @@ function resultsOf(s: ScenarioEntry): SarifResult[] {
       ruleIndex: RULES.findIndex((r) => r.id === ruleId),
       level,
       message: { text: `${printable(s.name)}: ${printable(message)}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(s.file), uriBaseId: '%SRCROOT%' }, region: { startLine: line ?? s.lines?.name ?? 1 } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: fileUri(s.file), uriBaseId: '%SRCROOT%' }, region: { startLine: lineNumber(line) ?? lineNumber(s.lines?.name) ?? 1 } } }],
       // The same finding keeps its fingerprint from run to run, so a code-scanning alert is tracked, not re-raised.
       partialFingerprints: { 'fwprobe/v1': sha256([ruleId, s.file, s.name, where, message].join('\u0000')) },
       properties: { scenario: s.name, ...at, ...(host ? { host } : {}) },
@@ -121,6 +121,11 @@ function at(x: Located & object): Located {
   const { vantage, family, protocol, port } = x;
   const host = hostOf(x);
   return { ...(vantage ? { vantage } : {}), ...(family ? { family } : {}), ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port } : {}), ...(host ? { host } : {}) };
+}
+
+/** A line SARIF accepts (an integer ≥ 1), or undefined: results.json read back by merge-reports is not trusted. */
+function lineNumber(line: unknown): number | undefined {
+  return typeof line === 'number' && Number.isInteger(line) && line >= 1 ? line : undefined;
 }
 
 /** A relative URI from a path relative to the working directory (forward slashes, each segment encoded). */

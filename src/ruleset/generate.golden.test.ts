@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { GOLDEN_DIR, goldenCases } from './golden-cases.ts';
+import { GOLDEN_DIR, goldenCases } from './golden-cases.test-helpers.ts';
 
 // UPDATE_GOLDEN=1 rewrites the files; review the diff before checking them in. In CI it is refused: a
 // run that rewrites its own expectations would pass whatever the generator does.

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container.ts';
 
-import { goldenCases } from './golden-cases.ts';
+import { goldenCases } from './golden-cases.test-helpers.ts';
 
 const RESET = [
   'for t in iptables ip6tables; do',

@@ -5,6 +5,7 @@
  * report, and a ruleset that opens a port the scenario says is closed makes `npm test` red.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,6 +79,8 @@ describe('the packed tarball in a fresh project', () => {
       expect(packed).toContain(file);
     }
     expect(packed.filter((f) => /^(test|bench|node_modules|reports)\/|\.test\.ts$|\.test-helpers\.ts$|^vitest\.config/.test(f))).toEqual([]);
+    // Test support that lives in src/ is named *.test-helpers.ts; nothing shipped may read the test tree.
+    expect(packed.filter((f) => f.startsWith('src/') && /['"`]test\/(fixtures|golden)/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
   });
 
   it('npm test is green; sharded runs merge into one report', async () => {
