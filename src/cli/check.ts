@@ -36,6 +36,10 @@ export async function runCheck(args: readonly string[]): Promise<number> {
       process.stdout.write(`error    ${shown(file)}: cannot compare\n  ${printable(`${result.errorCode}: ${result.error}`, { multiline: true }).replace(/\n/g, '\n  ')}\n`);
       continue;
     }
+    // A baseline copied from another scenario, or a renamed scenario, is said before anything else.
+    if (baseline.scenario !== result.name) {
+      process.stdout.write(`note     ${shown(file)}: its baseline was written for ${JSON.stringify(printable(baseline.scenario))}, the scenario is now ${JSON.stringify(printable(result.name))}\n`);
+    }
     const changes = exposureChanges(baseline.exposure, exposureOf(result.observations, result.others));
     const hash = rulesetsHash(result.applied);
     if (changes.length > 0) {
