@@ -1,5 +1,5 @@
 /**
- * A scenario's ruleset, whatever its form (none, nftables file, restore files, generated, script, or several
+ * A scenario's ruleset, whatever its form (none, nftables file, ufw folder, restore files, generated, script, or several
  * of them as layers), applied to the target.
  */
 import { relative } from 'node:path';
@@ -8,6 +8,7 @@ import type { StartedFwprobeContainer } from './container.ts';
 import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, RulesetLayer, RulesetSpec } from '../model/scenario.ts';
 import { applyNft } from './apply-nft.ts';
+import { applyUfw } from './apply-ufw.ts';
 import { applyRestore, savedRuleset } from './apply-ruleset.ts';
 import { applyScript } from './apply-script.ts';
 import type { Leftover } from './script-sidecar.ts';
@@ -46,6 +47,9 @@ async function applyLayer(
   switch (layer.kind) {
     case 'nft':
       await applyNft(target, fromFile(layer.nft)!, index);
+      return { saved: null, tolerated: [], leftovers: [] };
+    case 'ufw':
+      await applyUfw(target, layer);
       return { saved: null, tolerated: [], leftovers: [] };
     case 'restore':
       return { saved: await applyRestore(target, { v4: fromFile(layer.v4), v6: fromFile(layer.v6) }), tolerated: [], leftovers: [] };

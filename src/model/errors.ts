@@ -271,6 +271,20 @@ const NFT_ERROR = /^(.*?):(\d+):(\d+)(?:-(\d+))?: Error: (.*)$/m;
  * An nftables file did not apply (`nft -c -f` refused it, or `nft -f` did): names the user's file, line and
  * column, nft's message and the offending text, with the lab's copy of the file replaced by the user's name.
  */
+/** `ufw --force enable` refused the user's rules folder; ufw restores each family in one go, or not at all. */
+export class UfwApplyError extends CommandFailedError {
+  declare readonly code: 'RULESET_APPLY_FAILED';
+
+  constructor(details: CommandOutcome & { source: string }, options?: Options) {
+    super(details, `ufw did not apply the rules in ${details.source}`, {
+      ...options,
+      code: 'RULESET_APPLY_FAILED',
+      footer: 'ufw loads each rules file with iptables-restore; the line numbers in its message count within the file it names ' +
+        '(before.rules, user.rules, … in that folder). Fix the file and run again.',
+    });
+  }
+}
+
 export class NftApplyError extends CommandFailedError {
   declare readonly code: 'RULESET_APPLY_FAILED';
   readonly line: number | null;

@@ -55,6 +55,11 @@ export type RulesetLayer =
       /** The restore texts, generated once when the scenario is loaded; `v6: null` when there is no IPv6 side. */
       generated?: { v4: RulesetText; v6: RulesetText | null };
     }
+  /**
+   * A ufw rules folder (what a host keeps in /etc/ufw: before.rules, user.rules, after.rules, their `6`
+   * twins, ufw.conf, sysctl.conf) and optionally /etc/default/ufw, applied by ufw itself.
+   */
+  | { kind: 'ufw'; dir: string; files: { name: string; file: LoadedFile }[]; defaults: LoadedFile | null }
   /** A user's shell script, run with `sh -e` semantics inside the target. */
   | {
       kind: 'script';

@@ -32,6 +32,20 @@ describe('rateDependentRules', () => {
     expect(rateDependentRules({ v4, v6: '' })).toEqual([]);
   });
 
+  it('leaves out rules that only log: a rate limit on a LOG cannot change a packet\'s fate', () => {
+    const v4 = [
+      '*filter',
+      '-A ufw-after-logging-input -j LOG --log-prefix "[UFW BLOCK] " -m limit --limit 3/min --limit-burst 10',
+      '-A ufw-user-limit -m limit --limit 3/minute -j LOG --log-prefix "[UFW LIMIT BLOCK] "',
+      '-I ufw-logging-deny -m conntrack --ctstate INVALID -j RETURN -m limit --limit 3/min --limit-burst 10',
+      'COMMIT',
+    ].join('\n');
+    // The RETURN decides which rules the packet meets next: it stays.
+    expect(rateDependentRules({ v4, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3]]);
+    const nft = 'table inet filter {\n  chain input {\n    limit rate 3/minute log prefix "drop "\n    tcp dport 22 limit rate 3/minute accept\n  }\n}';
+    expect(rateDependentRules({ v4: nft, v6: '' }).map((r) => r.rule)).toEqual(['tcp dport 22 limit rate 3/minute accept']);
+  });
+
   it('reads nftables forms too', () => {
     const nft = 'table inet filter {\n  chain input {\n    tcp dport 22 limit rate 3/minute accept\n  }\n}';
     expect(rateDependentRules({ v4: nft, v6: '' }).map((r) => r.match)).toEqual(['limit rate']);

@@ -3,6 +3,8 @@
  * the scenario's folder (see `referenced-file.ts`), so that a missing, misplaced or huge file is a load
  * error rather than a failure mid-run.
  */
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { FieldPath, IssueList } from '../source/issues.ts';
 import { readReferencedFile, type ReferenceOptions, type ReferenceProblem } from './referenced-file.ts';
 import type { RulesetInput } from './schema.ts';
@@ -11,6 +13,7 @@ import type { LoadedFile, RulesetLayer, RulesetSpec, ToleranceSpec } from '../mo
 /** One form whose files are named but not read yet. */
 export type LayerPlan =
   | { kind: 'nft'; nft: string }
+  | { kind: 'ufw'; dir: string; defaults: string | null }
   | { kind: 'restore'; v4: string | null; v6: string | null }
   | { kind: 'generate'; policy: string | null; preset: string | null; params: Record<string, string> }
   | { kind: 'script'; script: string; tolerate: ToleranceSpec[]; leftoversAllowed: string | null };
@@ -18,7 +21,7 @@ export type LayerPlan =
 /** A ruleset whose files are named but not read yet. */
 export type RulesetPlan = { kind: 'none' } | { kind: 'layers'; layers: LayerPlan[] } | LayerPlan;
 
-const FORMS = '{ none: true }, { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
+const FORMS = '{ none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
 
 /** Classifies the (schema-valid) input and checks that it names something to apply. */
 export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan | null {
@@ -34,6 +37,7 @@ type LayerInput = Exclude<Exclude<RulesetInput, unknown[]>, { none: true }>;
 
 function planLayer(input: LayerInput, at: FieldPath, issues: IssueList): LayerPlan | null {
   if ('nft' in input) return { kind: 'nft', nft: input.nft };
+  if ('ufw' in input) return { kind: 'ufw', dir: input.ufw, defaults: input.defaults ?? null };
   if ('script' in input) {
     return {
       kind: 'script',
@@ -104,6 +108,17 @@ export async function readRuleset(
         const nft = await load('nft', layer.nft);
         return nft ? { kind: 'nft', nft } : null;
       }
+      case 'ufw': {
+        const present = await ufwFilesIn(folder, layer.dir);
+        if (present === null) {
+          problems.push({ code: 'SCENARIO_FILE_MISSING', path: [...at, 'ufw'], message: `expected a folder of ufw rules files at ${layer.dir}, found none: ${UFW_FILES.join(', ')}` });
+          return null;
+        }
+        const files = await Promise.all(present.map(async (name) => ({ name, file: await load('ufw', `${layer.dir}/${name}`) })));
+        const defaults = await load('defaults', layer.defaults);
+        if (files.some((f) => f.file === null) || (layer.defaults !== null && defaults === null)) return null;
+        return { kind: 'ufw', dir: layer.dir, files: files.map((f) => ({ name: f.name, file: f.file! })), defaults };
+      }
       case 'restore': {
         const [v4, v6] = await Promise.all([load('v4', layer.v4), load('v6', layer.v6)]);
         return { kind: 'restore', v4, v6 };
@@ -125,4 +140,15 @@ export async function readRuleset(
     ruleset = await readLayer(plan, ['ruleset']);
   }
   return problems.length > 0 || !ruleset ? { problems } : { ruleset };
+}
+
+/** What fwprobe copies from a ufw folder into the target's /etc/ufw; anything else there is not ufw's. */
+export const UFW_FILES = ['before.rules', 'before6.rules', 'user.rules', 'user6.rules', 'after.rules', 'after6.rules', 'ufw.conf', 'sysctl.conf'] as const;
+
+/** The ufw files the folder has (the rest keep ufw's own), or null when it has none or is no folder. */
+async function ufwFilesIn(folder: string, dir: string): Promise<string[] | null> {
+  // Each file is then read through the same path and size checks as any other the scenario names.
+  const names = await readdir(resolve(folder, dir)).catch(() => null);
+  const present = (names ?? []).filter((n) => (UFW_FILES as readonly string[]).includes(n));
+  return present.some((n) => n.endsWith('.rules')) ? present.sort() : null;
 }

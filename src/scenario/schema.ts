@@ -95,6 +95,13 @@ export const rulesetForms = [
     }),
   },
   {
+    keys: ['ufw', 'defaults'],
+    schema: z.strictObject({
+      ufw: relativePath.describe('A ufw rules folder, as /etc/ufw holds it (before.rules, user.rules, after.rules, their 6 twins, ufw.conf, sysctl.conf), applied by ufw itself.'),
+      defaults: relativePath.optional().describe("The host's /etc/default/ufw (IPV6=, DEFAULT_*_POLICY=). Default: ufw's own."),
+    }),
+  },
+  {
     keys: ['v4', 'v6'],
     schema: z.strictObject({
       v4: relativePath.optional().describe('iptables-save format file for IPv4.'),
@@ -125,7 +132,7 @@ export const rulesetForms = [
   },
 ] as const;
 
-const FORMS_TEXT = '{ none: true }, { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
+const FORMS_TEXT = '{ none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
 
 /** Every form but `none`, for one layer of a list. */
 const layerSchema = z.union(
