@@ -17,6 +17,13 @@ describe('back to the user\'s line', () => {
     expect(policyLine(FILE, 'filter', 'FORWARD')).toBeNull();
   });
 
+  test('no line in a file with -4/-6 rules: the other family\'s restore skips them, and counts can still agree', () => {
+    // iptables-restore keeps 3 rules (22 ACCEPT, two DROPs): position 0 is line 4, not the -6 rule on line 3.
+    const shared = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -6 -p tcp --dport 80 -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -s 10.0.0.1,10.0.0.2 -j DROP\nCOMMIT\n';
+    expect(ruleLine(shared, 'filter', 'INPUT', 0, 3)).toBeNull();
+    expect(policyLine(shared, 'filter', 'INPUT')).toEqual({ line: 2 });
+  });
+
   test('save output: a chain\'s rules and policy', () => {
     const saved = '*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TRACE\nCOMMIT\n*filter\n:INPUT DROP [3:180]\n-A INPUT -j ACCEPT\nCOMMIT\n';
     expect(savedRules(saved, 'filter', 'INPUT')).toEqual(['-A INPUT -j ACCEPT']);

@@ -3,7 +3,8 @@
  * the n-th `-A CHAIN` of that table in the restore file that was applied (restore replaces every table it
  * names), and a chain's policy is its `:CHAIN POLICY` line. Where that reasoning does not hold (the file
  * inserts, deletes or replaces rules, or the kernel holds a different number of rules than the file
- * appends, as `-s a,b` expanding into two), no line is given rather than a wrong one.
+ * appends, as `-s a,b` expanding into two; a rule marked `-4`/`-6`, which the other family's restore skips),
+ * no line is given rather than a wrong one.
  */
 
 export interface RuleOrigin {
@@ -18,6 +19,8 @@ interface Section {
   policies: Map<string, number>;
   /** The file changes rules in other ways than appending: positions say nothing. */
   reordered: boolean;
+  /** A rule carries `-4`/`-6`: one family's restore skips it, so rule positions say nothing (policies do). */
+  familyMarked: boolean;
 }
 
 function sections(text: string): Map<string, Section> {
@@ -27,7 +30,7 @@ function sections(text: string): Map<string, Section> {
     const line = raw.trim();
     const table = /^\*(\S+)$/.exec(line);
     if (table) {
-      current = { appends: new Map(), policies: new Map(), reordered: false };
+      current = { appends: new Map(), policies: new Map(), reordered: false, familyMarked: false };
       out.set(table[1]!, current);
       return;
     }
@@ -35,7 +38,11 @@ function sections(text: string): Map<string, Section> {
     const words = line.replace(/^\[\d+:\d+\]\s+/, '').split(/\s+/);
     const policy = /^:(\S+)\s+(\S+)/.exec(line);
     if (policy) current.policies.set(policy[1]!, i + 1);
-    else if ((words[0] === '-A' || words[0] === '--append') && words[1]) {
+    else if (words.some((w) => /^(-4|-6|--ipv4|--ipv6)$/.test(w))) {
+      // iptables-restore silently skips a `-6` rule (ip6tables-restore a `-4` one): the kernel holds fewer
+      // rules than the file appends, and a `-s a,b` elsewhere can make the counts agree by chance.
+      current.familyMarked = true;
+    } else if ((words[0] === '-A' || words[0] === '--append') && words[1]) {
       const list = current.appends.get(words[1]) ?? [];
       list.push(i + 1);
       current.appends.set(words[1], list);
@@ -52,7 +59,7 @@ function sections(text: string): Map<string, Section> {
  */
 export function ruleLine(text: string, table: string, chain: string, position: number, rulesInKernel: number): RuleOrigin | null {
   const section = sections(text).get(table);
-  if (!section || section.reordered) return null;
+  if (!section || section.reordered || section.familyMarked) return null;
   const appends = section.appends.get(chain) ?? [];
   if (appends.length !== rulesInKernel) return null;
   const line = appends[position];

@@ -20,6 +20,7 @@ const FILES = {
   legacy: 'scenarios/backends/legacy.scenario.yaml',
   nft: 'scenarios/nftables/inet-strict.scenario.yaml',
   nativeRaw: 'test/fixtures/attribution/native-raw.scenario.yaml',
+  familyMarked: 'test/fixtures/attribution/family-marked.scenario.yaml',
 };
 const traced = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, run(f)])) as Record<keyof typeof FILES, Promise<ScenarioResult>>;
 const untraced = (['gap', 'book', 'export', 'reject'] as const).map((k) => [k, run(FILES[k], false)] as const);
@@ -80,6 +81,13 @@ describe.concurrent('attribution', () => {
     expect(r.applied?.nft).toContain('table ip raw');
     expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'nft', rule: 'tcp dport 22 accept', source: { line: 14 } });
     expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ tool: 'nft', policy: 'DROP', chain: 'input' });
+  });
+
+  test('a -6 rule in an IPv4 restore file: the rule with no line, never the -6 rule\'s line', async () => {
+    const r = await traced.familyMarked;
+    const a = why(r, 'peer ipv4 tcp/22');
+    expect(a).toMatchObject({ tool: 'iptables', rule: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' });
+    expect(a?.source?.line).toBeUndefined();
   });
 
   test('legacy backend: undecided, saying why', async () => {
