@@ -84,7 +84,7 @@ function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: st
     return { ...base, note: `rule handle ${d.handle ?? '?'} in ${table.family} ${table.name} ${d.chain}: its text could not be read back` };
   }
   // nf_tables reports a reject as the drop it ends in.
-  const verdict = d.verdict === 'DROP' && /reject/.test(found.rule) ? 'REJECT' : d.verdict;
+  const verdict = d.verdict === 'DROP' && /\breject\b/.test(found.rule) ? 'REJECT' : d.verdict;
   const origin = file ? nftRuleLine(file.text, table.family, table.name, d.chain, found.rule) : null;
   return { ...base, verdict, rule: found.rule, ...(file ? { source: { file: file.source, ...(origin ? { line: origin.line } : {}) } } : {}) };
 }
