@@ -14,6 +14,8 @@ export interface NftChain {
   policy: 'accept' | 'drop' | null;
   /** One rule per entry, as nft prints it (a rule nft wraps over lines is joined). */
   rules: string[];
+  /** Each rule's handle, where the listing was made with `nft -a` (`# handle N`); null otherwise. */
+  handles: (number | null)[];
 }
 
 export interface NftSet {
@@ -39,6 +41,8 @@ export interface NftTable {
 }
 
 const MANAGED = /^# Warning: table (\S+) (\S+) is managed by iptables-nft/;
+/** What `nft -a` appends to each table, chain, set and rule line. */
+const HANDLE = /\s+# handle (\d+)$/;
 
 /** The tables of an `nft list ruleset` listing, in the order nft prints them. */
 export function parseNftListing(listing: string): NftTable[] {
@@ -48,10 +52,13 @@ export function parseNftListing(listing: string): NftTable[] {
   let chain: NftChain | null = null;
   let set: NftSet | null = null;
   let pending = '';
-  for (const raw of listing.split('\n')) {
-    const warning = MANAGED.exec(raw.trim());
+  for (const listed of listing.split('\n')) {
+    const warning = MANAGED.exec(listed.trim());
     if (warning) managed.add(`${warning[1]} ${warning[2]}`);
-    if (raw.trim().startsWith('#') || raw.trim() === '') continue;
+    if (listed.trim().startsWith('#') || listed.trim() === '') continue;
+    // `nft -a` ends a line with its handle: kept for the rule it ends, left out of the text.
+    const handle = HANDLE.exec(listed);
+    const raw = handle ? listed.slice(0, handle.index) : listed;
     if (table) table.text += `${raw}\n`;
     // A rule or an element list nft wraps over lines is read as one line.
     pending = pending ? `${pending} ${raw.trim()}` : raw.trim();
@@ -73,7 +80,7 @@ export function parseNftListing(listing: string): NftTable[] {
     }
     const block = /^(chain|set|map|flowtable|counter|quota|limit|ct \w+|secmark|synproxy) (\S+) \{$/.exec(line);
     if (block) {
-      if (block[1] === 'chain') table.chains.push((chain = { name: block[2]!, hook: null, type: null, policy: null, rules: [] }));
+      if (block[1] === 'chain') table.chains.push((chain = { name: block[2]!, hook: null, type: null, policy: null, rules: [], handles: [] }));
       else if (block[1] === 'set' || block[1] === 'map') table.sets.push((set = { name: block[2]!, declaration: [], elements: '', dynamic: false }));
       else set = { name: block[2]!, declaration: [], elements: '', dynamic: false };
       continue;
@@ -84,7 +91,10 @@ export function parseNftListing(listing: string): NftTable[] {
         chain.type = base[1]!;
         chain.hook = base[2]!;
         chain.policy = (base[3] as 'accept' | 'drop' | undefined) ?? 'accept';
-      } else chain.rules.push(line);
+      } else {
+        chain.rules.push(line);
+        chain.handles.push(handle ? Number(handle[1]) : null);
+      }
     } else if (set) {
       if (line.startsWith('elements = ')) set.elements = line;
       else {
@@ -142,6 +152,20 @@ export function familyTexts(saved: { v4: string; v6: string; nft?: string }): { 
   const native = nativeTables(saved);
   const of = (families: string[]) => native.filter((t) => families.includes(t.family)).map((t) => t.text).join('');
   return { v4: `${saved.v4}\n${of(['ip', 'inet'])}`, v6: `${saved.v6}\n${of(['ip6', 'inet'])}` };
+}
+
+/** nf_tables' number for an nft family name (what trace events and the rule dump carry). */
+export const NFT_FAMILY: Record<string, number> = { inet: 1, ip: 2, arp: 3, netdev: 5, bridge: 7, ip6: 10 };
+
+/** The rule with this handle in a table of a listing made with `nft -a`, with its chain. */
+export function ruleByHandle(tables: readonly NftTable[], family: number, table: string, handle: number): { table: NftTable; chain: NftChain; rule: string } | null {
+  for (const t of tables.filter((x) => NFT_FAMILY[x.family] === family && x.name === table)) {
+    for (const chain of t.chains) {
+      const i = chain.handles.indexOf(handle);
+      if (i >= 0) return { table: t, chain, rule: chain.rules[i]! };
+    }
+  }
+  return null;
 }
 
 function braceBalance(text: string): number {

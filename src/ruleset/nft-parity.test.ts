@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyTexts, nativeTables, normaliseNftListing, parseNftListing } from './nft-listing.ts';
+import { familyTexts, nativeTables, normaliseNftListing, parseNftListing, ruleByHandle } from './nft-listing.ts';
 import { lintNftParity } from './nft-parity.ts';
 import { staticParityFindings } from './static-parity.ts';
 import { rateDependentRules } from './rate-dependence.ts';
@@ -42,9 +42,20 @@ describe('parseNftListing', () => {
     expect(web).toMatchObject({ family: 'inet', name: 'web', managed: false });
     expect(web!.chains[0]).toEqual({
       name: 'input', hook: 'input', type: 'filter', policy: 'drop',
-      rules: ['ct state established,related accept', 'ip saddr @admins tcp dport 22 accept'],
+      rules: ['ct state established,related accept', 'ip saddr @admins tcp dport 22 accept'], handles: [null, null],
     });
     expect(web!.sets[0]).toMatchObject({ name: 'admins', elements: 'elements = { 10.0.0.0/8, 192.168.0.0/16 }', dynamic: false });
+  });
+
+  it('reads `nft -a` handles, leaves them out of the text, and finds a rule by its handle', () => {
+    const listing = 'table inet filter { # handle 1\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n' +
+      '\t\ttcp dport { 22,\n\t\t\t     80 } accept # handle 11\n\t\treject with icmpx admin-prohibited # handle 13\n\t}\n}\n';
+    const tables = parseNftListing(listing);
+    expect(tables[0]!.chains[0]).toMatchObject({ hook: 'input', rules: ['tcp dport { 22, 80 } accept', 'reject with icmpx admin-prohibited'], handles: [11, 13] });
+    expect(tables[0]!.text).not.toContain('handle');
+    expect(ruleByHandle(tables, 1, 'filter', 13)).toMatchObject({ rule: 'reject with icmpx admin-prohibited', chain: { name: 'input' } });
+    expect(ruleByHandle(tables, 2, 'filter', 13)).toBeNull();
+    expect(normaliseNftListing(listing)).toBe(normaliseNftListing(listing.replace(/ # handle \d+/g, '')));
   });
 
   it('normalises for comparison: rules named by table and chain, elements of sets packets fill left out', () => {

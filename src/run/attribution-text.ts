@@ -8,11 +8,12 @@ import type { Attribution, AttributionSource } from '../model/attribution.ts';
 import type { Family, PortState } from '../model/observation.ts';
 import type { RulesetText } from '../model/ruleset.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { Decision } from '../lab/trace/decide.ts';
+import type { Decided, Decision } from '../lab/trace/decide.ts';
+import { NFT_FAMILY, nativeTables, ruleByHandle, type NftTable } from '../ruleset/nft-listing.ts';
 import { handleKey, type RulePlace } from '../lab/trace/parse.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
-import { policyLine, ruleLine, savedPolicy, savedRules, type RuleOrigin } from '../ruleset/rule-origin.ts';
+import { nftRuleLine, policyLine, ruleLine, savedPolicy, savedRules, type RuleOrigin } from '../ruleset/rule-origin.ts';
 
 export interface RuleContext {
   scenario: Scenario;
@@ -21,6 +22,8 @@ export interface RuleContext {
   rules: Map<string, RulePlace>;
   /** The comment on fwprobe's own trace rules. */
   tag: string;
+  /** `nft -a -s list ruleset`, read with the rule dump: native tables' rules by handle. */
+  nft?: string;
 }
 
 const TOOL: Record<number, string> = { 2: 'iptables', 10: 'ip6tables' };
@@ -37,6 +40,8 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
     return { tool, table: 'filter', chain: hook, verdict: 'ACCEPT', policy: 'ACCEPT', path: [hook], packet: 'first', probe, note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)` };
   }
   const d = decision.decided;
+  const native = nativeTable(ctx, d.family, d.table);
+  if (native) return describeNative(d, native, ctx, probe);
   const known = TOOL[d.family];
   const base: Attribution = { tool: known ?? 'nft', table: d.table, chain: d.chain, verdict: d.verdict, path: d.path, packet: d.packet, probe };
   if (d.kind === 'policy') {
@@ -55,6 +60,46 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
   const origin = ruleLine(textOf(ctx.scenario, family)?.text ?? '', d.table, d.chain, place.position - ours, users);
   const target = /\s-[jg]\s+(\S+)/.exec(text)?.[1];
   return { ...base, verdict: target && !['RETURN'].includes(target) && d.verdict === 'DROP' ? target : d.verdict, rule: text, ...sourceOf(ctx, family, origin) };
+}
+
+/**
+ * A table written for nft (not iptables-nft's, whatever its family and name: a native `table ip filter` is
+ * not iptables' filter table), as listed with handles; null for iptables' own tables.
+ */
+function nativeTable(ctx: RuleContext, family: number, table: string): NftTable | null {
+  if (!ctx.nft) return null;
+  return nativeTables({ v4: ctx.saved.ipv4, v6: ctx.saved.ipv6, nft: ctx.nft }).find((t) => NFT_FAMILY[t.family] === family && t.name === table) ?? null;
+}
+
+/** A native table's rule, read back from the listing by its handle, at the line of the nft file that wrote it. */
+function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: string): Attribution {
+  const base: Attribution = { tool: 'nft', family: table.family, table: table.name, chain: d.chain, verdict: d.verdict, path: d.path, packet: d.packet, probe };
+  const file = nftFileOf(ctx.scenario);
+  if (d.kind === 'policy') {
+    const chain = table.chains.find((c) => c.name === d.chain);
+    return { ...base, policy: d.verdict, ...(chain && chain.rules.length === 0 ? { note: `nft ${table.family} ${table.name} ${d.chain} has no rules` } : {}), ...(file ? { source: { file: file.source } } : {}) };
+  }
+  const found = d.handle === null ? null : ruleByHandle([table], d.family, table.name, d.handle);
+  if (!found || found.chain.name !== d.chain) {
+    return { ...base, note: `rule handle ${d.handle ?? '?'} in ${table.family} ${table.name} ${d.chain}: its text could not be read back` };
+  }
+  // nf_tables reports a reject as the drop it ends in.
+  const verdict = d.verdict === 'DROP' && /\breject\b/.test(found.rule) ? 'REJECT' : d.verdict;
+  const origin = file ? nftRuleLine(file.text, table.family, table.name, d.chain, found.rule) : null;
+  return { ...base, verdict, rule: found.rule, ...(file ? { source: { file: file.source, ...(origin ? { line: origin.line } : {}) } } : {}) };
+}
+
+/**
+ * The nftables file a native rule came from: the scenario's one nft file, or its one nft layer when no
+ * script layer could have run nft too; null otherwise.
+ */
+function nftFileOf(scenario: Scenario): RulesetText | null {
+  const spec = scenario.ruleset;
+  const layers = spec.kind === 'layers' ? spec.layers : spec.kind === 'none' ? [] : [spec];
+  const nft = layers.filter((l) => l.kind === 'nft');
+  if (nft.length !== 1 || layers.some((l) => l.kind === 'script')) return null;
+  const file = nft[0]!.nft;
+  return { source: relative(process.cwd(), file.path), text: file.text };
 }
 
 /** The restore text applied for a family, with the name the user knows it by; null if none was. */

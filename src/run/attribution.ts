@@ -11,7 +11,8 @@ import type { Observation } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { LabState } from '../lab/self-check.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
-import { parseRuleDump, parseTrace } from '../lab/trace/parse.ts';
+import { parseRuleDump, parseTrace, type Traversal } from '../lab/trace/parse.ts';
+import { NFT_FAMILY, parseNftListing, type NftTable } from '../ruleset/nft-listing.ts';
 import { readRulePlaces, readTrace, startTrace, stopTrace, type TraceSpec } from '../lab/trace/session.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
@@ -68,6 +69,7 @@ export async function attribute(
   const trace = parseTrace(text);
   const broken = failure ?? traceProblem(trace, spec.ports.from - 2) ?? traceProblem(trace, spec.ports.from - 1);
   const rules = places ? parseRuleDump(places.dump) : new Map();
+  const listed = parseNftListing(places?.nft ?? '');
   for (const { o, probe } of traced) {
     if (!probe) continue;
     if (broken || !places) {
@@ -77,14 +79,24 @@ export async function attribute(
     const t = toTraced(probe, probes);
     const { first, reply } = journeys(trace.traversals, t, () => false);
     const outcome = outcomes.find((x) => x.id === probe.id);
-    const context: RuleContext = { scenario, saved: places.saved, rules, tag: spec.tag };
-    const decision = decide(first, reply, t.hook);
+    const context: RuleContext = { scenario, saved: places.saved, rules, tag: spec.tag, nft: places.nft };
+    const decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
     const attribution = describeDecision(decision, probe.family, context, label, outcome);
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
     set(o, wrong ? { path: [], probe: label, undecided: wrong } : attribution);
   }
   return out;
+}
+
+/**
+ * Which traversals are a filter chain on the delivering hook: by the nft listing (every table, iptables'
+ * and native, with each base chain's type and hook), else iptables' `filter INPUT`/`FORWARD`.
+ */
+function deliveringChain(tables: readonly NftTable[], hook: 'INPUT' | 'FORWARD'): ((t: Traversal) => boolean) | undefined {
+  if (tables.length === 0) return undefined;
+  return (t) => tables.some((table) => NFT_FAMILY[table.family] === t.family && table.name === t.table &&
+    table.chains.some((c) => c.name === t.base && c.type === 'filter' && c.hook === hook.toLowerCase()));
 }
 
 function same(a: Observation, b: Observation): boolean {

@@ -18,6 +18,9 @@ const FILES = {
   reject: 'scenarios/drop-vs-reject/drop-vs-reject.scenario.yaml',
   script: 'scenarios/script-files/script-files.scenario.yaml',
   legacy: 'scenarios/backends/legacy.scenario.yaml',
+  nft: 'scenarios/nftables/inet-strict.scenario.yaml',
+  nativeRaw: 'test/fixtures/attribution/native-raw.scenario.yaml',
+  familyMarked: 'test/fixtures/attribution/family-marked.scenario.yaml',
 };
 const traced = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, run(f)])) as Record<keyof typeof FILES, Promise<ScenarioResult>>;
 const untraced = (['gap', 'book', 'export', 'reject'] as const).map((k) => [k, run(FILES[k], false)] as const);
@@ -58,6 +61,33 @@ describe.concurrent('attribution', () => {
   test('a script\'s rule names its script', async () => {
     const r = await traced.script;
     expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ rule: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', source: { file: 'scenarios/script-files/firewall.sh' } });
+  });
+
+  test('a native inet table: its rule read back by handle, at the nft file\'s line (not iptables\' empty INPUT)', async () => {
+    const r = await traced.nft;
+    expect(r.status).toBe('passed');
+    const file = 'scenarios/nftables/inet.nft';
+    expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'nft', family: 'inet', table: 'filter', chain: 'input', verdict: 'ACCEPT', rule: 'tcp dport 22 accept', source: { file, line: 14 } });
+    expect(why(r, 'peer ipv6 udp/53')).toMatchObject({ tool: 'nft', rule: 'udp dport 53 accept', source: { file, line: 15 } });
+    expect(why(r, 'loopback ipv6 tcp/80')).toMatchObject({ tool: 'nft', rule: 'iif "lo" accept', source: { file, line: 11 } });
+    // nf_tables reports a reject as a drop: the rule's text says which.
+    expect(why(r, 'peer ipv6 tcp/80')).toMatchObject({ tool: 'nft', verdict: 'REJECT', rule: 'reject with icmpx admin-prohibited', source: { file, line: 16 } });
+  });
+
+  test('a native `table ip raw` is the user\'s: the trace removal neither deletes it nor leaves a chain in it', async () => {
+    const r = await traced.nativeRaw;
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe('passed');
+    expect(r.applied?.nft).toContain('table ip raw');
+    expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'nft', rule: 'tcp dport 22 accept', source: { line: 14 } });
+    expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ tool: 'nft', policy: 'DROP', chain: 'input' });
+  });
+
+  test('a -6 rule in an IPv4 restore file: the rule with no line, never the -6 rule\'s line', async () => {
+    const r = await traced.familyMarked;
+    const a = why(r, 'peer ipv4 tcp/22');
+    expect(a).toMatchObject({ tool: 'iptables', rule: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' });
+    expect(a?.source?.line).toBeUndefined();
   });
 
   test('legacy backend: undecided, saying why', async () => {

@@ -81,3 +81,29 @@ describe('trace output', () => {
     expect(places.get('10/raw/2')?.position).toBe(1);
   });
 });
+
+describe('a native table\'s chain on the delivering hook', () => {
+  // inet filter input (native, accepting by rule 11) and iptables' ip filter INPUT with no rules.
+  const NATIVE = [
+    'P\ta\t2\t6\t10.0.0.2\t47100\t10.0.0.1\t22',
+    'T\ta\t2\traw\tPREROUTING\tpolicy\t-\taccept\t-',
+    'P\ta\t2\t6\t10.0.0.2\t47100\t10.0.0.1\t22',
+    'T\ta\t1\tfilter\tinput\trule\t11\taccept\t-',
+    'P\ta\t2\t6\t10.0.0.2\t47100\t10.0.0.1\t22',
+    'T\ta\t2\tfilter\tINPUT\tpolicy\t-\taccept\t-',
+  ].join('\n');
+  const p = probe({ nfproto: 2, src: '10.0.0.2', sport: 47100, dst: '10.0.0.1' });
+  const onInput = (t: { family: number; table: string; base: string }) => (t.family === 1 && t.base === 'input') || (t.family === 2 && t.table === 'filter' && t.base === 'INPUT');
+
+  test('an accepting rule of a native input chain decides, not iptables\' empty policy', () => {
+    const { first } = journeys(parseTrace(NATIVE).traversals, p, () => false);
+    expect(decide(first, [], 'INPUT', onInput)).toEqual({ decided: expect.objectContaining({ family: 1, table: 'filter', chain: 'input', kind: 'rule', handle: 11 }) });
+  });
+
+  test('with only the native table, its rule decides rather than "no chain"', () => {
+    const { first } = journeys(parseTrace(NATIVE).traversals, p, (t) => t.family === 2 && t.table === 'filter');
+    expect(decide(first, [], 'INPUT', onInput)).toEqual({ decided: expect.objectContaining({ family: 1, chain: 'input', handle: 11 }) });
+    // Without knowing which chains filter on the hook, it was the no-chain case: iptables' kernel default.
+    expect(decide(first, [], 'INPUT')).toEqual({ noChain: { packet: 'first', hook: 'INPUT' } });
+  });
+});

@@ -60,15 +60,24 @@ function firstPacket(traversals: readonly Traversal[]): Traversal[] {
   return out;
 }
 
-/** The deciding event of one packet's journey, or why there is none. */
-export function decide(first: readonly Traversal[], reply: readonly Traversal[], hook: string): Decision {
+/** iptables' own filter chain on the hook (`filter INPUT`), when nothing better says which chains filter there. */
+const iptablesFilter = (hook: string) => (t: Traversal) => t.table === 'filter' && t.base === hook;
+
+/**
+ * The deciding event of one packet's journey, or why there is none.
+ * @param delivers - Whether a traversal's base chain is a filter chain on the delivering hook: iptables'
+ *   `filter INPUT`, and a native table's `type filter hook input` chain whatever its table and name.
+ */
+export function decide(first: readonly Traversal[], reply: readonly Traversal[], hook: string, delivers: (t: Traversal) => boolean = iptablesFilter(hook)): Decision {
   if (first.length === 0) return { undecided: 'no packet of the traced client reached the target (nothing was traced)' };
   const ends = first.map((t) => ({ t, end: ending(t) }));
   const cut = ends.find((e) => e.end === null);
   if (cut) return { undecided: `the trace of ${cut.t.table} ${cut.t.base} stops before a verdict` };
   const stopped = ends.find((e) => e.end!.event.verdict !== 'accept');
   if (stopped) return { decided: toDecided('first', stopped.t, stopped.end!) };
-  const delivering = ends.filter((e) => e.t.table === 'filter' && e.t.base === hook).at(-1);
+  // Every filter chain on the hook accepted: an accepting rule says more than another table's empty policy.
+  const onHook = ends.filter((e) => delivers(e.t));
+  const delivering = onHook.filter((e) => e.end!.event.type !== 'policy').at(-1) ?? onHook.at(-1);
   const firstDecision: Decision = delivering ? { decided: toDecided('first', delivering.t, delivering.end!) } : { noChain: { packet: 'first', hook } };
   // Accepted on the way in: a reply dropped on its way out is what the client saw.
   for (const t of reply) {

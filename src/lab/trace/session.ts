@@ -60,11 +60,18 @@ export async function readTrace(target: StartedFwprobeContainer): Promise<string
   return (await target.run(['sh', '-c', `cat ${OUTPUT} 2>/dev/null || true`], { phase: 'reading the trace' })).stdout;
 }
 
-/** The rule dump (handles in chain order) and both families' save output, read while the trace rules are in. */
-export async function readRulePlaces(target: StartedFwprobeContainer): Promise<{ dump: string; saved: Record<Family, string> }> {
+/**
+ * The rule dump (handles in chain order), both families' save output and the nft listing with handles, read
+ * while the trace rules are in.
+ */
+export async function readRulePlaces(target: StartedFwprobeContainer): Promise<{ dump: string; saved: Record<Family, string>; nft: string }> {
   const tools = TOOLS[target.backend];
-  const [dump, v4, v6] = await target.runBatch([['perl', READER, 'rules'], [tools.ipv4.save], [tools.ipv6.save]], { stopOnFailure: false, phase: 'reading rule handles' });
-  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout } };
+  const [dump, v4, v6, nft] = await target.runBatch(
+    [['perl', READER, 'rules'], [tools.ipv4.save], [tools.ipv6.save], ['nft', '-a', '-s', 'list', 'ruleset']],
+    { stopOnFailure: false, phase: 'reading rule handles' },
+  );
+  // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout }, nft: nft!.exitCode === 0 ? nft!.stdout : '' };
 }
 
 /**
@@ -77,8 +84,20 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
   const tools = TOOLS[target.backend];
   const remove = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-D', rule)));
   await target.runBatch(remove, { stopOnFailure: false, phase: 'removing the trace rules' });
-  // iptables-nft creates the raw table for the first rule and has no command to delete it again.
-  const created = FAMILIES.filter((family) => !/^\*raw$/m.test(before.ruleset[family === 'ipv4' ? 'v4' : 'v6']));
+  // iptables-nft creates the raw table for the first rule and has no command to delete it again. A raw table
+  // that was there before (iptables' own, or a native `table ip raw` that iptables-save does not list as
+  // `*raw`) is the user's: never deleted.
+  const existed = (family: Family) =>
+    /^\*raw$/m.test(before.ruleset[family === 'ipv4' ? 'v4' : 'v6']) || before.ruleset.nft.split('\n').includes(`table ${family === 'ipv4' ? 'ip' : 'ip6'} raw`);
+  const created = FAMILIES.filter((family) => !existed(family));
+  // In a raw table that was there, a base chain only the trace rules needed (the user's native raw table has
+  // PREROUTING but no OUTPUT) is fwprobe's too: deleted, empty again, with nft.
+  const listed = before.ruleset.nft.split('\n');
+  const chains = listed.length > 1 ? FAMILIES.filter(existed).flatMap((family) => {
+    const table = family === 'ipv4' ? 'ip' : 'ip6';
+    return ['PREROUTING', 'OUTPUT'].filter((chain) => !listed.some((l) => l.startsWith(`table ${table} raw chain ${chain}:`))).map((chain) => ['nft', 'delete', 'chain', table, 'raw', chain]);
+  }) : [];
+  if (chains.length > 0) await target.runBatch(chains, { stopOnFailure: false, phase: 'removing the raw chains' });
   if (created.length > 0) {
     await target.runBatch(created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']), { stopOnFailure: false, phase: 'removing the raw table' });
   }
