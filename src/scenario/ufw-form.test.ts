@@ -7,6 +7,7 @@ import { loadScenario } from './load.ts';
 
 async function scenarioWith(ruleset: string, files: Record<string, string>): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), 'fwprobe-ufw-')), 'scenario');
+  await mkdir(dir);
   for (const [name, text] of Object.entries(files)) {
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), text);
