@@ -46,8 +46,12 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
   }
 }
 
-/** The lab-timed full sweep for one family. Must run alone: at --min-rate 20000 it is CPU-bound. */
+/**
+ * The lab-timed full sweep for one family, counted as fwprobe's runner counts it (each probe once, the drops
+ * proven by the target's ledger, the rest retried). Must run alone: nmap is CPU-bound at this rate.
+ */
 export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
+  const counting = { table: `fwprobe_ledger_bench_${family}`, inTarget: (commands: string[][]) => target.runBatch(commands, { stopOnFailure: false }) };
   const { value: scan, ms } = await timed(() =>
     scanPorts((command) => target.run(command), {
       vantage: 'loopback',
@@ -57,7 +61,7 @@ export async function labSweep(target: StartedFwprobeContainer, family: Family):
       ports: BENCH_PORTS,
       scanPorts: range(1, 65535),
       timing: 'lab',
-    }, new LabScope()),
+    }, new LabScope(), counting),
   );
   return { ms, scan };
 }
