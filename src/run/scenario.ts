@@ -55,6 +55,14 @@ export interface RunScenarioOptions {
    * @default 256
    */
   countFrom?: number;
+  /**
+   * Takes the lab's removal off the critical path: the result is returned as soon as it is final, and the
+   * removal (bounded by `bounds.cleanup`) is handed here, settling to the error that removing failed with, or
+   * undefined. The caller must await it before it exits (run/files.ts does). Without it the removal is
+   * awaited, as the `teardown` phase, and a failure is the result's error.
+   * @default the removal is awaited before returning
+   */
+  onTeardown?: (removal: Promise<Error | undefined>) => void;
   /** Called as each phase of the scenario starts (`lab`, `services`, `baseline`, `ruleset`, `scans`, …). @default nothing */
   onPhase?: (scenario: string, phase: string) => void;
 }
@@ -149,15 +157,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
-    try {
-      const bound = resolveBounds(options.bounds).cleanup;
-      await phase('teardown', () => withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup'));
-    } catch (error) {
-      // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
-      // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
-      Object.assign(result, errorFields(isStopping() ? interrupted(error) : cleanupFailed(error)));
+    const bound = resolveBounds(options.bounds).cleanup;
+    // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
+    // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
+    const remove = () =>
+      withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup').then(
+        () => undefined,
+        (error: unknown) => (isStopping() ? interrupted(error) : cleanupFailed(error)),
+      );
+    if (options.onTeardown) {
+      result.durationMs = Date.now() - started;
+      options.onTeardown(remove());
+    } else {
+      const failure = await phase('teardown', remove);
+      if (failure) Object.assign(result, errorFields(failure));
+      result.durationMs = Date.now() - started;
     }
-    result.durationMs = Date.now() - started;
   }
   return result;
 }
