@@ -24,6 +24,10 @@ export interface SweepFigures {
   sweepCommand: string[];
   /** `state/reason × count` over all 65535 ports, to show the sweep saw the DROP policy everywhere. */
   sweepStates: string;
+  /** How the silent readings are backed (ledger-proven drops, retried ports). */
+  backing: ScanResult['backing'] | null;
+  /** Silent ports neither proven dropped nor retried: must be 0. */
+  unbacked: number;
   /** nmap's defaults, `--top-ports 1000`; null with --quick. */
   referenceMs: number | null;
   referenceCommand: string[] | null;
@@ -117,6 +121,8 @@ export async function runSweeps(image: string, options: { quick: boolean; log: (
       sweepNmapMs: scan.elapsedSeconds === null ? null : Math.round(scan.elapsedSeconds * 1000),
       sweepCommand: scan.command,
       sweepStates: stateSummary(scan),
+      backing: scan.backing ?? null,
+      unbacked: scan.backing ? scan.backing.silent - scan.backing.dropped - scan.backing.retried : 65535,
       referenceMs: null,
       referenceCommand: null,
       referenceStates: null,
