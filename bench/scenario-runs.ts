@@ -9,8 +9,10 @@ import type { Scenario } from '../src/model/scenario.ts';
 import { timed } from './measure.ts';
 
 export interface TimedRun {
-  /** runScenario from call to return: lab up, scans, verdict and lab removal. */
+  /** runScenario from call to return, when the result is final: lab up, scans, verdict. */
   wallMs: number;
+  /** The lab's removal after that, off the critical path (awaited before the next run starts). */
+  teardownMs: number;
   result: ScenarioResult;
 }
 
@@ -21,8 +23,12 @@ export interface PhaseBreakdown {
 }
 
 export async function runTimed(scenario: Scenario, image: string): Promise<TimedRun> {
-  const { value: result, ms } = await timed(() => runScenario(scenario, { image }));
-  return { wallMs: ms, result };
+  let removal: Promise<Error | undefined> = Promise.resolve(undefined);
+  const { value: result, ms } = await timed(() => runScenario(scenario, { image, onTeardown: (r) => void (removal = r) }));
+  // Removed before the next run starts, so that runs never overlap; a removal that failed is an error.
+  const { value: failure, ms: teardownMs } = await timed(() => removal);
+  if (failure) throw failure;
+  return { wallMs: ms, teardownMs, result };
 }
 
 /**
@@ -37,6 +43,7 @@ export function breakdown(run: TimedRun): PhaseBreakdown {
       ...run.result.phases,
       { name: 'verdict', ms: run.result.durationMs - named },
       { name: 'other', ms: run.wallMs - run.result.durationMs },
+      { name: 'teardown (after the result, off the critical path)', ms: run.teardownMs },
     ],
     scans: run.result.scans.map((s) => ({ label: `${s.vantage} ${s.family} ${s.protocol} ${s.target}`, ms: s.ms })),
   };

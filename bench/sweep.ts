@@ -82,7 +82,8 @@ export async function defaultTimingReference(
   const address = loopbackAddress(family);
   new LabScope().assertAllowed(address, 'loopback', family);
   const command = ['nmap', ...(family === 'ipv6' ? ['-6'] : []), '-sS', '-Pn', '-n', '--reason', '--top-ports', '1000', '-oX', '-', address];
-  const { value: run, ms } = await timed(() => target.run(command));
+  // nmap's defaults take 100-200 s here by design: far past the exec bound meant for fwprobe's own commands.
+  const { value: run, ms } = await timed(() => target.run(command, { timeoutMs: 600_000, phase: 'the default-timing reference', bound: 'scan' }));
   const scan = await parseNmapRun(run.stdout, {
     vantage: 'loopback',
     family,
