@@ -17,10 +17,12 @@ function bump(tool: string): void {
 export function countContainerCalls(): void {
   const proto = StartedFwprobeContainer.prototype;
   const run = proto.run;
-  proto.run = function (this: StartedFwprobeContainer, command: string[]) {
+  proto.run = function (this: StartedFwprobeContainer, ...args: Parameters<typeof run>) {
+    const [command] = args;
     // `sh -c 'setsid nohup fwprobe-listener …'` and friends are named by what the script starts.
     bump(command[0] === 'sh' ? `sh:${command[3] ?? command[2]?.split(' ')[0] ?? ''}` : command[0] ?? '?');
-    return run.call(this, command);
+    // Every argument passed on: the options carry the command's bound.
+    return run.apply(this, args);
   };
   const copy = proto.copyContentToContainer;
   proto.copyContentToContainer = function (this: StartedFwprobeContainer, ...args: Parameters<typeof copy>) {

@@ -12,7 +12,7 @@ export interface Row {
   section: string;
   metric: string;
   value: number;
-  unit: 'ms' | 'x' | 'MB' | 'calls' | 'load';
+  unit: 'ms' | 'x' | 'MB' | 'calls' | 'load' | 'ports';
   /** What the number is made of, or what it is compared with. */
   note?: string;
   target?: Target;

@@ -24,6 +24,10 @@ export interface SweepFigures {
   sweepCommand: string[];
   /** `state/reason × count` over all 65535 ports, to show the sweep saw the DROP policy everywhere. */
   sweepStates: string;
+  /** How the silent readings are backed (ledger-proven drops, retried ports). */
+  backing: ScanResult['backing'] | null;
+  /** Silent ports neither proven dropped nor retried: must be 0. */
+  unbacked: number;
   /** nmap's defaults, `--top-ports 1000`; null with --quick. */
   referenceMs: number | null;
   referenceCommand: string[] | null;
@@ -46,8 +50,12 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
   }
 }
 
-/** The lab-timed full sweep for one family. Must run alone: at --min-rate 20000 it is CPU-bound. */
+/**
+ * The lab-timed full sweep for one family, counted as fwprobe's runner counts it (each probe once, the drops
+ * proven by the target's ledger, the rest retried). Must run alone: nmap is CPU-bound at this rate.
+ */
 export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
+  const counting = { table: `fwprobe_ledger_bench_${family}`, inTarget: (commands: string[][]) => target.runBatch(commands, { stopOnFailure: false }) };
   const { value: scan, ms } = await timed(() =>
     scanPorts((command) => target.run(command), {
       vantage: 'loopback',
@@ -57,7 +65,7 @@ export async function labSweep(target: StartedFwprobeContainer, family: Family):
       ports: BENCH_PORTS,
       scanPorts: range(1, 65535),
       timing: 'lab',
-    }, new LabScope()),
+    }, new LabScope(), counting),
   );
   return { ms, scan };
 }
@@ -74,7 +82,8 @@ export async function defaultTimingReference(
   const address = loopbackAddress(family);
   new LabScope().assertAllowed(address, 'loopback', family);
   const command = ['nmap', ...(family === 'ipv6' ? ['-6'] : []), '-sS', '-Pn', '-n', '--reason', '--top-ports', '1000', '-oX', '-', address];
-  const { value: run, ms } = await timed(() => target.run(command));
+  // nmap's defaults take 100-200 s here by design: far past the exec bound meant for fwprobe's own commands.
+  const { value: run, ms } = await timed(() => target.run(command, { timeoutMs: 600_000, phase: 'the default-timing reference', bound: 'scan' }));
   const scan = await parseNmapRun(run.stdout, {
     vantage: 'loopback',
     family,
@@ -113,6 +122,8 @@ export async function runSweeps(image: string, options: { quick: boolean; log: (
       sweepNmapMs: scan.elapsedSeconds === null ? null : Math.round(scan.elapsedSeconds * 1000),
       sweepCommand: scan.command,
       sweepStates: stateSummary(scan),
+      backing: scan.backing ?? null,
+      unbacked: scan.backing ? scan.backing.silent - scan.backing.dropped - scan.backing.retried : 65535,
       referenceMs: null,
       referenceCommand: null,
       referenceStates: null,

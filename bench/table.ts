@@ -10,6 +10,7 @@ function formatValue(r: Pick<Row, 'value' | 'unit'>): string {
     case 'MB':
       return `${r.value} MB`;
     case 'calls':
+    case 'ports':
       return `${r.value}`;
     case 'load':
       return r.value.toFixed(2);

@@ -12,6 +12,7 @@ import type { LabScope } from '../scan/scope.ts';
 import type { ScanTarget } from './lab-setup.ts';
 import { topPorts } from '../scan/top-ports.ts';
 import type { ObservedSummary, ScanRecord, ScanRequest } from '../scan/types.ts';
+import type { Counting } from '../scan/counted.ts';
 
 export interface Collected {
   observations: Observation[];
@@ -29,9 +30,14 @@ export interface ScanHosts {
 export async function runScans(
   scenario: Scenario,
   hosts: ScanHosts,
-  options: { timing: 'lab' | 'conservative'; bounds: Bounds },
+  options: {
+    timing: 'lab' | 'conservative';
+    bounds: Bounds;
+    /** TCP scans of the target of at least this many ports are counted (scan/counted.ts); absent: none is. */
+    countFrom?: number;
+  },
 ): Promise<Collected> {
-  const { timing, bounds } = options;
+  const { timing, bounds, countFrom } = options;
   const collected: Collected = { observations: [], others: [], scans: [] };
   const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
   for (const protocol of PROTOCOLS) {
@@ -54,7 +60,8 @@ export async function runScans(
           if (toScan.length === 0) continue;
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing };
-          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan);
+          const counting = !host && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target) : undefined;
+          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }
     };
@@ -67,6 +74,16 @@ export async function runScans(
   await Promise.all(sequences);
   sortCollected(collected);
   return collected;
+}
+
+let ledgers = 0;
+
+/** A ledger of the scan's probes in the target, in a table of its own (several scans run side by side). */
+function ledgerIn(target: StartedFwprobeContainer): Counting {
+  return {
+    table: `fwprobe_ledger_${process.pid}_${++ledgers}`,
+    inTarget: (commands) => target.runBatch(commands, { stopOnFailure: false, phase: 'the scan ledger' }),
+  };
 }
 
 /** Above this many scanned ports, only named ports get an Observation each; the rest are summarised. */
@@ -92,11 +109,12 @@ async function scanOne(
   host: string | undefined,
   collected: Collected,
   boundMs: number,
+  counting?: Counting,
 ): Promise<void> {
   const t0 = Date.now();
   const phase = `the ${request.vantage}${host ? `→${host}` : ''} ${request.family} ${request.protocol} scan`;
   const tag = host ? { host } : {};
-  const scan = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope);
+  const scan = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope, counting);
   collected.scans.push({
     vantage: request.vantage,
     ...tag,
@@ -108,6 +126,7 @@ async function scanOne(
     sourcePort: scan.sourcePort,
     followUpCommands: scan.followUpCommands,
     warnings: scan.warnings,
+    ...(scan.backing ? { backing: scan.backing } : {}),
     ms: Date.now() - t0,
     ...(scan.xml === undefined ? {} : { xml: scan.xml }),
   });

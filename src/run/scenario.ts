@@ -24,6 +24,10 @@ import { startLab } from './lab-setup.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
+import { redirectingRules } from '../ruleset/redirecting.ts';
+
+/** Scans of this many ports or more are counted by default: below it two ledger round trips cost more than the retry. */
+const COUNT_FROM = 256;
 
 export interface RunScenarioOptions {
   /** The target image tag, from `ensureTargetImage()`. */
@@ -43,6 +47,22 @@ export interface RunScenarioOptions {
    * @default true
    */
   attribution?: boolean;
+  /**
+   * TCP scans of the target over at least this many ports send each probe once and prove the firewall's
+   * drops from the target's own ledger, retrying only what it cannot account for (scan/counted.ts). Not
+   * under rules that redirect or queue packets, or whose verdict depends on rate or chance. `Infinity`
+   * turns counting off.
+   * @default 256
+   */
+  countFrom?: number;
+  /**
+   * Takes the lab's removal off the critical path: the result is returned as soon as it is final, and the
+   * removal (bounded by `bounds.cleanup`) is handed here, settling to the error that removing failed with, or
+   * undefined. The caller must await it before it exits (run/files.ts does). Without it the removal is
+   * awaited, as the `teardown` phase, and a failure is the result's error.
+   * @default the removal is awaited before returning
+   */
+  onTeardown?: (removal: Promise<Error | undefined>) => void;
   /** Called as each phase of the scenario starts (`lab`, `services`, `baseline`, `ruleset`, `scans`, …). @default nothing */
   onPhase?: (scenario: string, phase: string) => void;
 }
@@ -102,7 +122,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
     result.sourcePorts = sourcePorts;
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)));
-    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds });
+    const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
+    const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
+    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
     const [collected, outcomes] = await phase('scans', async () => {
@@ -135,15 +157,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
   } finally {
-    try {
-      const bound = resolveBounds(options.bounds).cleanup;
-      await phase('teardown', () => withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup'));
-    } catch (error) {
-      // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
-      // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
-      Object.assign(result, errorFields(isStopping() ? interrupted(error) : cleanupFailed(error)));
+    const bound = resolveBounds(options.bounds).cleanup;
+    // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
+    // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
+    const remove = () =>
+      withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup').then(
+        () => undefined,
+        (error: unknown) => (isStopping() ? interrupted(error) : cleanupFailed(error)),
+      );
+    if (options.onTeardown) {
+      result.durationMs = Date.now() - started;
+      options.onTeardown(remove());
+    } else {
+      const failure = await phase('teardown', remove);
+      if (failure) Object.assign(result, errorFields(failure));
+      result.durationMs = Date.now() - started;
     }
-    result.durationMs = Date.now() - started;
   }
   return result;
 }

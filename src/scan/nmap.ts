@@ -4,13 +4,15 @@
  */
 import { parseNmapRun } from './parse/run.ts';
 import { mergeWarnings } from './parse/stderr.ts';
-import type { Exec, ScanRequest, ScanResult } from './types.ts';
+import type { Exec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
+import { countedScan, retryBacking, type Counting, type RunOne } from './counted.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
 import { keepRawXml } from './raw-xml.ts';
 import { mergeLook, planSourcePorts } from './source-port.ts';
 import {
   CONSERVATIVE_TIMING_ARGS,
+  COUNTED_TIMING_ARGS,
   LAB_TIMING_ARGS,
   LAB_UDP_TIMING_ARGS,
   UDP_CONFIRM_MAX_PORTS,
@@ -40,6 +42,7 @@ export function nmapCommand(request: ScanRequest): string[] {
 function timingArgs(request: ScanRequest): readonly string[] {
   if (request.timing === 'conservative') return CONSERVATIVE_TIMING_ARGS;
   if (request.timing === 'confirm') return UDP_CONFIRM_TIMING_ARGS;
+  if (request.timing === 'counted') return COUNTED_TIMING_ARGS;
   return request.protocol === 'udp' ? LAB_UDP_TIMING_ARGS : LAB_TIMING_ARGS;
 }
 
@@ -48,20 +51,37 @@ function timingArgs(request: ScanRequest): readonly string[] {
  * addressed to its own source port or answers another probe (planSourcePorts): one main run, then at most
  * two single-port looks side by side, merged so that every port is reported once. With the tuned timing, UDP
  * ports of interest that read `open|filtered` are scanned once more with patient timing, and that answer
- * replaces the first (see UDP_CONFIRM_TIMING_ARGS).
+ * replaces the first (see UDP_CONFIRM_TIMING_ARGS). Given `counting`, a tuned TCP scan's main run is a
+ * counted scan (counted.ts): each probe once, the target's ledger proving the drops, the rest retried.
  */
-export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
-  if (request.vantage !== 'loopback') return confirmUdp(exec, request, await runNmap(exec, request, scope), scope);
+export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScope, counting?: Counting): Promise<ScanResult> {
+  const run: RunOne = (r) => runNmap(exec, r, scope);
+  const counted = counting !== undefined && request.protocol === 'tcp' && (request.timing ?? 'lab') === 'lab';
+  if (request.vantage !== 'loopback') {
+    // A peer's probes are told from its clients' by the pinned port (and nmap's window): see ledger.ts.
+    const pinned = counted ? planSourcePorts(request).sourcePort : undefined;
+    if (counting && pinned !== undefined) return countedScan(run, { ...request, sourcePort: pinned }, counting);
+    return withBacking(await confirmUdp(exec, request, await runNmap(exec, request, scope), scope));
+  }
   const plan = planSourcePorts(request);
   const excluded = new Set(plan.excluded);
   const main: ScanRequest = { ...request, sourcePort: plan.sourcePort };
   if (excluded.size > 0) main.scanPorts = (request.scanPorts ?? request.ports).filter((port) => !excluded.has(port));
-  const first = await runNmap(exec, main, scope);
+  const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting) : await run(main);
   const looks = await Promise.all(
     plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)),
   );
   const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
-  return confirmUdp(exec, main, merged, scope);
+  // A look is a run with nmap's own retry: its silent port is backed by that retry.
+  const silentLooks = looks.filter((single, i) => single.observations.some((o) => o.port === plan.looks[i]!.port && o.state === 'filtered' && o.reason === 'no-response')).length;
+  const backing: ScanBacking | undefined = first.backing && { ...first.backing, silent: first.backing.silent + silentLooks, retried: first.backing.retried + silentLooks };
+  return withBacking(await confirmUdp(exec, main, backing ? { ...merged, backing } : merged, scope));
+}
+
+/** A TCP result without a ledger is backed by nmap's own retry of every unanswered probe. */
+function withBacking(result: ScanResult): ScanResult {
+  if (result.protocol !== 'tcp' || result.backing) return result;
+  return { ...result, backing: retryBacking(result) };
 }
 
 async function confirmUdp(exec: Exec, request: ScanRequest, first: ScanResult, scope: LabScope): Promise<ScanResult> {

@@ -23,13 +23,35 @@ export interface ScanRequest {
    * `lab` is fwprobe's tuned timing; `conservative` is nmap's `-T3`, for agreement tests and benchmarks.
    * @default 'lab'
    */
-  timing?: 'lab' | 'conservative' | 'confirm';
+  timing?: 'lab' | 'conservative' | 'confirm' | 'counted';
   /**
    * nmap's source port (`-g`). `scanPorts()` pins it for every loopback scan (see source-port.ts); a
    * single `runNmap()` passes it through.
    * @default nmap's own choice, a random port per run (and per retry)
    */
   sourcePort?: number;
+}
+
+/** Several commands in one exec in the target, one result per command, in order (see lab/batch.ts). */
+export type BatchExec = (commands: string[][]) => Promise<{ exitCode: number; stdout: string; stderr: string }[]>;
+
+/** How a scan's silent readings (`filtered`, no-response) are backed. */
+export interface ScanBacking {
+  /**
+   * `counted`: each probe sent once, drops proven by the target's own ledger (ledger.ts), the rest retried
+   * in a follow-up run; `retry`: nmap sent every unanswered probe again itself (`--max-retries` ≥ 1).
+   */
+  method: 'counted' | 'retry';
+  /** Ports the first run read `filtered` with no response. */
+  silent: number;
+  /** Of those, proven dropped by the target's netfilter. */
+  dropped: number;
+  /** Where: the probe stopped in the output path, in the input path, or the answer in the output path. */
+  countedBy: { output: number; input: number; reply: number };
+  /** Silent ports backed by a retry: nmap's own, or the follow-up run over those the ledger left unaccounted. */
+  retried: number;
+  /** Why the ledger proved nothing, when it could not (it was then retried). */
+  note?: string;
 }
 
 /** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
@@ -90,6 +112,8 @@ export interface ScanResult {
   warnings: string[];
   /** nmap's XML of `command` (stdout), as it wrote it; the follow-up runs' XML is not kept. */
   xml?: string;
+  /** How the silent readings are backed; absent for UDP. */
+  backing?: ScanBacking;
 }
 
 /** The reason given to ports of interest on an unreachable host. */
@@ -106,7 +130,7 @@ export interface ObservedSummary extends PortSummary {
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
 export interface ScanRecord
-  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings'> {
+  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings' | 'backing'> {
   /** A host behind the target; absent for the target. */
   host?: string;
   ms: number;

@@ -1,10 +1,14 @@
 /**
  * fwprobe's tuned nmap timing must not change a verdict. For each ruleset below, the same lab is scanned
  * with the tuned timing and with nmap's conservative -T3, from both vantages, over both families, TCP and
- * UDP; the two must agree port for port (state and reason).
+ * UDP; the two must agree port for port (state and reason). The tuned TCP scans are counted (each probe
+ * once, the drops proven by the target's ledger, the rest retried: scan/counted.ts), on an idle machine
+ * and with two CPU hogs running, and on a 1024-port range where the default settings count by themselves.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { defaultTopology } from '../../src/model/topology.ts';
-import { describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { ScenarioResult } from '../../src/report/result.ts';
 import type { Observation } from '../../src/model/observation.ts';
 import { runScenario } from '../../src/run/scenario.ts';
 import { DEFAULT_SOURCES, type Scenario } from '../../src/model/scenario.ts';
@@ -43,7 +47,7 @@ function restoreText(name: string, family: 'v4' | 'v6'): string {
   return ['*filter', policies, ...ruleset.rules(family), 'COMMIT', ''].join('\n');
 }
 
-function scenarioFor(name: string): Scenario {
+function scenarioFor(name: string, tcpPorts = PORTS): Scenario {
   return {
     name: `timing agreement: ${name}`,
     description: '',
@@ -59,7 +63,7 @@ function scenarioFor(name: string): Scenario {
     },
     backend: 'nft',
     vantages: ['loopback', 'peer'],
-    scan: { tcp: { kind: 'list', ports: PORTS }, udp: { kind: 'list', ports: PORTS } },
+    scan: { tcp: { kind: 'list', ports: tcpPorts }, udp: { kind: 'list', ports: PORTS } },
     expectations: [],
     parity: { mode: 'off', exceptions: [] },
     sources: DEFAULT_SOURCES,
@@ -73,20 +77,47 @@ const key = (o: Observation) => {
   return `${o.vantage} ${o.family} ${o.protocol}/${o.port}: ${nmap.state} (${nmap.reason})`;
 };
 
-describe.concurrent('tuned timing agrees with nmap -T3', () => {
-  for (const name of Object.keys(RULESETS)) {
-    test(name, async () => {
-      const image = inject('fwprobeImage');
-      const [tuned, conservative] = await Promise.all([
-        runScenario(scenarioFor(name), { image, timing: 'lab' }),
-        runScenario(scenarioFor(name), { image, timing: 'conservative' }),
-      ]);
-      expect(tuned.status, tuned.error).not.toBe('error');
-      expect(conservative.status, conservative.error).not.toBe('error');
-      // 2 vantages × 2 families × 2 protocols = 8 scans of 4 ports: every port observed by both timings.
-      expect(tuned.scans.map((s) => `${s.vantage} ${s.family} ${s.protocol}`)).toHaveLength(8);
-      expect(tuned.observations).toHaveLength(32);
-      expect(tuned.observations.map(key)).toEqual(conservative.observations.map(key));
-    });
+/** Every silent TCP reading of the tuned run is backed: proven dropped by the ledger, or retried. */
+function expectBacked(result: ScenarioResult): void {
+  for (const scan of result.scans.filter((x) => x.protocol === 'tcp')) {
+    expect(scan.backing?.method, `${scan.vantage} ${scan.family}`).toBe('counted');
+    expect(scan.backing!.dropped + scan.backing!.retried).toBe(scan.backing!.silent);
   }
+}
+
+async function agree(name: string, tcpPorts = PORTS): Promise<void> {
+  const image = inject('fwprobeImage');
+  const [tuned, conservative] = await Promise.all([
+    runScenario(scenarioFor(name, tcpPorts), { image, timing: 'lab', countFrom: 1 }),
+    runScenario(scenarioFor(name, tcpPorts), { image, timing: 'conservative' }),
+  ]);
+  expect(tuned.status, tuned.error).not.toBe('error');
+  expect(conservative.status, conservative.error).not.toBe('error');
+  // 2 vantages × 2 families × 2 protocols = 8 scans: every port observed by both timings.
+  expect(tuned.scans.map((s) => `${s.vantage} ${s.family} ${s.protocol}`)).toHaveLength(8);
+  expect(tuned.observations).toHaveLength(4 * (tcpPorts.length + PORTS.length));
+  expect(tuned.observations.map(key)).toEqual(conservative.observations.map(key));
+  expect(tuned.others).toEqual(conservative.others);
+  expectBacked(tuned);
+}
+
+describe.concurrent('tuned timing agrees with nmap -T3', () => {
+  for (const name of Object.keys(RULESETS)) test(name, () => agree(name));
+});
+
+describe.concurrent('tuned timing agrees with nmap -T3 with two CPU hogs running', () => {
+  const hogs: ChildProcess[] = [];
+  beforeAll(() => {
+    for (let i = 0; i < 2; i++) hogs.push(spawn('yes', [], { stdio: 'ignore' }));
+  });
+  afterAll(() => {
+    for (const hog of hogs) hog.kill('SIGKILL');
+  });
+  for (const name of Object.keys(RULESETS)) test(name, () => agree(name));
+});
+
+// Few ports silent here, so -T3 over 1024 ports stays quick; the tuned run counts without being told to.
+describe.concurrent('counted 1024-port scans agree with nmap -T3', () => {
+  const wide = Array.from({ length: 1024 }, (_, i) => i + 1);
+  for (const name of ['ACCEPT', 'DROP on 53 and 80', 'REJECT with tcp-reset']) test(name, () => agree(name, wide));
 });

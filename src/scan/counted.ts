@@ -1,0 +1,99 @@
+/**
+ * A counted TCP scan: each probe sent once, fast; the target's ledger (ledger.ts) proves which silent ports
+ * its firewall dropped; only the silent ports it cannot account for are scanned again, with retries. The
+ * verdicts are nmap's as before, but the one retry of every probe that bound a full sweep's time is spent
+ * only where it can change an answer. The result says how each silent reading is backed (`backing`).
+ */
+import { CommandFailedError } from '../model/errors.ts';
+import { mergeWarnings } from './parse/stderr.ts';
+import {
+  CONNTRACK_STAT_COMMAND,
+  conntrackDrops,
+  ledgerInstallCommand,
+  ledgerReadCommands,
+  parseLedger,
+  proveDrops,
+  type DropPlace,
+  type LedgerSpec,
+} from './ledger.ts';
+import { replacePorts, silentPorts } from './retry-merge.ts';
+import type { BatchExec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
+
+/** Runs one nmap request (scope check, parse): `runNmap` bound to the scanner. */
+export type RunOne = (request: ScanRequest) => Promise<ScanResult>;
+
+/** Where the ledger lives: the target's exec, and a table name unique to this scan. */
+export interface Counting {
+  inTarget: BatchExec;
+  table: string;
+}
+
+/**
+ * Runs `request` (TCP, lab timing, `sourcePort` pinned) as a counted scan: ledger in, nmap once with
+ * COUNTED_TIMING_ARGS, ledger read and removed (also when nmap fails), the unaccounted ports run again.
+ * @throws CommandFailedError when the ledger table cannot be removed: it would be left in the target.
+ */
+export async function countedScan(run: RunOne, request: ScanRequest, counting: Counting): Promise<ScanResult> {
+  if (request.sourcePort === undefined) throw new RangeError('countedScan: the source port must be pinned');
+  const spec: LedgerSpec = { table: counting.table, family: request.family, target: request.target, sourcePort: request.sourcePort };
+  const [install, before] = await counting.inTarget([ledgerInstallCommand(spec), CONNTRACK_STAT_COMMAND]);
+  if (install?.exitCode !== 0) {
+    // No ledger, no proof: the scan runs as it always did, with nmap's own retry.
+    const plain = await run({ ...request, timing: 'lab' });
+    return { ...plain, backing: retryBacking(plain, `the ledger could not be installed: ${(install?.stderr ?? '').trim().slice(0, 200)}`) };
+  }
+  const { list, remove } = ledgerReadCommands(spec);
+  // The ledger is read and removed whatever nmap did: it must never outlive the scan.
+  const outcome = await run({ ...request, timing: 'counted' }).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const read = await counting.inTarget([list, CONNTRACK_STAT_COMMAND, remove]);
+  const removed = read[2];
+  if (removed?.exitCode !== 0) {
+    const failed = { command: remove, exitCode: removed?.exitCode ?? -1, stdout: removed?.stdout ?? '', stderr: removed?.stderr ?? '' };
+    throw new CommandFailedError(failed, 'The scan\'s ledger table could not be removed from the target.');
+  }
+  if ('error' in outcome) throw outcome.error;
+  const first = outcome.value;
+  const silent = silentPorts(first);
+  if (silent === null) {
+    const plain = await run({ ...request, timing: 'lab' });
+    return { ...plain, followUpCommands: [first.command, ...plain.followUpCommands], backing: retryBacking(plain, 'nmap did not list which ports were silent: the whole scan ran again with retries') };
+  }
+  const { proven, unaccounted, note } = account(silent, read[0], before?.stdout ?? '', read[1]?.stdout ?? '');
+  const countedBy = { output: 0, input: 0, reply: 0 };
+  for (const place of proven.values()) countedBy[place]++;
+  const backing: ScanBacking = { method: 'counted', silent: silent.length, dropped: proven.size, countedBy, retried: unaccounted.length, ...(note ? { note } : {}) };
+  if (unaccounted.length === 0) return { ...first, backing };
+  const again = await run({ ...request, ports: unaccounted, scanPorts: unaccounted, timing: 'lab' });
+  return {
+    ...replacePorts(first, again, unaccounted),
+    followUpCommands: [...first.followUpCommands, again.command, ...again.followUpCommands],
+    warnings: mergeWarnings(first.warnings, again.warnings),
+    backing,
+  };
+}
+
+/** The ledger's proof for the silent ports, or every one of them unaccounted (with why) when it proves nothing. */
+function account(
+  silent: number[],
+  listing: { exitCode: number; stdout: string; stderr: string } | undefined,
+  statBefore: string,
+  statAfter: string,
+): { proven: Map<number, DropPlace>; unaccounted: number[]; note?: string } {
+  const none = (note: string) => ({ proven: new Map<number, DropPlace>(), unaccounted: silent, note });
+  if (silent.length === 0) return { proven: new Map(), unaccounted: [] };
+  if (listing?.exitCode !== 0) return none(`the ledger could not be read: ${(listing?.stderr ?? '').trim().slice(0, 200)}`);
+  const drops = conntrackDrops(statAfter) - conntrackDrops(statBefore);
+  if (drops !== 0) return none(`conntrack dropped ${drops} packets during the scan (table full?): no silent port is proven`);
+  try {
+    return proveDrops(silent, parseLedger(listing.stdout));
+  } catch (error) {
+    return none(`the ledger listing is unreadable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Backing of a scan whose silent ports nmap retried itself. */
+export function retryBacking(result: Pick<ScanResult, 'observations' | 'others'>, note?: string): ScanBacking {
+  const silent = silentPorts(result);
+  const n = silent === null ? result.others.filter((s) => s.state === 'filtered' && s.reason === 'no-response').reduce((sum, s) => sum + s.count, 0) : silent.length;
+  return { method: 'retry', silent: n, dropped: 0, countedBy: { output: 0, input: 0, reply: 0 }, retried: n, ...(note ? { note } : {}) };
+}

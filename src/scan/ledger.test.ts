@@ -1,0 +1,105 @@
+import { describe, expect, test } from 'vitest';
+import { conntrackDrops, ledgerScript, parseLedger, proveDrops, type LedgerSets } from './ledger.ts';
+
+// `nft list table` as nft 1.0.6 prints a ledger after a loopback scan: 80 and 81 held in input, 443's SYN-ACK
+// held in output, 53 rejected with an ICMP error.
+const LISTING = `table inet fwprobe_ledger_1 {
+\tset out_flight {
+\t\ttype inet_service
+\t\tsize 65536
+\t\tflags dynamic
+\t}
+
+\tset in_flight {
+\t\ttype inet_service
+\t\tsize 65536
+\t\tflags dynamic
+\t\telements = { 53, 80,
+\t\t\t     81 }
+\t}
+
+\tset reply_flight {
+\t\ttype inet_service
+\t\tsize 65536
+\t\tflags dynamic
+\t\telements = { 443 }
+\t}
+
+\tset rejected {
+\t\ttype inet_service
+\t\tsize 65536
+\t\tflags dynamic
+\t\telements = { 53 }
+\t}
+
+\tchain out_pre {
+\t\ttype filter hook output priority -450; policy accept;
+\t}
+}
+`;
+
+const sets = (s: Partial<Record<keyof LedgerSets, number[]>>): LedgerSets => ({
+  outFlight: new Set(s.outFlight ?? []),
+  inFlight: new Set(s.inFlight ?? []),
+  replyFlight: new Set(s.replyFlight ?? []),
+  rejected: new Set(s.rejected ?? []),
+});
+
+describe('parseLedger', () => {
+  test('reads each set, empty or not', () => {
+    const read = parseLedger(LISTING);
+    expect([...read.outFlight]).toEqual([]);
+    expect([...read.inFlight]).toEqual([53, 80, 81]);
+    expect([...read.replyFlight]).toEqual([443]);
+    expect([...read.rejected]).toEqual([53]);
+  });
+  test('a missing set or a non-port element is no proof', () => {
+    expect(() => parseLedger(LISTING.replace('set rejected', 'set other'))).toThrow(/no set rejected/);
+    expect(() => parseLedger(LISTING.replace('{ 443 }', '{ 70000 }'))).toThrow(/not a port/);
+  });
+});
+
+describe('proveDrops', () => {
+  test('a probe held in a path with no answer is proven; a REJECT, a lost probe or a let-out answer is not', () => {
+    const { proven, unaccounted } = proveDrops([22, 53, 80, 81, 443, 8080], parseLedger(LISTING));
+    expect(Object.fromEntries(proven)).toEqual({ 80: 'input', 81: 'input', 443: 'reply' });
+    // 53: rejected (its answer may be what nmap missed); 22 and 8080: never held anywhere (lost on the way).
+    expect(unaccounted).toEqual([22, 53, 8080]);
+  });
+  test('output path drops, and a held answer for a held probe proves nothing', () => {
+    const { proven, unaccounted } = proveDrops([1, 2, 3], sets({ outFlight: [1, 2], replyFlight: [2, 3], inFlight: [3] }));
+    expect(Object.fromEntries(proven)).toEqual({ 1: 'output' });
+    expect(unaccounted).toEqual([2, 3]);
+  });
+});
+
+describe('ledgerScript', () => {
+  test('matches only nmap-shaped probes from the pinned port, for the scanned address', () => {
+    const v4 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '127.0.0.1', sourcePort: 47311 });
+    expect(v4).toContain('ip daddr 127.0.0.1 tcp sport 47311 tcp window 1024 tcp flags & (syn|ack) == syn add @in_flight { tcp dport }');
+    expect(v4).toContain('hook prerouting priority -450');
+    expect(v4).toContain('hook input priority 450');
+    const v6 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv6', target: 'fd00::1', sourcePort: 47311 });
+    expect(v6).toContain('ip6 saddr fd00::1 icmpv6 type destination-unreachable @th,384,16 47311 add @rejected { @th,400,16 }');
+    // No verdicts: every rule only adds to or deletes from a set, and every chain's policy is accept.
+    const rules = v6.split('\n').filter((l) => l.includes('@'));
+    expect(rules.every((l) => / (add|delete) @\w+ \{ [^}]+ \}$/.test(l))).toBe(true);
+    expect(v6).not.toMatch(/\b(drop|reject|queue|jump|goto)\b/);
+  });
+  test('refuses anything but a literal address and its own table name', () => {
+    expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', sourcePort: 1 })).toThrow(RangeError);
+    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', sourcePort: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('conntrackDrops', () => {
+  test('sums drop, early_drop and insert_failed over CPUs (hex)', () => {
+    const stat = [
+      'entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new',
+      '00000010  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000001 0000000a 00000000 00000000  00000000',
+      '00000010  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000002 00000003 00000000  00000000',
+    ].join('\n');
+    expect(conntrackDrops(stat)).toBe(1 + 10 + 2 + 3);
+    expect(conntrackDrops('')).toBe(0);
+  });
+});
