@@ -22,6 +22,9 @@ import type { Lab } from './lab-setup.ts';
 
 /** Traced clients use source ports from here up (the two below are the canaries). */
 const FIRST_PORT = 47_100;
+/** How long a traced client waits for its answer. */
+const TRACED_TIMEOUT_MS = 150;
+
 /** At most this many traced clients per scenario; the rest are undecided, saying so. */
 export const MAX_TRACED = 1_000;
 
@@ -57,7 +60,10 @@ export async function attribute(
     await startTrace(lab.target, spec);
     places = await readRulePlaces(lab.target);
     await canary(lab, spec.ports.from - 2);
-    outcomes = await runProbes(lab, probes, bounds);
+    // The trace shows a drop the moment it happens; the client only has to live through a lab round trip
+    // (~0.1 ms) for its own fate, which is compared with the observation (a slower answer leaves the port
+    // undecided, never wrongly attributed).
+    outcomes = await runProbes(lab, probes, bounds, 256, undefined, TRACED_TIMEOUT_MS);
     await canary(lab, spec.ports.from - 1);
     text = await waitForCanary(lab, spec.ports.from - 1);
   } catch (error) {

@@ -64,12 +64,15 @@ function hostOf(lab: Lab, vantage: Vantage): StartedFwprobeContainer {
  * Runs probes from their vantage's host (loopback: the target itself; peer: the peer), side by side.
  * `after` runs in the same exec once the probes are done (one round trip fewer).
  */
-export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256, after?: string): Promise<ProbeOutcome[]> {
+/**
+ * @param timeoutMs - How long each client waits for an answer. @default PROBE_TIMEOUT_MS
+ */
+export async function runProbes(lab: Lab, probes: readonly Probe[], bounds: Bounds, parallel = 256, after?: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeOutcome[]> {
   const byVantage = [...new Set(probes.map((p) => p.vantage))].map((vantage) => [vantage, probes.filter((p) => p.vantage === vantage)] as const);
   const runs = byVantage.map(async ([vantage, list]) => {
     if (list.length === 0) return [];
     const host = hostOf(lab, vantage);
-    const command = probeCommand(list, PROBE_TIMEOUT_MS, parallel, randomBytes(4).toString('hex'));
+    const command = probeCommand(list, timeoutMs, parallel, randomBytes(4).toString('hex'));
     const wrapped = after ? ['sh', '-c', `"$@"; rc=$?; ${after}; exit $rc`, 'sh', ...command] : command;
     const run = await host.run(wrapped, { timeoutMs: bounds.confirm, phase: `the ${vantage} client probes`, bound: 'confirm' });
     if (after && run.exitCode === AFTER_FAILED) throw new CommandFailedError({ command: wrapped, ...run }, `\`${after}\` failed after the probes.`);
