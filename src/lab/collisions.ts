@@ -9,6 +9,7 @@ import type { Topology } from '../model/topology.ts';
 import { overlaps, parseSubnet } from '../model/subnet.ts';
 import { LABEL } from './cleanup.ts';
 import { getDocker } from './docker.ts';
+import { withDeadline } from '../model/deadline.ts';
 
 /** @throws SubnetCollisionError naming the scenario's network, its subnet, and the engine's network. */
 export async function assertNoSubnetCollision(topology: Topology, file: string): Promise<void> {
@@ -16,7 +17,7 @@ export async function assertNoSubnetCollision(topology: Topology, file: string):
     (['ipv4', 'ipv6'] as const).filter((family) => n.chosen[family]).map((family) => ({ name: n.name, family, subnet: parseSubnet(n[family]) })),
   );
   if (chosen.length === 0) return;
-  const engine = await getDocker().listNetworks();
+  const engine = await withDeadline(getDocker().listNetworks(), 30_000, 'listing the engine\'s networks', 'exec');
   const clashes: string[] = [];
   for (const network of engine) {
     // Networks of older fwprobe runs are swept, not collided with.

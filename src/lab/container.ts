@@ -67,6 +67,10 @@ export class FwprobeContainer extends GenericContainer {
       .withLabels(runLabels())
       .withStartupTimeout(30_000);
     this.hostConfig.Sysctls = { ...SYSCTLS };
+    // No libnetwork sandbox at all, only the container's own network namespace with lo: dockerd 20.10
+    // deadlocks (controller lock against the `none` network's lock) when many containers on one network
+    // start and exit at once, and fwprobe wires every interface itself (see wiring.ts).
+    this.createOpts.NetworkDisabled = true;
   }
 
   /** The ports `startServices()` will make listen. @default none */
@@ -88,6 +92,8 @@ export class FwprobeContainer extends GenericContainer {
    */
   withNetworkNamespaceOf(other: StartedFwprobeContainer): this {
     this.withNetworkMode(`container:${other.getId()}`);
+    // Joining another namespace needs the network part of the container spec.
+    this.createOpts.NetworkDisabled = false;
     this.hostConfig.CapAdd = ['NET_ADMIN', 'NET_RAW'];
     delete this.hostConfig.Sysctls;
     return this;
@@ -198,8 +204,21 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   /** The container's process id on the engine's host, which the lab switch wires interfaces into. */
   async hostPid(): Promise<number> {
-    const info = await getDocker().getContainer(this.getId()).inspect();
+    const info = await withDeadline(getDocker().getContainer(this.getId()).inspect(), this.bounds.exec, 'reading a container\'s pid', 'exec');
     return info.State.Pid;
+  }
+
+  // Copies go through the engine like every exec: a hung engine must end in a TimeoutError, not a hang.
+  override async copyContentToContainer(...args: Parameters<AbstractStartedContainer['copyContentToContainer']>): Promise<void> {
+    await withDeadline(super.copyContentToContainer(...args), this.bounds.exec, 'copying files into a container', 'exec');
+  }
+
+  override async copyFilesToContainer(...args: Parameters<AbstractStartedContainer['copyFilesToContainer']>): Promise<void> {
+    await withDeadline(super.copyFilesToContainer(...args), this.bounds.exec, 'copying files into a container', 'exec');
+  }
+
+  override async copyDirectoriesToContainer(...args: Parameters<AbstractStartedContainer['copyDirectoriesToContainer']>): Promise<void> {
+    await withDeadline(super.copyDirectoriesToContainer(...args), this.bounds.exec, 'copying a folder into a container', 'exec');
   }
 
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */
