@@ -55,7 +55,7 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
  * proven by the target's ledger, the rest retried). Must run alone: nmap is CPU-bound at this rate.
  */
 export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
-  const counting = { table: `fwprobe_ledger_bench_${family}`, inTarget: (commands: string[][]) => target.runBatch(commands, { stopOnFailure: false }) };
+  const counting = { table: `fwprobe_ledger_bench_${family}`, source: { ipv4: '127.0.0.1', ipv6: '::1' }, inTarget: (commands: string[][]) => target.runBatch(commands, { stopOnFailure: false }) };
   const { value: scan, ms } = await timed(() =>
     scanPorts((command) => target.run(command), {
       vantage: 'loopback',

@@ -19,6 +19,8 @@ import { LabScope } from '../scan/scope.ts';
 export interface ScanTarget {
   host?: string;
   address: Record<Family, string>;
+  /** The scanner's own address towards `address` (its probes' source), where it is known. */
+  from?: Record<Family, string>;
 }
 
 export interface Lab {
@@ -88,7 +90,9 @@ function describe(
   const sources: Record<Vantage, ProbeSource[]> = {
     [LOOPBACK]: FAMILIES.map((family) => ({ kind: 'loopback', network: LOOPBACK, family, address: family === 'ipv4' ? '127.0.0.1' : '::1', target: family === 'ipv4' ? '127.0.0.1' : '::1' })),
   };
-  const scanTargets: Record<Vantage, ScanTarget[]> = { [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' } }] };
+  const scanTargets: Record<Vantage, ScanTarget[]> = {
+    [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' }, from: { ipv4: '127.0.0.1', ipv6: '::1' } }],
+  };
   const targetIfs = topology.target.interfaces;
   for (const iface of targetIfs) for (const family of FAMILIES) scope.allowLabAddress(iface[family], family);
   for (const { spec } of behindStarted) for (const family of FAMILIES) scope.allowLabAddress(spec.interfaces[0][family], family);
@@ -144,7 +148,7 @@ function describe(
         if (address) list.push({ kind: kind(first), network: `${first.network}@spoof-${network.name}`, family, address, target: targetOn(first)[family], oneWay: true });
       }
     }
-    const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 } }];
+    const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 }, from: { ipv4: first.ipv4, ipv6: first.ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.
     for (const { spec } of behindStarted) {
       const inner = spec.interfaces[0];

@@ -53,14 +53,15 @@ export async function runScans(
     const scanner = vantage === LOOPBACK ? hosts.target : hosts.peers.get(vantage);
     if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
     const scanFamily = async (family: Family) => {
-      for (const { host, address } of hosts.scanTargets[vantage] ?? []) {
+      for (const { host, address, from } of hosts.scanTargets[vantage] ?? []) {
         for (const protocol of PROTOCOLS) {
           const behind = host ? scenario.topology.behind.find((b) => b.name === host)! : null;
           const toScan = behind ? behind.scan[protocol] : scanned[protocol];
           if (toScan.length === 0) continue;
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing };
-          const counting = !host && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target) : undefined;
+          // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
+          const counting = !host && from && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
           await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }
@@ -79,9 +80,10 @@ export async function runScans(
 let ledgers = 0;
 
 /** A ledger of the scan's probes in the target, in a table of its own (several scans run side by side). */
-function ledgerIn(target: StartedFwprobeContainer): Counting {
+function ledgerIn(target: StartedFwprobeContainer, source: Record<Family, string>): Counting {
   return {
     table: `fwprobe_ledger_${process.pid}_${++ledgers}`,
+    source,
     inTarget: (commands) => target.runBatch(commands, { stopOnFailure: false, phase: 'the scan ledger' }),
   };
 }

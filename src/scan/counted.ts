@@ -5,6 +5,7 @@
  * only where it can change an answer. The result says how each silent reading is backed (`backing`).
  */
 import { CommandFailedError } from '../model/errors.ts';
+import type { Family } from '../model/observation.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import {
   CONNTRACK_STAT_COMMAND,
@@ -16,16 +17,27 @@ import {
   type DropPlace,
   type LedgerSpec,
 } from './ledger.ts';
+import { formatPortSpec } from '../model/ports.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
 import type { BatchExec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
+
+/**
+ * The longest `-p` list a follow-up run may carry. Linux refuses any single argument over 128 KiB
+ * (MAX_ARG_STRLEN: `exec … argument list too long`); thousands of scattered unaccounted ports (replies
+ * lost by rate, probes dropped before the ledger sees them, another scanner's probes undoing the ledger's
+ * notes) would make the follow-up fail and the whole scan an error. Above this the scan runs again whole.
+ */
+export const MAX_RETRY_SPEC_CHARS = 32_768;
 
 /** Runs one nmap request (scope check, parse): `runNmap` bound to the scanner. */
 export type RunOne = (request: ScanRequest) => Promise<ScanResult>;
 
-/** Where the ledger lives: the target's exec, and a table name unique to this scan. */
+/** Where the ledger lives: the target's exec, a table name unique to this scan, and the scanner's address. */
 export interface Counting {
   inTarget: BatchExec;
   table: string;
+  /** The address the scanner's probes come from, per family (127.0.0.1 and ::1 from loopback). */
+  source: Readonly<Record<Family, string>>;
 }
 
 /**
@@ -35,7 +47,13 @@ export interface Counting {
  */
 export async function countedScan(run: RunOne, request: ScanRequest, counting: Counting): Promise<ScanResult> {
   if (request.sourcePort === undefined) throw new RangeError('countedScan: the source port must be pinned');
-  const spec: LedgerSpec = { table: counting.table, family: request.family, target: request.target, sourcePort: request.sourcePort };
+  const spec: LedgerSpec = {
+    table: counting.table,
+    family: request.family,
+    target: request.target,
+    source: counting.source[request.family],
+    sourcePort: request.sourcePort,
+  };
   const [install, before] = await counting.inTarget([ledgerInstallCommand(spec), CONNTRACK_STAT_COMMAND]);
   if (install?.exitCode !== 0) {
     // No ledger, no proof: the scan runs as it always did, with nmap's own retry.
@@ -63,6 +81,11 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
   for (const place of proven.values()) countedBy[place]++;
   const backing: ScanBacking = { method: 'counted', silent: silent.length, dropped: proven.size, countedBy, retried: unaccounted.length, ...(note ? { note } : {}) };
   if (unaccounted.length === 0) return { ...first, backing };
+  if (formatPortSpec(unaccounted).length > MAX_RETRY_SPEC_CHARS) {
+    const plain = await run({ ...request, timing: 'lab' });
+    const why = `${unaccounted.length} of ${silent.length} silent ports were unaccounted for (${proven.size} proven dropped), too many to list: the whole scan ran again with retries`;
+    return { ...plain, followUpCommands: [first.command, ...plain.followUpCommands], backing: retryBacking(plain, note ? `${note}; ${why}` : why) };
+  }
   const again = await run({ ...request, ports: unaccounted, scanPorts: unaccounted, timing: 'lab' });
   return {
     ...replacePorts(first, again, unaccounted),

@@ -75,20 +75,25 @@ describe('proveDrops', () => {
 
 describe('ledgerScript', () => {
   test('matches only nmap-shaped probes from the pinned port, for the scanned address', () => {
-    const v4 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '127.0.0.1', sourcePort: 47311 });
-    expect(v4).toContain('ip daddr 127.0.0.1 tcp sport 47311 tcp window 1024 tcp flags & (syn|ack) == syn add @in_flight { tcp dport }');
+    const v4 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '127.0.0.1', source: '127.0.0.1', sourcePort: 47311 });
+    expect(v4).toContain('ip saddr 127.0.0.1 ip daddr 127.0.0.1 tcp sport 47311 tcp window 1024 tcp flags & (syn|ack) == syn add @in_flight { tcp dport }');
     expect(v4).toContain('hook prerouting priority -450');
     expect(v4).toContain('hook input priority 450');
-    const v6 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv6', target: 'fd00::1', sourcePort: 47311 });
-    expect(v6).toContain('ip6 saddr fd00::1 icmpv6 type destination-unreachable @th,384,16 47311 add @rejected { @th,400,16 }');
+    const v6 = ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv6', target: 'fd00::1', source: 'fd00::2', sourcePort: 47311 });
+    expect(v6).toContain('ip6 saddr fd00::1 ip6 daddr fd00::2 icmpv6 type destination-unreachable @th,384,16 47311 add @rejected { @th,400,16 }');
+    // Only this scanner's probes and the answers to it: another peer scanning the same address from the same
+    // port side by side must not be noted (its dropped probes would "prove" this scanner's lost ones).
+    expect(v6).toContain('ip6 saddr fd00::2 ip6 daddr fd00::1 tcp sport 47311 tcp window 1024');
+    expect(v6).toContain('ip6 saddr fd00::1 ip6 daddr fd00::2 tcp dport 47311 tcp sport @in_flight add @rejected { tcp sport }');
     // No verdicts: every rule only adds to or deletes from a set, and every chain's policy is accept.
     const rules = v6.split('\n').filter((l) => l.includes('@'));
     expect(rules.every((l) => / (add|delete) @\w+ \{ [^}]+ \}$/.test(l))).toBe(true);
     expect(v6).not.toMatch(/\b(drop|reject|queue|jump|goto)\b/);
   });
   test('refuses anything but a literal address and its own table name', () => {
-    expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', sourcePort: 1 })).toThrow(RangeError);
-    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', sourcePort: 1 })).toThrow(RangeError);
+    expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', source: '127.0.0.1', sourcePort: 1 })).toThrow(RangeError);
+    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', source: '1.2.3.5', sourcePort: 1 })).toThrow(RangeError);
+    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4', source: '1.2.3.5; flush ruleset', sourcePort: 1 })).toThrow(RangeError);
   });
 });
 

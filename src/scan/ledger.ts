@@ -17,6 +17,13 @@ export interface LedgerSpec {
   family: Family;
   /** The address scanned: 127.0.0.1 or ::1 from loopback, the target's lab address from a peer. */
   target: string;
+  /**
+   * The scanner's own address (the same as `target` from loopback). Two peers on one network scan the same
+   * target address from the same pinned port side by side: without it, each ledger would note the other's
+   * probes, and a port one peer's probe was dropped on would read "proven dropped" for the other, whose
+   * probe or answer was merely lost on the way.
+   */
+  source: string;
   /** nmap's pinned source port (`-g`): probes leave from it and answers come back to it. */
   sourcePort: number;
 }
@@ -81,16 +88,17 @@ export function ledgerScript(spec: LedgerSpec): string {
   if (!isValidPort(spec.sourcePort)) throw new RangeError(`ledger source port ${spec.sourcePort}`);
   // The address goes into nft's own syntax: only a literal address may (the scope guard checked it too).
   if (!/^[0-9a-fA-F.:]+$/.test(spec.target)) throw new RangeError(`ledger target ${JSON.stringify(spec.target)}`);
+  if (!/^[0-9a-fA-F.:]+$/.test(spec.source)) throw new RangeError(`ledger source ${JSON.stringify(spec.source)}`);
   const ip = spec.family === 'ipv4' ? 'ip' : 'ip6';
   const p = spec.sourcePort;
   // nmap's SYN probe: window 1024 from the pinned port; a real client's SYN never has that window.
-  const probe = `${ip} daddr ${spec.target} tcp sport ${p} tcp window 1024 tcp flags & (syn|ack) == syn`;
-  const replyTcp = `${ip} saddr ${spec.target} tcp dport ${p}`;
+  const probe = `${ip} saddr ${spec.source} ${ip} daddr ${spec.target} tcp sport ${p} tcp window 1024 tcp flags & (syn|ack) == syn`;
+  const replyTcp = `${ip} saddr ${spec.target} ${ip} daddr ${spec.source} tcp dport ${p}`;
   // An ICMP error quotes the probe: its inner TCP source port (after the 8-byte ICMP header and a 20- or
   // 40-byte IP header) must be ours, and the inner destination port is the port probed.
   const icmp = spec.family === 'ipv4'
-    ? `ip saddr ${spec.target} icmp type destination-unreachable @th,224,16 ${p}`
-    : `ip6 saddr ${spec.target} icmpv6 type destination-unreachable @th,384,16 ${p}`;
+    ? `ip saddr ${spec.target} ip daddr ${spec.source} icmp type destination-unreachable @th,224,16 ${p}`
+    : `ip6 saddr ${spec.target} ip6 daddr ${spec.source} icmpv6 type destination-unreachable @th,384,16 ${p}`;
   const inner = spec.family === 'ipv4' ? '@th,240,16' : '@th,400,16';
   const set = (name: string) => `  set ${name} { type inet_service; size 65536; flags dynamic; }`;
   const chain = (name: string, hook: string, priority: number, rules: string[]) =>

@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { formatPortSpec } from '../model/ports.ts';
+import { countedScan, MAX_RETRY_SPEC_CHARS } from './counted.ts';
+import type { ScanRequest, ScanResult } from './types.ts';
+
+const EMPTY_LEDGER = ['out_flight', 'in_flight', 'reply_flight', 'rejected']
+  .map((name) => `\tset ${name} {\n\t\ttype inet_service\n\t\tsize 65536\n\t\tflags dynamic\n\t}\n`)
+  .join('\n');
+
+const request: ScanRequest = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22], scanPorts: Array.from({ length: 65535 }, (_, i) => i + 1), timing: 'lab', sourcePort: 47311 };
+
+const result = (silent: number[], command: string[]): ScanResult => ({
+  vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command, hostState: 'up',
+  observations: [{ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port: 22, state: 'open', reason: 'syn-ack' }],
+  others: silent.length ? [{ state: 'filtered', reason: 'no-response', count: silent.length, ports: formatPortSpec(silent) }] : [],
+  elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 47311, followUpCommands: [], warnings: [],
+});
+
+describe('countedScan', () => {
+  test('thousands of scattered unaccounted ports rerun the whole scan: no follow-up -p list beyond what exec takes', async () => {
+    // Every third port silent and none proven (replies lost by rate, or probes dropped before the ledger):
+    // as one -p list that is ~130 KB, over Linux's 128 KiB per argument (exec: argument list too long).
+    const silent = Array.from({ length: 21000 }, (_, i) => 100 + i * 3);
+    expect(formatPortSpec(silent).length).toBeGreaterThan(MAX_RETRY_SPEC_CHARS);
+    const runs: ScanRequest[] = [];
+    const run = async (r: ScanRequest) => {
+      runs.push(r);
+      return result(r.timing === 'counted' ? silent : [], [`run ${runs.length}`]);
+    };
+    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? `table inet t {\n${EMPTY_LEDGER}}\n` : '', stderr: '' }));
+    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    expect(runs.map((r) => r.timing)).toEqual(['counted', 'lab']);
+    expect(runs[1]!.scanPorts).toBe(request.scanPorts);
+    expect(scan.backing).toMatchObject({ method: 'retry' });
+    expect(scan.backing?.note).toContain('21000 of 21000 silent ports were unaccounted for');
+    expect(scan.others).toEqual([]);
+  });
+});
