@@ -6,6 +6,7 @@ import { offendingLine } from '../model/command-text.ts';
 import { CommandFailedError, RulesetApplyError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
+import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { NFT_LIST } from './apply-nft.ts';
 import { findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
@@ -66,8 +67,18 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
 
 /** The live ruleset of both families, as the backend's `*-save` prints it, and every table as nft lists it. */
 export async function savedRuleset(host: StartedFwprobeContainer): Promise<AppliedRuleset> {
+  return savedFrom(await host.runBatch(saveCommands(host), { stopOnFailure: false }));
+}
+
+/** The commands `savedRuleset` runs, for a caller that puts them at the end of a batch of its own. */
+export function saveCommands(host: StartedFwprobeContainer): string[][] {
   const tools = TOOLS[host.backend];
-  const [v4, v6, nft] = await host.runBatch([[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST]], { stopOnFailure: false });
+  return [[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST]];
+}
+
+/** The ruleset from the last three steps of a batch that ended with `saveCommands`. */
+export function savedFrom(steps: readonly StepResult[]): AppliedRuleset {
+  const [v4, v6, nft] = steps.slice(-3);
   for (const step of [v4!, v6!, nft!]) {
     if (step.exitCode !== 0) throw new CommandFailedError(step);
   }

@@ -13,7 +13,7 @@ import type { LabState } from '../lab/self-check.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
 import { parseRuleDump, parseTrace, type Traversal } from '../lab/trace/parse.ts';
 import { NFT_FAMILY, parseNftListing, type NftTable } from '../ruleset/nft-listing.ts';
-import { readRulePlaces, readTrace, startTrace, stopTrace, type TraceSpec } from '../lab/trace/session.ts';
+import { finishTrace, startTrace, stopTrace, type RulePlaces, type TraceSpec } from '../lab/trace/session.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from './attribution-text.ts';
@@ -53,19 +53,16 @@ export async function attribute(
 
   const spec: TraceSpec = { ports: { from: FIRST_PORT, to: FIRST_PORT + probes.length }, tag: `fwprobe-trace-${randomBytes(4).toString('hex')}`, seconds: Math.ceil(bounds.confirm / 1000) + 30, maxLines: 1_000 + 200 * probes.length };
   let text = '';
-  let places: Awaited<ReturnType<typeof readRulePlaces>> | null = null;
+  let places: RulePlaces | null = null;
   let outcomes: ProbeOutcome[] = [];
   let failure: string | null = null;
   try {
-    await startTrace(lab.target, spec);
-    places = await readRulePlaces(lab.target);
-    await canary(lab, spec.ports.from - 2);
+    places = await startTrace(lab.target, spec, spec.ports.from - 2);
     // The trace shows a drop the moment it happens; the client only has to live through a lab round trip
     // (~0.1 ms) for its own fate, which is compared with the observation (a slower answer leaves the port
     // undecided, never wrongly attributed).
     outcomes = await runProbes(lab, probes, bounds, 256, undefined, TRACED_TIMEOUT_MS);
-    await canary(lab, spec.ports.from - 1);
-    text = await waitForCanary(lab, spec.ports.from - 1);
+    text = await finishTrace(lab.target, spec.ports.from - 1);
   } catch (error) {
     if (error instanceof LabChangedError) throw error;
     failure = error instanceof Error ? error.message : String(error);
@@ -134,22 +131,6 @@ function toTraced(p: Probe, all: readonly Probe[]): TracedProbe {
     hook: p.host ? 'FORWARD' : 'INPUT',
     uniqueSource: all.filter((x) => key(x) === key(p)).length === 1,
   };
-}
-
-/** A datagram from the target to itself, in the traced port range: proves the trace sees packets at all. */
-async function canary(lab: Lab, sourcePort: number): Promise<void> {
-  await lab.target.run(['fwprobe-probe', '--timeout', '50', `canary.${sourcePort},udp,127.0.0.1,9,127.0.0.1,${sourcePort}`], { phase: 'the trace canary' });
-}
-
-/** The trace once the closing canary is in it (events come in order), or as it is after 3 s. */
-async function waitForCanary(lab: Lab, sourcePort: number): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 30; i++) {
-    text = await readTrace(lab.target);
-    if (text.includes(`\t127.0.0.1\t${sourcePort}\t`)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return text;
 }
 
 function traceProblem(trace: ReturnType<typeof parseTrace>, canaryPort: number): string | null {

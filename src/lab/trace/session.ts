@@ -8,7 +8,7 @@ import { normaliseNftListing } from '../../ruleset/nft-listing.ts';
 import { readFile } from 'node:fs/promises';
 import { LabChangedError, TraceError } from '../../model/errors.ts';
 import { FAMILIES, type Family } from '../../model/observation.ts';
-import { savedRuleset, TOOLS } from '../apply-ruleset.ts';
+import { saveCommands, savedFrom, TOOLS } from '../apply-ruleset.ts';
 import type { StartedFwprobeContainer } from '../container.ts';
 import { assertUnchanged, normaliseSave, type LabState } from '../self-check.ts';
 
@@ -37,22 +37,64 @@ function traceRules(spec: TraceSpec): string[][] {
 const withOp = (cli: string, op: '-I' | '-D', rule: string[]) =>
   [cli, '-w', ...rule.slice(0, 2), op, rule[2]!, ...(op === '-I' ? ['1'] : []), ...rule.slice(3)];
 
-/** Copies the reader in, adds the trace rules for both families, and starts the reader. */
-export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpec): Promise<void> {
+/** The rule dump (handles in chain order), both families' save output and the nft listing with handles. */
+export interface RulePlaces {
+  dump: string;
+  saved: Record<Family, string>;
+  nft: string;
+}
+
+/**
+ * Copies the reader in, then in one exec: adds the trace rules for both families, starts the reader, waits
+ * until it is ready, sends the opening canary (a datagram from `canaryPort`) and reads the rule places while
+ * the trace rules are in. Every exec round trip saved here is one the scenario does not wait for.
+ */
+export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpec, canaryPort: number): Promise<RulePlaces> {
   const reader = await readFile(new URL('./nftrace.pl', import.meta.url), 'utf8');
   await target.copyContentToContainer([{ content: reader, target: READER, mode: 0o755 }]);
   const tools = TOOLS[target.backend];
   const add = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-I', rule)));
-  const steps = await target.runBatch(add, { stopOnFailure: true, phase: 'adding the trace rules' });
-  const failed = steps.find((s) => s.exitCode !== 0);
-  if (failed) throw new TraceError(`adding a trace rule failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
-  // setsid: the reader outlives this exec; its pid is kept to stop it.
-  await target.runOk(['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)], { phase: 'starting the trace reader' });
-  for (let i = 0; i < 40; i++) {
-    if ((await readTrace(target)).startsWith('#ready')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const steps = await target.runBatch(
+    [
+      ...add,
+      // setsid: the reader outlives this exec; its pid is kept to stop it.
+      ['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
+      ['sh', '-c', 'i=0; while [ $i -lt 40 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.05; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
+      canaryCommand(canaryPort),
+      ['perl', READER, 'rules'],
+      [tools.ipv4.save],
+      [tools.ipv6.save],
+      ['nft', '-a', '-s', 'list', 'ruleset'],
+    ],
+    { stopOnFailure: true, phase: 'starting the trace' },
+  );
+  const failed = steps.find((step) => step.exitCode !== 0);
+  if (failed && steps.indexOf(failed) < add.length) {
+    throw new TraceError(`adding a trace rule failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
   }
-  throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+  if (failed && steps.indexOf(failed) <= add.length + 1) {
+    throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+  }
+  if (failed) throw new TraceError(`reading the rule handles failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
+  const [dump, v4, v6, nft] = steps.slice(-4);
+  // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout }, nft: nft!.stdout };
+}
+
+/** A datagram from the target to itself from `sourcePort`, inside the traced range: a marker in the trace. */
+export function canaryCommand(sourcePort: number): string[] {
+  return ['fwprobe-probe', '--timeout', '50', `canary.${sourcePort},udp,127.0.0.1,9,127.0.0.1,${sourcePort}`];
+}
+
+/**
+ * In one exec: sends the closing canary, waits (up to 3 s) until the reader has printed it (events come in
+ * order, so everything before it is in), and returns what the reader printed.
+ */
+export async function finishTrace(target: StartedFwprobeContainer, canaryPort: number): Promise<string> {
+  const marker = `\t127.0.0.1\t${canaryPort}\t`;
+  const script = '"$@" > /dev/null; i=0; while [ $i -lt 30 ]; do grep -qF "$MARK" "$OUT" 2>/dev/null && break; sleep 0.1; i=$((i+1)); done; cat "$OUT" 2>/dev/null; true';
+  const result = await target.run(['env', `MARK=${marker}`, `OUT=${OUTPUT}`, 'sh', '-c', script, 'sh', ...canaryCommand(canaryPort)], { phase: 'closing the trace' });
+  return result.stdout;
 }
 
 /** What the reader printed so far. */
@@ -61,29 +103,13 @@ export async function readTrace(target: StartedFwprobeContainer): Promise<string
 }
 
 /**
- * The rule dump (handles in chain order), both families' save output and the nft listing with handles, read
- * while the trace rules are in.
- */
-export async function readRulePlaces(target: StartedFwprobeContainer): Promise<{ dump: string; saved: Record<Family, string>; nft: string }> {
-  const tools = TOOLS[target.backend];
-  const [dump, v4, v6, nft] = await target.runBatch(
-    [['perl', READER, 'rules'], [tools.ipv4.save], [tools.ipv6.save], ['nft', '-a', '-s', 'list', 'ruleset']],
-    { stopOnFailure: false, phase: 'reading rule handles' },
-  );
-  // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
-  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout }, nft: nft!.exitCode === 0 ? nft!.stdout : '' };
-}
-
-/**
  * Stops the reader, removes fwprobe's trace rules (and a raw table that only they needed), and proves the
  * ruleset is again exactly the one recorded before the scans.
  * @throws LabChangedError when it is not.
  */
 export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec, before: LabState): Promise<void> {
-  await target.run(['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`], { phase: 'stopping the trace reader' });
   const tools = TOOLS[target.backend];
   const remove = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-D', rule)));
-  await target.runBatch(remove, { stopOnFailure: false, phase: 'removing the trace rules' });
   // iptables-nft creates the raw table for the first rule and has no command to delete it again. A raw table
   // that was there before (iptables' own, or a native `table ip raw` that iptables-save does not list as
   // `*raw`) is the user's: never deleted.
@@ -97,11 +123,18 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
     const table = family === 'ipv4' ? 'ip' : 'ip6';
     return ['PREROUTING', 'OUTPUT'].filter((chain) => !listed.some((l) => l.startsWith(`table ${table} raw chain ${chain}:`))).map((chain) => ['nft', 'delete', 'chain', table, 'raw', chain]);
   }) : [];
-  if (chains.length > 0) await target.runBatch(chains, { stopOnFailure: false, phase: 'removing the raw chains' });
-  if (created.length > 0) {
-    await target.runBatch(created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']), { stopOnFailure: false, phase: 'removing the raw table' });
-  }
-  const now = await savedRuleset(target);
+  // One exec: stop the reader, remove every trace rule, chain and table, and read the ruleset back.
+  const steps = await target.runBatch(
+    [
+      ['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`],
+      ...remove,
+      ...chains,
+      ...created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']),
+      ...saveCommands(target),
+    ],
+    { stopOnFailure: false, phase: 'removing the trace' },
+  );
+  const now = savedFrom(steps);
   try {
     assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(now.v4), v6: normaliseSave(now.v6), nft: normaliseNftListing(now.nft ?? '') } });
   } catch (error) {
