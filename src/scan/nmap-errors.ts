@@ -13,8 +13,12 @@ export const nmapErrors = {
   run: (errormsg: string, run: CommandOutcome) => new NmapScanError('NMAP_RUN_ERROR', `nmap stopped with an error: ` +
     `"${errormsg}" (from <finished exit="error">). Fix the nmap arguments or target named in that message.`, run, { errormsg }),
   truncated: (what: string, run: CommandOutcome, options?: Options) => new NmapScanError('NMAP_OUTPUT_TRUNCATED',
-    `nmap's XML output is incomplete (${what}). nmap was probably interrupted (exit 130 = SIGINT, 143 = SIGTERM) ` +
-      'or timed out; an incomplete run is never read as "no open ports". Re-run the scan and give it more time.', run, options),
+    `nmap's XML output is incomplete (${what}). ` +
+      // The kernel refused to start nmap at all: its port list was too long for one argument.
+      (/argument list too long/i.test(run.stderr)
+        ? 'nmap never started: its command line was longer than the kernel allows (E2BIG), a bug in how fwprobe listed the ports. '
+        : 'nmap was probably interrupted (exit 130 = SIGINT, 143 = SIGTERM) or timed out. ') +
+      'An incomplete run is never read as "no open ports". Re-run the scan and give it more time.', run, options),
   xml: (problem: string, run: CommandOutcome, options?: Options) => new NmapScanError('NMAP_XML_INVALID',
     `nmap's output is not the XML fwprobe expects: ${problem}. Make sure the command writes XML to stdout with ` +
       '"-oX -" and that nothing else writes to stdout.', run, options),
