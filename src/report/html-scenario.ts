@@ -3,6 +3,7 @@
  * observed, per vantage × host × family), then the applied rulesets with their hashes, the rule counters
  * after the scans, nmap's XML of each scan and the verdict text, folded away.
  */
+import { attributionText } from '../model/attribution.ts';
 import { buildMatrix, type Cell, type Matrix } from './matrix.ts';
 import { columnLabel } from './columns.ts';
 import { esc, type RawBudget } from './html-text.ts';
@@ -50,10 +51,13 @@ const KIND_TEXT: Record<Cell['kind'], string> = {
 function cell(c: Cell): string {
   const open = c.observed === 'open' || c.observed === 'delivered';
   const classes = ['cell', c.kind, ...(open ? ['open'] : [])].join(' ');
-  const title = [KIND_TEXT[c.kind], c.reason ? `reason: ${c.reason}` : '', c.expected ? `expected: ${c.expected}` : ''].filter(Boolean).join('; ');
+  // The rule or policy that decided the cell: on hover, and as a line under the state.
+  const why = c.attribution ? attributionText(c.attribution) : '';
+  const title = [KIND_TEXT[c.kind], c.reason ? `reason: ${c.reason}` : '', c.expected ? `expected: ${c.expected}` : '', why ? `why: ${why}` : ''].filter(Boolean).join('; ');
   const state = c.observed === null ? (c.kind === 'missing' ? '—' : '') : open ? c.observed.toUpperCase() : c.observed;
   const expected = c.expected ? `<small>expected ${esc(c.expected)}</small>` : '';
-  return `<td class="${classes}" title="${esc(title)}">${esc(state)}${expected}</td>`;
+  const because = why ? `<small class="why">← ${esc(why)}</small>` : '';
+  return `<td class="${classes}" title="${esc(title)}">${esc(state)}${expected}${because}</td>`;
 }
 
 function details(r: ScenarioEntry, raw: RawBudget): string[] {

@@ -27,6 +27,7 @@ td.cell.exposed { background: var(--exposed); color: #fff; font-weight: 700; }
 td.cell.mismatch { background: var(--mismatch); font-weight: 700; }
 td.cell.missing { background: var(--missing); } td.cell.unchecked { background: var(--unchecked); }
 td.cell small { display: block; font-weight: 400; font-size: 11px; }
+td.cell small.why { color: #444; max-width: 28em; white-space: normal; }
 td.gap { color: #9a5b00; font-weight: 600; white-space: nowrap; }
 .legend span { display: inline-block; padding: 1px 8px; margin: 2px 6px 2px 0; border: 1px solid var(--line); font-size: 12px; }
 .legend .ok { background: var(--ok); } .legend .open { background: var(--open); font-weight: 700; }

@@ -20,6 +20,15 @@ describe('renderHtml', () => {
     expect(page).toContain('<small>expected filtered</small>');
   });
 
+  it('shows the rule or policy behind a cell, under the state and on hover', () => {
+    const gap = gapResult();
+    const o = gap.observations.find((x) => x.family === 'ipv6' && x.port === 53)!;
+    o.attribution = { tool: 'ip6tables', table: 'filter', chain: 'INPUT', verdict: 'ACCEPT', policy: 'ACCEPT', path: ['INPUT'], source: { file: 'rules.v6', line: 4 } } as never;
+    const page = html([gap]);
+    expect(page).toMatch(/<small class="why">← [^<]*policy ACCEPT[^<]*<\/small>/);
+    expect(page).toMatch(/title="[^"]*why: [^"]*policy ACCEPT/);
+  });
+
   it('carries the applied rulesets with their sha256, the counters and nmap\'s XML', () => {
     const page = html([gapResult()]);
     expect(page).toMatch(/IPv4 sha256 <code>[0-9a-f]{64}<\/code>/);
