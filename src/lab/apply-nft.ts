@@ -4,6 +4,7 @@
  * array, so nothing in the user's file name or text reaches a shell.
  */
 import { NftApplyError } from '../model/errors.ts';
+import { readNftError } from './tool-errors.ts';
 import type { RulesetText } from '../model/ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { RULES_DIR } from './services.ts';
@@ -23,5 +24,5 @@ export async function applyNft(host: StartedFwprobeContainer, ruleset: RulesetTe
     phase: 'applying the nftables file',
   });
   const failed = results.find((step) => step.exitCode !== 0);
-  if (failed) throw new NftApplyError({ ...failed, source: ruleset.source, labPath });
+  if (failed) throw new NftApplyError({ ...failed, ...readNftError(failed.stderr, labPath, ruleset.source), source: ruleset.source });
 }

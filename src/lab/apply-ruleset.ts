@@ -2,8 +2,8 @@
  * Restore files into the target's kernel, both families checked with `--test` before either is applied,
  * and the live ruleset read back as the backend's `*-save` prints it.
  */
-import { offendingLine } from '../model/command-text.ts';
 import { CommandFailedError, RulesetApplyError } from '../model/errors.ts';
+import { offendingLine } from './tool-errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
 import type { StepResult } from './batch.ts';
@@ -56,7 +56,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     const line = needsCulpritSearch(text, reported)
       ? (await findCulpritLine(host, failed.command, tools[entry.family].save, text)) ?? reported
       : reported;
-    throw new RulesetApplyError({ family: entry.family, source, text, line, ...failed });
+    throw new RulesetApplyError({ family: entry.family, source, text, line, toolLine: reported, ...failed });
   }
   const [save4, save6, nft] = results.slice(-3);
   for (const step of [save4!, save6!, nft!]) {

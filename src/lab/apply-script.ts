@@ -4,7 +4,7 @@
  * processes left running are reported.
  */
 import { relative } from 'node:path';
-import { FwprobeError, ScriptLineError } from '../model/errors.ts';
+import { ScriptFailedError, ScriptLeftoversError, ScriptLineError } from '../model/errors.ts';
 import { describeCommandFailure, legacySyntaxHint } from '../model/command-text.ts';
 import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, ToleranceSpec } from '../model/scenario.ts';
@@ -47,12 +47,11 @@ export async function applyScript(
     const result = await sidecar.run(wrapped, { timeoutMs: target.bounds.script, phase: `the ruleset script ${file}`, bound: 'script' });
     const leftovers = parseLeftovers(result.stdout);
     if (result.stdout.includes(KILL_FAILED)) {
-      throw new FwprobeError('RULESET_SCRIPT_FAILED', `${file} left processes that could not be killed: ${leftovers.map((l) => l.pid).join(', ')}.`);
+      throw new ScriptFailedError(`${file} left processes that could not be killed: ${leftovers.map((l) => l.pid).join(', ')}.`);
     }
     if (leftovers.length > 0 && leftoversAllowed === null) {
       // On a real host these would go on changing the firewall after the state fwprobe is about to test.
-      throw new FwprobeError(
-        'RULESET_SCRIPT_LEFTOVERS',
+      throw new ScriptLeftoversError(
         `${file} left ${leftovers.length} process(es) running when it ended, which would go on acting on a real host ` +
           `after the state fwprobe tests:\n${leftovers.map((l) => `  pid ${l.pid} ${l.exe}: ${l.command}`).join('\n')}\n` +
           'They were killed. Remove the background job, or, if it is harmless, add `leftovers: { allow: true, why: "…" }` to the ruleset.',
@@ -64,8 +63,7 @@ export async function applyScript(
     if (ended) {
       // No single line failed: the script's last command list returned non-zero, e.g. `[ -n "$X" ] && …`,
       // or bash itself gave up on the script (its message is in stderr).
-      throw new FwprobeError(
-        'RULESET_SCRIPT_FAILED',
+      throw new ScriptFailedError(
         `${file} ended with status ${ended[1]}: its last command list returned non-zero (for example ` +
           '`[ -n "$VAR" ] && cmd` with an empty VAR), which `sh -e` also reports as a failure, or bash stopped it. ' +
           'End the script with a command that succeeds, or `exit 0`.' + stderrTail(result.stderr),
@@ -73,8 +71,7 @@ export async function applyScript(
     }
     if (result.exitCode !== 0) {
       // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
-      throw new FwprobeError(
-        'RULESET_SCRIPT_FAILED',
+      throw new ScriptFailedError(
         `${file} exited with code ${result.exitCode}.\n` + describeCommandFailure(command, result.exitCode, result.stderr, result.stdout),
       );
     }

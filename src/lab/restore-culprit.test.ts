@@ -92,7 +92,7 @@ describe('findCulpritLine', () => {
 describe('RulesetApplyError with the line found behind the COMMIT', () => {
   it('names the rule and says which line the tool named', () => {
     const error = new RulesetApplyError({
-      family: 'ipv4', source: 'rules.v4', text: FILE, line: 8,
+      family: 'ipv4', source: 'rules.v4', text: FILE, line: 8, toolLine: 9,
       command: ['iptables-restore', '/run/fwprobe/rules.v4'], exitCode: 2, stdout: '',
       stderr: "iptables-restore v1.8.9 (nf_tables): Chain 'NOSUCHTARGET' does not exist\nError occurred at line: 9\n",
     });

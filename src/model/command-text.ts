@@ -1,7 +1,8 @@
 /**
  * How a failed command reads in an error message (command, exit code, stderr, stdout, the way execa
- * prints it), and the hints fwprobe adds for iptables' own error text. Kept apart from the error classes
- * so that model/errors.ts stays a list of classes.
+ * prints it), and the hint fwprobe adds for iptables' legacy negation syntax. Kept apart from the error
+ * classes so that model/errors/ stays a list of classes; reading a tool's own error text lives with the
+ * tool (lab/tool-errors.ts).
  */
 
 /** Formats a failed command the way execa does: command, exit code, then stderr and stdout. */
@@ -20,15 +21,6 @@ export function describeCommandFailure(
 /** A command as one shell-readable line. */
 export function commandText(command: readonly string[] | string): string {
   return typeof command === 'string' ? command : command.map(quoteArg).join(' ');
-}
-
-/**
- * iptables-restore says "Error occurred at line: 2" or "line 2 failed"; iptables-nft, for a rule the kernel
- * refuses, "line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT".
- */
-export function offendingLine(stderr: string): number | null {
-  const match = /Error occurred at line: (\d+)/.exec(stderr) ?? /line (\d+) failed/.exec(stderr) ?? /^line (\d+): /m.exec(stderr);
-  return match?.[1] ? Number(match[1]) : null;
 }
 
 /** Names the pre-1.6 negation syntax (`-i ! lo`) that modern iptables rejects, and gives the modern form. */
