@@ -3,6 +3,7 @@
  * make twenty of them. Arguments travel as argv (never through a shell string), and each command's exit
  * code, stdout and stderr come back apart, base64-encoded so that no output can fake a marker.
  */
+import { CommandOutputError } from '../model/errors.ts';
 
 /** A command's outcome inside a batch. */
 export interface StepResult {
@@ -35,14 +36,14 @@ export function batchCommand(commands: readonly (readonly string[])[], options: 
 /**
  * Reads the batch's stdout back into one result per command that ran. With `stopOnFailure`, commands after
  * the first failure did not run and have no result.
- * @throws Error when the output is not what the batch script writes (the batch itself failed).
+ * @throws CommandOutputError when the output is not what the batch script writes (the batch itself failed).
  */
 export function parseBatchOutput(commands: readonly (readonly string[])[], stdout: string): StepResult[] {
   const lines = stdout.split('\n');
   const results: StepResult[] = [];
   for (let i = 0; i + 2 < lines.length && results.length < commands.length; i += 3) {
     const header = /^@@STEP (\d+)$/.exec(lines[i] ?? '');
-    if (!header) throw new Error(`batch output is malformed at line ${i + 1}: ${JSON.stringify(lines[i])}`);
+    if (!header) throw new CommandOutputError(`batch output is malformed at line ${i + 1}: ${JSON.stringify(lines[i])}`);
     results.push({
       command: [...commands[results.length]!],
       exitCode: Number(header[1]),

@@ -3,7 +3,7 @@
  * `-p` lists (`22,53,80-82`), which fwprobe writes for nmap and reads back from `<extrareasons ports>`.
  * Ports are 1-65535 everywhere: fwprobe never scans port 0.
  */
-import { PortSpecError } from './errors.ts';
+import { InternalError, PortSpecError } from './errors.ts';
 import type { Protocol } from './observation.ts';
 
 export const MIN_PORT = 1;
@@ -73,7 +73,7 @@ export function mergeRanges(ranges: Iterable<PortRange>): PortRange[] {
 
 /**
  * The ports of merged ranges (see `mergeRanges`), ascending, in one array sized once.
- * @throws RangeError when the ranges are not sorted and disjoint: expanding unmerged ranges is the
+ * @throws InternalError when the ranges are not sorted and disjoint: expanding unmerged ranges is the
  * quadratic mistake this function exists to prevent.
  */
 export function expandRanges(merged: readonly PortRange[]): number[] {
@@ -81,7 +81,7 @@ export function expandRanges(merged: readonly PortRange[]): number[] {
   let i = 0;
   let previous = MIN_PORT - 2;
   for (const { from, to } of merged) {
-    if (from <= previous + 1 || to < from) throw new RangeError('expandRanges takes merged ranges: call mergeRanges first');
+    if (from <= previous + 1 || to < from) throw new InternalError('expandRanges takes merged ranges: call mergeRanges first');
     for (let port = from; port <= to; port++) out[i++] = port;
     previous = to;
   }

@@ -2,6 +2,7 @@
  * Subnet arithmetic for the lab's networks: which addresses a subnet holds, its n-th host address, and
  * whether two subnets overlap. Both families as bigints, so one code path serves IPv4 and IPv6.
  */
+import { InternalError } from './errors.ts';
 import { isIP } from 'node:net';
 
 export interface Subnet {
@@ -15,13 +16,13 @@ export interface Subnet {
 
 const BITS = { 4: 32, 6: 128 } as const;
 
-/** @throws Error when `cidr` is not a subnet (the schema has already said why). */
+/** @throws InternalError when `cidr` is not a subnet: the scenario schema checks subnets before any is parsed. */
 export function parseSubnet(cidr: string): Subnet {
   const [address = '', prefixText = ''] = cidr.split('/');
   const family = isIP(address);
   const prefix = Number(prefixText);
   if ((family !== 4 && family !== 6) || !Number.isInteger(prefix) || prefix < 0 || prefix > BITS[family]) {
-    throw new Error(`not a subnet: ${cidr}`);
+    throw new InternalError(`parseSubnet: not a subnet: ${cidr}`);
   }
   const size = BigInt(BITS[family] - prefix);
   const base = (toInteger(address) >> size) << size;

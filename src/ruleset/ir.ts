@@ -3,6 +3,7 @@
  * their policies and the ordered rules. Rules are token lists, never strings, so that quoting is the
  * renderers' job alone.
  */
+import { InternalError } from '../model/errors.ts';
 
 /** The built-in chains of the filter table, in the book's order (the shell renders them this way). */
 export const BUILTIN_CHAINS = ['INPUT', 'OUTPUT', 'FORWARD'] as const;
@@ -75,7 +76,7 @@ export class RuleBuilder {
 
   add(chain: string, origin: string, tokens: readonly string[]): this {
     const j = tokens.indexOf('-j');
-    if (j < 0) throw new Error(`rule without -j from ${origin}: ${tokens.join(' ')}`);
+    if (j < 0) throw new InternalError(`rule without -j from ${origin}: ${tokens.join(' ')}`);
     this.rules.push({
       chain,
       match: tokens.slice(0, j),

@@ -1,4 +1,5 @@
 /** Quoting of rule tokens for the two output forms. Values are validated upstream; this is the second guard. */
+import { InternalError } from '../model/errors.ts';
 
 const SHELL_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -13,7 +14,7 @@ export function shellWord(token: string): string {
  * iptables-restore has no escape for every character, so a quote, backslash or newline is refused.
  */
 export function restoreWord(token: string): string {
-  if (/["\\\n\r]/.test(token)) throw new Error(`token ${JSON.stringify(token)} cannot be written to a restore file`);
+  if (/["\\\n\r]/.test(token)) throw new InternalError(`token ${JSON.stringify(token)} cannot be written to a restore file`);
   return token === '' || /\s/.test(token) ? `"${token}"` : token;
 }
 

@@ -4,6 +4,7 @@
  * merged so that each family sees its own rules in their order (a rule of the other family never matches
  * its packets). With no IPv6 side the table is `ip`, leaving IPv6 untouched as the restore files do.
  */
+import { InternalError } from '../model/errors.ts';
 import { BUILTIN_CHAINS, policyOf, type FamilyRulesetIR, type RuleIR, type RulesetIR, type TableIR } from './ir.ts';
 import { commentText } from './quote.ts';
 
@@ -113,7 +114,7 @@ export function translate(rule: RuleIR, family: Fam): string {
     const tok = t[k]!;
     const arg = () => {
       const v = t[++k];
-      if (v === undefined) throw new Error(`${rule.origin}: ${tok} without a value`);
+      if (v === undefined) throw new InternalError(`${rule.origin}: ${tok} without a value`);
       return v;
     };
     if (tok === '!') {
@@ -136,7 +137,7 @@ export function translate(rule: RuleIR, family: Fam): string {
     else if (tok === '--comment') comment = arg();
     else if (tok === '--limit') parts.push(`limit rate ${rate(arg())}`);
     else if (tok === '--limit-burst') parts.push(`burst ${arg()} packets`);
-    else throw new Error(`${rule.origin}: the nft renderer cannot translate ${tok}`);
+    else throw new InternalError(`${rule.origin}: the nft renderer cannot translate ${tok}`);
     negate = false;
   }
   parts.push(verdict(rule, family));
@@ -156,15 +157,15 @@ function verdict(rule: RuleIR, family: Fam): string {
     const i = opts.indexOf('--reject-with');
     if (i < 0) return family === 'ipv4' ? 'reject with icmp type port-unreachable' : 'reject with icmpv6 type port-unreachable';
     const how = REJECT_WITH[opts[i + 1] ?? ''];
-    if (!how) throw new Error(`${rule.origin}: the nft renderer cannot translate --reject-with ${opts[i + 1]}`);
+    if (!how) throw new InternalError(`${rule.origin}: the nft renderer cannot translate --reject-with ${opts[i + 1]}`);
     return `reject with ${how}`;
   }
   if (target && opts.length === 0) return `jump ${target}`;
-  throw new Error(`${rule.origin}: the nft renderer cannot translate -j ${rule.target.slice(1).join(' ')}`);
+  throw new InternalError(`${rule.origin}: the nft renderer cannot translate -j ${rule.target.slice(1).join(' ')}`);
 }
 
 function needProto(proto: string | null, rule: RuleIR): string {
-  if (proto !== 'tcp' && proto !== 'udp') throw new Error(`${rule.origin}: a port match needs -p tcp or -p udp`);
+  if (proto !== 'tcp' && proto !== 'udp') throw new InternalError(`${rule.origin}: a port match needs -p tcp or -p udp`);
   return proto;
 }
 

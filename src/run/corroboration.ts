@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import type { Bounds } from '../model/bounds.ts';
-import { CommandFailedError, LabSelfCheckError } from '../model/errors.ts';
+import { CommandFailedError, InternalError, LabSelfCheckError } from '../model/errors.ts';
 import { LOOPBACK, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { parseProbeOutput, parseReceivedLog, type ProbeOutcome, type Received } from '../scan/probe/outcome.ts';
@@ -56,7 +56,7 @@ export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>)
 /** The container a vantage's clients run in: the target for loopback, otherwise the peer of that name. */
 function hostOf(lab: Lab, vantage: Vantage): StartedFwprobeContainer {
   const host = vantage === LOOPBACK ? lab.target : lab.peers.get(vantage);
-  if (!host) throw new Error(`internal: no host for the ${vantage} probes`);
+  if (!host) throw new InternalError(`no host for the ${vantage} probes`);
   return host;
 }
 

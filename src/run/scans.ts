@@ -3,6 +3,7 @@
  * the vantage reaches through the target, collected and sorted. Loopback scans run in the target, a peer's
  * in that peer, side by side; each address must pass the lab scope before nmap runs.
  */
+import { InternalError } from '../model/errors.ts';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import { compareViews, FAMILIES, LOOPBACK, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Bounds } from '../model/bounds.ts';
@@ -51,7 +52,7 @@ export async function runScans(
   const large = PROTOCOLS.some((protocol) => scanned[protocol].length > MAX_INDIVIDUAL_PORTS);
   const sequences = scenario.vantages.map(async (vantage) => {
     const scanner = vantage === LOOPBACK ? hosts.target : hosts.peers.get(vantage);
-    if (!scanner) throw new Error(`internal: no scanner for vantage ${vantage}`);
+    if (!scanner) throw new InternalError(`no scanner for vantage ${vantage}`);
     const scanFamily = async (family: Family) => {
       for (const { host, address, from } of hosts.scanTargets[vantage] ?? []) {
         for (const protocol of PROTOCOLS) {

@@ -4,7 +4,7 @@
  * verdicts are nmap's as before, but the one retry of every probe that bound a full sweep's time is spent
  * only where it can change an answer. The result says how each silent reading is backed (`backing`).
  */
-import { CommandFailedError } from '../model/errors.ts';
+import { CommandFailedError, InternalError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import {
@@ -46,7 +46,7 @@ export interface Counting {
  * @throws CommandFailedError when the ledger table cannot be removed: it would be left in the target.
  */
 export async function countedScan(run: RunOne, request: ScanRequest, counting: Counting): Promise<ScanResult> {
-  if (request.sourcePort === undefined) throw new RangeError('countedScan: the source port must be pinned');
+  if (request.sourcePort === undefined) throw new InternalError('countedScan: the source port must be pinned');
   const spec: LedgerSpec = {
     table: counting.table,
     family: request.family,

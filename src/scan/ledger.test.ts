@@ -1,3 +1,4 @@
+import { InternalError } from '../model/errors.ts';
 import { describe, expect, test } from 'vitest';
 import { conntrackDrops, ledgerScript, parseLedger, proveDrops, type LedgerSets } from './ledger.ts';
 
@@ -91,9 +92,9 @@ describe('ledgerScript', () => {
     expect(v6).not.toMatch(/\b(drop|reject|queue|jump|goto)\b/);
   });
   test('refuses anything but a literal address and its own table name', () => {
-    expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', source: '127.0.0.1', sourcePort: 1 })).toThrow(RangeError);
-    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', source: '1.2.3.5', sourcePort: 1 })).toThrow(RangeError);
-    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4', source: '1.2.3.5; flush ruleset', sourcePort: 1 })).toThrow(RangeError);
+    expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', source: '127.0.0.1', sourcePort: 1 })).toThrow(InternalError);
+    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', source: '1.2.3.5', sourcePort: 1 })).toThrow(InternalError);
+    expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4', source: '1.2.3.5; flush ruleset', sourcePort: 1 })).toThrow(InternalError);
   });
 });
 

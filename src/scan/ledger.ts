@@ -7,6 +7,7 @@
  * the target makes. A probe held in a path's chains was dropped there by the target's netfilter; one never
  * seen at all, or answered and the answer let out, was lost elsewhere and is retried. Text in, text out.
  */
+import { CommandOutputError, InternalError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import { isValidPort } from '../model/ports.ts';
 
@@ -84,11 +85,11 @@ export function conntrackDrops(stat: string): number {
 }
 
 export function ledgerScript(spec: LedgerSpec): string {
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(spec.table)) throw new RangeError(`ledger table name ${JSON.stringify(spec.table)}`);
-  if (!isValidPort(spec.sourcePort)) throw new RangeError(`ledger source port ${spec.sourcePort}`);
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(spec.table)) throw new InternalError(`ledger table name ${JSON.stringify(spec.table)}`);
+  if (!isValidPort(spec.sourcePort)) throw new InternalError(`ledger source port ${spec.sourcePort}`);
   // The address goes into nft's own syntax: only a literal address may (the scope guard checked it too).
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.target)) throw new RangeError(`ledger target ${JSON.stringify(spec.target)}`);
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.source)) throw new RangeError(`ledger source ${JSON.stringify(spec.source)}`);
+  if (!/^[0-9a-fA-F.:]+$/.test(spec.target)) throw new InternalError(`ledger target ${JSON.stringify(spec.target)}`);
+  if (!/^[0-9a-fA-F.:]+$/.test(spec.source)) throw new InternalError(`ledger source ${JSON.stringify(spec.source)}`);
   const ip = spec.family === 'ipv4' ? 'ip' : 'ip6';
   const p = spec.sourcePort;
   // nmap's SYN probe: window 1024 from the pinned port; a real client's SYN never has that window.
@@ -130,13 +131,13 @@ export function ledgerScript(spec: LedgerSpec): string {
 
 /**
  * Reads `nft list table inet …` of a ledger into its sets.
- * @throws Error when a set is missing or holds something other than ports: the ledger is then no proof.
+ * @throws CommandOutputError when a set is missing or holds something other than ports: the ledger is then no proof.
  */
 export function parseLedger(listing: string): LedgerSets {
   const sets = new Map<string, Set<number>>();
   for (const name of SET_NAMES) {
     const start = listing.indexOf(`set ${name} {`);
-    if (start < 0) throw new Error(`the ledger listing has no set ${name}`);
+    if (start < 0) throw new CommandOutputError(`the ledger listing has no set ${name}`);
     const body = listing.slice(start + `set ${name} {`.length);
     const close = body.indexOf('}');
     const elements = body.indexOf('elements = {');
@@ -145,7 +146,7 @@ export function parseLedger(listing: string): LedgerSets {
       const text = body.slice(elements + 'elements = {'.length, body.indexOf('}', elements));
       for (const item of text.split(',')) {
         const port = Number(item.trim());
-        if (!isValidPort(port)) throw new Error(`the ledger set ${name} holds ${JSON.stringify(item.trim())}, not a port`);
+        if (!isValidPort(port)) throw new CommandOutputError(`the ledger set ${name} holds ${JSON.stringify(item.trim())}, not a port`);
         ports.add(port);
       }
     }

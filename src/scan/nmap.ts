@@ -2,6 +2,7 @@
  * nmap as fwprobe runs it: the command line from a request, the scope check, the XML parsed, the source
  * port pinned on loopback (source-port.ts), ambiguous UDP confirmed.
  */
+import { InternalError } from '../model/errors.ts';
 import { parseNmapRun } from './parse/run.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
@@ -103,7 +104,7 @@ async function confirmUdp(exec: Exec, request: ScanRequest, first: ScanResult, s
 /** Checks the scope, runs nmap through `exec`, and parses its XML from stdout only. */
 export async function runNmap(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
   scope.assertAllowed(request.target, request.vantage, request.family);
-  if (request.ports.length === 0) throw new RangeError('runNmap: no ports of interest');
+  if (request.ports.length === 0) throw new InternalError('runNmap: no ports of interest');
   const command = nmapCommand(request);
   const { exitCode, stdout, stderr } = await exec(command);
   const parsed = await parseNmapRun(stdout, {

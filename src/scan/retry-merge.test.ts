@@ -1,3 +1,4 @@
+import { InternalError } from '../model/errors.ts';
 import { describe, expect, test } from 'vitest';
 import type { Observation } from '../model/observation.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
@@ -35,6 +36,6 @@ describe('replacePorts', () => {
     ]);
   });
   test('a retried port the follow-up did not report is an error', () => {
-    expect(() => replacePorts(result([], []), result([], []), [5])).toThrow(RangeError);
+    expect(() => replacePorts(result([], []), result([], []), [5])).toThrow(InternalError);
   });
 });

@@ -3,6 +3,7 @@
  * finds a result's silent ports, wherever nmap put them (listed, or collapsed into `<extraports>`), and
  * puts the follow-up run's readings of them back, so that every scanned port is still reported once.
  */
+import { InternalError } from '../model/errors.ts';
 import type { Observation } from '../model/observation.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import type { PortSummary, ScanResult } from './types.ts';
@@ -28,11 +29,11 @@ export function silentPorts(result: Pick<ScanResult, 'observations' | 'others'>)
 /**
  * The main result with each of `ports` read as the follow-up run read it: a listed port is replaced, a
  * collapsed one leaves its summary and joins the summary of its new state, or is listed when there is none.
- * @throws RangeError when the follow-up has no observation of one of `ports`.
+ * @throws InternalError when the follow-up has no observation of one of `ports`.
  */
 export function replacePorts(main: ScanResult, followUp: ScanResult, ports: readonly number[]): ScanResult {
   const fresh = new Map(followUp.observations.map((o) => [o.port, o]));
-  for (const port of ports) if (!fresh.has(port)) throw new RangeError(`replacePorts: the follow-up has no observation of port ${port}`);
+  for (const port of ports) if (!fresh.has(port)) throw new InternalError(`replacePorts: the follow-up has no observation of port ${port}`);
   const retried = new Set(ports);
   const listed = new Set(main.observations.map((o) => o.port));
   const moved = new Set(ports.filter((p) => !listed.has(p)));

@@ -14,6 +14,7 @@
  * order: the two looks run side by side, after the main scan rather than beside it (at 20000 pps the main
  * scan is CPU-bound, and a look's answer could miss its 50 ms window).
  */
+import { InternalError } from '../model/errors.ts';
 import type { Observation } from '../model/observation.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import { mergeWarnings } from './parse/stderr.ts';
@@ -69,7 +70,7 @@ function candidates(interest: ReadonlySet<number>): [number, number, number] | n
  */
 export function mergeLook(main: ScanResult, look: ScanResult, port: number): ScanResult {
   const seen = look.observations.find((o) => o.port === port);
-  if (!seen) throw new RangeError(`mergeLook: the look at port ${port} has no observation of it`);
+  if (!seen) throw new InternalError(`mergeLook: the look at port ${port} has no observation of it`);
   const followUpCommands = [...main.followUpCommands, look.command, ...look.followUpCommands];
   const warnings = mergeWarnings(main.warnings, look.warnings);
   const group = main.others.find((s) => s.state === seen.state && s.reason === seen.reason);

@@ -36,7 +36,8 @@ function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: st
         const length = Number(prefix);
         return extra === undefined && isIP(address ?? '') === family && Number.isInteger(length) && length >= minPrefix && length <= maxPrefix;
       },
-      { error: `expected an IPv${family} subnet with a prefix from /${minPrefix} to /${maxPrefix}, like ${example}` },
+      // abort: the unicast check below parses the subnet, and a value that is none must not reach it.
+      { error: `expected an IPv${family} subnet with a prefix from /${minPrefix} to /${maxPrefix}, like ${example}`, abort: true },
     )
     .refine((value) => !isIP(value.split('/')[0] ?? '') || !SPECIAL[family].some((special) => overlaps(parseSubnet(special), parseSubnet(value))), {
       error: `expected a unicast subnet outside ${SPECIAL[family].join(', ')}: those are no host's address on a link`,

@@ -68,6 +68,9 @@ describe('topology', () => {
     ['a multicast subnet', { networks: { a: { ipv4: '224.0.0.0/24' } } }, 'networks.a.ipv4: expected a unicast subnet outside'],
     ['a link-local IPv6 subnet', { networks: { a: { ipv6: 'FE80::/64' } } }, 'networks.a.ipv6: expected a unicast subnet outside'],
     ['0.0.0.0/8', { networks: { a: { ipv4: '0.0.0.0/8' } } }, 'networks.a.ipv4: expected a unicast subnet outside'],
+    // The unicast check must not run on a subnet that is none: its parser would throw, an internal error.
+    ['a prefix beyond /32', { networks: { a: { ipv4: '10.9.0.0/99' } } }, 'networks.a.ipv4: expected an IPv4 subnet with a prefix'],
+    ['a prefix beyond /128', { networks: { a: { ipv6: 'fd10::/200' } } }, 'networks.a.ipv6: expected an IPv6 subnet with a prefix'],
     ['a broadcast address', { networks: { a: { ipv4: '10.9.0.0/24' } }, peers: { p: { network: 'a', ipv4: '10.9.0.255' } } }, 'peers.p.ipv4: expected a host address of 10.9.0.0/24'],
     ['a network address', { networks: { a: { ipv4: '10.9.0.0/24' } }, target: { interfaces: [{ network: 'a', ipv4: '10.9.0.0' }] } }, 'target.interfaces[0].ipv4: expected a host address'],
     ['the Subnet-Router anycast address', { networks: { a: { ipv6: 'fd10::/64' } }, peers: { p: { network: 'a', ipv6: 'fd10:0::' } } }, 'peers.p.ipv6: expected a host address of fd10::/64'],

@@ -3,12 +3,12 @@
  * (nmap 7.92+ lists their ports) so that every port of interest gets a state nmap really gave it, and the
  * rest are summarised with exact port lists.
  */
-import type { CommandOutcome } from '../../model/errors.ts';
+import { NmapXmlShapeError, type CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import { PORT_STATES, type Observation, type PortState } from '../../model/observation.ts';
 import { formatPortSpec } from '../../model/ports.ts';
 import type { PortSummary, ScanContext } from '../types.ts';
-import { attr, children, firstChild, readPortList, requireAttr, requireCount, requireState, ShapeError, type XmlNode } from './xml.ts';
+import { attr, children, firstChild, readPortList, requireAttr, requireCount, requireState, type XmlNode } from './xml.ts';
 
 interface PortFinding {
   state: PortState;
@@ -73,7 +73,7 @@ function readListedPorts(portsNode: XmlNode, ctx: ScanContext, run: CommandOutco
       throw nmapErrors.protocol(ctx.protocol, protocol, `<port portid="${portid}">`, run);
     }
     const stateNode = firstChild(node, 'state');
-    if (!stateNode) throw new ShapeError(`<port portid="${portid}"> has no <state>`);
+    if (!stateNode) throw new NmapXmlShapeError(`<port portid="${portid}"> has no <state>`);
     listed.set(portid, {
       state: requireState(stateNode, 'state'),
       reason: requireAttr(stateNode, 'state', 'reason'),
@@ -93,7 +93,7 @@ function readExtraPorts(node: XmlNode, ctx: ScanContext, run: CommandOutcome): E
     const ports = spec === undefined ? null : readPortList(spec, 'extrareasons');
     // A list that disagrees with its own count would silently misplace ports.
     if (ports && ports.length !== count) {
-      throw new ShapeError(`<extrareasons count="${count}" ports="${spec}"> lists ${ports.length} ports`);
+      throw new NmapXmlShapeError(`<extrareasons count="${count}" ports="${spec}"> lists ${ports.length} ports`);
     }
     return { reason: requireAttr(reasonNode, 'extrareasons', 'reason'), count, ports };
   });

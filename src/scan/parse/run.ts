@@ -5,7 +5,7 @@
  * "all filtered" result. Shapes follow nmap.dtd as written by nmap 7.93; see test/fixtures/nmap/.
  */
 import { isIPv6 } from 'node:net';
-import type { CommandOutcome } from '../../model/errors.ts';
+import { NmapXmlShapeError, type CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import type { Observation } from '../../model/observation.ts';
 import { formatPortSpec } from '../../model/ports.ts';
@@ -13,7 +13,7 @@ import { HOST_DOWN_REASON, type PortSummary, type ScanContext, type ScanResult }
 import { observation, readHostPorts, uniqueSorted } from './ports.ts';
 import { assertProbesLeft } from './probes-left.ts';
 import { readWarnings } from './stderr.ts';
-import { attr, children, firstChild, parseXml, readPortList, requireAttr, requireCount, ShapeError, type XmlNode } from './xml.ts';
+import { attr, children, firstChild, parseXml, readPortList, requireAttr, requireCount, type XmlNode } from './xml.ts';
 
 /**
  * Parses nmap's XML for one target and one protocol.
@@ -28,8 +28,8 @@ import { attr, children, firstChild, parseXml, readPortList, requireAttr, requir
  * A port of interest that got no answer while nmap reported probes it could not send is an error unless
  * the ruleset under test refused them itself (see probes-left.ts).
  *
- * @throws NmapExitError, NmapRunError, NmapTruncatedError, NmapXmlError, NmapNoPortsError,
- *   NmapHostMissingError, NmapProtocolMismatchError, PortNotScannedError, NMAP_SEND_FAILED (all NmapScanError).
+ * @throws NmapExitError, NmapRunError, NmapOutputTruncatedError, NmapXmlInvalidError, NmapNoPortsError,
+ *   NmapHostMissingError, NmapProtocolMismatchError, PortNotScannedError, NmapSendFailedError (all NmapScanError).
  */
 export async function parseNmapRun(stdout: string, ctx: ScanContext): Promise<ScanResult> {
   const run: CommandOutcome = { command: ctx.command, exitCode: ctx.exitCode, stderr: ctx.stderr, stdout };
@@ -37,7 +37,7 @@ export async function parseNmapRun(stdout: string, ctx: ScanContext): Promise<Sc
   try {
     return interpret(nmaprun, ctx, run);
   } catch (error) {
-    if (error instanceof ShapeError) throw nmapErrors.xml(error.message, run, { cause: error });
+    if (error instanceof NmapXmlShapeError) throw nmapErrors.xml(error.message, run, { cause: error });
     throw error;
   }
 }
@@ -52,7 +52,7 @@ function interpret(nmaprun: XmlNode, ctx: ScanContext, run: CommandOutcome): Sca
   if (!runstats || !finished) throw nmapErrors.truncated('no <runstats><finished> element', run);
   if (ctx.exitCode !== 0) throw nmapErrors.exit(run);
   const exit = requireAttr(finished, 'finished', 'exit');
-  if (exit !== 'success') throw new ShapeError(`<finished exit="${exit}"> is neither "success" nor "error"`);
+  if (exit !== 'success') throw new NmapXmlShapeError(`<finished exit="${exit}"> is neither "success" nor "error"`);
 
   const scanned = readScanInfo(nmaprun, ctx, run);
   const base = {
@@ -115,7 +115,7 @@ function findHost(
     const found = hosts.flatMap(hostAddresses).join(', ') || 'none';
     throw nmapErrors.hostMissing(ctx.target, `the output only has host address(es) ${found}`, run);
   }
-  if (matching.length > 1) throw new ShapeError(`${matching.length} <host> elements have address ${ctx.target}`);
+  if (matching.length > 1) throw new NmapXmlShapeError(`${matching.length} <host> elements have address ${ctx.target}`);
   return matching[0] as XmlNode;
 }
 

@@ -1,18 +1,15 @@
 /**
  * Narrowing nmap's XML as xml2js gives it (children are arrays, attributes under `$`, an empty element is
- * '' and every value a string) into checked nodes, attributes and counts. A shape problem is a ShapeError,
- * which the run parser turns into an NMAP_XML_INVALID error with the command and its output.
+ * '' and every value a string) into checked nodes, attributes and counts. A shape problem is an
+ * NmapXmlShapeError (model/errors/scan.ts), which the run parser turns into an NMAP_XML_INVALID error with the command and its output.
  */
 import { parseStringPromise } from 'xml2js';
-import { PortSpecError, type CommandOutcome } from '../../model/errors.ts';
+import { NmapXmlShapeError, PortSpecError, type CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import { PORT_STATES, type PortState } from '../../model/observation.ts';
 import { parsePortSpec } from '../../model/ports.ts';
 
 export type XmlNode = Record<string, unknown>;
-
-/** A shape problem found while narrowing; parseNmapRun turns it into an NmapXmlError with run details. */
-export class ShapeError extends Error {}
 
 export async function parseXml(stdout: string, run: CommandOutcome): Promise<XmlNode> {
   if (stdout.trim() === '') throw nmapErrors.truncated('stdout is empty', run);
@@ -43,13 +40,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function asNode(value: unknown, name: string): XmlNode {
   if (typeof value === 'string') return value === '' ? {} : { _: value };
   if (isRecord(value)) return value;
-  throw new ShapeError(`<${name}> is not an element`);
+  throw new NmapXmlShapeError(`<${name}> is not an element`);
 }
 
 export function children(node: XmlNode, name: string): XmlNode[] {
   const value = Object.hasOwn(node, name) ? node[name] : undefined;
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new ShapeError(`<${name}> is not a list of elements`);
+  if (!Array.isArray(value)) throw new NmapXmlShapeError(`<${name}> is not a list of elements`);
   return value.map((item: unknown) => asNode(item, name));
 }
 
@@ -66,13 +63,13 @@ export function attr(node: XmlNode, name: string): string | undefined {
 
 export function requireAttr(node: XmlNode, element: string, name: string): string {
   const value = attr(node, name);
-  if (value === undefined) throw new ShapeError(`<${element}> has no ${name}="…" attribute`);
+  if (value === undefined) throw new NmapXmlShapeError(`<${element}> has no ${name}="…" attribute`);
   return value;
 }
 
 export function requireCount(node: XmlNode, element: string, name: string): number {
   const value = requireAttr(node, element, name);
-  if (!/^\d+$/.test(value)) throw new ShapeError(`<${element} ${name}="${value}"> is not a whole number`);
+  if (!/^\d+$/.test(value)) throw new NmapXmlShapeError(`<${element} ${name}="${value}"> is not a whole number`);
   return Number(value);
 }
 
@@ -81,7 +78,7 @@ const NMAP_STATES: readonly PortState[] = PORT_STATES.filter((state) => state !=
 export function requireState(node: XmlNode, element: string): PortState {
   const value = requireAttr(node, element, 'state');
   const state = NMAP_STATES.find((known) => known === value);
-  if (!state) throw new ShapeError(`<${element} state="${value}"> is not a port state nmap defines`);
+  if (!state) throw new NmapXmlShapeError(`<${element} state="${value}"> is not a port state nmap defines`);
   return state;
 }
 
@@ -89,7 +86,7 @@ export function readPortList(spec: string, element: string): number[] {
   try {
     return parsePortSpec(spec);
   } catch (error) {
-    if (error instanceof PortSpecError) throw new ShapeError(`<${element} ports="${spec}">: ${error.message}`);
+    if (error instanceof PortSpecError) throw new NmapXmlShapeError(`<${element} ports="${spec}">: ${error.message}`);
     throw error;
   }
 }
