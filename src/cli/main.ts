@@ -2,6 +2,7 @@
  * The `fwprobe` command line: parses arguments, runs scenarios through run/, prints results through
  * report/. Exit codes are a contract with CI scripts.
  */
+import { asFwprobeError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { removeEverything } from '../run/engine.ts';
 import { fwprobeVersion } from '../report/version.ts';
@@ -81,7 +82,7 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     code = await main(argv);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const { message } = asFwprobeError(error);
     process.stderr.write(`fwprobe: ${printable(message, { multiline: true })}\n`);
     code = EXIT.error;
   } finally {

@@ -4,7 +4,7 @@
  * load, 2 otherwise; each problem names the file, the line and the field.
  */
 import { relative } from 'node:path';
-import { NoScenariosError } from '../model/errors.ts';
+import { asFwprobeError, NoScenariosError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -21,7 +21,7 @@ export async function runValidate(args: readonly string[]): Promise<number> {
       process.stdout.write(`ok       ${name}: ${printable(scenario.name)}\n`);
     } catch (error) {
       bad++;
-      const message = error instanceof Error ? error.message : String(error);
+      const { message } = asFwprobeError(error);
       process.stdout.write(`invalid  ${name}\n${printable(message, { multiline: true }).replace(/^/gm, '  ')}\n`);
     }
   }

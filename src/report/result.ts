@@ -3,7 +3,7 @@
  * asserts on. Names here are a contract with users' scripts (results.json `version: 1`): add, never rename.
  */
 import type { Topology } from '../model/topology.ts';
-import { FwprobeError } from '../model/errors.ts';
+import { asFwprobeError, type FwprobeErrorCode } from '../model/errors.ts';
 import type { Family, Mismatch, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
@@ -20,7 +20,8 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   /** Present when status is `error`: what went wrong and what to do. */
   error?: string;
-  errorCode?: string;
+  /** Present when status is `error`: which class of error (model/errors/), `INTERNAL` for a bug in fwprobe. */
+  errorCode?: FwprobeErrorCode;
   observations: Observation[];
   others: ObservedSummary[];
   mismatches: Mismatch[];
@@ -97,13 +98,10 @@ export function emptyResult(name: string, file: string): ScenarioResult {
   };
 }
 
-/** Status `error` with the error's message and stable code. */
+/** Status `error` with the error's message and stable code; anything fwprobe did not raise on purpose is `INTERNAL`. */
 export function errorFields(error: unknown): Pick<ScenarioResult, 'status' | 'error' | 'errorCode'> {
-  return {
-    status: 'error',
-    error: error instanceof Error ? error.message : String(error),
-    errorCode: error instanceof FwprobeError ? error.code : 'UNEXPECTED',
-  };
+  const known = asFwprobeError(error);
+  return { status: 'error', error: known.message, errorCode: known.code };
 }
 
 /** The verdict's fields of a result: the structured verdict, and the texts rendered from it. */

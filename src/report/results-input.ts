@@ -4,7 +4,7 @@
  * the field it lacks, never half-read.
  */
 import { z } from 'zod';
-import { ResultsFileError } from '../model/errors.ts';
+import { FWPROBE_ERROR_CODES, ResultsFileError } from '../model/errors.ts';
 import { PORT_STATES } from '../model/observation.ts';
 import type { ScenarioResult } from './result.ts';
 import { describeIssues, parseJsonText } from './input-issues.ts';
@@ -36,7 +36,8 @@ const scenario = z.looseObject({
   file: z.string(),
   status: z.enum(['passed', 'failed', 'error']),
   error: z.string().optional(),
-  errorCode: z.string().optional(),
+  // Files written before INTERNAL existed call a bug in fwprobe UNEXPECTED.
+  errorCode: z.enum([...FWPROBE_ERROR_CODES, 'UNEXPECTED']).transform((code) => (code === 'UNEXPECTED' ? 'INTERNAL' : code)).optional(),
   observations: z.array(observation),
   others: z.array(summary),
 });

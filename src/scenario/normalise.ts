@@ -8,7 +8,7 @@ import { LOOPBACK, type Vantage } from '../model/observation.ts';
 import type { Topology } from '../model/topology.ts';
 import { expandRanges } from '../model/ports.ts';
 import { normaliseTopology } from './topology.ts';
-import { PresetError } from '../model/errors.ts';
+import { policyMistakeField } from '../model/errors.ts';
 import { generateRuleset } from '../ruleset/generate-entry.ts';
 import { ScenarioError } from '../model/errors.ts';
 import { ExpectationDrafts } from './expectations.ts';
@@ -90,8 +90,10 @@ function generateOnce(ruleset: GenerateSpec, at: FieldPath, options: NormaliseOp
   try {
     return { ...ruleset, generated: generateRuleset(ruleset) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const field = error instanceof PresetError ? error.field : 'policy';
+    // Only the user's own policy or preset mistake is this file's problem; a renderer bug is fwprobe's (INTERNAL).
+    const field = policyMistakeField(error);
+    if (field === null) throw error;
+    const message = (error as Error).message;
     throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: [...at, field], message }], options), {
       cause: error,
     });
