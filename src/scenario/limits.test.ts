@@ -1,6 +1,6 @@
 /**
  * Input limits as a user meets them: an alias bomb in a scenario or in the policy it names, and lists past
- * the cap, are load errors naming the file, the field or line, and what to do; never UNEXPECTED.
+ * the cap, are load errors naming the file, the field or line, and what to do; never INTERNAL.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

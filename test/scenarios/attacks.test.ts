@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
+import { asFwprobeError } from '../../src/model/errors.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
@@ -60,7 +61,7 @@ describe.concurrent('attacks', () => {
       if (expected.stage === 'load') {
         const loaded = await loadScenario(file).then(
           () => ({ code: null }),
-          (error: unknown) => ({ code: (error as { code?: string }).code ?? 'UNEXPECTED' }),
+          (error: unknown) => ({ code: asFwprobeError(error).code }),
         );
         expect(loaded.code).toBe(expected.loads ? null : expected.errorCode);
         return;
