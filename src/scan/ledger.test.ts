@@ -1,5 +1,5 @@
-import { InternalError } from '../model/errors.ts';
 import { describe, expect, test } from 'vitest';
+import { InternalError } from '../model/errors.ts';
 import { conntrackDrops, ledgerScript, parseLedger, proveDrops, type LedgerSets } from './ledger.ts';
 
 // `nft list table` as nft 1.0.6 prints a ledger after a loopback scan: 80 and 81 held in input, 443's SYN-ACK

@@ -1,5 +1,5 @@
-import { InternalError } from '../model/errors.ts';
 import { describe, expect, test } from 'vitest';
+import { InternalError } from '../model/errors.ts';
 import type { Observation } from '../model/observation.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
 import type { ScanResult } from './types.ts';
