@@ -106,6 +106,15 @@ export class FwprobeContainer extends GenericContainer {
   }
 
   /**
+   * Binding to an IPv6 address the host does not have, for a peer: it sends datagrams claiming the target's
+   * own addresses (scan/probe/shapes/spoof.ts), which it cannot hold itself (they would be local to it). @default off
+   */
+  withNonlocalBind(): this {
+    this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, 'net.ipv6.ip_nonlocal_bind': '1' };
+    return this;
+  }
+
+  /**
    * The host's process namespace, for the lab switch only: it moves one end of each veth pair into a lab
    * container's network namespace by that container's pid. It runs nothing but fwprobe's own `ip` commands.
    */

@@ -7,6 +7,7 @@ import { asFwprobeError, type FwprobeErrorCode } from '../model/errors.ts';
 import type { Family, Mismatch, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
+import type { SourceShape } from '../scan/probe/shapes/shape.ts';
 import type { ParityMode, ScenarioLines } from '../model/scenario.ts';
 import type { ParityFinding, Verdict } from '../verdict/types.ts';
 import { formatVerdict, verdictProblems } from './verdict-format.ts';
@@ -43,7 +44,8 @@ export interface ScenarioResult {
   scans: ScanRecord[];
   /** Where client probes came from (per vantage kind and family) and which target address they went to. */
   /** Every client source: its kind, lab network, the host behind the target it probes (if not the target). */
-  sources: { kind: 'lab' | 'public' | 'loopback'; network: string; host?: string; family: Family; address: string; target: string }[];
+  /** `network` is the old label (kept one version); `shape` says what the source tries (scan/probe/shapes/shape.ts). */
+  sources: { kind: 'lab' | 'public' | 'loopback'; network: string; shape?: SourceShape; host?: string; family: Family; address: string; target: string }[];
   /** Source ports every client source tried; 0 is the kernel's random choice. */
   sourcePorts: number[];
   /** Processes the ruleset script left running; they were killed before the ruleset was recorded. */

@@ -61,7 +61,7 @@ export async function attribute(
     // The trace shows a drop the moment it happens; the client only has to live through a lab round trip
     // (~0.1 ms) for its own fate, which is compared with the observation (a slower answer leaves the port
     // undecided, never wrongly attributed).
-    outcomes = await runProbes(lab, probes, bounds, 256, undefined, TRACED_TIMEOUT_MS);
+    outcomes = await runProbes(lab, probes, bounds, { timeoutMs: TRACED_TIMEOUT_MS });
     text = await finishTrace(lab.target, spec.ports.from - 1);
   } catch (error) {
     if (error instanceof LabChangedError) throw error;

@@ -10,9 +10,9 @@ import { linkLocalAddress, wireLab, type WiredHost } from '../lab/wiring.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
-import { spoofAddresses, type InterfaceSpec } from '../model/topology.ts';
-import { broadcastAddress, parseSubnet } from '../model/subnet.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
+import { JOINED_GROUPS_COMMAND, parseJoinedGroups } from '../scan/probe/shapes/joined-groups.ts';
+import { loopbackSources, peerSources } from '../scan/probe/shapes/peer-sources.ts';
 import { LabScope } from '../scan/scope.ts';
 
 /** One host a vantage scans: the target (no `host`) or a host behind it, at the address this vantage uses. */
@@ -54,7 +54,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   if (topology.target.role === 'router') targetBuilder.withForwarding();
   const builders = [
     targetBuilder,
-    ...peerSpecs.map(() => base()),
+    ...peerSpecs.map(() => base().withNonlocalBind()),
     ...topology.behind.map((b) => base().withServices(b.services)),
     ...(wired ? [base().withHostPid()] : []),
   ];
@@ -76,7 +76,11 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   ];
   // The switch lives as long as the lab: its bridges are the networks, and removing a veth end removes both.
   if (wired) await phase('wiring', () => wireLab(started.at(-1)!, topology, hosts));
-  return describe(scenario, target, peers, behindStarted);
+  // The groups the target's interfaces are in, as destinations an attacker on the segment can send to. Read
+  // once wired, before the services start: the kernel's groups are all there then, and fwprobe's listener
+  // joins none. TODO: a group a ruleset script's own daemon joins later is not read.
+  const joined = wired ? parseJoinedGroups(await target.runOk(JOINED_GROUPS_COMMAND, { phase: 'reading multicast groups' })) : new Map<string, string[]>();
+  return describe(scenario, target, peers, behindStarted, joined);
 }
 
 function describe(
@@ -84,79 +88,32 @@ function describe(
   target: StartedFwprobeContainer,
   peers: Map<string, StartedFwprobeContainer>,
   behindStarted: { spec: Scenario['topology']['behind'][number]; container: StartedFwprobeContainer }[],
+  joined: ReadonlyMap<string, readonly string[]>,
 ): Lab {
   const { topology } = scenario;
   const scope = new LabScope();
-  const sources: Record<Vantage, ProbeSource[]> = {
-    [LOOPBACK]: FAMILIES.map((family) => ({ kind: 'loopback', network: LOOPBACK, family, address: family === 'ipv4' ? '127.0.0.1' : '::1', target: family === 'ipv4' ? '127.0.0.1' : '::1' })),
-  };
+  const sources: Record<Vantage, ProbeSource[]> = { [LOOPBACK]: loopbackSources() };
   const scanTargets: Record<Vantage, ScanTarget[]> = {
     [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' }, from: { ipv4: '127.0.0.1', ipv6: '::1' } }],
   };
   const targetIfs = topology.target.interfaces;
   for (const iface of targetIfs) for (const family of FAMILIES) scope.allowLabAddress(iface[family], family);
   for (const { spec } of behindStarted) for (const family of FAMILIES) scope.allowLabAddress(spec.interfaces[0][family], family);
-  const publicNets = new Set(topology.networks.filter((n) => n.public).map((n) => n.name));
-  const kind = (iface: InterfaceSpec) => (publicNets.has(iface.network) ? 'public' : 'lab') as 'lab' | 'public';
   const peerAddresses: string[] = [];
-  const spoofs = spoofAddresses(topology);
   for (const [p, peer] of topology.peers.filter((spec) => peers.has(spec.name)).entries()) {
-    // Every interface of the peer on a network the target is on is a source; the first one also carries nmap.
-    const facing = peer.interfaces.filter((i) => targetIfs.some((t) => t.network === i.network) && allowedSource(scenario, kind(i)));
-    const first = peer.interfaces.find((i) => targetIfs.some((t) => t.network === i.network))!;
-    const targetOn = (iface: InterfaceSpec) => targetIfs.find((t) => t.network === iface.network)!;
-    const list: ProbeSource[] = facing.flatMap((iface) =>
-      FAMILIES.map((family) => ({ kind: kind(iface), network: iface.network, family, address: iface[family], target: targetOn(iface)[family] })),
-    );
-    // The target's addresses on networks the peer is not on, reached through the target (see wiring.ts).
-    for (const iface of facing) {
-      for (const other of targetIfs.filter((t) => !peer.interfaces.some((i) => i.network === t.network))) {
-        list.push(...FAMILIES.map((family) => ({ kind: kind(iface), network: `${iface.network}@${other.name}`, family, address: iface[family], target: other[family] })));
-      }
-    }
-    // Every IPv6 host on a link has a link-local address, and an attacker on the segment may use it: the
-    // peer also probes the target's link-local address from its own (a rule trusting fe80::/10, or keyed
-    // on global addresses only, is tried). Hosts are wired in the order target, peers (see wiring.ts).
-    for (const iface of facing) {
-      const ti = targetIfs.findIndex((t) => t.network === iface.network);
-      const i = peer.interfaces.indexOf(iface);
-      list.push({
-        kind: kind(iface),
-        network: `${iface.network}@link-local`,
-        family: 'ipv6',
-        address: `${linkLocalAddress(1 + p, i)}%${iface.name}`,
-        target: `${linkLocalAddress(0, ti)}%${iface.name}`,
-      });
-    }
-    // Anyone on the segment may send to its broadcast address or to all-nodes multicast: a rule accepting
-    // `--dst-type BROADCAST` or `-d ff00::/8` lets those datagrams reach a wildcard listener. UDP only; the
-    // target's own listener log is the only witness (see corroborate.ts).
-    for (const iface of facing) {
-      const net = topology.networks.find((n) => n.name === iface.network)!;
-      list.push(
-        { kind: kind(iface), network: `${iface.network}@broadcast`, family: 'ipv4', address: iface.ipv4, target: broadcastAddress(parseSubnet(net.ipv4)), oneWay: true },
-        { kind: kind(iface), network: `${iface.network}@multicast`, family: 'ipv6', address: iface.ipv6, target: `ff02::1%${iface.name}`, oneWay: true },
-      );
-    }
-    // Datagrams claiming to come from every network the peer is not on (an inside address, from outside):
-    // a rule trusting `-s 192.168.10.0/24` without `-i eth1` lets them in. UDP only: replies go elsewhere,
-    // and the target's listener log is the witness.
-    for (const network of topology.networks.filter((n) => !peer.interfaces.some((i) => i.network === n.name))) {
-      const spoof = spoofs.get(network.name)!;
-      for (const family of FAMILIES) {
-        const address = spoof[family];
-        if (address) list.push({ kind: kind(first), network: `${first.network}@spoof-${network.name}`, family, address, target: targetOn(first)[family], oneWay: true });
-      }
-    }
-    const targets: ScanTarget[] = [{ address: { ipv4: targetOn(first).ipv4, ipv6: targetOn(first).ipv6 }, from: { ipv4: first.ipv4, ipv6: first.ipv6 } }];
+    // Hosts are wired in the order target, peers (see wiring.ts): the peer is host 1 + p.
+    const linkLocal = (who: 'peer' | 'target', i: number) => linkLocalAddress(who === 'peer' ? 1 + p : 0, i);
+    const composed = peerSources({ topology, peer, linkLocal, allowed: (kind) => allowedSource(scenario, kind), joined });
+    if (!composed) continue;
+    const { first } = composed;
+    const targets: ScanTarget[] = [{ address: { ipv4: first.target.ipv4, ipv6: first.target.ipv6 }, from: { ipv4: first.peer.ipv4, ipv6: first.peer.ipv6 } }];
     // A host behind is scanned through the target from every peer that is not on its network.
     for (const { spec } of behindStarted) {
       const inner = spec.interfaces[0];
       if (peer.interfaces.some((i) => i.network === inner.network)) continue;
       targets.push({ host: spec.name, address: { ipv4: inner.ipv4, ipv6: inner.ipv6 } });
-      list.push(...FAMILIES.map((family) => ({ kind: kind(first), network: first.network, host: spec.name, family, address: first[family], target: inner[family] })));
     }
-    sources[peer.name] = list;
+    sources[peer.name] = composed.sources;
     scanTargets[peer.name] = targets;
     peerAddresses.push(...peer.interfaces.flatMap((i) => [i.ipv4, i.ipv6]));
   }

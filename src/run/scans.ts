@@ -36,6 +36,8 @@ export async function runScans(
     bounds: Bounds;
     /** TCP scans of the target of at least this many ports are counted (scan/counted.ts); absent: none is. */
     countFrom?: number;
+    /** Ports NAT maps onto a service of the target: scanned, and of interest, with the scenario's own. @default none */
+    natPorts?: Readonly<Record<Protocol, readonly number[]>>;
   },
 ): Promise<Collected> {
   const { timing, bounds, countFrom } = options;
@@ -44,7 +46,7 @@ export async function runScans(
   for (const protocol of PROTOCOLS) {
     const selection = scenario.scan[protocol];
     const top = selection.kind === 'top' ? await topPorts((command) => hosts.target.run(command), protocol, selection.count) : [];
-    scanned[protocol] = [...new Set([...selection.ports, ...top])].sort((a, b) => a - b);
+    scanned[protocol] = [...new Set([...selection.ports, ...top, ...(options.natPorts?.[protocol] ?? [])])].sort((a, b) => a - b);
   }
   // Loopback scans run in the target, peer scans in the peer: the two run side by side. Within a vantage,
   // the two families run side by side too, unless a scan is large: two 65535-port sweeps at once would
@@ -59,7 +61,7 @@ export async function runScans(
           const behind = host ? scenario.topology.behind.find((b) => b.name === host)! : null;
           const toScan = behind ? behind.scan[protocol] : scanned[protocol];
           if (toScan.length === 0) continue;
-          const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan);
+          const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
           const counting = !host && from && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
@@ -92,10 +94,10 @@ function ledgerIn(target: StartedFwprobeContainer, source: Record<Family, string
 /** Above this many scanned ports, only named ports get an Observation each; the rest are summarised. */
 const MAX_INDIVIDUAL_PORTS = 1024;
 
-/** Services and every port an expectation names; all scanned ports when there are few of them. */
-function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number[]): number[] {
+/** Services, ports NAT maps onto them and every port an expectation names; all scanned ports when there are few of them. */
+function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number[], nat: readonly number[]): number[] {
   if (scanned.length <= MAX_INDIVIDUAL_PORTS) return scanned;
-  const named = new Set(scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port));
+  const named = new Set([...scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port), ...nat]);
   for (const set of scenario.expectations) {
     if (set.protocol !== protocol || set.host) continue;
     for (const port of [...set.open, ...set.closed, ...set.filtered, ...set.unreachable]) named.add(port);

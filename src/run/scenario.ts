@@ -18,7 +18,8 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { baseline, chanceRounds, planAll, probeRepeatedly, readReceived, runProbes } from './corroboration.ts';
+import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived, runProbes } from './corroboration.ts';
+import { natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { startLab } from './lab-setup.ts';
 import { attribute } from './attribution.ts';
@@ -63,7 +64,7 @@ export interface RunScenarioOptions {
    * @default the removal is awaited before returning
    */
   onTeardown?: (removal: Promise<Error | undefined>) => void;
-  /** Called as each phase of the scenario starts (`lab`, `services`, `baseline`, `ruleset`, `scans`, …). @default nothing */
+  /** Called as each phase of the scenario starts (`lab`, `services`, `reachability`, `ruleset`, `scans`, …). @default nothing */
   onPhase?: (scenario: string, phase: string) => void;
 }
 
@@ -100,10 +101,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const hosts = await startLab(scenario, options.image, bounds, lab, phase);
     const { target } = hosts;
     const allSources = Object.values(hosts.sources).flat();
-    result.sources = allSources.map(({ kind, network, host, family, address, target: to }) => ({ kind, network, ...(host ? { host } : {}), family, address, target: to }));
+    result.sources = allSources.map(({ kind, network, shape, host, family, address, target: to }) => ({ kind, network, shape, ...(host ? { host } : {}), family, address, target: to }));
 
     await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
-    const [, linksBefore] = await phase('baseline', () => Promise.all([baseline(scenario, hosts, bounds), readLinks(target)]));
+    const [, linksBefore] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
@@ -116,20 +117,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // Loopback-only, every probe is on lo: rules on other interfaces cannot change a verdict taken here.
     if (scenario.vantages.some((v) => v !== 'loopback')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
     // Link-local sources are extra attacker shapes: the check is about the lab's own addresses, as before.
-    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.kind !== 'loopback' && !s.host && !s.network.includes('@')));
+    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.shape.kind === 'direct'));
 
     // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
     const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
     result.sourcePorts = sourcePorts;
-    const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)));
+    // Ports NAT maps onto a service are ways in too (`--dport 13306 -j REDIRECT --to-ports 3306`).
+    const nat = natPorts(applied.saved, scenario.services);
+    const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
     const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
     const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
-    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, ...(countFrom === undefined ? {} : { countFrom }) });
+    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
     const [collected, outcomes] = await phase('scans', async () => {
       if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
-      const first = await probeRepeatedly(hosts, probes, bounds, chanceRounds(result.rateDependent));
+      const first = await probeAgain(hosts, probes, bounds, chanceRounds(result.rateDependent));
       return [await scans(), first] as const;
     });
     // A verdict over no scan at all would be a pass that proves nothing.

@@ -19,8 +19,13 @@ describe('topology', () => {
     expect(result.scans.filter((s) => s.vantage === 'remote').map((s) => s.target)).toContain('2001:db8:113::7');
     // The remote peer's sources: its own address, and the attacker shapes of its segment.
     expect([...new Set(result.sources.filter((s) => s.kind === 'public').map((s) => s.network))]).toEqual([
-      'wan', 'wan@inside0', 'wan@link-local', 'wan@broadcast', 'wan@multicast', 'wan@spoof-int_net',
+      'wan', 'wan@inside0', 'wan@link-local', 'wan@broadcast', 'wan@multicast',
+      'wan@multicast-ff02::1:ff00:7', 'wan@multicast-ff02::1:ff01:2', 'wan@spoof-int_net', 'wan@spoof-own-inside0', 'wan@spoof-own-wan0',
     ]);
+    // The typed shape beside the old label: the target's solicited-node groups (its global and link-local
+    // addresses) and its own addresses as spoofed sources, on a host target (no all-routers, no anycast).
+    const kinds = new Set(result.sources.filter((s) => s.kind === 'public').map((s) => s.shape?.kind));
+    expect(kinds).toEqual(new Set(['direct', 'via-interface', 'link-local', 'broadcast', 'multicast', 'spoof', 'spoof-own']));
   });
 
   test('a DNAT forward behind the target: observations, scans and sources name the peer and the host', async () => {

@@ -34,6 +34,7 @@ export {
   policyMistakeField,
   PresetError,
   ScenarioError,
+  TooManyPortsError,
   UsageError,
   type ScenarioErrorCode,
 } from './scenario.ts';

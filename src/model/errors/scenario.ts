@@ -94,3 +94,9 @@ export function policyMistakeField(error: unknown): 'policy' | 'preset' | 'param
 /** Bad command-line input. */
 export class UsageError extends coded('CLI_USAGE') {}
 export class NoScenariosError extends coded('NO_SCENARIOS') {}
+
+/**
+ * A scenario whose expectations name more ports than fwprobe backs with real clients: every named port is
+ * probed, or the run stops here, never dropping the backing of some of them silently.
+ */
+export class TooManyPortsError extends coded('TOO_MANY_PORTS') {}

@@ -5,8 +5,8 @@ import { corroborate } from './corroborate.ts';
 import { parseProbeOutput, parseReceivedLog } from './outcome.ts';
 import { planProbes, probeCommand, type ProbeSource } from './plan.ts';
 
-const LAB: ProbeSource = { kind: 'lab', network: 'lab', family: 'ipv4', address: '10.213.7.3', target: '10.213.7.2' };
-const PUBLIC: ProbeSource = { kind: 'public', network: 'outside', family: 'ipv4', address: '198.51.100.5', target: '198.51.100.6' };
+const LAB: ProbeSource = { kind: 'lab', network: 'lab', shape: { kind: 'direct' }, family: 'ipv4', address: '10.213.7.3', target: '10.213.7.2' };
+const PUBLIC: ProbeSource = { kind: 'public', network: 'outside', shape: { kind: 'direct' }, family: 'ipv4', address: '198.51.100.5', target: '198.51.100.6' };
 
 function obs(protocol: 'tcp' | 'udp', port: number, state: Observation['state'], reason = 'no-response'): Observation {
   return { vantage: 'peer', family: 'ipv4', protocol, port, state, reason };
@@ -54,7 +54,7 @@ describe('corroborate', () => {
 
 describe('probe ids', () => {
   it('stay readable where the probe tool allows, and unique hashes where names are long', () => {
-    const long = { kind: 'public' as const, network: 'a-very-long-network-name-of-31c@another-iface', family: 'ipv4' as const, address: '203.0.113.2', target: '192.168.10.1' };
+    const long = { kind: 'public' as const, network: 'a-very-long-network-name-of-31c@another-iface', shape: { kind: 'via-interface' as const, iface: 'another-iface' }, family: 'ipv4' as const, address: '203.0.113.2', target: '192.168.10.1' };
     const ids = planProbes('an-even-longer-peer-name-here-x', [long, { ...long, target: '192.168.10.2', network: `${long.network}2` }], { tcp: [22], udp: [] }, { sourcePorts: [0] }).map((p) => p.id);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/);
     expect(new Set(ids).size).toBe(2);

@@ -8,6 +8,7 @@ import { CommandFailedError } from '../../model/errors.ts';
 import { viewLabel, type Observation } from '../../model/observation.ts';
 import { wasSent, type ProbeOutcome, type Received } from './outcome.ts';
 import type { Probe } from './plan.ts';
+import { isIndirect, isOneWay } from './shapes/shape.ts';
 
 const REACHED = new Set(['connected', 'answered']);
 
@@ -25,7 +26,7 @@ export function corroborate(
   for (const r of received) if (r.data) tokens.set(r.data, (tokens.get(r.data) ?? new Set()).add(r.host ?? 'target'));
   const logged = (p: Probe) => {
     const by = tokens.get(byId.get(p.id)!.token ?? '');
-    return by !== undefined && (!p.source.oneWay || by.has('target'));
+    return by !== undefined && (!isOneWay(p.source.shape) || by.has('target'));
   };
   const groups = new Map<string, Probe[]>();
   for (const probe of probes) {
@@ -70,5 +71,5 @@ function sourceLabel(probe: Probe): string {
   const address = probe.source.address.includes(':') ? `[${probe.source.address}]` : probe.source.address;
   const label = `${address}:${probe.sourcePort === 0 ? 'random' : probe.sourcePort}`;
   // A probe to another of the target's addresses (reached through it) says which.
-  return probe.source.network.includes('@') ? `${label} to ${probe.source.target}` : label;
+  return isIndirect(probe.source.shape) ? `${label} to ${probe.source.target}` : label;
 }

@@ -7,27 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { Family, Protocol, Vantage } from '../../model/observation.ts';
 import { DEFAULT_SOURCES } from '../../model/scenario.ts';
+import { isOneWay, type ProbeSource } from './shapes/shape.ts';
 
-/** Where client probes come from: an address of the scanning host, and the source ports it tries. */
-export interface ProbeSource {
-  /** `lab` (a private address), `public` (a public-looking address, e.g. the outside network's), or `loopback`. */
-  kind: 'lab' | 'public' | 'loopback';
-  /** The lab network the source is on (`loopback` for loopback); `NET@IFACE` when it probes the target's address on another interface, reached through the target. */
-  network: string;
-  /** The host probed when it is not the target: a host behind a routing target. */
-  host?: string;
-  /**
-   * A broadcast or multicast destination: UDP only, and the answer comes from the target's own address, so
-   * only the target's listener log can show the datagram arrived.
-   */
-  oneWay?: true;
-  family: Family;
-  /** The address the probe binds to. */
-  address: string;
-  /** The target address as seen from this source. */
-  target: string;
-}
-
+export type { ProbeSource } from './shapes/shape.ts';
 
 export interface Probe {
   id: string;
@@ -49,7 +31,7 @@ export function planProbes(
 ): Probe[] {
   const probes: Probe[] = [];
   for (const source of sources) {
-    for (const protocol of source.oneWay ? (['udp'] as const) : (['tcp', 'udp'] as const)) {
+    for (const protocol of isOneWay(source.shape) ? (['udp'] as const) : (['tcp', 'udp'] as const)) {
       for (const port of ports[protocol]) {
         for (const sourcePort of options.sourcePorts ?? DEFAULT_SOURCES.ports) {
           // A port the scanning host itself listens on cannot be a client's source port there (EADDRINUSE),
