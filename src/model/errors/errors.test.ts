@@ -39,6 +39,7 @@ const SAMPLES: Record<string, () => FwprobeError> = {
   NoScenariosError: () => new errors.NoScenariosError('no scenarios'),
   SaveParseError: () => new errors.SaveParseError('rules.v4', 2, 'expected COMMIT'),
   PortSpecError: () => new errors.PortSpecError('0', 'port 0 is out of range'),
+  TooManyPortsError: () => new errors.TooManyPortsError('70 tcp ports named'),
   BaselineMissingError: () => new errors.BaselineMissingError('no baseline'),
   BaselineInvalidError: () => new errors.BaselineInvalidError('bad baseline'),
   ResultsFileError: () => new errors.ResultsFileError('bad results.json'),
