@@ -3,6 +3,7 @@
  * prints it), and the hints fwprobe adds for iptables' own error text. Kept apart from the error classes
  * so that model/errors.ts stays a list of classes.
  */
+import { shellWord } from './shell-word.ts';
 
 /** Formats a failed command the way execa does: command, exit code, then stderr and stdout. */
 export function describeCommandFailure(
@@ -19,7 +20,7 @@ export function describeCommandFailure(
 
 /** A command as one shell-readable line. */
 export function commandText(command: readonly string[] | string): string {
-  return typeof command === 'string' ? command : command.map(quoteArg).join(' ');
+  return typeof command === 'string' ? command : command.map(shellWord).join(' ');
 }
 
 /**
@@ -40,10 +41,6 @@ export function legacySyntaxHint(line: string | undefined): string {
     `This is the legacy negation syntax "${match[0]}", which iptables 1.8 rejects; ` +
     `the modern form is "! ${match[1]} ${match[2]}".\n`
   );
-}
-
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 function indent(text: string): string {
