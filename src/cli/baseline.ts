@@ -13,13 +13,8 @@ import type { ScenarioResult } from '../report/result.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { engineFor, parseGateArgs, scenarioFilesOf, shown } from './gate-run.ts';
 
-export const BASELINE_USAGE = `  fwprobe baseline [FILES|DIRS…] [--report-dir DIR] [--concurrency N] [--bound NAME=SECONDS]…
-      Run scenarios and write each one's exposure beside it (NAME.baseline.json): commit it.
-      Exit 0: written; 2: a scenario could not run (no baseline written for it).
-`;
-
 export async function runBaseline(args: readonly string[]): Promise<number> {
-  const options = await parseGateArgs(args);
+  const options = await parseGateArgs('baseline', args);
   const files = await scenarioFilesOf(options.positionals);
   const image = await engineFor(options.bounds);
   const results = await runScenarioFiles(files, { image, bounds: options.bounds, ...(options.concurrency ? { concurrency: options.concurrency } : {}) });

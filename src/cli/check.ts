@@ -5,7 +5,7 @@
  */
 import { BaselineInvalidError, BaselineMissingError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
-import { shellWord } from '../ruleset/quote.ts';
+import { shellWord } from '../model/shell-word.ts';
 import { baselinePathFor, parseBaseline, rulesetsHash, type BaselineDocument } from '../report/baseline-file.ts';
 import { exposureOf } from '../report/exposure.ts';
 import { exposureChanges, formatChange } from '../report/exposure-diff.ts';
@@ -13,14 +13,8 @@ import { writeResults } from '../report/results-json.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { engineFor, parseGateArgs, readGateFile, scenarioFilesOf, shown } from './gate-run.ts';
 
-export const CHECK_USAGE = `  fwprobe check [FILES|DIRS…] [--report-dir DIR] [--concurrency N] [--bound NAME=SECONDS]…
-      Run scenarios and compare each with its NAME.baseline.json: prints only the ports whose exposure
-      changed (vantage, family, protocol/port: before → after).
-      Exit 0: the same; 1: changed; 2: an error (a missing baseline, a scenario that could not run).
-`;
-
 export async function runCheck(args: readonly string[]): Promise<number> {
-  const options = await parseGateArgs(args);
+  const options = await parseGateArgs('check', args);
   const files = await scenarioFilesOf(options.positionals);
   // Every baseline is read before a container starts: a missing one is found in a second, not after a run.
   const baselines = await Promise.all(files.map(readBaseline));

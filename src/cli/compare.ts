@@ -13,30 +13,16 @@ import { exposureChanges, formatChange, knownPorts } from '../report/exposure-di
 import { writeResults } from '../report/results-json.ts';
 import { runScenario } from '../run/scenario.ts';
 import { normaliseScenario } from '../scenario/normalise.ts';
+import type { ParsedArgs } from './args.ts';
+import { DEFAULT_COMPARE_SERVICES } from './commands.ts';
 import { engineFor, parseGateArgs } from './gate-run.ts';
 import { parseRulesetFlag } from './ruleset-flag.ts';
 
-/** The services both labs listen on when `--services` is not given. */
-export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
-
-export const COMPARE_USAGE = `  fwprobe compare --a RULESET --b RULESET [--services LIST] [--ports tcp=SPEC]… [--backend nft|legacy]
-      Run both rulesets in the same lab (same services, every vantage) and compare their exposure.
-      RULESET: v4=FILE,v6=FILE | script=FILE | policy=FILE | preset=NAME[,param.KEY=VALUE] | none.
-      --services: default ${DEFAULT_COMPARE_SERVICES}. --ports tcp=1-1024 scans more ports (also udp=).
-      Exit 0: identical exposure; 1: differences (listed A → B); 2: an error.
-`;
-
 export async function runCompare(args: readonly string[]): Promise<number> {
-  const options = await parseGateArgs(args, {
-    a: { type: 'string' },
-    b: { type: 'string' },
-    services: { type: 'string' },
-    ports: { type: 'string', multiple: true, default: [] },
-    backend: { type: 'string' },
-  });
-  const { a, b } = options.values as { a?: string; b?: string };
-  if (!a || !b || options.positionals.length > 0) throw new UsageError(`compare needs --a RULESET and --b RULESET, and nothing else.\n\n${COMPARE_USAGE}`);
-  const sides = await Promise.all([synthesise('A', '--a', a, options.values), synthesise('B', '--b', b, options.values)]);
+  const options = await parseGateArgs('compare', args);
+  const [a, b] = [options.args.string('a'), options.args.string('b')];
+  if (!a || !b || options.positionals.length > 0) throw new UsageError('compare needs --a RULESET and --b RULESET, and nothing else; see fwprobe compare --help');
+  const sides = await Promise.all([synthesise('A', '--a', a, options.args), synthesise('B', '--b', b, options.args)]);
   const image = await engineFor(options.bounds);
   const [ra, rb] = await Promise.all(sides.map((scenario) => runScenario(scenario, { image, bounds: options.bounds })));
   await writeResults(options.reportDir, [ra!, rb!]);
@@ -56,16 +42,17 @@ export async function runCompare(args: readonly string[]): Promise<number> {
 }
 
 /** One side's scenario: the ruleset under test in the shared lab, no expectations, parity reported. */
-async function synthesise(side: 'A' | 'B', flag: string, spec: string, values: Record<string, unknown>): Promise<Scenario> {
-  const services = String(values['services'] ?? DEFAULT_COMPARE_SERVICES).split(',').map((s) => s.trim()).filter(Boolean);
+async function synthesise(side: 'A' | 'B', flag: string, spec: string, args: ParsedArgs): Promise<Scenario> {
+  const backend = args.string('backend');
+  const services = (args.string('services') ?? DEFAULT_COMPARE_SERVICES).split(',').map((s) => s.trim()).filter(Boolean);
   const input = {
     name: `ruleset ${side}`,
     services,
     ruleset: parseRulesetFlag(flag, spec),
     // The files are the user's own, named on the command line: there is no scenario folder to keep them in.
     paths: { allowOutside: true },
-    ...(values['backend'] === undefined ? {} : { backend: values['backend'] }),
-    ...portsInput(values['ports'] as string[]),
+    ...(backend === undefined ? {} : { backend }),
+    ...portsInput(args.strings('ports')),
     // A scenario file must assert something; this one is judged by comparison instead (set below).
     parity: 'strict',
   };

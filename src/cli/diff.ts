@@ -8,18 +8,15 @@ import { printable } from '../model/printable.ts';
 import { formatChange } from '../report/exposure-diff.ts';
 import { compareResults } from '../report/results-diff.ts';
 import { parseResultsDocument, type ResultsInput } from '../report/results-input.ts';
+import { parseCommandArgs } from './args.ts';
 import { readGateFile, shown } from './gate-run.ts';
 
-export const DIFF_USAGE = `  fwprobe diff A.json B.json
-      Compare two results.json files (e.g. reports/ of two runs), offline: the ports whose exposure changed.
-      Exit 0: the same; 1: changed; 2: an error (a bad file, a scenario that ended in error).
-`;
-
 export async function runDiff(args: readonly string[]): Promise<number> {
-  if (args.length !== 2 || args.some((a) => a.startsWith('-'))) {
-    throw new UsageError(`fwprobe diff takes exactly two results.json files (A.json B.json), got ${args.length} argument(s).\n\n${DIFF_USAGE}`);
+  const { positionals } = parseCommandArgs('diff', args);
+  if (positionals.length !== 2) {
+    throw new UsageError(`fwprobe diff takes exactly two results.json files (A.json B.json), got ${positionals.length}; see fwprobe diff --help`);
   }
-  const [a, b] = await Promise.all(args.map(readResults));
+  const [a, b] = await Promise.all(positionals.map(readResults));
   if (a!.fwprobe !== b!.fwprobe) {
     // Exposure means the same across versions; the reader should still know the scanners differed.
     process.stdout.write(`note: ${shown(a!.file)} was written by fwprobe ${a!.fwprobe ?? '(unknown)'}, ${shown(b!.file)} by ${b!.fwprobe ?? '(unknown)'}\n`);

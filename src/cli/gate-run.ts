@@ -3,15 +3,16 @@
  * concurrency, bounds), an engine prepared once, and reading back a file fwprobe wrote, with a size limit.
  */
 import { relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { NoScenariosError, UsageError } from '../model/errors.ts';
+import { NoScenariosError } from '../model/errors.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { printable } from '../model/printable.ts';
 import { prepareEngine } from '../run/engine.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { readTextFile } from '../source/read-file.ts';
 import { parseBoundOptions } from './bounds.ts';
-import { checkReportDir } from './run-options.ts';
+import { parseCommandArgs, type ParsedArgs } from './args.ts';
+import type { CommandName } from './commands.ts';
+import { checkReportDir, defaultReportDir, parseConcurrency } from './run-options.ts';
 
 /** Baselines and results files are small; anything past this is not one. */
 export const MAX_GATE_FILE_BYTES = 64 * 1024 * 1024;
@@ -21,37 +22,24 @@ export interface GateOptions {
   reportDir: string;
   concurrency: number | undefined;
   bounds: Partial<Bounds>;
-  values: Record<string, string | string[] | boolean | undefined>;
+  /** Every option as parsed, for the command's own. */
+  args: ParsedArgs;
 }
 
 /**
- * Parses the options every running command takes, plus `extra`, and checks the report folder: a report
- * folder that cannot be written is an error in a second, not after every scan ran (as `run` does).
+ * Parses `command`'s options (commands.ts) and checks the report folder: a report folder that cannot be
+ * written is an error in a second, not after every scan ran (as `run` does).
  */
-export async function parseGateArgs(args: readonly string[], extra: NonNullable<ParseArgsConfig['options']> = {}): Promise<GateOptions> {
-  const { values: parsed, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      'report-dir': { type: 'string', default: process.env['FWPROBE_REPORT_DIR'] || 'reports' },
-      concurrency: { type: 'string' },
-      bound: { type: 'string', multiple: true, default: [] },
-      ...extra,
-    },
-  });
-  const values = parsed as Record<string, string | string[] | boolean | undefined>;
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${String(values.concurrency)}`);
-  }
-  const reportDir = values['report-dir'] as string;
+export async function parseGateArgs(command: CommandName, args: readonly string[]): Promise<GateOptions> {
+  const parsed = parseCommandArgs(command, args);
+  const reportDir = parsed.string('report-dir') ?? defaultReportDir();
   await checkReportDir(reportDir);
   return {
-    positionals,
+    positionals: parsed.positionals,
     reportDir,
-    concurrency,
-    bounds: parseBoundOptions(values.bound as string[]),
-    values,
+    concurrency: parseConcurrency(parsed.string('concurrency')),
+    bounds: parseBoundOptions(parsed.strings('bound')),
+    args: parsed,
   };
 }
 

@@ -4,18 +4,12 @@
  */
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-
-import { FwprobeError } from '../model/errors.ts';
+import { FwprobeError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
-import { UsageError } from '../model/errors.ts';
-import { generateRuleset, listPresets } from '../ruleset/index.ts';
+import { generateRuleset } from '../ruleset/index.ts';
 import { loadPolicyFile } from '../ruleset/policy-load.ts';
-
-export const GENERATE_USAGE = `Usage: fwprobe generate [POLICY] [--preset NAME] [--param KEY=VALUE]... --out DIR
-
-Writes rules.v4, rules.v6, firewall.sh and rules.nft into DIR from a policy file (YAML) or a preset.
-Presets: ${listPresets().join(', ')}.
-`;
+import { parseCommandArgs } from './args.ts';
+import { commandUsage } from './usage.ts';
 
 export interface GenerateArgs {
   policy: string | null;
@@ -28,7 +22,7 @@ export interface GenerateArgs {
 export async function runGenerate(argv: string[]): Promise<number> {
   try {
     if (argv.includes('-h') || argv.includes('--help')) {
-      process.stdout.write(GENERATE_USAGE);
+      process.stdout.write(commandUsage('generate'));
       return 0;
     }
     const args = parseGenerateArgs(argv);
@@ -38,28 +32,17 @@ export async function runGenerate(argv: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof FwprobeError)) throw error;
     process.stderr.write(`fwprobe generate: ${printable(error.message, { multiline: true })}\n`);
-    if (error instanceof UsageError) process.stderr.write(`\n${GENERATE_USAGE}`);
+    if (error instanceof UsageError) process.stderr.write(`\n${commandUsage('generate')}`);
     return 2;
   }
 }
 
 export function parseGenerateArgs(argv: string[]): GenerateArgs {
-  const args: GenerateArgs = { policy: null, preset: null, params: {}, out: '' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg, '=') : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    if (flag === '--preset') args.preset = value();
-    else if (flag === '--out') args.out = value();
-    else if (flag === '--param') addParam(args.params, value());
-    else if (arg.startsWith('-')) throw new UsageError(`Unknown option ${arg}.`);
-    else if (args.policy === null) args.policy = arg;
-    else throw new UsageError(`Only one POLICY file, got ${args.policy} and ${arg}.`);
-  }
+  const parsed = parseCommandArgs('generate', argv);
+  const params: Record<string, string> = {};
+  for (const kv of parsed.strings('param')) addParam(params, kv);
+  if (parsed.positionals.length > 1) throw new UsageError(`Only one POLICY file, got ${parsed.positionals.join(' and ')}.`);
+  const args: GenerateArgs = { policy: parsed.positionals[0] ?? null, preset: parsed.string('preset') ?? null, params, out: parsed.string('out') ?? '' };
   if (!args.out) throw new UsageError('--out DIR is required.');
   if (args.policy === null && args.preset === null) throw new UsageError('Give a POLICY file or --preset NAME.');
   if (args.policy !== null && args.preset !== null) throw new UsageError('Give a POLICY file or --preset NAME, not both.');
@@ -67,14 +50,9 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
 }
 
 function addParam(params: Record<string, string>, kv: string): void {
-  const [key, val] = splitOnce(kv, '=');
-  if (!key || val === undefined) throw new UsageError(`--param expects KEY=VALUE, got ${JSON.stringify(kv)}.`);
-  params[key] = val;
-}
-
-function splitOnce(text: string, sep: string): [string, string | undefined] {
-  const i = text.indexOf(sep);
-  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+  const eq = kv.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--param expects KEY=VALUE, got ${JSON.stringify(kv)}.`);
+  params[kv.slice(0, eq)] = kv.slice(eq + 1);
 }
 
 /** Generates and writes the files; returns one line per file for the user. */

@@ -4,23 +4,19 @@
  * $GITHUB_STEP_SUMMARY when set). Exit 0: merged; 2: a shard's results.json is missing or unreadable.
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ResultsFileError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { mergeShards } from '../report/merge.ts';
 import { parseResultsDocument } from '../report/results-input.ts';
 import { writeResults } from '../report/results-json.ts';
+import { parseCommandArgs } from './args.ts';
 import { readGateFile, shown } from './gate-run.ts';
 
-export const MERGE_USAGE = `  fwprobe merge-reports --out DIR SHARD_DIR…
-      Merge the results.json of CI shards into DIR: results.json, junit.xml, summary.md, index.html, fwprobe.sarif.
-      Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario
-      is in two shards.
-`;
-
 export async function runMergeReports(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { out: { type: 'string' } } });
-  if (!values.out || positionals.length === 0) throw new UsageError(`merge-reports needs --out DIR and at least one shard folder.\n\n${MERGE_USAGE}`);
+  const parsed = parseCommandArgs('merge-reports', args);
+  const out = parsed.string('out');
+  const positionals = parsed.positionals;
+  if (!out || positionals.length === 0) throw new UsageError('merge-reports needs --out DIR and at least one shard folder; see fwprobe merge-reports --help');
   const shards = await Promise.all(
     positionals.map(async (dir) => {
       const file = join(dir, 'results.json');
@@ -30,7 +26,7 @@ export async function runMergeReports(args: readonly string[]): Promise<number> 
     }),
   );
   const results = mergeShards(shards);
-  const written = await writeResults(values.out, results);
+  const written = await writeResults(out, results);
   const count = (status: string) => results.filter((r) => r.status === status).length;
   process.stdout.write(`merged ${shards.length} shard(s): ${results.length} scenario(s), ${count('passed')} passed, ` +
     `${count('failed')} failed, ${count('error')} error\nresults: ${printable(written)}\n`);

@@ -6,12 +6,12 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Bounds } from '../model/bounds.ts';
 import { NoScenariosError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { parseCommandArgs } from './args.ts';
 import { parseBoundOptions } from './bounds.ts';
 
 export interface RunOptions {
@@ -30,40 +30,33 @@ export interface RunOptions {
 
 /** Parses `args` (after the command) and checks everything a run needs before it starts. */
 export async function parseRunOptions(args: readonly string[], defaults: { paths: string[] }): Promise<RunOptions> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        'report-dir': { type: 'string' },
-        concurrency: { type: 'string' },
-        bound: { type: 'string', multiple: true, default: [] },
-        filter: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q', default: false },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    // node's messages name the option; the help says what there is.
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)} (see --help)`);
-  }
-  const { values, positionals } = parsed;
-  const bounds = parseBoundOptions(values.bound);
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${values.concurrency}`);
-  }
-  const reportDir = values['report-dir'] ?? (process.env['FWPROBE_REPORT_DIR'] || 'reports');
+  const parsed = parseCommandArgs('run', args);
+  const bounds = parseBoundOptions(parsed.strings('bound'));
+  const concurrency = parseConcurrency(parsed.string('concurrency'));
+  const reportDir = parsed.string('report-dir') ?? defaultReportDir();
   await checkReportDir(reportDir);
-  const paths = positionals.length > 0 ? positionals : defaults.paths;
+  const paths = parsed.positionals.length > 0 ? parsed.positionals : defaults.paths;
   let files = await discoverScenarioFiles(paths);
   if (files.length === 0) throw new NoScenariosError(`No scenario files (*.scenario.yaml, *.scenario.ts) in ${paths.join(' ')}.`);
-  if (values.filter !== undefined) {
-    files = await filterFiles(files, values.filter);
-    if (files.length === 0) throw new NoScenariosError(`No scenario under ${paths.join(' ')} has ${JSON.stringify(values.filter)} in its name or path.`);
+  const filter = parsed.string('filter');
+  if (filter !== undefined) {
+    files = await filterFiles(files, filter);
+    if (files.length === 0) throw new NoScenariosError(`No scenario under ${paths.join(' ')} has ${JSON.stringify(filter)} in its name or path.`);
   }
-  return { files, reportDir, concurrency, bounds, quiet: values.quiet, json: values.json };
+  return { files, reportDir, concurrency, bounds, quiet: parsed.flag('quiet'), json: parsed.flag('json') };
+}
+
+/** `--report-dir`'s default: $FWPROBE_REPORT_DIR, else `reports`. */
+export function defaultReportDir(): string {
+  return process.env['FWPROBE_REPORT_DIR'] || 'reports';
+}
+
+/** `--concurrency N`: a whole number ≥ 1, or undefined when not given. */
+export function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const concurrency = Number(text);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError(`--concurrency must be a whole number ≥ 1, got ${printable(text)}`);
+  return concurrency;
 }
 
 /** The report directory exists (or is made now) and can be written: checked before any container starts. */

@@ -1,42 +1,52 @@
 /**
- * What `fwprobe COMMAND --help` prints: one text per command (the overview stays in main.ts, beside the
- * command switch).
+ * What `fwprobe --help` and `fwprobe COMMAND --help` print, written from the command table
+ * (commands.ts): the help names exactly the options the parser takes.
  */
-import { boundsHelp } from './bounds.ts';
-import { GENERATE_USAGE } from './generate.ts';
+import { COMMAND_NAMES, COMMANDS, OPTIONS, optionsOf, type CommandName, type OptionSpec } from './commands.ts';
 
-const RUN_OPTIONS = `  --report-dir DIR    write results.json, junit.xml, summary.md, index.html and fwprobe.sarif there
-                      (default: $FWPROBE_REPORT_DIR, else reports/); checked before anything runs
-  --filter PATTERN    only scenarios whose name or path contains PATTERN
-  --concurrency N     scenarios at once (default: the number of CPUs)
-  --bound NAME=SECS   raise or lower a step's bound, repeatable: ${boundsHelp()}
-  -q, --quiet         no port tables, only each verdict
-  --json              results.json's document on stdout, nothing else there (progress stays on stderr)
-  -h, --help          this text
-Results go to stdout in file order; progress to stderr (a live line on a terminal, a line per phase in a
-log). Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on.`;
+/** The overview: every command with its synopsis and summary. */
+export function overviewUsage(): string {
+  const lines = COMMAND_NAMES.map((name) => `  ${synopsis(name)}\n      ${COMMANDS[name].summary}\n`);
+  return `Usage:\n${lines.join('')}  fwprobe -v, --version\n  fwprobe COMMAND --help   (each command's options)\n`;
+}
 
-export const RUN_USAGE = `Usage: fwprobe run [FILES|DIRS…] [options]
+/** `fwprobe COMMAND --help`: synopsis, what it does, its options (with defaults), exit codes. */
+export function commandUsage(name: CommandName): string {
+  const spec = COMMANDS[name];
+  const options = optionsOf(name);
+  const width = Math.max(...options.map((o) => optionLabel(o).length)) + 2;
+  const rows = options.map((o) => `  ${optionLabel(o).padEnd(width)}${o.description}${o.default ? ` (default: ${o.default})` : ''}`);
+  return [
+    `Usage: fwprobe ${name}${spec.args ? ` ${spec.args}` : ''} [options]`,
+    '',
+    spec.about ?? spec.summary,
+    '',
+    'Options:',
+    ...rows,
+    ...runOptionsNote(name),
+    ...(spec.exits ? ['', spec.exits] : []),
+    '',
+  ].join('\n');
+}
 
-Runs scenarios (default: ./scenarios) in throwaway containers and prints each one's port table and verdict.
-${RUN_OPTIONS}
-Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).
-`;
+function synopsis(name: CommandName): string {
+  const spec = COMMANDS[name];
+  const options = optionsOf(name)
+    .filter((o) => o.name !== 'help' && !spec.args.includes(`--${o.name} `))
+    .map((o) => `[--${o.name}${o.value ? ` ${o.value}` : ''}]${o.multiple ? '…' : ''}`);
+  return ['fwprobe', name, spec.args, ...options].filter(Boolean).join(' ');
+}
 
-export const DEMO_USAGE = `Usage: fwprobe demo [options]
+function optionLabel(o: OptionSpec): string {
+  return `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` ${o.value}` : ''}`;
+}
 
-The IPv6 gap of the 2009 "Linux Firewalls" post, in containers: the v4-only host, the fix, and what the fix
-costs, told from what the scans see; every report is written, index.html among them.
-${RUN_OPTIONS}
-`;
-
-export const VALIDATE_USAGE = `Usage: fwprobe validate [FILES|DIRS…]
-
-Loads every scenario as a run would (schema, files, generated rulesets, limits), without Docker.
-Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).
-`;
-
-/** The help text of `command`, or null for a command without one here. */
-export function usageOf(command: string): string | null {
-  return { run: RUN_USAGE, demo: DEMO_USAGE, validate: VALIDATE_USAGE, generate: GENERATE_USAGE }[command] ?? null;
+/** For a command that runs scenarios but is not `run`: which of `run`'s options it takes, and which not. */
+function runOptionsNote(name: CommandName): string[] {
+  if (name === 'run' || name === 'demo') return [];
+  const runs = OPTIONS.filter((o) => o.name !== 'help' && o.commands.includes('run'));
+  const taken = runs.filter((o) => o.commands.includes(name)).map((o) => `--${o.name}`);
+  if (taken.length === 0) return [];
+  const not = runs.filter((o) => !o.commands.includes(name)).map((o) => `--${o.name}`);
+  return ['', `Of fwprobe run's options, ${name} takes ${taken.join(', ')}${not.length ? `; not ${not.join(', ')}` : ''}.`];
 }

@@ -8,9 +8,11 @@ import { asFwprobeError, NoScenariosError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { parseCommandArgs } from './args.ts';
 
 export async function runValidate(args: readonly string[]): Promise<number> {
-  const paths = args.length > 0 ? args : ['scenarios'];
+  const { positionals } = parseCommandArgs('validate', args);
+  const paths = positionals.length > 0 ? positionals : ['scenarios'];
   const files = await discoverScenarioFiles(paths);
   if (files.length === 0) throw new NoScenariosError(`No scenario files (*.scenario.yaml, *.scenario.ts) in ${paths.join(' ')}.`);
   let bad = 0;

@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { ScriptFailedError, ScriptLeftoversError, ScriptLineError } from '../model/errors.ts';
-import { describeCommandFailure, legacySyntaxHint } from '../model/command-text.ts';
+import { describeCommandFailure } from '../model/command-text.ts';
 import type { Tolerated } from '../model/ruleset.ts';
 import type { LoadedFile, ToleranceSpec } from '../model/scenario.ts';
 import type { StartedFwprobeContainer } from './container.ts';

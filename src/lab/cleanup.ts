@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { getDocker, isNotFound } from './docker.ts';
 import { InterruptedError } from '../model/errors.ts';
 
-/** The label every container and network fwprobe creates carries; its value is the run id. */
+/** The label every container fwprobe creates carries (and the Docker networks older versions made); its value is the run id. */
 export const LABEL = 'fwprobe';
 const LABEL_PID = 'fwprobe.pid';
 const LABEL_HOST = 'fwprobe.host';
@@ -18,10 +18,9 @@ const STALE_AFTER_MS = 6 * 60 * 60_000;
 export const RUN_ID = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
 const containers = new Set<string>();
-const networks = new Set<string>();
 /** Set once a signal arrived: nothing new may start, and whatever gets created is removed at once. */
 let stopping = false;
-/** Container and network creations in flight, which a signal handler must wait for. */
+/** Container creations in flight, which a signal handler must wait for. */
 let creating = 0;
 const STOP_DEADLINE_MS = 15_000;
 
@@ -35,18 +34,13 @@ export function trackContainer(id: string): void {
   if (stopping) void removeContainer(id).catch(() => {});
 }
 
-export function trackNetwork(id: string): void {
-  networks.add(id);
-  if (stopping) void removeNetwork(id).catch(() => {});
-}
-
 /** True once SIGINT/SIGTERM arrived: runners must start nothing new. */
 export function isStopping(): boolean {
   return stopping;
 }
 
 /**
- * Wraps the creation of a container or network, so that a signal handler knows to wait for it: a create
+ * Wraps the creation of a container, so that a signal handler knows to wait for it: a create
  * call still in flight when the signal arrives would otherwise finish after the cleanup and leak.
  */
 export async function creation<T>(create: () => Promise<T>): Promise<T> {
@@ -74,13 +68,11 @@ export async function removeNetwork(id: string): Promise<void> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  networks.delete(id);
 }
 
-/** Removes everything this process created and has not removed yet: containers first, then networks. */
+/** Removes every container this process created and has not removed yet. */
 export async function removeAllTracked(): Promise<void> {
   await Promise.allSettled([...containers].map(removeContainer));
-  await Promise.allSettled([...networks].map(removeNetwork));
 }
 
 /**
@@ -96,6 +88,7 @@ export async function sweepStale(): Promise<{ containers: number; networks: numb
     isStale(c.Labels, c.Created * 1000),
   );
   await Promise.allSettled(staleContainers.map((c) => removeContainer(c.Id)));
+  // Lab networks are wired inside the containers now; labelled Docker networks are what older versions left.
   const staleNetworks = (await docker.listNetworks({ filters })).filter((n) =>
     isStale(n.Labels ?? {}, Date.parse(n.Created ?? '') || 0),
   );
@@ -128,8 +121,8 @@ function isRemovalInProgress(error: unknown): boolean {
 let signalsInstalled = false;
 
 /**
- * On SIGINT / SIGTERM: start nothing new, wait for creations in flight, and remove every container and
- * network labelled with this run's id (tracked or not), then exit with 130 / 143. Whatever a second signal
+ * On SIGINT / SIGTERM: start nothing new, wait for creations in flight, and remove every container
+ * labelled with this run's id (tracked or not), then exit with 130 / 143. Whatever a second signal
  * or a SIGKILL leaves behind is taken by the next run's `sweepStale()`.
  */
 export function installSignalCleanup(): void {
@@ -140,7 +133,7 @@ export function installSignalCleanup(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers and networks…\n`);
+      process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers…\n`);
       void stopAndRemoveEverything().finally(() => process.exit(code));
     });
   }
@@ -161,11 +154,7 @@ async function stopAndRemoveEverything(): Promise<void> {
 async function removeLabelled(): Promise<number> {
   const docker = getDocker();
   const filters = { label: [`${LABEL}=${RUN_ID}`] };
-  const [found, foundNetworks] = await Promise.all([
-    docker.listContainers({ all: true, filters }),
-    docker.listNetworks({ filters }),
-  ]);
+  const found = await docker.listContainers({ all: true, filters });
   await Promise.allSettled(found.map((c) => removeContainer(c.Id)));
-  await Promise.allSettled(foundNetworks.map((n) => removeNetwork(n.Id)));
-  return found.length + foundNetworks.length;
+  return found.length;
 }

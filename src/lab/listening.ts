@@ -11,13 +11,13 @@ export interface ListeningSocket {
   port: number;
 }
 
+/** `ss` listing every listening TCP and UDP socket, numeric, without a header. */
+export const SS_COMMAND = ['ss', '-Hlntu'];
+
 /**
  * Parses `ss -Hlntu` output (Netid State Recv-Q Send-Q Local Peer). Lines it cannot read are skipped:
  * they are not ours.
  */
-/** `ss` listing every listening TCP and UDP socket, numeric, without a header. */
-export const SS_COMMAND = ['ss', '-Hlntu'];
-
 export function parseSsListening(stdout: string): ListeningSocket[] {
   const sockets: ListeningSocket[] = [];
   for (const line of stdout.split('\n')) {

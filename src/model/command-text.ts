@@ -4,6 +4,7 @@
  * classes so that model/errors/ stays a list of classes; reading a tool's own error text lives with the
  * tool (lab/tool-errors.ts).
  */
+import { shellWord } from './shell-word.ts';
 
 /** Formats a failed command the way execa does: command, exit code, then stderr and stdout. */
 export function describeCommandFailure(
@@ -20,7 +21,7 @@ export function describeCommandFailure(
 
 /** A command as one shell-readable line. */
 export function commandText(command: readonly string[] | string): string {
-  return typeof command === 'string' ? command : command.map(quoteArg).join(' ');
+  return typeof command === 'string' ? command : command.map(shellWord).join(' ');
 }
 
 /** Names the pre-1.6 negation syntax (`-i ! lo`) that modern iptables rejects, and gives the modern form. */
@@ -32,10 +33,6 @@ export function legacySyntaxHint(line: string | undefined): string {
     `This is the legacy negation syntax "${match[0]}", which iptables 1.8 rejects; ` +
     `the modern form is "! ${match[1]} ${match[2]}".\n`
   );
-}
-
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 function indent(text: string): string {

@@ -93,13 +93,6 @@ export function countPorts(ranges: readonly PortRange[]): number {
   return ranges.reduce((sum, r) => sum + (r.to - r.from + 1), 0);
 }
 
-/** The ports two ranges share, or null. */
-export function overlapOf(a: PortRange, b: PortRange): PortRange | null {
-  const from = Math.max(a.from, b.from);
-  const to = Math.min(a.to, b.to);
-  return from <= to ? { from, to } : null;
-}
-
 /** `22` or `1000-1010`. */
 export function formatRange(range: PortRange): string {
   return range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;

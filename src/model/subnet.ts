@@ -3,7 +3,7 @@
  * whether two subnets overlap. Both families as bigints, so one code path serves IPv4 and IPv6.
  */
 import { InternalError } from './errors.ts';
-import { isIP } from 'node:net';
+import { canonicalIp, ipFromBigInt, ipToBigInt, ipVersion } from './ip.ts';
 
 export interface Subnet {
   family: 4 | 6;
@@ -18,10 +18,10 @@ const BITS = { 4: 32, 6: 128 } as const;
 
 /** @throws InternalError when `cidr` is not a subnet: the scenario schema checks subnets before any is parsed. */
 export function parseSubnet(cidr: string): Subnet {
-  const [address = '', prefixText = ''] = cidr.split('/');
-  const family = isIP(address);
-  const prefix = Number(prefixText);
-  if ((family !== 4 && family !== 6) || !Number.isInteger(prefix) || prefix < 0 || prefix > BITS[family]) {
+  const [address = '', prefixText = '', ...rest] = cidr.split('/');
+  const family = ipVersion(address);
+  const prefix = /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (family === 0 || rest.length > 0 || !(prefix <= BITS[family])) {
     throw new InternalError(`parseSubnet: not a subnet: ${cidr}`);
   }
   const size = BigInt(BITS[family] - prefix);
@@ -29,30 +29,16 @@ export function parseSubnet(cidr: string): Subnet {
   return { family, base, prefix, text: `${fromInteger(base, family)}/${prefix}` };
 }
 
-export function toInteger(address: string): bigint {
-  if (isIP(address) === 4) return address.split('.').reduce((n, octet) => (n << 8n) + BigInt(Number(octet)), 0n);
-  const [head = '', tail] = address.split('::');
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  // An IPv4 tail (::ffff:1.2.3.4) counts as two groups.
-  const expand = (parts: string[]) =>
-    parts.flatMap((p) => (p.includes('.') ? [(toInteger(p) >> 16n).toString(16), (toInteger(p) & 0xffffn).toString(16)] : [p]));
-  const l = expand(left);
-  const r = expand(right);
-  const all = [...l, ...Array(8 - l.length - r.length).fill('0'), ...r];
-  return all.reduce((n, g) => (n << 16n) + BigInt(parseInt(g, 16)), 0n);
-}
+/** The address as an integer (see `ipToBigInt`). */
+export const toInteger = ipToBigInt;
 
-export function fromInteger(value: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
-  // Compressed as URL parsing does (longest run of zero groups), so addresses compare as text.
-  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
-}
+/** The canonical text of an integer address, so addresses compare as text (see `canonicalIp`). */
+export const fromInteger = ipFromBigInt;
+
+export { canonicalIp };
 
 export function contains(subnet: Subnet, address: string): boolean {
-  if (isIP(address) !== subnet.family) return false;
+  if (ipVersion(address) !== subnet.family) return false;
   const size = BigInt(BITS[subnet.family] - subnet.prefix);
   return (toInteger(address) >> size) << size === subnet.base;
 }

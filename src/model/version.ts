@@ -1,6 +1,7 @@
 /**
- * fwprobe's own version, read once from its package.json: recorded in results.json and in exposure
- * baselines, so that a comparison across versions can say so.
+ * fwprobe's own version, read once from its package.json: `fwprobe --version`, results.json, the HTML
+ * report, SARIF's tool driver and exposure baselines all say which fwprobe produced them, so that a
+ * comparison across versions can say so.
  */
 import { readFileSync } from 'node:fs';
 

@@ -6,7 +6,7 @@
 import { ResultsFileError } from '../model/errors.ts';
 import type { ScenarioResult } from './result.ts';
 import { scenarioKey, type ResultsInput } from './results-input.ts';
-import { fwprobeVersion } from './version.ts';
+import { FWPROBE_VERSION } from '../model/version.ts';
 
 /**
  * Every scenario of every shard.
@@ -21,7 +21,7 @@ export function mergeShards(shards: readonly ResultsInput[]): ScenarioResult[] {
   }
   // Only `diff`'s fields are checked on reading; the reports are rendered from the whole result, whose
   // shape is this fwprobe's. Shards from another fwprobe would be rendered half, or crash the renderers.
-  const self = fwprobeVersion();
+  const self = FWPROBE_VERSION;
   if (shards.length > 0 && versions[0] !== self) {
     throw new ResultsFileError(`The shards were written by fwprobe ${versions[0]}, this is fwprobe ${self}: merge them with the fwprobe that ran them.`);
   }

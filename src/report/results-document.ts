@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AppliedRuleset } from '../model/ruleset.ts';
 import type { ScenarioResult } from './result.ts';
-import { fwprobeVersion } from './version.ts';
+import { FWPROBE_VERSION } from '../model/version.ts';
 
 /** One scenario's result in results.json: the result, and the hashes of the rulesets it applied. */
 export type ScenarioEntry = ScenarioResult & {
@@ -60,7 +60,7 @@ export function buildResultsDocument(results: readonly ScenarioResult[], meta: R
   const now = meta.now ?? new Date();
   return {
     version: 1,
-    fwprobe: { version: fwprobeVersion() },
+    fwprobe: { version: FWPROBE_VERSION },
     images: [...new Set(scenarios.flatMap((s) => (s.image ? [s.image] : [])))].sort(),
     startedAt: (meta.startedAt ?? now).toISOString(),
     generatedAt: now.toISOString(),

@@ -1,13 +1,8 @@
 /** Quoting of rule tokens for the two output forms. Values are validated upstream; this is the second guard. */
 import { InternalError } from '../model/errors.ts';
 
-const SHELL_PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** A token as a POSIX sh word: bare when plain (or the lone `!`), otherwise single-quoted. */
-export function shellWord(token: string): string {
-  if (token === '!' || SHELL_PLAIN.test(token)) return token;
-  return `'${token.replaceAll("'", `'\\''`)}'`;
-}
+// The shell quoter is shared with error messages and the CLI.
+export { shellWord } from '../model/shell-word.ts';
 
 /**
  * A token as iptables-restore reads it: bare unless it has whitespace or is empty, then double-quoted.

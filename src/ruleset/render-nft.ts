@@ -5,7 +5,7 @@
  * its packets). With no IPv6 side the table is `ip`, leaving IPv6 untouched as the restore files do.
  */
 import { InternalError } from '../model/errors.ts';
-import { BUILTIN_CHAINS, policyOf, type FamilyRulesetIR, type RuleIR, type RulesetIR, type TableIR } from './ir.ts';
+import { BUILTIN_CHAINS, policyOf, type RuleIR, type RulesetIR, type TableIR } from './ir.ts';
 import { commentText } from './quote.ts';
 
 type Fam = 'ipv4' | 'ipv6';
@@ -133,7 +133,10 @@ export function translate(rule: RuleIR, family: Fam): string {
     } else if (tok === '--syn') parts.push(`${needProto(proto, rule)} flags & (fin|syn|rst|ack) ${negate ? '!=' : '=='} syn`);
     else if (tok === '--state' || tok === '--ctstate') parts.push(`ct state ${not()}${arg().toLowerCase().split(',').join(',')}`);
     else if (tok === '--icmp-type') parts.push(`icmp type ${not()}${arg()}`);
-    else if (tok === '--icmpv6-type') parts.push(`icmpv6 type ${not()}${ICMPV6_NAMES[t[k + 1]!] ?? t[k + 1]}`), k++;
+    else if (tok === '--icmpv6-type') {
+      const name = arg();
+      parts.push(`icmpv6 type ${not()}${ICMPV6_NAMES[name] ?? name}`);
+    }
     else if (tok === '--comment') comment = arg();
     else if (tok === '--limit') parts.push(`limit rate ${rate(arg())}`);
     else if (tok === '--limit-burst') parts.push(`burst ${arg()} packets`);

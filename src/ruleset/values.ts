@@ -3,7 +3,7 @@
  * allow-lists: a value either matches a narrow charset or is rejected with the reason, so no shell
  * metacharacter can ever reach a rendered script.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { ipVersion } from '../model/ip.ts';
 
 import type { Family } from '../model/observation.ts';
 
@@ -89,9 +89,8 @@ function splitCidr(value: string): { address: string; prefix: number | null } | 
 }
 
 function familyOf(address: string): Family | null {
-  if (isIPv4(address)) return 'ipv4';
-  if (isIPv6(address)) return 'ipv6';
-  return null;
+  const version = ipVersion(address);
+  return version === 0 ? null : version === 4 ? 'ipv4' : 'ipv6';
 }
 
 function firstBadChar(value: string, ok: (c: string) => boolean): string | null {

@@ -189,6 +189,5 @@ function cleanupFailed(error: unknown): LabCleanupError {
   const inner = error instanceof AggregateError ? error.errors : [error];
   const reasons = inner.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
   return new LabCleanupError(`Removing the lab failed: ${reasons}. Remove what this run left with: ` +
-    `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID}); ` +
-    `docker network rm $(docker network ls -q --filter label=fwprobe=${RUN_ID})`, { cause: error });
+    `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID})`, { cause: error });
 }

@@ -91,6 +91,20 @@ describe('ledgerScript', () => {
     expect(rules.every((l) => / (add|delete) @\w+ \{ [^}]+ \}$/.test(l))).toBe(true);
     expect(v6).not.toMatch(/\b(drop|reject|queue|jump|goto)\b/);
   });
+  test('every rule that notes a probe or an answer names both ends: another scanner of the same address is never noted', () => {
+    // The guard for two peers on one network sweeping one target from the same pinned port: a ledger that
+    // matched on the target and the port alone noted the other peer's dropped probes, and those "proved"
+    // this scanner's lost ones dropped (read filtered, never retried).
+    for (const [family, ip, target, source] of [['ipv4', 'ip', '10.77.0.1', '10.77.0.20'], ['ipv6', 'ip6', 'fd77::1', 'fd77::20']] as const) {
+      const script = ledgerScript({ table: 'fwprobe_ledger_1', family, target, source, sourcePort: 47311 });
+      const noting = script.split('\n').filter((l) => / (add|delete) @\w+ /.test(l));
+      expect(noting.length).toBeGreaterThanOrEqual(4);
+      for (const rule of noting) {
+        const ends = rule.includes(`${ip} saddr ${source} ${ip} daddr ${target}`) || rule.includes(`${ip} saddr ${target} ${ip} daddr ${source}`);
+        expect(ends, rule).toBe(true);
+      }
+    }
+  });
   test('refuses anything but a literal address and its own table name', () => {
     expect(() => ledgerScript({ table: 'x; flush ruleset', family: 'ipv4', target: '127.0.0.1', source: '127.0.0.1', sourcePort: 1 })).toThrow(InternalError);
     expect(() => ledgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '1.2.3.4 }', source: '1.2.3.5', sourcePort: 1 })).toThrow(InternalError);

@@ -2,7 +2,7 @@
  * The scope guard: nmap may only target loopback or this run's lab containers; anything else is refused
  * before nmap runs.
  */
-import { isIP } from 'node:net';
+import { canonicalIp, ipVersion } from '../model/ip.ts';
 import { OutOfScopeTargetError } from '../model/errors.ts';
 import type { Family, Vantage } from '../model/observation.ts';
 
@@ -18,22 +18,22 @@ export class LabScope {
 
   /** Registers an address of a container this run created on one of its internal networks. */
   allowLabAddress(address: string, family: Family): void {
-    if (isIP(address) !== (family === 'ipv4' ? 4 : 6)) {
+    if (ipVersion(address) !== (family === 'ipv4' ? 4 : 6)) {
       throw new OutOfScopeTargetError(`Not an ${family} address: ${JSON.stringify(address)}`);
     }
-    this.#peerTargets.set(canonical(address), family);
+    this.#peerTargets.set(canonicalIp(address), family);
   }
 
   /** Throws OutOfScopeTargetError unless `target` may be scanned from `vantage` over `family`. */
   assertAllowed(target: string, vantage: Vantage, family: Family): void {
     if (vantage === 'loopback') {
-      if (canonical(target) === LOOPBACK[family]) return;
+      if (canonicalIp(target) === LOOPBACK[family]) return;
       throw new OutOfScopeTargetError(
         `Refusing to scan ${target} from the loopback vantage: only ${LOOPBACK[family]} is allowed for ${family} ` +
           'inside the target container.',
       );
     }
-    if (this.#peerTargets.get(canonical(target)) === family) return;
+    if (this.#peerTargets.get(canonicalIp(target)) === family) return;
     throw new OutOfScopeTargetError(
       `Refusing to scan ${target} (${family}) from the peer vantage: it is not the address of a container ` +
         `this run created on its own lab network. Allowed: ${[...this.#peerTargets.keys()].join(', ') || 'none'}.`,
@@ -43,10 +43,4 @@ export class LabScope {
 
 export function loopbackAddress(family: Family): string {
   return LOOPBACK[family];
-}
-
-function canonical(address: string): string {
-  if (isIP(address) !== 6) return address;
-  // Expand and re-compress so that fd00:0::1 and fd00::1 compare equal.
-  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }

@@ -58,7 +58,8 @@ describe('ruleset { nft }', () => {
     expect(await issuesOf([{ v4: 'rules.v4' }, { nft: 'main.nft' }], { backend: 'legacy' })).toEqual([
       expect.stringMatching(/^ruleset\.1\.nft: an nftables file needs the nft backend/),
     ]);
-    await expect(normalise({ v4: 'rules.v4' }, { backend: 'legacy' })).resolves.toBeTruthy();
+    // A restore file is fine under the legacy backend.
+    expect(await normalise({ v4: 'rules.v4' }, { backend: 'legacy' })).toMatchObject({ backend: 'legacy', ruleset: { kind: 'restore', v4: { text: '*filter\nCOMMIT\n' }, v6: null } });
   });
 });
 

@@ -3,7 +3,7 @@
  * expands ranges to one service per port. Duplicates are found range against range, so a long list of
  * overlapping ranges costs a binary search each, not a pass over every port of every item.
  */
-import { isIP } from 'node:net';
+import { ipVersion } from '../model/ip.ts';
 import type { Family, Protocol } from '../model/observation.ts';
 import type { IssueList } from '../source/issues.ts';
 import { parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
@@ -103,7 +103,7 @@ function bindFor(families: readonly Family[]): string {
 function familiesOfBind(bind: string): Family[] | null {
   const known = BIND_FAMILIES[bind];
   if (known) return known;
-  const version = isIP(bind);
+  const version = ipVersion(bind);
   if (version === 4) return ['ipv4'];
   if (version === 6) return ['ipv6'];
   return null;

@@ -3,7 +3,7 @@
  * ports every source tries, and which public-looking subnets the outside network uses (to stand in a
  * partner's range, for example). Narrowing is allowed, but never to nothing.
  */
-import { isIP } from 'node:net';
+import { ipVersion as isIP } from '../model/ip.ts';
 import { z } from 'zod';
 import { DEFAULT_SOURCES, type SourcesSpec } from '../model/scenario.ts';
 import { list } from './schema-fields.ts';

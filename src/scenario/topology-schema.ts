@@ -3,9 +3,9 @@
  * its interfaces in order), `peers` (named, each on a network) and `behind` (hosts a routing target
  * protects). Shapes only; `topology.ts` resolves names and addresses.
  */
-import { isIP } from 'node:net';
 import { z, type ZodType } from 'zod';
 import { list } from './schema-fields.ts';
+import { ipVersion as isIP } from '../model/ip.ts';
 import { overlaps, parseSubnet } from '../model/subnet.ts';
 
 /** Network, peer and host names: short, lower case, safe in ids, labels and file names. */

@@ -7,7 +7,8 @@
 import { AUTO_SUBNETS, defaultTopology, labNetwork, type BehindSpec, type InterfaceSpec, type NetworkSpec, type PeerSpec, type Topology } from '../model/topology.ts';
 import { LOOPBACK, TARGET_HOST } from '../model/observation.ts';
 import type { SourcesSpec } from '../model/scenario.ts';
-import { contains, fromInteger, hostAddress, overlaps, parseSubnet, toInteger, type Subnet } from '../model/subnet.ts';
+import { canonicalIp } from '../model/ip.ts';
+import { contains, hostAddress, overlaps, parseSubnet, toInteger, type Subnet } from '../model/subnet.ts';
 import type { IssueList } from '../source/issues.ts';
 import type { BehindInput, ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
@@ -116,7 +117,7 @@ function allocate(networks: readonly NetworkSpec[], drafts: readonly Draft[], is
       const address = d[family];
       if (!net || address === undefined) continue;
       const subnet = parseSubnet(net[family]);
-      const canonical = fromInteger(toInteger(address), subnet.family);
+      const canonical = canonicalIp(address);
       if (!contains(subnet, address)) issues.add([...d.path, family], `expected an address in ${net.name}'s ${subnet.text}, found ${address}`);
       else if (!isHostAddress(subnet, address)) {
         issues.add([...d.path, family], `expected a host address of ${subnet.text}, found ${address}: the subnet's ${subnet.family === 4 ? 'network or broadcast address' : 'Subnet-Router anycast address'} is no host's`);

@@ -73,7 +73,9 @@ describe('silent ports and probes that never left', () => {
   });
 
   it('the same for UDP (open|filtered) and when nmap omitted most of the errors', async () => {
-    await expect(parse('output-drop-v4-udp', { family: 'ipv4', protocol: 'udp', target: '127.0.0.1', ports: [53, 54] })).resolves.toBeDefined();
+    const udp = await parse('output-drop-v4-udp', { family: 'ipv4', protocol: 'udp', target: '127.0.0.1', ports: [53, 54] });
+    expect(udp.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual(['53 open|filtered no-response', '54 open|filtered no-response']);
+    expect(udp.warnings.some((w) => w.includes('=> Operation not permitted'))).toBe(true);
     const sweep = await parse('output-drop-v4-omitted', { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22] });
     expect(sweep.warnings.at(-1)).toMatch(/^Omitting future Sendto error messages/);
   });
@@ -101,7 +103,9 @@ describe('silent ports and probes that never left', () => {
     // tcp-v4-loopback: 22 open (syn-ack), 53 filtered (no-response), 80 closed (reset); its real stderr is empty.
     const enobufs = (await fixture('output-drop-v4-omitted')).stderr.replaceAll('Operation not permitted', 'No buffer space available');
     const scan = { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1' } as const;
-    await expect(parse('tcp-v4-loopback', { ...scan, ports: [22, 80] }, () => enobufs)).resolves.toBeDefined();
+    const answered = await parse('tcp-v4-loopback', { ...scan, ports: [22, 80] }, () => enobufs);
+    expect(answered.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual(['22 open syn-ack', '53 filtered no-response', '80 closed reset', '81 closed reset']);
+    expect(answered.warnings.some((w) => w.includes('No buffer space available'))).toBe(true);
     await expect(parse('tcp-v4-loopback', { ...scan, ports: [22, 53] }, () => enobufs)).rejects.toMatchObject({ code: 'NMAP_SEND_FAILED' });
   });
 
@@ -111,7 +115,9 @@ describe('silent ports and probes that never left', () => {
     expect(firstFailure).toMatch(/No buffer space available\nOffending packet: TCP \S+ > ::1:80 S/);
     const scan = { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1' } as const;
     // tcp-v4-loopback: 53 filtered (its probes left), 80 closed (answered).
-    await expect(parse('tcp-v4-loopback', { ...scan, ports: [53, 80] }, () => firstFailure)).resolves.toBeDefined();
+    const elsewhere = await parse('tcp-v4-loopback', { ...scan, ports: [53, 80] }, () => firstFailure);
+    expect(elsewhere.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual(['22 open syn-ack', '53 filtered no-response', '80 closed reset', '81 closed reset']);
+    expect(elsewhere.warnings).toEqual([expect.stringContaining('No buffer space available'), expect.stringMatching(/^Offending packet: TCP \S+ > ::1:80 S/)]);
     const aimedAt53 = firstFailure.replace('::1:80 S', '::1:53 S');
     await expect(parse('tcp-v4-loopback', { ...scan, ports: [53, 80] }, () => aimedAt53)).rejects.toMatchObject({ code: 'NMAP_SEND_FAILED' });
   });

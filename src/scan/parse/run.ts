@@ -4,7 +4,7 @@
  * malformed XML, a missing or timed-out host, a port nmap did not report) is an error, never an empty or
  * "all filtered" result. Shapes follow nmap.dtd as written by nmap 7.93; see test/fixtures/nmap/.
  */
-import { isIPv6 } from 'node:net';
+import { canonicalIp } from '../../model/ip.ts';
 import { NmapXmlShapeError, type CommandOutcome } from '../../model/errors.ts';
 import { nmapErrors } from '../nmap-errors.ts';
 import type { Observation } from '../../model/observation.ts';
@@ -109,8 +109,8 @@ function findHost(
 ): XmlNode | 'unreachable' {
   const hosts = children(nmaprun, 'host');
   if (hosts.length === 0) return noHost(runstats, ctx, run);
-  const target = canonicalAddress(ctx.target);
-  const matching = hosts.filter((host) => hostAddresses(host).some((a) => canonicalAddress(a) === target));
+  const target = canonicalIp(ctx.target);
+  const matching = hosts.filter((host) => hostAddresses(host).some((a) => canonicalIp(a) === target));
   if (matching.length === 0) {
     const found = hosts.flatMap(hostAddresses).join(', ') || 'none';
     throw nmapErrors.hostMissing(ctx.target, `the output only has host address(es) ${found}`, run);
@@ -153,16 +153,6 @@ function hostAddresses(host: XmlNode): string[] {
   return children(host, 'address')
     .filter((address) => attr(address, 'addrtype') !== 'mac')
     .map((address) => requireAttr(address, 'address', 'addr'));
-}
-
-/** nmap prints IPv6 addresses in canonical form; the caller may not (`fd00:fb:0::2`). */
-function canonicalAddress(address: string): string {
-  if (!isIPv6(address)) return address.toLowerCase();
-  try {
-    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  } catch {
-    return address.toLowerCase();
-  }
 }
 
 /** Every other scanned port is as unreachable as the ports of interest: summarised, so `others` sees them. */

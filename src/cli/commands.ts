@@ -1,0 +1,134 @@
+/**
+ * The one table of the `fwprobe` command line: every command with its arguments, summary and exit codes,
+ * and every option with its type, default, description and the commands that take it. Parsing
+ * (`args.ts`), the overview and each `COMMAND --help` (`usage.ts`) and "did you mean" are all read from
+ * here, so a new option is one entry, and its help cannot drift from what is parsed.
+ */
+import { boundsHelp } from './bounds.ts';
+import { listPresets } from '../ruleset/index.ts';
+
+/** The services both labs of `compare` listen on when `--services` is not given. */
+export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
+
+export const COMMAND_NAMES = ['run', 'demo', 'generate', 'validate', 'baseline', 'check', 'diff', 'compare', 'merge-reports'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export interface OptionSpec {
+  /** The long name, without `--`. */
+  name: string;
+  short?: string;
+  type: 'string' | 'boolean';
+  /** Repeatable: every value is kept, in order. @default false */
+  multiple?: boolean;
+  /** The value's placeholder in the help (`DIR`, `N`). */
+  value?: string;
+  /** The default, as the help says it (computed where it depends on the environment). */
+  default?: string;
+  description: string;
+  /** The commands that take it. */
+  commands: readonly CommandName[];
+}
+
+export interface CommandSpec {
+  name: CommandName;
+  /** What follows the command name in the synopsis, options left out. */
+  args: string;
+  /** One line for the overview. */
+  summary: string;
+  /** Said under the synopsis in `COMMAND --help` (the summary when absent). */
+  about?: string;
+  /** Exit codes, one line. */
+  exits?: string;
+}
+
+const RUNS = ['run', 'demo', 'baseline', 'check', 'compare'] as const;
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'report-dir', type: 'string', value: 'DIR', default: '$FWPROBE_REPORT_DIR, else reports/',
+    description: 'write results.json, junit.xml, summary.md, index.html and fwprobe.sarif there; checked before anything runs',
+    commands: RUNS,
+  },
+  { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
+  { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check'] },
+  {
+    name: 'bound', type: 'string', multiple: true, value: 'NAME=SECS',
+    description: `raise or lower a step's bound, repeatable: ${boundsHelp()}`,
+    commands: RUNS,
+  },
+  { name: 'quiet', short: 'q', type: 'boolean', description: 'no port tables, only each verdict', commands: ['run', 'demo'] },
+  { name: 'json', type: 'boolean', description: "results.json's document on stdout, nothing else there (progress stays on stderr)", commands: ['run', 'demo'] },
+  { name: 'a', type: 'string', value: 'RULESET', description: 'the first ruleset: v4=FILE,v6=FILE | script=FILE | policy=FILE | preset=NAME[,param.KEY=VALUE] | none', commands: ['compare'] },
+  { name: 'b', type: 'string', value: 'RULESET', description: 'the second ruleset, in the same terms', commands: ['compare'] },
+  { name: 'services', type: 'string', value: 'LIST', default: DEFAULT_COMPARE_SERVICES, description: 'the services both labs listen on', commands: ['compare'] },
+  { name: 'ports', type: 'string', multiple: true, value: 'tcp=SPEC', description: 'scan more ports (tcp=1-1024, udp=top-100…), repeatable', commands: ['compare'] },
+  { name: 'backend', type: 'string', value: 'nft|legacy', description: "the lab's iptables backend", commands: ['compare'] },
+  { name: 'preset', type: 'string', value: 'NAME', description: `a generator preset (${listPresets().join(', ')})`, commands: ['generate'] },
+  { name: 'param', type: 'string', multiple: true, value: 'KEY=VALUE', description: "a preset's parameter, repeatable", commands: ['generate'] },
+  { name: 'out', type: 'string', value: 'DIR', description: 'where the files are written (required)', commands: ['generate', 'merge-reports'] },
+  { name: 'help', short: 'h', type: 'boolean', description: 'this text', commands: COMMAND_NAMES },
+];
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  run: {
+    name: 'run', args: '[FILES|DIRS…]',
+    summary: 'Run scenarios (default: ./scenarios), printed in file order; write every report.',
+    about:
+      "Runs scenarios (default: ./scenarios) in throwaway containers and prints each one's port table and verdict.\n" +
+      'Results go to stdout in file order; progress to stderr (a live line on a terminal, a line per phase in a\n' +
+      'log). Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 on.',
+    exits: 'Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).',
+  },
+  demo: {
+    name: 'demo', args: '',
+    summary: 'The IPv6-gap demo: the v4-only ruleset, the fix, and what the fix costs.',
+    about:
+      'The IPv6 gap of the 2009 "Linux Firewalls" post, in containers: the v4-only host, the fix, and what the fix\n' +
+      'costs, told from what the scans see; every report is written, index.html among them.',
+  },
+  generate: {
+    name: 'generate', args: '[POLICY]',
+    summary: 'Write rules.v4, rules.v6, firewall.sh and rules.nft from a policy file and/or a preset.',
+    about: `Writes rules.v4, rules.v6, firewall.sh and rules.nft into DIR from a policy file (YAML) or a preset.\nPresets: ${listPresets().join(', ')}.`,
+    exits: 'Exit 0: written; 2: bad input (the reason on stderr).',
+  },
+  validate: {
+    name: 'validate', args: '[FILES|DIRS…]',
+    summary: 'Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.',
+    exits: 'Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).',
+  },
+  baseline: {
+    name: 'baseline', args: '[FILES|DIRS…]',
+    summary: "Run scenarios and write each one's exposure beside it (NAME.baseline.json): commit it.",
+    exits: 'Exit 0: written; 2: a scenario could not run (no baseline written for it).',
+  },
+  check: {
+    name: 'check', args: '[FILES|DIRS…]',
+    summary: 'Run scenarios and compare each with its NAME.baseline.json: prints only the ports whose exposure changed.',
+    exits: 'Exit 0: the same; 1: changed; 2: an error (a missing baseline, a scenario that could not run).',
+  },
+  diff: {
+    name: 'diff', args: 'A.json B.json',
+    summary: 'Compare two results.json files (e.g. reports/ of two runs), offline: the ports whose exposure changed.',
+    exits: 'Exit 0: the same; 1: changed; 2: an error (a bad file, a scenario that ended in error).',
+  },
+  compare: {
+    name: 'compare', args: '--a RULESET --b RULESET',
+    summary: 'Run both rulesets in the same lab (same services, every vantage) and compare their exposure.',
+    exits: 'Exit 0: identical exposure; 1: differences (listed A → B); 2: an error.',
+  },
+  'merge-reports': {
+    name: 'merge-reports', args: '--out DIR SHARD_DIR…',
+    summary: 'Merge the results.json of CI shards into DIR: results.json, junit.xml, summary.md, index.html, fwprobe.sarif.',
+    exits: "Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario is in two shards.",
+  },
+};
+
+/** The options `command` takes, in table order. */
+export function optionsOf(command: CommandName): OptionSpec[] {
+  return OPTIONS.filter((o) => o.commands.includes(command));
+}
+
+export function isCommandName(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}
