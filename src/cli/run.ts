@@ -39,10 +39,8 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
   });
   if (mode.demo && human) human.write(DEMO_INTRO);
   const progress = createProgress(err, options.files.length);
-  // What each result said when it was printed: a lab whose removal fails afterwards turns it into an error.
-  const printed = new Map<ScenarioResult, ScenarioResult['status']>();
+  // Each result is final when it arrives (its lab removed): printed once, never revised.
   const print = inFileOrder((result) => {
-    printed.set(result, result.status);
     if (human) progress.around(() => human.write(formatResult(result, { table: !options.quiet, colour })));
   });
   let results: ScenarioResult[];
@@ -59,13 +57,6 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
     });
   } finally {
     progress.close();
-  }
-  // A result printed as passed or failed whose lab could not be removed ends in error: say so where it was read.
-  for (const result of results) {
-    const before = printed.get(result);
-    if (human && before !== undefined && before !== result.status) {
-      human.write(`\n${printable(result.name)}: printed ${before.toUpperCase()} above, now ${result.status.toUpperCase()}\n${indent(printable(formatVerdictText(result), { multiline: true }))}`);
-    }
   }
   // One moment for both: stdout's document (--json) is the very results.json.
   const meta = { startedAt: started, now: new Date() };
