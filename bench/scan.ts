@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ensureTargetImage } from '../src/lab/image.ts';
 import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
 import type { ScenarioResult } from '../src/report/result.ts';
+import { problemsOf } from '../src/report/verdict-format.ts';
 import { COUNTED_TIMING_ARGS, LAB_TIMING_ARGS } from '../src/scan/timing.ts';
 import { dockerRunTrue, labScanTimeoutMs } from './floor.ts';
 import { countContainerCalls, execRoundTripMs, takeCallCounts } from './instrument.ts';
@@ -48,7 +49,7 @@ const errors: string[] = [];
 function checkResults(where: string, results: readonly ScenarioResult[]): void {
   for (const r of results) {
     if (r.status === 'error') errors.push(`${where}: ${r.name}: ${r.errorCode}: ${r.error}`);
-    if (r.status === 'failed') log(`${where}: ${r.name} FAILED its verdict (timings still count):\n${r.problems.join('\n')}`);
+    if (r.status === 'failed') log(`${where}: ${r.name} FAILED its verdict (timings still count):\n${problemsOf(r).join('\n')}`);
   }
 }
 

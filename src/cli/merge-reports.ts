@@ -9,11 +9,11 @@ import { ResultsFileError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { mergeShards } from '../report/merge.ts';
 import { parseResultsDocument } from '../report/results-input.ts';
-import { writeResults } from '../report/results-json.ts';
+import { reportFileList, writeResults } from '../report/results-json.ts';
 import { readGateFile, shown } from './gate-run.ts';
 
 export const MERGE_USAGE = `  fwprobe merge-reports --out DIR SHARD_DIR…
-      Merge the results.json of CI shards into DIR: results.json, junit.xml, summary.md, index.html, fwprobe.sarif.
+      Merge the results.json of CI shards into DIR: ${reportFileList()}.
       Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario
       is in two shards.
 `;

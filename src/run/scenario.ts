@@ -69,7 +69,7 @@ export interface RunScenarioOptions {
 /**
  * Runs one scenario end to end: lab up, services, ruleset, self-check, scans, verdict, lab down. Never
  * throws for a scenario-level problem: those end as status `error` with the reason. The lab is removed
- * whatever happens.
+ * whatever happens, and the result is returned only after that: final (a failed removal is its error).
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
@@ -149,9 +149,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.others = collected.others;
     result.scans = collected.scans;
 
-    const verdict = judge(scenario, result.observations, result.others);
-    const unverified = unacknowledged(applied.saved, scenario);
-    Object.assign(result, verdictFields({ ...verdict, unverified, passed: verdict.passed && unverified.length === 0 }, scenario.parity.mode));
+    // The judge decides, unverified rules included: nothing after it changes the outcome.
+    const verdict = judge(scenario, result.observations, result.others, { unverified: unacknowledged(applied.saved, scenario) });
+    Object.assign(result, verdictFields(verdict, scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);

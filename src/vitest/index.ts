@@ -64,9 +64,11 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
       result = await run();
     });
 
+    // The verdict as text, rendered from the structured verdict for assertion messages.
+    const why = () => formatVerdictText(result);
     test('lab, ruleset and scans ran', ({ task }) => {
       task.meta.fwprobe = result;
-      expect(result.status, formatVerdictText(result)).not.toBe('error');
+      expect(result.status, why()).not.toBe('error');
       expect(result.scans.length, 'no scan ran').toBeGreaterThan(0);
     });
 
@@ -75,7 +77,7 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
         test(`${vantage} ${family}`, ({ skip }) => {
           if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
           if (!result.scans.some((s) => s.vantage === vantage && s.family === family)) skip(`the scenario does not scan ${vantage} ${family}`);
-          expect(sliceProblems(result, vantage, family), result.verdictText).toEqual([]);
+          expect(sliceProblems(result, vantage, family), why()).toEqual([]);
         });
       }
     }
@@ -83,9 +85,9 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
     test('verdict (parity and coverage included)', ({ skip }) => {
       if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
       const gaps = result.verdict?.parityMode === 'strict' ? result.verdict.parity.filter((f) => f.excusedBy === null) : [];
-      expect(gaps, result.verdictText).toEqual([]);
-      expect(result.verdict?.unverified ?? [], result.verdictText).toEqual([]);
-      expect(result.verdict?.passed, result.verdictText).toBe(true);
+      expect(gaps, why()).toEqual([]);
+      expect(result.verdict?.unverified, why()).toEqual([]);
+      expect(result.verdict?.passed, why()).toBe(true);
       expect(result.status).toBe('passed');
     });
   });

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
 import type { ScenarioResult } from '../../src/report/result.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
 import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
@@ -66,7 +67,7 @@ describe.concurrent('attacks', () => {
         return;
       }
       const result = await runs.get(file)!;
-      const why = `${result.error ?? ''}\n${result.verdictText}`;
+      const why = `${result.error ?? ''}\n${verdictTextOf(result)}`;
       expect([expected.status].flat(), why).toContain(result.status);
       if (expected.errorCode) expect(result.errorCode, why).toBe(expected.errorCode);
       expect(caughtPorts(result), why).toEqual(expect.arrayContaining(expected.caught));
@@ -76,7 +77,7 @@ describe.concurrent('attacks', () => {
 
 /** Mismatches where the scenario expected the port not exposed and fwprobe saw it exposed. */
 function caughtPorts(result: ScenarioResult): string[] {
-  return result.mismatches
+  return (result.verdict?.mismatches ?? [])
     .filter((m) => m.observed === 'open' || m.observed === 'delivered')
     .map((m) => `${m.host ? `${m.vantage}→${m.host}` : m.vantage} ${m.family} ${m.protocol}/${m.port}`);
 }
