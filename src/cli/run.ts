@@ -6,7 +6,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { printable } from '../model/printable.ts';
 import { buildResultsDocument } from '../report/results-document.ts';
-import { writeResults } from '../report/results-json.ts';
+import { writeReports } from '../report/results-json.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { formatExposureTable } from '../report/table.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
@@ -59,14 +59,14 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
     progress.close();
   }
   // One moment for both: stdout's document (--json) is the very results.json.
-  const meta = { startedAt: started, now: new Date() };
-  const reportFile = await writeResults(options.reportDir, results, meta);
+  const doc = buildResultsDocument(results, { startedAt: started, now: new Date() });
+  const reportFile = await writeReports(options.reportDir, doc);
   const html = shortPath(join(options.reportDir, 'index.html'));
   if (human) {
     if (mode.demo) human.write(demoStory(results, html));
     human.write(`\n${summaryLine(results)}\nresults: ${printable(reportFile)}\nreport:  ${printable(html)}\n`);
   } else {
-    out.write(`${JSON.stringify(buildResultsDocument(results, meta), null, 2)}\n`);
+    out.write(`${JSON.stringify(doc, null, 2)}\n`);
     err.write(`${summaryLine(results)}; results: ${printable(reportFile)}; report: ${printable(html)}\n`);
   }
   if (results.some((r) => r.status === 'error')) return EXIT.error;

@@ -5,7 +5,7 @@
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioResult } from './result.ts';
-import { buildResultsDocument, type ResultsMeta } from './results-document.ts';
+import { buildResultsDocument, type ResultsDocument, type ResultsMeta } from './results-document.ts';
 import { REPORT_FILES } from './report-files.ts';
 
 export { buildResultsDocument, type ResultsDocument, type ResultsMeta } from './results-document.ts';
@@ -19,7 +19,11 @@ const LAST = 'results.json';
  * results.json goes last, so its presence says the others are there. Returns the results.json path.
  */
 export async function writeResults(dir: string, results: readonly ScenarioResult[], meta: ResultsMeta = {}): Promise<string> {
-  const doc = buildResultsDocument(results, meta);
+  return writeReports(dir, buildResultsDocument(results, meta));
+}
+
+/** Like writeResults, for a document already built (the one `fwprobe run --json` also prints). */
+export async function writeReports(dir: string, doc: ResultsDocument): Promise<string> {
   // Every report is rendered before one is written: a render that throws leaves the folder as it was, not
   // a new junit.xml beside an old index.html.
   const rendered = REPORT_FILES.map((file) => ({ file, text: file.render(doc) }));

@@ -29,16 +29,19 @@ export function renderSummary(doc: ResultsDocument): string {
     ...sorted.map((r) => `| ${ICON[r.status]} | ${cell(r.name)} | \`${cell(r.file)}\` |`),
     '',
   ];
-  let out = head.join('\n');
+  const parts = [head.join('\n')];
+  // Counted as it grows: measuring the whole text again for each scenario would be quadratic.
+  let bytes = Buffer.byteLength(parts[0]!);
   for (const r of sorted) {
     const section = scenarioSection(r);
-    if (Buffer.byteLength(out + section) > MAX_BYTES - 200) {
-      out += '\n_(the rest is left out: the summary stays under 1 MiB; results.json has everything)_\n';
+    bytes += Buffer.byteLength(section);
+    if (bytes > MAX_BYTES - 200) {
+      parts.push('\n_(the rest is left out: the summary stays under 1 MiB; results.json has everything)_\n');
       break;
     }
-    out += section;
+    parts.push(section);
   }
-  return out;
+  return parts.join('');
 }
 
 function scenarioSection(r: ScenarioResult): string {
