@@ -28,7 +28,8 @@ export async function runScenarioFile(file: string, options: RunScenarioOptions)
   return runScenario(scenario, options);
 }
 
-export interface RunManyOptions extends RunScenarioOptions {
+/** The runner frees a scenario's slot at its `onRemoving` itself, so that option is not the caller's. */
+export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
   /**
    * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
    * @default the number of CPUs
