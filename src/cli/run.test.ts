@@ -13,7 +13,7 @@ import { main } from './main.ts';
 import { runCommand } from './run.ts';
 import { useColour, type Stream } from './terminal.ts';
 
-const engine = vi.hoisted(() => ({ prepared: 0, ran: [] as string[] }));
+const engine = vi.hoisted(() => ({ prepared: 0, ran: [] as string[], removalFails: false }));
 vi.mock('../run/engine.ts', () => ({
   prepareEngine: async () => (engine.prepared++, 'fwprobe-target:test'),
   removeEverything: async () => {},
@@ -21,7 +21,9 @@ vi.mock('../run/engine.ts', () => ({
 vi.mock('../run/files.ts', () => ({
   runScenarioFiles: async (files: string[], options: { onPhase?: (s: string, p: string) => void; onResult?: (r: ScenarioResult, i: number) => void }) => {
     engine.ran.push(...files);
-    const results = files.map((file, i) => ({ ...(i % 2 === 0 ? gapResult(`evil\u001b[2J name ${i}`) : fixedResult()), file }));
+    const results: ScenarioResult[] = files.map((file, i) => ({ ...(i % 2 === 0 ? gapResult(`evil\u001b[2J name ${i}`) : fixedResult()), file }));
+    // The runner hands out final results: a lab that could not be removed is already the result's error.
+    if (engine.removalFails) Object.assign(results[1]!, { status: 'error', errorCode: 'LAB_CLEANUP_FAILED', error: 'Removing the lab failed: gone wrong' });
     // Finished out of order, as concurrent scenarios do.
     for (const i of [...results.keys()].reverse()) {
       options.onPhase?.(results[i]!.name, 'scans');
@@ -41,6 +43,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fwprobe-cli-'));
   engine.prepared = 0;
   engine.ran = [];
+  engine.removalFails = false;
   vi.stubEnv('NO_COLOR', '');
   vi.stubEnv('FORCE_COLOR', '');
 });
@@ -50,6 +53,17 @@ afterEach(async () => {
 });
 
 describe('fwprobe run', () => {
+  it('prints each result once, as final: a lab that could not be removed is printed as the error, never as a pass', async () => {
+    engine.removalFails = true;
+    const out = capture();
+    const code = await runCommand(['scenarios/ipv6-gap', '--report-dir', dir, '--quiet'], { demo: false }, { out, err: capture() });
+    expect(code).toBe(2);
+    expect(out.text).toMatch(/\[ERROR\] v6 policies DROP close the gap .*\n {2}ERROR LAB_CLEANUP_FAILED: Removing the lab failed: gone wrong/);
+    expect(out.text).not.toContain('PASSED');
+    expect(out.text.match(/v6 policies DROP close the gap/g)).toHaveLength(1);
+    expect(out.text).toContain('1 failed, 1 error');
+  });
+
   it('prints results in file order with their port tables on stdout, progress on stderr, no escape anywhere', async () => {
     const out = capture();
     const err = capture();
