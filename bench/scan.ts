@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ensureTargetImage } from '../src/lab/image.ts';
 import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
 import type { ScenarioResult } from '../src/report/result.ts';
+import { problemsOf } from '../src/report/verdict-format.ts';
 import { COUNTED_TIMING_ARGS, LAB_TIMING_ARGS } from '../src/scan/timing.ts';
 import { dockerRunTrue, labScanTimeoutMs } from './floor.ts';
 import { countContainerCalls, execRoundTripMs, takeCallCounts } from './instrument.ts';
@@ -48,7 +49,7 @@ const errors: string[] = [];
 function checkResults(where: string, results: readonly ScenarioResult[]): void {
   for (const r of results) {
     if (r.status === 'error') errors.push(`${where}: ${r.name}: ${r.errorCode}: ${r.error}`);
-    if (r.status === 'failed') log(`${where}: ${r.name} FAILED its verdict (timings still count):\n${r.problems.join('\n')}`);
+    if (r.status === 'failed') log(`${where}: ${r.name} FAILED its verdict (timings still count):\n${problemsOf(r).join('\n')}`);
   }
 }
 
@@ -132,7 +133,7 @@ async function main(): Promise<Record<string, unknown>> {
   const med = median(walls);
   rows.push(
     row({ section: S3, metric: 'median (wall)', value: med, unit: 'ms', note: `runs: ${walls.join(', ')} ms; status: ${runs.map((r) => r.result.status).join(', ')}` }),
-    row({ section: S3, metric: 'median durationMs (no teardown)', value: median(runs.map((r) => r.result.durationMs)), unit: 'ms' }),
+    row({ section: S3, metric: 'median durationMs (teardown included)', value: median(runs.map((r) => r.result.durationMs)), unit: 'ms' }),
     row({ section: S3, metric: 'first run in process', value: warmup.wallMs, unit: 'ms', note: 'warm-up, not in the median' }),
     row({ section: S3, metric: 'floor', value: floorMs, unit: 'ms', note: `docker run --rm IMAGE true, median ${median(floorRuns)} ms (${floorRuns.join(', ')}) + max RTT timeout ${labScanTimeoutMs()} ms` }),
     row({ section: S3, metric: 'median / floor', value: med / floorMs, unit: 'x', target: { op: '<=', value: 3 }, note: 'with every integrity check: baseline, self-check, client corroboration, recheck, attribution' }),
@@ -151,7 +152,7 @@ async function main(): Promise<Record<string, unknown>> {
   const statuses = (['passed', 'failed', 'error'] as const).map((st) => `${library.results.filter((r) => r.status === st).length} ${st}`).join(', ');
   rows.push(
     row({ section: S5, metric: `wall, ${library.results.length} scenarios`, value: library.wallMs, unit: 'ms', note: `${statuses}; concurrency ${availableParallelism()}` }),
-    row({ section: S5, metric: 'sum of scenario times', value: library.sumMs, unit: 'ms', note: 'durationMs of each (teardown excluded)' }),
+    row({ section: S5, metric: 'sum of scenario times', value: library.sumMs, unit: 'ms', note: 'durationMs of each (teardown included)' }),
     row({ section: S5, metric: 'sum / wall', value: library.sumMs / library.wallMs, unit: 'x', note: 'overlap the runner achieves' }),
   );
 

@@ -9,9 +9,9 @@ import type { Scenario } from '../src/model/scenario.ts';
 import { timed } from './measure.ts';
 
 export interface TimedRun {
-  /** runScenario from call to return, when the result is final: lab up, scans, verdict. */
+  /** runScenario from call until only the lab's removal remained: lab up, scans, verdict. */
   wallMs: number;
-  /** The lab's removal after that, off the critical path (awaited before the next run starts). */
+  /** The lab's removal after that (runScenario returns once it has ended; the runner frees the slot before). */
   teardownMs: number;
   result: ScenarioResult;
 }
@@ -23,16 +23,16 @@ export interface PhaseBreakdown {
 }
 
 export async function runTimed(scenario: Scenario, image: string): Promise<TimedRun> {
-  let removal: Promise<Error | undefined> = Promise.resolve(undefined);
-  const { value: result, ms } = await timed(() => runScenario(scenario, { image, onTeardown: (r) => void (removal = r) }));
-  // Removed before the next run starts, so that runs never overlap; a removal that failed is an error.
-  const { value: failure, ms: teardownMs } = await timed(() => removal);
-  if (failure) throw failure;
-  return { wallMs: ms, teardownMs, result };
+  const t0 = Date.now();
+  let removing = 0;
+  const result = await runScenario(scenario, { image, onRemoving: () => void (removing = Date.now()) });
+  // A removal that failed is an error (the result carries it).
+  if (result.errorCode === 'LAB_CLEANUP_FAILED') throw new Error(result.error);
+  return { wallMs: removing - t0, teardownMs: Date.now() - removing, result };
 }
 
 /**
- * The runner's phases (teardown included), plus `verdict` (durationMs minus the named phases: judging and
+ * The runner's phases (teardown included: the slot is freed before it, the result waits for it), plus `verdict` (durationMs minus the named phases: judging and
  * formatting, the only work left after the scans) and `other` (wall minus durationMs: the call's own
  * overhead).
  */
@@ -42,8 +42,7 @@ export function breakdown(run: TimedRun): PhaseBreakdown {
     phases: [
       ...run.result.phases,
       { name: 'verdict', ms: run.result.durationMs - named },
-      { name: 'other', ms: run.wallMs - run.result.durationMs },
-      { name: 'teardown (after the result, off the critical path)', ms: run.teardownMs },
+      { name: 'other', ms: run.wallMs + run.teardownMs - run.result.durationMs },
     ],
     scans: run.result.scans.map((s) => ({ label: `${s.vantage} ${s.family} ${s.protocol} ${s.target}`, ms: s.ms })),
   };

@@ -6,6 +6,7 @@
  */
 import { boundsHelp } from './bounds.ts';
 import { listPresets } from '../ruleset/index.ts';
+import { reportFileList } from '../report/report-files.ts';
 
 /** The services both labs of `compare` listen on when `--services` is not given. */
 export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
@@ -46,7 +47,7 @@ const RUNS = ['run', 'demo', 'baseline', 'check', 'compare'] as const;
 export const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'report-dir', type: 'string', value: 'DIR', default: '$FWPROBE_REPORT_DIR, else reports/',
-    description: 'write results.json, junit.xml, summary.md, index.html and fwprobe.sarif there; checked before anything runs',
+    description: `write ${reportFileList()} there; checked before anything runs`,
     commands: RUNS,
   },
   { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
@@ -119,7 +120,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   'merge-reports': {
     name: 'merge-reports', args: '--out DIR SHARD_DIR…',
-    summary: 'Merge the results.json of CI shards into DIR: results.json, junit.xml, summary.md, index.html, fwprobe.sarif.',
+    summary: `Merge the results.json of CI shards into DIR: ${reportFileList()}.`,
     exits: "Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario is in two shards.",
   },
 };

@@ -6,7 +6,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { printable } from '../model/printable.ts';
 import { buildResultsDocument } from '../report/results-document.ts';
-import { writeResults } from '../report/results-json.ts';
+import { writeReports } from '../report/results-json.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { formatExposureTable } from '../report/table.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
@@ -39,10 +39,8 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
   });
   if (mode.demo && human) human.write(DEMO_INTRO);
   const progress = createProgress(err, options.files.length);
-  // What each result said when it was printed: a lab whose removal fails afterwards turns it into an error.
-  const printed = new Map<ScenarioResult, ScenarioResult['status']>();
+  // Each result is final when it arrives (its lab removed): printed once, never revised.
   const print = inFileOrder((result) => {
-    printed.set(result, result.status);
     if (human) progress.around(() => human.write(formatResult(result, { table: !options.quiet, colour })));
   });
   let results: ScenarioResult[];
@@ -60,22 +58,15 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
   } finally {
     progress.close();
   }
-  // A result printed as passed or failed whose lab could not be removed ends in error: say so where it was read.
-  for (const result of results) {
-    const before = printed.get(result);
-    if (human && before !== undefined && before !== result.status) {
-      human.write(`\n${printable(result.name)}: printed ${before.toUpperCase()} above, now ${result.status.toUpperCase()}\n${indent(printable(formatVerdictText(result), { multiline: true }))}`);
-    }
-  }
   // One moment for both: stdout's document (--json) is the very results.json.
-  const meta = { startedAt: started, now: new Date() };
-  const reportFile = await writeResults(options.reportDir, results, meta);
+  const doc = buildResultsDocument(results, { startedAt: started, now: new Date() });
+  const reportFile = await writeReports(options.reportDir, doc);
   const html = shortPath(join(options.reportDir, 'index.html'));
   if (human) {
     if (mode.demo) human.write(demoStory(results, html));
     human.write(`\n${summaryLine(results)}\nresults: ${printable(reportFile)}\nreport:  ${printable(html)}\n`);
   } else {
-    out.write(`${JSON.stringify(buildResultsDocument(results, meta), null, 2)}\n`);
+    out.write(`${JSON.stringify(doc, null, 2)}\n`);
     err.write(`${summaryLine(results)}; results: ${printable(reportFile)}; report: ${printable(html)}\n`);
   }
   if (results.some((r) => r.status === 'error')) return EXIT.error;

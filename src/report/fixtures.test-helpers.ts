@@ -5,7 +5,7 @@
 import type { Family, Observation, PortState, Vantage } from '../model/observation.ts';
 import type { ScanRecord } from '../scan/types.ts';
 import { judge } from '../verdict/judge.ts';
-import { expectation, scenario } from '../verdict/fixtures.test-helpers.ts';
+import { covered, expectation, scenario } from '../verdict/fixtures.test-helpers.ts';
 import { emptyResult, verdictFields, type ScenarioResult } from './result.ts';
 
 const VANTAGES: Vantage[] = ['loopback', 'peer'];
@@ -28,7 +28,7 @@ function result(name: string, file: string, states: (v: Vantage, f: Family, port
     ),
   );
   const expectations = VANTAGES.flatMap((vantage) => FAMILIES.map((family) => expectation({ vantage, family, protocol: 'tcp', open: [22], filtered: [53, 80] })));
-  const verdict = judge(scenario(expectations), observations, []);
+  const verdict = judge(scenario(expectations), observations, [], covered);
   return {
     ...emptyResult(name, file),
     ...verdictFields(verdict, 'report'),

@@ -8,6 +8,7 @@ import { buildMatrix, type Cell, type Matrix } from './matrix.ts';
 import { columnLabel } from './columns.ts';
 import { esc, type RawBudget } from './html-text.ts';
 import type { ScenarioEntry } from './results-document.ts';
+import { problemsOf, verdictTextOf } from './verdict-format.ts';
 
 /** Rows of one scenario's matrix; the rest are counted (a full sweep lists only unexpected ports anyway). */
 export const MAX_MATRIX_ROWS = 200;
@@ -20,9 +21,10 @@ export function scenarioSection(r: ScenarioEntry, id: string, raw: RawBudget): s
     `<div class="file"><code>${esc(r.file)}${line ? `:${esc(String(line))}` : ''}</code> · ${(r.durationMs / 1000).toFixed(1)} s</div>`,
   ];
   if (r.status === 'error') parts.push(`<h3>Error ${esc(r.errorCode ?? '')}</h3>`, raw.pre(r.error ?? 'unknown error'));
-  if (r.problems.length > 0) {
-    parts.push('<h3>Problems</h3>', `<ul class="problems">${r.problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
-    if (r.problems.length > 50) parts.push(`<p class="meta">${r.problems.length - 50} more in results.json</p>`);
+  const problems = problemsOf(r);
+  if (problems.length > 0) {
+    parts.push('<h3>Problems</h3>', `<ul class="problems">${problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    if (problems.length > 50) parts.push(`<p class="meta">${problems.length - 50} more in results.json</p>`);
   }
   if (r.observations.length > 0 || (r.verdict?.missing.length ?? 0) > 0) parts.push('<h3>Ports: expected against observed</h3>', matrixTable(buildMatrix(r, MAX_MATRIX_ROWS)));
   parts.push(...details(r, raw), '</section>');
@@ -62,7 +64,8 @@ function cell(c: Cell): string {
 
 function details(r: ScenarioEntry, raw: RawBudget): string[] {
   const out: string[] = [];
-  if (r.verdictText) out.push(`<details open><summary>Verdict</summary>${raw.pre(r.verdictText)}</details>`);
+  const verdictText = verdictTextOf(r);
+  if (verdictText) out.push(`<details open><summary>Verdict</summary>${raw.pre(verdictText)}</details>`);
   if (r.applied) {
     const hash = r.appliedSha256;
     out.push(

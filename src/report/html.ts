@@ -50,7 +50,7 @@ function paritySection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEnt
   const groups: string[] = [];
   for (const s of scenarios) {
     const mode = s.verdict?.parityMode ?? 'report';
-    const items = s.parity.map((f) => {
+    const items = (s.verdict?.parity ?? []).map((f) => {
       const how = f.excusedBy !== null ? `<span class="excused"> (excused: ${esc(f.excusedBy)})</span>` : mode === 'strict' ? ' <strong>(fails: parity strict)</strong>' : '';
       return `<li class="finding${f.excusedBy !== null ? ' excused' : ''}">${esc(f.message)}${how}</li>`;
     });
@@ -67,7 +67,7 @@ function paritySection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEnt
 
 function indexSection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEntry, string>): string {
   const rows = scenarios.map((s) => {
-    const counts = [`${s.mismatches.length} mismatches`, `${s.parity.filter((f) => f.excusedBy === null).length} parity gaps`];
+    const counts = [`${s.verdict?.mismatches.length ?? 0} mismatches`, `${(s.verdict?.parity ?? []).filter((f) => f.excusedBy === null).length} parity gaps`];
     return `<tr><td><span class="badge ${s.status}">${s.status.toUpperCase()}</span></td><td><a href="#${ids.get(s)}">${esc(s.name)}</a></td>` +
       `<td><code>${esc(s.file)}</code></td><td>${s.status === 'error' ? esc(s.errorCode ?? 'ERROR') : counts.join(', ')}</td></tr>`;
   });

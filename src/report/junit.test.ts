@@ -2,18 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { parseStringPromise } from 'xml2js';
 import type { Mismatch } from '../model/observation.ts';
-import { renderJunit } from './junit.ts';
+import { renderJunit as renderDoc } from './junit.ts';
 import { emptyResult, verdictFields, type ScenarioResult } from './result.ts';
+import { buildResultsDocument } from './results-document.ts';
+
+const renderJunit = (results: ScenarioResult[]) => renderDoc(buildResultsDocument(results));
 
 const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({ vantage, family, protocol: 'tcp' as const, target: '::1', command: [], hostState: 'up' as const, ms: 1, sourcePort: null, followUpCommands: [], warnings: [] });
 const mismatch: Mismatch = {
   vantage: 'peer', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['filtered'], observed: 'open', reason: 'syn-ack',
   message: 'peer ipv6 tcp/53: expected filtered, observed open (syn-ack)',
 };
-const verdict = (mismatches: Mismatch[]) => ({ passed: mismatches.length === 0, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [] });
+const verdict = (mismatches: Mismatch[]) => ({ passed: mismatches.length === 0, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [] });
 
 function result(name: string, patch: Partial<ScenarioResult>): ScenarioResult {
-  return { ...emptyResult(name, `scenarios/${name}.scenario.yaml`), ...patch };
+  return { ...emptyResult(name, `scenarios/${name}.scenario.yaml`), vantages: ['loopback', 'peer'], ...patch };
 }
 
 describe('renderJunit', () => {
@@ -36,10 +39,28 @@ describe('renderJunit', () => {
     // A named peer scanning a named host: what the lab's topology work brings (plain data here).
     const admin = { ...scan('peer', 'ipv6'), vantage: 'admin', host: 'web' } as unknown as ReturnType<typeof scan>;
     const wrong = { ...mismatch, vantage: 'admin', host: 'web', message: 'admin → web ipv6 tcp/53: expected filtered, observed open' } as unknown as Mismatch;
-    const r = result('t', { ...verdictFields(verdict([wrong]), 'report'), scans: [scan('loopback', 'ipv4'), admin] });
+    const r = result('t', { ...verdictFields(verdict([wrong]), 'report'), vantages: ['loopback', 'admin'], scans: [scan('loopback', 'ipv4'), admin] });
     const doc = await parseStringPromise(renderJunit([r]));
     const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; failure?: unknown[]; skipped?: unknown[] }[];
-    expect(cases.map((c) => c.$.name)).toEqual(['t: loopback ipv4', 't: loopback ipv6', 't: peer ipv4', 't: peer ipv6', 't: admin → web ipv6', 't: parity and coverage']);
+    // No `peer` anywhere in the data, so no `peer` case; admin's unscanned IPv4 is a real skip.
+    expect(cases.map((c) => c.$.name)).toEqual(['t: loopback ipv4', 't: loopback ipv6', 't: admin → web ipv6', 't: admin ipv4', 't: parity and coverage']);
     expect(cases.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['t: admin → web ipv6']);
+    expect(cases.filter((c) => c.skipped).map((c) => c.$.name)).toEqual(['t: loopback ipv6', 't: admin ipv4']);
+  });
+
+  it('only the families the scenario used: an IPv4-only result has no IPv6 cases at all', async () => {
+    const v4 = result('v4', { ...verdictFields(verdict([]), 'report'), scans: [scan('loopback', 'ipv4'), scan('peer', 'ipv4')] });
+    const doc = await parseStringPromise(renderJunit([v4]));
+    const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; skipped?: unknown[] }[];
+    expect(cases.map((c) => c.$.name)).toEqual(['v4: loopback ipv4', 'v4: peer ipv4', 'v4: parity and coverage']);
+  });
+
+  it('unverified rules fail "parity and coverage" from the structured list, one line each', async () => {
+    const unverified = [{ family: 'ipv4', match: 'ttl', rule: '-A INPUT -m ttl --ttl-lt 5 -j DROP' }] as const;
+    const r = result('u', { ...verdictFields({ ...verdict([]), passed: false, unverified: [...unverified] }, 'report'), scans: [scan('loopback', 'ipv4')] });
+    const doc = await parseStringPromise(renderJunit([r]));
+    const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; failure?: { $: { message: string } }[] }[];
+    const coverage = cases.find((c) => c.$.name === 'u: parity and coverage')!;
+    expect(coverage.failure![0]!.$.message).toMatch(/^unverified: ipv4 rule matches on ttl, which fwprobe's clients do not vary: -A INPUT -m ttl --ttl-lt 5 -j DROP/);
   });
 });

@@ -1,17 +1,19 @@
 /**
  * junit.xml for CI systems that read it natively (GitLab, Jenkins, GitHub test reporters): one testsuite
- * per scenario, one testcase per vantage × family and one for IPv4/IPv6 parity, rendered from the
- * structured results. A failure carries the readable diff of its own slice; a slice the scenario does not
- * scan is a real <skipped/>; a scenario that could not run is one <error> with its code.
+ * per scenario, one testcase per vantage (× scanned host) × family and one for IPv4/IPv6 parity and
+ * coverage, rendered from the structured verdict. The cases come from the data: the scenario's declared
+ * vantages and every vantage and host it scanned, over the families its lab and scans used. A failure
+ * carries the readable diff of its own slice; a declared vantage not scanned over a family is a real
+ * <skipped/>; a scenario that could not run is one <error> with its code.
  */
-import { FAMILIES } from '../model/observation.ts';
+import { FAMILIES, type Family } from '../model/observation.ts';
 import { columnKey, columnsOf, type Placed } from './columns.ts';
 import type { ScenarioResult } from './result.ts';
-import { sortResults } from './results-document.ts';
+import type { ResultsDocument } from './results-document.ts';
+import { unverifiedText } from './verdict-format.ts';
 
-export function renderJunit(results: readonly ScenarioResult[]): string {
-  const sorted = sortResults(results);
-  const suites = sorted.map(suite);
+export function renderJunit(doc: ResultsDocument): string {
+  const suites = doc.scenarios.map(suite);
   const count = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -54,26 +56,43 @@ function casesOf(result: ScenarioResult): Case[] {
     return [{ name: 'lab, ruleset and scans', outcome: { kind: 'error', message, body: result.error ?? '' } }];
   }
   const verdict = result.verdict;
-  const scanned = columnsOf(result);
-  const has = new Set(scanned.map(columnKey));
-  // The usual vantages appear even when not scanned, as real skips; any other vantage (a named peer, a
-  // scanned host) comes from the data.
-  const usual = DEFAULT_VANTAGES.flatMap((vantage) => FAMILIES.map((family) => ({ vantage, family, label: vantage })))
-    .filter((slice) => !has.has(columnKey(slice)));
-  const slices = [...scanned, ...usual].sort((a, b) => order(a.vantage) - order(b.vantage));
-  const cases: Case[] = slices.map((slice) => {
+  const cases: Case[] = slicesOf(result).map((slice) => {
     const name = `${slice.label} ${slice.family}`;
-    if (!has.has(columnKey(slice))) {
-      return { name, outcome: { kind: 'skipped', message: `the scenario does not scan ${name}` } };
-    }
+    if (slice.skipped) return { name, outcome: { kind: 'skipped', message: `the scenario does not scan ${name}` } };
     const lines = sliceProblems(result, slice);
     return { name, outcome: lines.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: lines[0]!, body: lines.join('\n') } };
   });
-  const gaps = verdict?.parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => f.message) : [];
-  const unverified = result.problems.filter((p) => p.startsWith('unverified: '));
-  const rest = [...gaps.map((g) => `parity: ${g}`), ...unverified];
+  const gaps = verdict?.parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : [];
+  const rest = [...gaps, ...(verdict?.unverified ?? []).map(unverifiedText)];
   cases.push({ name: 'parity and coverage', outcome: rest.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: rest[0]!, body: rest.join('\n') } });
   return cases;
+}
+
+type Slice = Placed & { label: string; skipped: boolean };
+
+/**
+ * Every column the scenario scanned, and a skip for each declared vantage with no scan over a family the
+ * scenario used: declared vantages in their order first, then any other vantage in the order it came.
+ */
+function slicesOf(result: ScenarioResult): Slice[] {
+  const scanned: Slice[] = columnsOf(result).map((c) => ({ vantage: c.vantage, family: c.family, ...(c.host ? { host: c.host } : {}), label: c.label, skipped: false }));
+  const declared = result.vantages ?? [];
+  const reached = new Set(scanned.map((s) => `${s.vantage}\u0000${s.family}`));
+  const families = familiesOf(result);
+  const skipped: Slice[] = declared.flatMap((vantage) =>
+    families.filter((family) => !reached.has(`${vantage}\u0000${family}`)).map((family) => ({ vantage, family, label: vantage, skipped: true })),
+  );
+  const all = [...scanned, ...skipped];
+  const vantages = [...new Set([...declared, ...all.map((s) => s.vantage)])];
+  const labels = [...new Set(all.map((s) => s.label))];
+  const rank = (s: Slice) => (vantages.indexOf(s.vantage) * labels.length + labels.indexOf(s.label)) * FAMILIES.length + FAMILIES.indexOf(s.family);
+  return all.sort((a, b) => rank(a) - rank(b));
+}
+
+/** The families the scenario's lab and scans used: its client sources, scans and readings. */
+function familiesOf(result: ScenarioResult): Family[] {
+  const used = new Set<Family>([...result.sources, ...result.scans, ...result.observations, ...(result.verdict?.missing ?? [])].map((x) => x.family));
+  return FAMILIES.filter((family) => used.has(family));
 }
 
 function sliceProblems(result: ScenarioResult, slice: Placed): string[] {
@@ -81,14 +100,6 @@ function sliceProblems(result: ScenarioResult, slice: Placed): string[] {
   if (!verdict) return [];
   const key = columnKey(slice);
   return [...verdict.mismatches, ...verdict.missing, ...verdict.othersMismatches].filter((p) => columnKey(p) === key).map((p) => p.message);
-}
-
-const DEFAULT_VANTAGES = ['loopback', 'peer'];
-
-/** Loopback first, the usual peer next, every other vantage after them in the order it came. */
-function order(vantage: string): number {
-  const i = DEFAULT_VANTAGES.indexOf(vantage);
-  return i === -1 ? DEFAULT_VANTAGES.length : i;
 }
 
 /** XML 1.0 cannot hold most control characters at all, even escaped: they are shown as \u{…}. */

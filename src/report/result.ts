@@ -4,15 +4,17 @@
  */
 import type { Topology } from '../model/topology.ts';
 import { asFwprobeError, type FwprobeErrorCode } from '../model/errors.ts';
-import type { Family, Mismatch, Observation } from '../model/observation.ts';
+import type { Family, Observation } from '../model/observation.ts';
 import type { AppliedRuleset, RateDependentRule, Tolerated } from '../model/ruleset.ts';
 import type { ObservedSummary, ScanRecord } from '../scan/types.ts';
 import type { SourceShape } from '../scan/probe/shapes/shape.ts';
 import type { ParityMode, ScenarioLines } from '../model/scenario.ts';
-import type { ParityFinding, Verdict } from '../verdict/types.ts';
-import { formatVerdict, verdictProblems } from './verdict-format.ts';
+import type { Verdict } from '../verdict/types.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'error';
+
+/** The judge's verdict, with the parity mode it was judged under (which parity findings fail it). */
+export type JudgedVerdict = Verdict & { parityMode: ParityMode };
 
 export interface ScenarioResult {
   name: string;
@@ -25,24 +27,18 @@ export interface ScenarioResult {
   errorCode?: FwprobeErrorCode;
   observations: Observation[];
   others: ObservedSummary[];
-  mismatches: Mismatch[];
   /**
    * The verdict as data: mismatches (kind, vantage, family, protocol, port, expected, observed, reason),
-   * ports never observed, summaries that break `others`, parity findings. Null until a verdict is taken.
+   * ports never observed, summaries that break `others`, parity findings, unverified rules. Null until a
+   * verdict is taken. Every text about it (results.json's `problems`, `verdictText`) is rendered from it.
    */
-  verdict: (Verdict & { parityMode: ParityMode }) | null;
-  /** Every reason the verdict failed, one message each, rendered from `verdict`. */
-  problems: string[];
-  /** The verdict as readable text (mismatches, parity findings, unchecked ports). */
-  verdictText: string;
-  parity: ParityFinding[];
+  verdict: JudgedVerdict | null;
   /**
    * What the applied v4 ruleset restricts that the v6 one leaves open, read from the rules themselves (with
    * native nft tables, the nft lint's findings on all tables too).
    */
   staticParity: string[];
   scans: ScanRecord[];
-  /** Where client probes came from (per vantage kind and family) and which target address they went to. */
   /** Every client source: its kind, lab network, the host behind the target it probes (if not the target). */
   /** `network` is the old label (kept one version); `shape` says what the source tries (scan/probe/shapes/shape.ts). */
   sources: { kind: 'lab' | 'public' | 'loopback'; network: string; shape?: SourceShape; host?: string; family: Family; address: string; target: string }[];
@@ -82,11 +78,7 @@ export function emptyResult(name: string, file: string): ScenarioResult {
     status: 'error',
     observations: [],
     others: [],
-    mismatches: [],
     verdict: null,
-    problems: [],
-    verdictText: '',
-    parity: [],
     staticParity: [],
     scans: [],
     sources: [],
@@ -106,14 +98,7 @@ export function errorFields(error: unknown): Pick<ScenarioResult, 'status' | 'er
   return { status: 'error', error: known.message, errorCode: known.code };
 }
 
-/** The verdict's fields of a result: the structured verdict, and the texts rendered from it. */
-export function verdictFields(verdict: Verdict, parityMode: ParityMode): Pick<ScenarioResult, 'verdict' | 'mismatches' | 'problems' | 'verdictText' | 'parity' | 'status'> {
-  return {
-    verdict: { ...verdict, parityMode },
-    mismatches: verdict.mismatches,
-    problems: verdictProblems(verdict, parityMode),
-    verdictText: formatVerdict(verdict, parityMode),
-    parity: verdict.parity,
-    status: verdict.passed ? 'passed' : 'failed',
-  };
+/** The verdict's fields of a result: the judge's verdict as it is, and the status it decided. */
+export function verdictFields(verdict: Verdict, parityMode: ParityMode): Pick<ScenarioResult, 'verdict' | 'status'> {
+  return { verdict: { ...verdict, parityMode }, status: verdict.passed ? 'passed' : 'failed' };
 }

@@ -24,4 +24,18 @@ describe('buildResultsDocument', () => {
     expect(names(all)).toEqual(['Z.scenario.yaml', 'scenarios/broken.scenario.yaml', 'scenarios/ipv6-gap/v4-only.scenario.yaml', 'scenarios/ipv6-gap/v6-blocked.scenario.yaml']);
     expect(names([...all].reverse())).toEqual(names(all));
   });
+
+  it('keeps results.json v1\'s verdict fields, rendered from the structured verdict when the document is built', () => {
+    const result = gapResult();
+    expect(Object.keys(result)).not.toContain('verdictText');
+    const [gap] = buildResultsDocument([result]).scenarios;
+    expect(gap!.mismatches).toEqual(result.verdict!.mismatches);
+    expect(gap!.mismatches.length).toBeGreaterThan(0);
+    expect(gap!.parity).toEqual(result.verdict!.parity);
+    expect(gap!.problems).toEqual(result.verdict!.mismatches.map((m) => m.message));
+    expect(gap!.verdictText).toMatch(/^FAILED: \d+ mismatch/);
+    expect(gap!.verdictText).toContain(`  ✗ ${result.verdict!.mismatches[0]!.message}`);
+    const [broken] = buildResultsDocument([errorResult()]).scenarios;
+    expect([broken!.mismatches, broken!.parity, broken!.problems, broken!.verdictText]).toEqual([[], [], [], '']);
+  });
 });

@@ -5,13 +5,28 @@
  */
 import { createHash } from 'node:crypto';
 import type { AppliedRuleset } from '../model/ruleset.ts';
+import type { Mismatch } from '../model/observation.ts';
+import type { ParityFinding } from '../verdict/types.ts';
 import type { ScenarioResult } from './result.ts';
+import { problemsOf, verdictTextOf } from './verdict-format.ts';
 import { FWPROBE_VERSION } from '../model/version.ts';
 
-/** One scenario's result in results.json: the result, and the hashes of the rulesets it applied. */
+/**
+ * One scenario's result in results.json: the result, the hashes of the rulesets it applied, and the v1
+ * fields rendered from its verdict when the document is built (scripts read them; renderers never do, they
+ * render from `verdict` themselves).
+ */
 export type ScenarioEntry = ScenarioResult & {
   /** sha256 (hex) of each applied ruleset as the kernel had it (`applied.v4`, `applied.v6`); null when none was applied. */
   appliedSha256: { v4: string; v6: string } | null;
+  /** `verdict.mismatches` (results.json v1). */
+  mismatches: Mismatch[];
+  /** `verdict.parity` (results.json v1). */
+  parity: ParityFinding[];
+  /** Every reason the verdict failed, one message each, rendered from `verdict`. */
+  problems: string[];
+  /** The verdict as readable text (mismatches, parity findings, unverified rules, unchecked ports). */
+  verdictText: string;
 };
 
 /** results.json, version 1. Field names are a contract with users' scripts: add fields, never rename. */
@@ -55,7 +70,14 @@ function hashes(applied: AppliedRuleset | null): ScenarioEntry['appliedSha256'] 
 }
 
 export function buildResultsDocument(results: readonly ScenarioResult[], meta: ResultsMeta = {}): ResultsDocument {
-  const scenarios = sortResults(results).map((r) => ({ ...r, appliedSha256: hashes(r.applied) }));
+  const scenarios = sortResults(results).map((r): ScenarioEntry => ({
+    ...r,
+    appliedSha256: hashes(r.applied),
+    mismatches: r.verdict?.mismatches ?? [],
+    parity: r.verdict?.parity ?? [],
+    problems: problemsOf(r),
+    verdictText: verdictTextOf(r),
+  }));
   const count = (status: ScenarioResult['status']) => scenarios.filter((s) => s.status === status).length;
   const now = meta.now ?? new Date();
   return {

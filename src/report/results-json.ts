@@ -1,43 +1,41 @@
 /**
- * The report directory, written from the structured results: results.json (the versioned file CI scripts
- * read), junit.xml, summary.md, index.html and fwprobe.sarif.
+ * The report directory, written from the results document: every file of the report table
+ * (report-files.ts), each rendered before any is written.
  */
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderHtml } from './html.ts';
-import { renderJunit } from './junit.ts';
-import { renderSarif } from './sarif.ts';
-import { renderSummary } from './summary-md.ts';
 import type { ScenarioResult } from './result.ts';
-import { buildResultsDocument, type ResultsMeta } from './results-document.ts';
+import { buildResultsDocument, type ResultsDocument, type ResultsMeta } from './results-document.ts';
+import { REPORT_FILES } from './report-files.ts';
 
 export { buildResultsDocument, type ResultsDocument, type ResultsMeta } from './results-document.ts';
+export { REPORT_FILES, reportFileList, type ReportFile } from './report-files.ts';
 
-/** The files `writeResults` writes into the report directory, in the order it writes them. */
-export const REPORT_FILES = ['junit.xml', 'summary.md', 'index.html', 'fwprobe.sarif', 'results.json'] as const;
+/** Written last: its presence says every other report is there. */
+const LAST = 'results.json';
 
 /**
  * Writes every report into DIR, each atomically (temp file + rename): a reader never sees half a report.
  * results.json goes last, so its presence says the others are there. Returns the results.json path.
  */
 export async function writeResults(dir: string, results: readonly ScenarioResult[], meta: ResultsMeta = {}): Promise<string> {
-  const doc = buildResultsDocument(results, meta);
+  return writeReports(dir, buildResultsDocument(results, meta));
+}
+
+/** Like writeResults, for a document already built (the one `fwprobe run --json` also prints). */
+export async function writeReports(dir: string, doc: ResultsDocument): Promise<string> {
   // Every report is rendered before one is written: a render that throws leaves the folder as it was, not
   // a new junit.xml beside an old index.html.
-  const junit = renderJunit(results);
-  const summary = renderSummary(results);
-  const html = renderHtml(doc);
-  const sarif = renderSarif(doc);
-  const json = `${JSON.stringify(doc, null, 2)}\n`;
+  const rendered = REPORT_FILES.map((file) => ({ file, text: file.render(doc) }));
+  const ordered = [...rendered.filter((r) => r.file.name !== LAST), ...rendered.filter((r) => r.file.name === LAST)];
   await mkdir(dir, { recursive: true });
-  await writeAtomically(join(dir, 'junit.xml'), junit);
-  await writeAtomically(join(dir, 'summary.md'), summary);
-  // On GitHub Actions the job page shows it; appended, as other steps may have written there too.
   const step = process.env['GITHUB_STEP_SUMMARY'];
-  if (step) await appendFile(step, `${summary}\n`);
-  await writeAtomically(join(dir, 'index.html'), html);
-  await writeAtomically(join(dir, 'fwprobe.sarif'), sarif);
-  return writeAtomically(join(dir, 'results.json'), json);
+  for (const { file, text } of ordered) {
+    await writeAtomically(join(dir, file.name), text);
+    // Appended: other steps of the job may have written there too.
+    if (file.stepSummary && step) await appendFile(step, `${text}\n`);
+  }
+  return join(dir, LAST);
 }
 
 async function writeAtomically(file: string, content: string): Promise<string> {

@@ -113,7 +113,7 @@ function resultsOf(s: ScenarioEntry): SarifResult[] {
     if (f.excusedBy !== null) continue;
     add('fwprobe/parity-gap', v.parityMode === 'strict' ? 'error' : 'warning', f.message, s.lines?.parity ?? s.lines?.ruleset, { ...at(f), port: f.port });
   }
-  for (const u of v.unverified ?? []) add('fwprobe/unverified', 'error', `${u.family} rule matches on ${u.match}: ${u.rule}`, s.lines?.ruleset, { family: u.family });
+  for (const u of v.unverified) add('fwprobe/unverified', 'error', `${u.family} rule matches on ${u.match}: ${u.rule}`, s.lines?.ruleset, { family: u.family });
   return out;
 }
 

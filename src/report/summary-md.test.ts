@@ -1,8 +1,16 @@
 /** summary.md: a line per scenario, a port matrix with the IPv6 gap marked, escaped, and bounded. */
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../model/observation.ts';
-import { emptyResult, type ScenarioResult } from './result.ts';
-import { renderSummary } from './summary-md.ts';
+import type { Mismatch } from '../model/observation.ts';
+import { emptyResult, type JudgedVerdict, type ScenarioResult } from './result.ts';
+import { buildResultsDocument } from './results-document.ts';
+import { renderSummary as renderDoc } from './summary-md.ts';
+
+const renderSummary = (results: ScenarioResult[]) => renderDoc(buildResultsDocument(results));
+const failing = (mismatches: Mismatch[]): JudgedVerdict => ({
+  passed: false, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [], parityMode: 'report',
+});
+const mismatch = (port: number, message: string): Mismatch => ({ vantage: 'loopback', family: 'ipv6', protocol: 'tcp', port, expected: ['filtered'], observed: 'open', reason: 'syn-ack', message });
 
 const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({ vantage, family, protocol: 'tcp' as const, target: '::1', command: [], hostState: 'up' as const, ms: 1, sourcePort: null, followUpCommands: [], warnings: [] });
 const obs = (family: 'ipv4' | 'ipv6', port: number, state: Observation['state']): Observation => ({ vantage: 'loopback', family, protocol: 'tcp', port, state, reason: 'x' });
@@ -14,13 +22,14 @@ describe('renderSummary', () => {
       status: 'failed',
       scans: [scan('loopback', 'ipv4'), scan('loopback', 'ipv6')],
       observations: [obs('ipv4', 22, 'open'), obs('ipv6', 22, 'open'), obs('ipv4', 53, 'filtered'), obs('ipv6', 53, 'open')],
-      problems: ['loopback ipv6 tcp/53: expected filtered, observed open (syn-ack)'],
+      verdict: failing([mismatch(53, 'loopback ipv6 tcp/53: expected filtered, observed open (syn-ack)')]),
     };
     const md = renderSummary([gap]);
     expect(md).toContain('0 passed, 1 failed, 0 error');
     expect(md).toContain('| ❌ | v4 \\| only\\x1b\\[31m | `scenarios/gap.scenario.yaml` |');
     expect(md).toContain('| tcp/22 | **OPEN** | **OPEN** |  |');
     expect(md).toContain('| tcp/53 | filtered | **OPEN** | ⚠️ IPv4 ≠ IPv6 |');
+    expect(md).toContain('\n- loopback ipv6 tcp/53: expected filtered, observed open (syn-ack)\n');
     expect(md).not.toContain('\u001b');
   });
 
@@ -37,7 +46,7 @@ describe('renderSummary', () => {
       status: 'failed' as const,
       scans: [scan('loopback', 'ipv4')],
       observations: Array.from({ length: 500 }, (_, p) => obs('ipv4', p + 1, 'open')),
-      problems: Array.from({ length: 100 }, () => 'x'.repeat(500)),
+      verdict: failing(Array.from({ length: 100 }, (_, p) => mismatch(p + 1, 'x'.repeat(500)))),
     }));
     const md = renderSummary(many);
     expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024);

@@ -9,35 +9,39 @@ import { columnLabel } from './columns.ts';
 import { buildMatrix } from './matrix.ts';
 import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
-import { sortResults } from './results-document.ts';
+import type { ResultsDocument } from './results-document.ts';
+import { problemsOf } from './verdict-format.ts';
 
 const MAX_ROWS = 60;
 const MAX_BYTES = 1024 * 1024;
 const ICON = { passed: '✅', failed: '❌', error: '⛔' } as const;
 
-export function renderSummary(results: readonly ScenarioResult[]): string {
-  const sorted = sortResults(results);
-  const count = (s: ScenarioResult['status']) => sorted.filter((r) => r.status === s).length;
+export function renderSummary(doc: ResultsDocument): string {
+  const sorted = doc.scenarios;
+  const { passed, failed, error } = doc.summary;
   const head = [
     '# fwprobe',
     '',
-    `${count('passed')} passed, ${count('failed')} failed, ${count('error')} error`,
+    `${passed} passed, ${failed} failed, ${error} error`,
     '',
     '| | scenario | file |',
     '|---|---|---|',
     ...sorted.map((r) => `| ${ICON[r.status]} | ${cell(r.name)} | \`${cell(r.file)}\` |`),
     '',
   ];
-  let out = head.join('\n');
+  const parts = [head.join('\n')];
+  // Counted as it grows: measuring the whole text again for each scenario would be quadratic.
+  let bytes = Buffer.byteLength(parts[0]!);
   for (const r of sorted) {
     const section = scenarioSection(r);
-    if (Buffer.byteLength(out + section) > MAX_BYTES - 200) {
-      out += '\n_(the rest is left out: the summary stays under 1 MiB; results.json has everything)_\n';
+    bytes += Buffer.byteLength(section);
+    if (bytes > MAX_BYTES - 200) {
+      parts.push('\n_(the rest is left out: the summary stays under 1 MiB; results.json has everything)_\n');
       break;
     }
-    out += section;
+    parts.push(section);
   }
-  return out;
+  return parts.join('');
 }
 
 function scenarioSection(r: ScenarioResult): string {
@@ -51,7 +55,8 @@ function scenarioSection(r: ScenarioResult): string {
     lines.push(`| ${row.protocol}/${row.port} | ${cells.join(' | ')} | ${row.parity.length > 0 ? '⚠️ IPv4 ≠ IPv6' : ''} |`);
   }
   if (matrix.more > 0) lines.push('', `_${matrix.more} more ports in results.json_`);
-  if (r.problems.length > 0) lines.push('', ...r.problems.slice(0, 30).map((p) => `- ${cell(p)}`));
+  const problems = problemsOf(r);
+  if (problems.length > 0) lines.push('', ...problems.slice(0, 30).map((p) => `- ${cell(p)}`));
   return [...lines, ''].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectation, obs, scenario, summary } from '../verdict/fixtures.test-helpers.ts';
+import { covered, expectation, obs, scenario, summary } from '../verdict/fixtures.test-helpers.ts';
 import { formatVerdict, verdictProblems } from './verdict-format.ts';
 import { judge } from '../verdict/judge.ts';
 
@@ -22,6 +22,7 @@ describe('formatVerdict', () => {
         obs('loopback', 'ipv6', 'tcp', 22, 'closed', 'reset'),
       ],
       [summary('peer', 'ipv4', 'udp', 'closed', 'port-unreach', 3)],
+      covered,
     );
     expect(formatVerdict(verdict, 'strict')).toBe(
       [
@@ -43,7 +44,7 @@ describe('formatVerdict', () => {
   });
 
   it('a clean verdict is one line', () => {
-    const verdict = judge(scenario([expectation({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', open: [22] })]), [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], []);
+    const verdict = judge(scenario([expectation({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', open: [22] })]), [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], [], covered);
     expect(formatVerdict(verdict, 'report')).toBe('PASSED');
   });
 });

@@ -14,7 +14,8 @@
 import { printable } from '../model/printable.ts';
 import type { ParityMode } from '../model/scenario.ts';
 import { portLabel } from '../verdict/keys.ts';
-import type { Verdict } from '../verdict/types.ts';
+import type { UnverifiedRule, Verdict } from '../verdict/types.ts';
+import type { JudgedVerdict } from './result.ts';
 
 const MAX_UNCHECKED_SHOWN = 10;
 
@@ -36,7 +37,7 @@ export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string 
       );
     }
   }
-  for (const u of verdict.unverified ?? []) lines.push(`  ✗ ${unverifiedText(u)}`);
+  for (const u of verdict.unverified) lines.push(`  ✗ ${unverifiedText(u)}`);
   const unchecked = uncheckedText(verdict);
   if (unchecked) lines.push(unchecked);
   return lines.join('\n');
@@ -49,17 +50,28 @@ export function verdictProblems(verdict: Verdict, parityMode: ParityMode): strin
     ...verdict.missing.map((m) => m.message),
     ...verdict.othersMismatches.map((m) => m.message),
     ...(parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : []),
-    ...(verdict.unverified ?? []).map(unverifiedText),
+    ...(verdict.unverified).map(unverifiedText),
   ];
 }
 
-function unverifiedText(u: { family: string; match: string; rule: string }): string {
+/** One unverified rule as a person reads it, with what to do about it. */
+export function unverifiedText(u: UnverifiedRule): string {
   return `unverified: ${u.family} rule matches on ${u.match}, which fwprobe's clients do not vary: ${u.rule} ` +
     `(acknowledge it under sources.unvaried with a why, or test it with a scenario of its own)`;
 }
 
+/** A result's verdict as text, rendered now from the structured verdict ('' before one is taken). */
+export function verdictTextOf(result: { verdict: JudgedVerdict | null }): string {
+  return result.verdict ? formatVerdict(result.verdict, result.verdict.parityMode) : '';
+}
+
+/** A result's failing lines, rendered now from the structured verdict (none before one is taken). */
+export function problemsOf(result: { verdict: JudgedVerdict | null }): string[] {
+  return result.verdict ? verdictProblems(result.verdict, result.verdict.parityMode) : [];
+}
+
 function headline(verdict: Verdict, parityMode: ParityMode): string {
-  const count = verdict.mismatches.length + verdict.missing.length + verdict.othersMismatches.length + (verdict.unverified?.length ?? 0);
+  const count = verdict.mismatches.length + verdict.missing.length + verdict.othersMismatches.length + verdict.unverified.length;
   const gaps = verdict.parity.filter((f) => f.excusedBy === null).length;
   const parts = [];
   if (count > 0) parts.push(plural(count, 'mismatch', 'mismatches'));

@@ -3,6 +3,7 @@
  */
 import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
+import { verdictTextOf } from './verdict-format.ts';
 
 /** What a person needs to read about one result: the error, or the verdict, plus anything tolerated. */
 export function formatVerdictText(result: ScenarioResult): string {
@@ -10,7 +11,7 @@ export function formatVerdictText(result: ScenarioResult): string {
   if (result.status === 'error') {
     lines.push(`ERROR ${result.errorCode ?? ''}: ${printable(result.error ?? 'unknown error', { multiline: true })}`);
   } else {
-    lines.push(result.verdictText);
+    lines.push(verdictTextOf(result));
   }
   for (const finding of result.staticParity) lines.push(`static parity: ${finding}`);
   for (const p of result.leftovers ?? []) {

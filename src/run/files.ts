@@ -1,7 +1,8 @@
 /**
- * Scenario files in, results out: each file loaded and run, many files side by side with a limiter, each lab
- * removed off the critical path. A file that does not load is a result with status `error`, so one bad file
- * never stops the others.
+ * Scenario files in, results out: each file loaded and run, many files side by side with a limiter. A
+ * scenario frees its slot as soon as only its lab's removal remains (the next one starts meanwhile), but its
+ * result is handed out only once that removal has ended: final, never changed afterwards. A file that does
+ * not load is a result with status `error`, so one bad file never stops the others.
  */
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
@@ -27,19 +28,20 @@ export async function runScenarioFile(file: string, options: RunScenarioOptions)
   return runScenario(scenario, options);
 }
 
-export interface RunManyOptions extends RunScenarioOptions {
+/** The runner frees a scenario's slot at its `onRemoving` itself, so that option is not the caller's. */
+export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
   /**
    * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
    * @default the number of CPUs
    */
   concurrency?: number;
-  /** Called as each scenario ends, with its index in `files`. */
+  /** Called once per scenario with its final result (its lab removed), and its index in `files`. */
   onResult?: (result: ScenarioResult, index: number) => void;
 }
 
 /**
- * Runs scenario files with bounded concurrency; results come back in the order of `files`. Each lab is
- * removed in the background once its result is final, and every removal has ended before this returns.
+ * Runs scenario files with bounded concurrency; results come back in the order of `files`, each final: its
+ * lab's removal has ended (a failed removal is the result's error) before `onResult` or the caller sees it.
  */
 export async function runScenarioFiles(files: readonly string[], options: RunManyOptions): Promise<ScenarioResult[]> {
   return runMany(files, (file, o) => runScenarioFile(file, o), (file) => relative(process.cwd(), file), options);
@@ -57,25 +59,29 @@ async function runMany<T>(
   options: RunManyOptions,
 ): Promise<ScenarioResult[]> {
   const limit = createLimiter(options.concurrency ?? availableParallelism());
-  const removals: Promise<void>[] = [];
-  const failed = new Map<number, Error>();
-  const results = await Promise.all(
-    items.map((item, index) =>
-      limit(async () => {
+  return Promise.all(
+    items.map(async (item, index) => {
+      const result = await slotUntilRemoving((onRemoving) =>
         // After Ctrl-C the queue drains without starting anything: the signal handler is removing the labs.
-        const onTeardown = (removal: Promise<Error | undefined>) => {
-          removals.push(removal.then((error) => void (error && failed.set(index, error))));
-        };
-        const result = isStopping() ? interruptedResult(nameOf(item)) : await run(item, { ...options, onTeardown });
-        options.onResult?.(result, index);
-        return result;
-      }),
-    ),
+        isStopping() ? Promise.resolve(interruptedResult(nameOf(item))) : run(item, { ...options, onRemoving }),
+      );
+      options.onResult?.(result, index);
+      return result;
+    }),
   );
-  await Promise.all(removals);
-  // A lab that could not be removed is a leak on the user's machine: its scenario ends in error after all.
-  for (const [index, error] of failed) Object.assign(results[index]!, errorFields(error));
-  return results;
+
+  /**
+   * Holds a limiter slot until the scenario calls `onRemoving` (or ends), then lets the next one start
+   * while this one's lab is removed. Resolves to the final result.
+   */
+  function slotUntilRemoving(start: (onRemoving: () => void) => Promise<ScenarioResult>): Promise<ScenarioResult> {
+    let finished!: Promise<ScenarioResult>;
+    const slot = limit(() => new Promise<void>((release) => {
+      finished = start(release);
+      finished.then(() => release(), () => release());
+    }));
+    return slot.then(() => finished);
+  }
 }
 
 function interruptedResult(path: string): ScenarioResult {

@@ -57,13 +57,12 @@ export interface RunScenarioOptions {
    */
   countFrom?: number;
   /**
-   * Takes the lab's removal off the critical path: the result is returned as soon as it is final, and the
-   * removal (bounded by `bounds.cleanup`) is handed here, settling to the error that removing failed with, or
-   * undefined. The caller must await it before it exits (run/files.ts does). Without it the removal is
-   * awaited, as the `teardown` phase, and a failure is the result's error.
-   * @default the removal is awaited before returning
+   * Called once only the lab's removal remains (the verdict is taken or the scenario ended in error). The
+   * runner frees the scenario's concurrency slot here, so that the removal is off the next scenario's
+   * critical path; the result itself is only returned after the removal, with its failure folded in.
+   * @default nothing
    */
-  onTeardown?: (removal: Promise<Error | undefined>) => void;
+  onRemoving?: () => void;
   /** Called as each phase of the scenario starts (`lab`, `services`, `reachability`, `ruleset`, `scans`, …). @default nothing */
   onPhase?: (scenario: string, phase: string) => void;
 }
@@ -71,7 +70,7 @@ export interface RunScenarioOptions {
 /**
  * Runs one scenario end to end: lab up, services, ruleset, self-check, scans, verdict, lab down. Never
  * throws for a scenario-level problem: those end as status `error` with the reason. The lab is removed
- * whatever happens.
+ * whatever happens, and the result is returned only after that: final (a failed removal is its error).
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
@@ -153,30 +152,26 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.others = collected.others;
     result.scans = collected.scans;
 
-    const verdict = judge(scenario, result.observations, result.others);
-    const unverified = unacknowledged(applied.saved, scenario);
-    Object.assign(result, verdictFields({ ...verdict, unverified, passed: verdict.passed && unverified.length === 0 }, scenario.parity.mode));
+    // The judge decides, unverified rules included: nothing after it changes the outcome.
+    const verdict = judge(scenario, result.observations, result.others, { unverified: unacknowledged(applied.saved, scenario) });
+    Object.assign(result, verdictFields(verdict, scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
     options.log?.(`${scenario.name}: error: ${result.error}`);
-  } finally {
-    const bound = resolveBounds(options.bounds).cleanup;
-    // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
-    // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass.
-    const remove = () =>
-      withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup').then(
-        () => undefined,
-        (error: unknown) => (isStopping() ? interrupted(error) : cleanupFailed(error)),
-      );
-    if (options.onTeardown) {
-      result.durationMs = Date.now() - started;
-      options.onTeardown(remove());
-    } else {
-      const failure = await phase('teardown', remove);
-      if (failure) Object.assign(result, errorFields(failure));
-      result.durationMs = Date.now() - started;
-    }
   }
+  options.onRemoving?.();
+  // After Ctrl-C the signal handler is removing everything of this run: that is no cleanup failure.
+  // Otherwise a lab that could not be removed is a leak on the user's machine, never a pass: the result
+  // is handed out only once the removal has ended, with its failure as the result's error.
+  const bound = resolveBounds(options.bounds).cleanup;
+  const failure = await phase('teardown', () =>
+    withDeadline(lab[Symbol.asyncDispose](), bound, 'removing the lab', 'cleanup').then(
+      () => undefined,
+      (error: unknown) => (isStopping() ? interrupted(error) : cleanupFailed(error)),
+    ),
+  );
+  if (failure) Object.assign(result, errorFields(failure));
+  result.durationMs = Date.now() - started;
   return result;
 }
 

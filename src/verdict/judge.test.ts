@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectation, obs, scenario, summary } from './fixtures.test-helpers.ts';
+import { covered, expectation, obs, scenario, summary } from './fixtures.test-helpers.ts';
 import { judge } from './judge.ts';
 
 const v4tcp = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp' } as const;
@@ -11,6 +11,7 @@ describe('judge', () => {
       s,
       [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv4', 'tcp', 80, 'filtered', 'no-response')],
       [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 997)],
+      covered,
     );
     expect(verdict).toEqual({
       passed: true,
@@ -19,12 +20,13 @@ describe('judge', () => {
       othersMismatches: [],
       unchecked: { observations: [], summaries: [] },
       parity: [],
+      unverified: [],
     });
   });
 
   it('reports a mismatch with the issue-2 wording and the satisfying states', () => {
     const s = scenario([expectation({ vantage: 'peer', family: 'ipv6', protocol: 'tcp', filtered: [53] })]);
-    const verdict = judge(s, [obs('peer', 'ipv6', 'tcp', 53, 'open', 'syn-ack')], []);
+    const verdict = judge(s, [obs('peer', 'ipv6', 'tcp', 53, 'open', 'syn-ack')], [], covered);
     expect(verdict.passed).toBe(false);
     expect(verdict.mismatches).toEqual([
       {
@@ -42,7 +44,7 @@ describe('judge', () => {
 
   it('udp open|filtered does not satisfy open', () => {
     const s = scenario([expectation({ ...v4tcp, protocol: 'udp', open: [53] })]);
-    const verdict = judge(s, [obs('loopback', 'ipv4', 'udp', 53, 'open|filtered', 'no-response')], []);
+    const verdict = judge(s, [obs('loopback', 'ipv4', 'udp', 53, 'open|filtered', 'no-response')], [], covered);
     expect(verdict.mismatches.map((m) => m.message)).toEqual([
       'loopback ipv4 udp/53: expected open, observed open|filtered (no-response)',
     ]);
@@ -53,7 +55,7 @@ describe('judge', () => {
       expectation({ ...v4tcp, open: [22, 80] }),
       expectation({ ...v4tcp, family: 'ipv6', filtered: [53] }),
     ]);
-    const verdict = judge(s, [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], [summary('loopback', 'ipv4', 'tcp', 'closed', 'reset', 50)]);
+    const verdict = judge(s, [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], [summary('loopback', 'ipv4', 'tcp', 'closed', 'reset', 50)], covered);
     expect(verdict.passed).toBe(false);
     expect(verdict.missing.map((m) => m.message)).toEqual([
       'loopback ipv4 tcp/80: expected open, not observed (the loopback ipv4 tcp scan reported 1 other ports individually and summarised 50 closed; listed ports must be reported individually)',
@@ -67,6 +69,7 @@ describe('judge', () => {
       s,
       [obs('peer', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), obs('peer', 'ipv4', 'tcp', 8080, 'open', 'syn-ack'), obs('peer', 'ipv4', 'tcp', 81, 'unfiltered', 'reset')],
       [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000)],
+      covered,
     );
     expect(verdict.mismatches.map((m) => m.message)).toEqual([
       'peer ipv4 tcp/81: expected not-open, observed unfiltered (reset)',
@@ -75,7 +78,7 @@ describe('judge', () => {
     expect(verdict.othersMismatches).toEqual([]);
 
     const closedOthers = scenario([expectation({ ...v4tcp, others: 'closed' })]);
-    const v2 = judge(closedOthers, [], [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 1000)]);
+    const v2 = judge(closedOthers, [], [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 1000)], covered);
     expect(v2.passed).toBe(false);
     expect(v2.othersMismatches.map((m) => m.message)).toEqual([
       'loopback ipv4 tcp (1000 other ports): expected closed, observed filtered (no-response)',
@@ -87,7 +90,7 @@ describe('judge', () => {
     const extra = obs('loopback', 'ipv4', 'tcp', 8080, 'open', 'syn-ack');
     const otherScope = obs('peer', 'ipv6', 'udp', 53, 'closed', 'port-unreach');
     const sum = summary('peer', 'ipv6', 'udp', 'closed', 'port-unreach', 5);
-    const verdict = judge(s, [otherScope, obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), extra], [sum]);
+    const verdict = judge(s, [otherScope, obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack'), extra], [sum], covered);
     expect(verdict.passed).toBe(true);
     expect(verdict.unchecked).toEqual({ observations: [extra, otherScope], summaries: [sum] });
   });
@@ -109,6 +112,7 @@ describe('judge', () => {
         obs('loopback', 'ipv4', 'tcp', 5, 'closed', 'r'),
       ],
       [],
+      covered,
     );
     expect(verdict.mismatches.map((m) => `${m.vantage} ${m.family} ${m.protocol}/${m.port}`)).toEqual([
       'loopback ipv4 tcp/5',
@@ -121,18 +125,42 @@ describe('judge', () => {
 
   it('strict parity fails the verdict on an unexcused gap; report only lists it', () => {
     const observations = [obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv6', 'tcp', 53, 'open', 'syn-ack')];
-    const strict = judge(scenario([], { mode: 'strict' }), observations, []);
+    const strict = judge(scenario([], { mode: 'strict' }), observations, [], covered);
     expect(strict.passed).toBe(false);
     expect(strict.parity.map((f) => f.message)).toEqual(['loopback tcp/53: ipv4 filtered (no-response), ipv6 open (syn-ack)']);
-    const report = judge(scenario([], { mode: 'report' }), observations, []);
+    const report = judge(scenario([], { mode: 'report' }), observations, [], covered);
     expect(report.passed).toBe(true);
     expect(report.parity).toHaveLength(1);
     const excused = judge(
       scenario([], { mode: 'strict', exceptions: [{ vantage: 'loopback', protocol: 'tcp', port: 53, why: 'by design' }] }),
       observations,
       [],
+      covered,
     );
     expect(excused.passed).toBe(true);
     expect(excused.parity[0]?.excusedBy).toBe('by design');
+  });
+
+  it('owns passed: an unverified rule fails a verdict whose every port matched, and is listed as data', () => {
+    const s = scenario([expectation({ ...v4tcp, open: [22] })]);
+    const observed = [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')];
+    const dscp = { family: 'ipv6', match: 'dscp', rule: '-A INPUT -m dscp --dscp 0x2e -j ACCEPT' } as const;
+    const ttl = { family: 'ipv4', match: 'ttl', rule: '-A INPUT -m ttl --ttl-lt 5 -j DROP' } as const;
+    expect(judge(s, observed, [], covered).passed).toBe(true);
+    const verdict = judge(s, observed, [], { unverified: [dscp, ttl] });
+    expect(verdict.passed).toBe(false);
+    expect(verdict.mismatches).toEqual([]);
+    // In a fixed order (family, match), whatever order the rules were read in.
+    expect(verdict.unverified).toEqual([ttl, dscp]);
+  });
+
+  it('an unverified rule does not hide the other reasons: mismatches and gaps are still reported beside it', () => {
+    const s = scenario([expectation({ ...v4tcp, filtered: [53] })], { mode: 'strict' });
+    const observed = [obs('loopback', 'ipv4', 'tcp', 53, 'open', 'syn-ack'), obs('loopback', 'ipv6', 'tcp', 53, 'filtered', 'no-response')];
+    const verdict = judge(s, observed, [], { unverified: [{ family: 'ipv4', match: 'length', rule: '-A INPUT -m length --length 0:60 -j DROP' }] });
+    expect(verdict.passed).toBe(false);
+    expect(verdict.mismatches.map((m) => m.port)).toEqual([53]);
+    expect(verdict.parity).toHaveLength(1);
+    expect(verdict.unverified.map((u) => u.match)).toEqual(['length']);
   });
 });

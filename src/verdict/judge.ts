@@ -1,5 +1,7 @@
 /**
- * Compares a scenario's expectations with what the scans observed. Pure: no I/O, deterministic order.
+ * Compares a scenario's expectations with what the scans observed, and decides whether the scenario passed:
+ * every reason it cannot (a mismatch, a missing port, a strict parity gap, an unverified rule) is weighed
+ * here, and nothing after the judge changes its outcome. Pure: no I/O, deterministic order.
  */
 import { attributionText } from '../model/attribution.ts';
 import { viewLabel, type Mismatch, type Observation } from '../model/observation.ts';
@@ -8,16 +10,20 @@ import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario
 import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
 import { findParityGaps } from './parity.ts';
 import { satisfies, statesSatisfying } from './satisfies.ts';
-import type { MissingObservation, OthersMismatch, Verdict } from './types.ts';
+import type { Coverage, MissingObservation, OthersMismatch, UnverifiedRule, Verdict } from './types.ts';
 
+type Accumulated = Omit<Verdict, 'passed' | 'parity' | 'unverified'>;
+
+/** The verdict on one scenario's observations, given what the run could not cover. */
 export function judge(
   scenario: Scenario,
   observations: readonly Observation[],
   others: readonly ObservedSummary[],
+  coverage: Coverage,
 ): Verdict {
   const observed = groupBy(observations, scopeKey);
   const summarised = groupBy(others, scopeKey);
-  const acc: Omit<Verdict, 'passed' | 'parity'> = {
+  const acc: Accumulated = {
     mismatches: [],
     missing: [],
     othersMismatches: [],
@@ -39,16 +45,17 @@ export function judge(
   acc.othersMismatches.sort(compareScoped);
   acc.unchecked.observations.sort(compareScoped);
   acc.unchecked.summaries.sort(compareScoped);
+  const unverified = [...coverage.unverified].sort(compareUnverified);
   const passed =
-    acc.mismatches.length === 0 && acc.missing.length === 0 && acc.othersMismatches.length === 0 && !parityFails;
-  return { passed, ...acc, parity };
+    acc.mismatches.length === 0 && acc.missing.length === 0 && acc.othersMismatches.length === 0 && !parityFails && unverified.length === 0;
+  return { passed, ...acc, parity, unverified };
 }
 
 function judgeSet(
   set: ExpectationSet,
   observations: readonly Observation[],
   summaries: readonly ObservedSummary[],
-  acc: Omit<Verdict, 'passed' | 'parity'>,
+  acc: Accumulated,
 ): void {
   const listed = listedCategories(set);
   const byPort = groupBy(observations, (o) => String(o.port));
@@ -130,4 +137,8 @@ function othersMismatch(summary: ObservedSummary, expected: ExpectCategory): Oth
 
 function pickScope(s: Scope): Scope {
   return { vantage: s.vantage, ...(s.host ? { host: s.host } : {}), family: s.family, protocol: s.protocol };
+}
+
+function compareUnverified(a: UnverifiedRule, b: UnverifiedRule): number {
+  return a.family.localeCompare(b.family) || a.match.localeCompare(b.match) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }

@@ -22,8 +22,30 @@ export interface OthersMismatch extends Scope {
   message: string;
 }
 
+/** A rule whose match depends on something fwprobe's clients do not vary, so its effect is unverified. */
+export interface UnverifiedRule {
+  family: 'ipv4' | 'ipv6';
+  /** The match, e.g. `dscp`, `length`, `time`. */
+  match: string;
+  /** The rule as the kernel printed it. */
+  rule: string;
+}
+
+/**
+ * What the judge needs besides the observations to know whether they prove anything: what the scans and
+ * clients could not cover. Every field is a reason the verdict cannot pass, given to the judge rather than
+ * applied after it.
+ */
+export interface Coverage {
+  /** Unacknowledged rules whose match fwprobe's clients do not vary (run/coverage.ts `unacknowledged`). */
+  unverified: readonly UnverifiedRule[];
+}
+
 export interface Verdict {
-  /** No mismatch, nothing missing, and (under `parity: strict`) no unexcused parity finding. */
+  /**
+   * No mismatch, nothing missing, no unverified rule, and (under `parity: strict`) no unexcused parity
+   * finding. Set by the judge alone.
+   */
   passed: boolean;
   /** Individually observed ports whose state breaks an expectation, sorted by vantage, family, protocol, port. */
   mismatches: Mismatch[];
@@ -37,7 +59,7 @@ export interface Verdict {
    * Rules that match on something fwprobe's clients do not vary (DSCP, length, TTL, payload, the clock…)
    * and that the scenario has not acknowledged: the verdict cannot say what another sender sees. Fails it.
    */
-  unverified?: { family: 'ipv4' | 'ipv6'; match: string; rule: string }[];
+  unverified: UnverifiedRule[];
 }
 
 /** A difference between IPv4 and IPv6 from the same vantage: the IPv6 gap, found automatically. */

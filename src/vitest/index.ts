@@ -18,8 +18,7 @@ import { loadScenario } from '../scenario/load.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { formatVerdictText } from '../report/verdict-text.ts';
 import { prepareEngine, removeEverything } from '../run/engine.ts';
-import { runScenarioFile } from '../run/files.ts';
-import { createLimiter } from '../run/limiter.ts';
+import { runScenarioFiles } from '../run/files.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
 // Brings the reporter's declaration of `task.meta.fwprobe` into the user's program.
 import type {} from '../report/vitest-reporter.ts';
@@ -42,8 +41,16 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   // Every scenario starts as soon as the limiter lets it, each in its own lab; each describe block below
   // only waits for its own.
   const image = options.image ?? (await prepareEngine());
-  const limit = createLimiter(options.concurrency ?? availableParallelism());
-  const runs = new Map(files.map((file) => [file, limit(() => runScenarioFile(file, { image, ...(options.bounds ? { bounds: options.bounds } : {}) }))]));
+  // The runner fwprobe run uses: each result arrives final (its lab removed), while the next scenario
+  // already has the slot.
+  const waiting = files.map(() => settleable<ScenarioResult>());
+  const runs = new Map(files.map((file, i) => [file, waiting[i]!.promise]));
+  runScenarioFiles(files, {
+    image,
+    concurrency: options.concurrency ?? availableParallelism(),
+    ...(options.bounds ? { bounds: options.bounds } : {}),
+    onResult: (result, i) => waiting[i]!.resolve(result),
+  }).catch((error: unknown) => waiting.forEach((w) => w.reject(error)));
   if (!options.image) afterAll(() => removeEverything());
   for (const file of files) describeScenario(relative(process.cwd(), file), await vantagesOf(file), () => runs.get(file)!);
 }
@@ -64,9 +71,11 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
       result = await run();
     });
 
+    // The verdict as text, rendered from the structured verdict for assertion messages.
+    const why = () => formatVerdictText(result);
     test('lab, ruleset and scans ran', ({ task }) => {
       task.meta.fwprobe = result;
-      expect(result.status, formatVerdictText(result)).not.toBe('error');
+      expect(result.status, why()).not.toBe('error');
       expect(result.scans.length, 'no scan ran').toBeGreaterThan(0);
     });
 
@@ -75,7 +84,7 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
         test(`${vantage} ${family}`, ({ skip }) => {
           if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
           if (!result.scans.some((s) => s.vantage === vantage && s.family === family)) skip(`the scenario does not scan ${vantage} ${family}`);
-          expect(sliceProblems(result, vantage, family), result.verdictText).toEqual([]);
+          expect(sliceProblems(result, vantage, family), why()).toEqual([]);
         });
       }
     }
@@ -83,9 +92,9 @@ function describeScenario(name: string, vantages: readonly Vantage[], run: () =>
     test('verdict (parity and coverage included)', ({ skip }) => {
       if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
       const gaps = result.verdict?.parityMode === 'strict' ? result.verdict.parity.filter((f) => f.excusedBy === null) : [];
-      expect(gaps, result.verdictText).toEqual([]);
-      expect(result.verdict?.unverified ?? [], result.verdictText).toEqual([]);
-      expect(result.verdict?.passed, result.verdictText).toBe(true);
+      expect(gaps, why()).toEqual([]);
+      expect(result.verdict?.unverified, why()).toEqual([]);
+      expect(result.verdict?.passed, why()).toBe(true);
       expect(result.status).toBe('passed');
     });
   });
@@ -97,4 +106,17 @@ function sliceProblems(result: ScenarioResult, vantage: Vantage, family: Family)
   if (!verdict) return [`no verdict was taken (status ${result.status})`];
   const inSlice = (p: { vantage: Vantage; family: Family }) => p.vantage === vantage && p.family === family;
   return [...verdict.mismatches, ...verdict.missing, ...verdict.othersMismatches].filter(inSlice);
+}
+
+/** A promise with its resolve and reject at hand (Node 20 has no Promise.withResolvers). */
+function settleable<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  // A run that fails before a describe block awaits it must not be an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }

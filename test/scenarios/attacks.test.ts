@@ -14,6 +14,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { z } from 'zod';
 import { asFwprobeError } from '../../src/model/errors.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
 import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
@@ -92,7 +93,7 @@ describe.concurrent('attacks', () => {
         return;
       }
       const result = await run(file);
-      const why = `${result.error ?? ''}\n${result.verdictText}`;
+      const why = `${result.error ?? ''}\n${verdictTextOf(result)}`;
       expect([expected.status].flat(), why).toContain(result.status);
       if (expected.errorCode) expect(result.errorCode, why).toBe(expected.errorCode);
       if (expected.caught) expect(caughtPorts(result), why).toEqual(expect.arrayContaining(expected.caught));
@@ -106,7 +107,7 @@ describe.concurrent('attacks', () => {
 
 /** Mismatches where the scenario expected the port not exposed and fwprobe saw it exposed. */
 function caughtPorts(result: ScenarioResult): string[] {
-  return result.mismatches
+  return (result.verdict?.mismatches ?? [])
     .filter((m) => m.observed === 'open' || m.observed === 'delivered')
     .map((m) => `${m.host ? `${m.vantage}→${m.host}` : m.vantage} ${m.family} ${m.protocol}/${m.port}`);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { getDocker } from '../../src/lab/docker.ts';
 import type { ResultsDocument } from '../../src/report/results-json.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 
 const FIXTURES = 'test/fixtures/runtime';
@@ -19,11 +20,11 @@ describe('failure modes', () => {
       image: inject('fwprobeImage'),
     });
     expect(result.status, result.error).toBe('failed');
-    expect(result.mismatches).toEqual([expect.objectContaining({
+    expect(result.verdict?.mismatches).toEqual([expect.objectContaining({
       vantage: 'loopback', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['open'], observed: 'filtered', reason: 'no-response',
     })]);
     // The readable diff is rendered from that structure.
-    expect(result.verdictText).toContain('✗ loopback ipv6 tcp/53: expected open, observed filtered (no-response)');
+    expect(verdictTextOf(result)).toContain('✗ loopback ipv6 tcp/53: expected open, observed filtered (no-response)');
   });
 
   test('a ruleset line in legacy syntax ends in error, naming the line and the tool output', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
 import { runScenario } from '../../src/run/scenario.ts';
@@ -37,10 +38,10 @@ describe('nftables files', () => {
   test('a file that loads but leaves IPv6 open fails the scenario that expects it closed', async () => {
     const result = await runScenarioFile(join(FIXTURES, 'nft-v6-open.scenario.yaml'), { image });
     expect(result.status, result.error).toBe('failed');
-    expect(result.mismatches).toEqual([expect.objectContaining({
+    expect(result.verdict?.mismatches).toEqual([expect.objectContaining({
       vantage: 'peer', family: 'ipv6', protocol: 'tcp', port: 80, expected: ['filtered'], observed: 'open',
     })]);
-    expect(result.verdictText).toContain('✗ peer ipv6 tcp/80: expected filtered, observed open (syn-ack)');
+    expect(verdictTextOf(result)).toContain('✗ peer ipv6 tcp/80: expected filtered, observed open (syn-ack)');
     expect(result.applied?.nft).toContain('table ip filter');
     expect(result.staticParity.join('\n')).toContain('filters IPv4 only');
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { ScenarioResult } from '../../src/report/result.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 
 const FIXTURES = 'test/fixtures/user-scripts';
@@ -100,7 +101,7 @@ describe.concurrent("the book's script", () => {
         'parity: report',
     );
     const result = await run(file);
-    expect(result.status, result.error ?? result.verdictText).toBe('passed');
+    expect(result.status, result.error ?? verdictTextOf(result)).toBe('passed');
 
     const modprobe = 'no kernel modules can be loaded from a container; conntrack is built in';
     const procSys = '/proc/sys is read-only in an unprivileged container; forwarding is not judged';
@@ -118,7 +119,7 @@ describe.concurrent("the book's script", () => {
     expect(v6Open.map((o) => `${o.vantage} ${o.port}`).sort()).toEqual(
       ['loopback 22', 'loopback 53', 'loopback 80', 'peer 22', 'peer 53', 'peer 80'],
     );
-    expect(result.parity.filter((p) => p.ipv6.state === 'open' && p.ipv4.state === 'filtered')).toHaveLength(6);
+    expect((result.verdict?.parity ?? []).filter((p) => p.ipv6.state === 'open' && p.ipv4.state === 'filtered')).toHaveLength(6);
   });
 
   // After a tolerated failure `$?` still holds its status, so a bare `exit` (or the end of the script)
@@ -144,7 +145,7 @@ describe.concurrent('checks that must fail', () => {
   test('strict parity against a v4-only ruleset fails and names every gap port', async () => {
     const result = await run(join(FIXTURES, 'v4-only-strict.scenario.yaml'));
     expect(result.status, result.error).toBe('failed');
-    expect(result.mismatches).toEqual([]);
+    expect(result.verdict?.mismatches).toEqual([]);
     const gaps = (result.verdict?.parity ?? []).filter((f) => f.excusedBy === null).map((f) => `${f.vantage} ${f.protocol}/${f.port}`);
     expect(gaps.sort()).toEqual([
       'loopback tcp/80',
@@ -164,7 +165,7 @@ describe.concurrent('checks that must fail', () => {
   test('a silent UDP port (open|filtered) does not satisfy open', async () => {
     const result = await run(join(FIXTURES, 'udp-silent-not-open.scenario.yaml'));
     expect(result.status, result.error).toBe('failed');
-    const seen = result.mismatches.map(({ vantage, family, protocol, port, expected, observed, reason }) => ({ vantage, family, protocol, port, expected, observed, reason }));
+    const seen = (result.verdict?.mismatches ?? []).map(({ vantage, family, protocol, port, expected, observed, reason }) => ({ vantage, family, protocol, port, expected, observed, reason }));
     expect(seen).toEqual((['ipv4', 'ipv6'] as const).map((family) => ({
       vantage: 'loopback', family, protocol: 'udp', port: 53, expected: ['open'], observed: 'open|filtered', reason: 'no-response',
     })));
