@@ -11,6 +11,7 @@ import { LOOPBACK, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { parseProbeOutput, parseReceivedLog, type ProbeOutcome, type Received } from '../scan/probe/outcome.ts';
 import { planProbes, probeCommand, type Probe } from '../scan/probe/plan.ts';
+import { withVariants } from '../scan/probe/variants.ts';
 import type { Lab } from './lab-setup.ts';
 
 /** Where the listener logs what reached it (containers/target/listener.pl). */
@@ -46,11 +47,11 @@ export function portsToProbe(scenario: Scenario, host?: string): Record<Protocol
 /** Every probe of the scenario's vantages, to the target and to the hosts behind it. */
 export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>): Probe[] {
   const sourcePorts = scenario.sources.ports;
-  return scenario.vantages.flatMap((vantage) =>
+  return withVariants(scenario.vantages.flatMap((vantage) =>
     (lab.sources[vantage] ?? []).flatMap((source) =>
       planProbes(vantage, [source], portsToProbe(scenario, source.host), vantage === LOOPBACK ? { busy, sourcePorts } : { sourcePorts }),
     ),
-  );
+  ));
 }
 
 /** The container a vantage's clients run in: the target for loopback, otherwise the peer of that name. */

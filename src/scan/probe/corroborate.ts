@@ -8,6 +8,7 @@ import { CommandFailedError } from '../../model/errors.ts';
 import { viewLabel, type Observation } from '../../model/observation.ts';
 import { wasSent, type ProbeOutcome, type Received } from './outcome.ts';
 import type { Probe } from './plan.ts';
+import { VARIANT_LABELS } from './variants.ts';
 
 const REACHED = new Set(['connected', 'answered']);
 
@@ -50,16 +51,30 @@ export function corroborate(
       probes: sent.length,
       reached: new Set([...reached, ...delivered]).size,
       sources: [...new Set(sent.map(sourceLabel))],
+      ...variantsOf(sent),
     };
-    const first = reached[0] ?? delivered[0];
+    // A plain client names the way in where one got in; a variant only where nothing else did.
+    const first = plainFirst(reached) ?? plainFirst(delivered);
     if (!first || observation.state === 'open') return { ...observation, evidence };
     const scan = { state: observation.state, reason: observation.reason };
+    const shape = first.variant ? ` ${VARIANT_LABELS[first.variant]}` : '';
+    const by = { ...evidence, scan, ...(first.variant ? { variant: first.variant } : {}) };
     if (reached[0]) {
       const how = observation.protocol === 'tcp' ? 'connect() from' : 'answered a datagram from';
-      return { ...observation, state: 'open', reason: `${how} ${sourceLabel(first)}`, evidence: { ...evidence, scan } };
+      return { ...observation, state: 'open', reason: `${how} ${sourceLabel(first)}${shape}`, evidence: by };
     }
-    return { ...observation, state: 'delivered', reason: `listener received from ${sourceLabel(first)}, no answer came back`, evidence: { ...evidence, scan } };
+    return { ...observation, state: 'delivered', reason: `listener received from ${sourceLabel(first)}${shape}, no answer came back`, evidence: by };
   });
+}
+
+function plainFirst(list: readonly Probe[]): Probe | undefined {
+  return list.find((p) => !p.variant) ?? list[0];
+}
+
+/** The packet variants among the probes sent, when there are any (variants.ts). */
+function variantsOf(sent: readonly Probe[]): { variants?: string[] } {
+  const variants = [...new Set(sent.flatMap((p) => (p.variant ? [p.variant] : [])))];
+  return variants.length > 0 ? { variants } : {};
 }
 
 function key(x: { vantage: string; host?: string; family: string; protocol: string; port: number }): string {
