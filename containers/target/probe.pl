@@ -20,11 +20,11 @@
 #            network namespace, read-only in a container, and would change every probe of the call)
 #   psh      TCP: the SYN carries PSH (SYN|PSH)
 #
-# ecn and psh mark their socket (SO_MARK, needs CAP_NET_ADMIN), and one nft table of this call, in the
-# namespace it runs in, rewrites the flags of the marked SYNs on their way out (output hook, mangle
+# ecn and psh mark their socket (SO_MARK, needs CAP_NET_ADMIN), and an nft table `inet fwprobe_probe`, in
+# the namespace this runs in, rewrites the flags of the marked SYNs on their way out (output hook, mangle
 # priority): the handshake then completes as any connect() does, so "connected" means the same for every
-# probe, and the listener logs the connection. The table is removed when the call ends. Never run ecn or
-# psh in the namespace whose ruleset is under test. A variant that cannot be set up ends its probe as
+# probe, and the listener logs the connection. The table is (re)added by each call that needs it and left
+# in place. Never run ecn or psh in the namespace whose ruleset is under test. A variant that cannot be set up ends its probe as
 # error/socket (EPERM without the capability; EVARIANT, with nft's message on stderr, if the table could
 # not be added).
 #
@@ -73,7 +73,6 @@ use Socket qw(AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK SOL_SOCKET S
 use Time::HiRes qw(time);
 
 $| = 1;
-my $owner = $$;    # the END block's cleanup is this process's, never a forked child's
 $SIG{PIPE} = 'IGNORE';
 
 my %opt = (timeout => 1500, parallel => 256, 'udp-sends' => 2, 'banner-ms' => 200);
@@ -418,38 +417,26 @@ sub note_local {
 }
 
 # ---------------------------------------------------------------------------------------------- flag rewriting
-# The ecn and psh SYNs: one table of this call rewrites the flags of SYNs whose socket carries the variant's
-# mark. Returns its name, or undef (the nft error is on stderr, and those probes end as EVARIANT).
+# The ecn and psh SYNs: one nft table rewrites the flags of SYNs whose socket carries a variant's mark.
+# Returns its name, or undef (nft's error is on stderr, and those probes end as EVARIANT). The table is
+# replaced in one transaction, so a call running beside this one never sees it without its rules, and it
+# stays: it touches no packet but a marked SYN, and removing it would cost every call another nft run.
 sub setup_mangle {
     return undef unless @_;
-    my $table = "fwprobe_probe_$$";
-    my %used = map { ($_->{variant} => $VARIANT{$_->{variant}}) } @_;
+    my $table = 'fwprobe_probe';
     my $rules = join '', map {
-        sprintf("    meta mark 0x%08x tcp flags & (syn | ack) == syn tcp flags set %s\n", $_->{mark}, $_->{flags})
-    } @used{sort keys %used};
-    my $text = "table inet $table {\n  chain out {\n    type filter hook output priority mangle; policy accept;\n"
+        sprintf("    meta mark 0x%08x tcp flags & (syn | ack) == syn tcp flags set %s\n", $VARIANT{$_}{mark}, $VARIANT{$_}{flags})
+    } grep { $VARIANT{$_}{mark} } sort keys %VARIANT;
+    my $text = "table inet $table {}\nflush table inet $table\n"
+        . "table inet $table {\n  chain out {\n    type filter hook output priority mangle; policy accept;\n"
         . $rules . "  }\n}\n";
-    # A table left by an earlier call of the same pid (killed before its END) is replaced, never doubled.
-    $text = "table inet $table {}\ndelete table inet $table\n$text";
     my $ok = open(my $nft, '|-', 'nft', '-f', '-');
     $ok &&= print $nft $text;
     $ok = close($nft) && $ok if $nft;
-    unless ($ok) {
-        print STDERR "fwprobe-probe: could not add the nft table for the ecn/psh variants: "
-            . ($! ? "$!" : 'nft exited ' . ($? >> 8)) . "\n";
-        return undef;
-    }
-    # The table must go whatever ends the call: the END block below runs on exit and on these signals.
-    $SIG{TERM} = $SIG{INT} = $SIG{HUP} = sub { exit 1 };
-    return $table;
-}
-
-END {
-    if ($mangle && $$ == $owner) {
-        local $?;
-        system('nft', 'delete', 'table', 'inet', $mangle) == 0
-            or print STDERR "fwprobe-probe: could not remove nft table inet $mangle\n";
-    }
+    return $table if $ok;
+    print STDERR "fwprobe-probe: could not add the nft table for the ecn/psh variants: "
+        . ($! ? "$!" : 'nft exited ' . ($? >> 8)) . "\n";
+    return undef;
 }
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -493,9 +480,10 @@ sub print_usage {
     print $fh <<'EOF';
 usage: fwprobe-probe [--timeout MS] [--parallel N] [--udp-sends N] [--banner-ms MS] [--deadline MS]
                      [--nonce STR] [PROBE... | -]
-  PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,TIMEOUT_MS]]]   (or whitespace-separated lines on stdin)
+  PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,VARIANT][,TIMEOUT_MS]]]   (or whitespace-separated lines on stdin)
+  VARIANT = dstopts | hbh (IPv6) | ecn | psh (TCP)
   output: one line a probe, tab-separated:
-    id proto result ms laddr lport raddr rport errno stage token reply
+    id proto result ms laddr lport raddr rport errno stage token reply variant
   then "#end probes=N ms=T aborted=A".
 EOF
 }
