@@ -45,6 +45,17 @@ export function corroborate(
           'so nothing backs its verdict.',
       );
     }
+    // A variant its plain twin could send but it could not (no capability, nft failed) is a shape not
+    // tried: the verdict would rest on less than it claims.
+    const lost = group.filter((p) => p.variant && !sent.includes(p) && sent.some((q) => !q.variant && q.source === p.source && q.sourcePort === p.sourcePort));
+    if (lost.length > 0) {
+      const why = lost.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
+      throw new CommandFailedError(
+        { command: ['fwprobe-probe'], exitCode: 1, stdout: why.join('\n'), stderr: '' },
+        `The ${lost.map((p) => p.variant).join(', ')} client probes for ${viewLabel(observation)} ${observation.family} ${observation.protocol}/${observation.port} ` +
+          'could not be sent, though the plain ones were: those packet shapes were never tried.',
+      );
+    }
     const reached = sent.filter((p) => REACHED.has(byId.get(p.id)!.result));
     const delivered = sent.filter((p) => p.protocol === 'udp' && logged(p));
     const evidence = {

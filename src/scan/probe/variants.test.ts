@@ -108,6 +108,11 @@ describe('a variant that gets in', () => {
     expect(o!.evidence).not.toHaveProperty('variant');
   });
 
+  it('a variant that could not be sent while its plain twin was is an error naming it, never a silent gap', () => {
+    const outcomes = run([]).map((o) => (o.id.endsWith('.psh') ? { ...o, result: 'error' as const, errno: 'EVARIANT', stage: 'socket' } : o));
+    expect(() => corroborate([filtered], probes, outcomes, [])).toThrow(/The psh client probes for peer ipv6 tcp\/3306 could not be sent/);
+  });
+
   it('nothing got in: filtered stands, with the variants tried listed', () => {
     const [o] = corroborate([filtered], probes, run([]), []);
     expect(o).toMatchObject({ state: 'filtered', evidence: { probes: 5, reached: 0, variants: ['dstopts', 'hbh', 'ecn', 'psh'] } });
