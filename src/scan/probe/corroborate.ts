@@ -45,9 +45,10 @@ export function corroborate(
           'so nothing backs its verdict.',
       );
     }
-    // A variant its plain twin could send but it could not (no capability, nft failed) is a shape not
-    // tried: the verdict would rest on less than it claims.
-    const lost = group.filter((p) => p.variant && !sent.includes(p) && sent.some((q) => !q.variant && q.source === p.source && q.sourcePort === p.sourcePort));
+    // A variant its plain twin could send but whose socket could not be set up (no capability, nft failed)
+    // is a shape never tried, on every port: the verdict would rest on less than it claims. (One the
+    // call's deadline cut short, `aborted`, is tolerated as a plain probe's is.)
+    const lost = group.filter((p) => p.variant && byId.get(p.id)?.result === 'error' && !sent.includes(p) && sent.some((q) => !q.variant && q.source === p.source && q.sourcePort === p.sourcePort));
     if (lost.length > 0) {
       const why = lost.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
       throw new CommandFailedError(

@@ -111,6 +111,9 @@ describe('a variant that gets in', () => {
   it('a variant that could not be sent while its plain twin was is an error naming it, never a silent gap', () => {
     const outcomes = run([]).map((o) => (o.id.endsWith('.psh') ? { ...o, result: 'error' as const, errno: 'EVARIANT', stage: 'socket' } : o));
     expect(() => corroborate([filtered], probes, outcomes, [])).toThrow(/The psh client probes for peer ipv6 tcp\/3306 could not be sent/);
+    // Cut short by the call's deadline, like any plain probe: no error, the others still back the verdict.
+    const aborted = run([]).map((o) => (o.id.endsWith('.psh') ? { ...o, result: 'aborted' as const } : o));
+    expect(corroborate([filtered], probes, aborted, [])[0]).toMatchObject({ state: 'filtered', evidence: { probes: 4 } });
   });
 
   it('nothing got in: filtered stands, with the variants tried listed', () => {
