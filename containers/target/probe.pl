@@ -1,19 +1,37 @@
 #!/usr/bin/perl
 # fwprobe-probe: real client connections from chosen source addresses and ports, many at once.
 #
-#   fwprobe-probe [OPTIONS] [PROBE...]        PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,TIMEOUT_MS]]]
+#   fwprobe-probe [OPTIONS] [PROBE...]        PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,VARIANT][,TIMEOUT_MS]]]
 #
 # With no PROBE argument (or with "-" among them) probes are read from stdin, one a line, fields separated
 # by commas or by whitespace; blank lines and lines starting with # are skipped. An empty field or "-"
-# takes the default: SRC the kernel's choice, SPORT 0 (an ephemeral port), TIMEOUT_MS --timeout.
+# takes the default: SRC the kernel's choice, SPORT 0 (an ephemeral port), TIMEOUT_MS --timeout, no VARIANT.
+# After SPORT, a number is TIMEOUT_MS and a word is VARIANT (either order, each at most once).
 # IDs are 1-48 characters of [A-Za-z0-9._:@/+=-], unique in one call. Addresses are numeric IPv4 or IPv6
 # (brackets optional, fe80::1%eth0 allowed); SRC must be an address of this host, of DST's family.
 #
 # TCP is a kernel connect(), so the SYN has the kernel's shape (MSS, SACK-permitted, timestamps, window
-# scale). UDP sends a datagram carrying a unique token on a connected socket with IP(V6)_RECVERR, so ICMP
+# scale). VARIANT changes the packets' shape, still on an ordinary kernel socket:
+#
+#   dstopts  IPv6, TCP or UDP: every packet carries an (empty, PadN-only) Destination Options header
+#            (setsockopt IPV6_DSTOPTS, which needs CAP_NET_RAW)
+#   hbh      the same with a Hop-by-Hop Options header (IPV6_HOPOPTS)
+#   ecn      TCP: the SYN carries ECE|CWR, as a client with net.ipv4.tcp_ecn=1 sends it (that sysctl is per
+#            network namespace, read-only in a container, and would change every probe of the call)
+#   psh      TCP: the SYN carries PSH (SYN|PSH)
+#
+# ecn and psh mark their socket (SO_MARK, needs CAP_NET_ADMIN), and an nft table `inet fwprobe_probe`, in
+# the namespace this runs in, rewrites the flags of the marked SYNs on their way out (output hook, mangle
+# priority): the handshake then completes as any connect() does, so "connected" means the same for every
+# probe, and the listener logs the connection. The table is (re)added by each call that needs it and left
+# in place. Never run ecn or psh in the namespace whose ruleset is under test. A variant that cannot be set up ends its probe as
+# error/socket (EPERM without the capability; EVARIANT, with nft's message on stderr, if the table could
+# not be added).
+#
+# UDP sends a datagram carrying a unique token on a connected socket with IP(V6)_RECVERR, so ICMP
 # errors surface as errno. Every probe prints one tab-separated line, in completion order:
 #
-#   id proto result ms laddr lport raddr rport errno stage token reply
+#   id proto result ms laddr lport raddr rport errno stage token reply variant
 #
 #   result  tcp: connected | refused | timeout | unreachable | error
 #           udp: answered  | refused | silent  | unreachable | error
@@ -27,6 +45,7 @@
 #   token   udp: the datagram's payload (what the target's received log shows); tcp: "-"
 #   reply   the first bytes of the UDP answer or of the TCP banner (read for up to --banner-ms), escaped
 #           (\\, \xNN); "-" if none
+#   variant the probe's VARIANT, or "-"
 #
 # A line "#fields ..." comes first and "#end probes=N ms=T aborted=A" last: without the #end line the
 # output is cut and must not be trusted. Exit 0 when every probe finished (whatever its result), 1 when
@@ -71,6 +90,18 @@ usage_error('--deadline must be 1..3600000 ms')
 my $nonce = $opt{nonce} // sprintf('%08x', (int(time() * 1000) ^ ($$ << 20)) & 0xffffffff);
 usage_error('--nonce must be 1-16 characters of [A-Za-z0-9]') unless $nonce =~ /^[A-Za-z0-9]{1,16}$/;
 
+# ---------------------------------------------------------------------------------------------- variants
+# Linux's values (include/uapi/linux/in6.h, asm-generic/socket.h); Socket.pm exports none of them.
+use constant { IPV6_HOPOPTS => 54, IPV6_DSTOPTS => 59, SO_MARK => 36 };
+# An empty options header: next header (the kernel fills it), length 0 (8 bytes), one PadN option of 4.
+my $EMPTY_OPTIONS = pack('CCCCx4', 0, 0, 1, 4);
+my %VARIANT = (
+    dstopts => { ipv6 => 1, option => IPV6_DSTOPTS },
+    hbh     => { ipv6 => 1, option => IPV6_HOPOPTS },
+    ecn     => { mark => 0x66770001, flags => 'syn | ecn | cwr' },
+    psh     => { mark => 0x66770002, flags => 'syn | psh' },
+);
+
 # ---------------------------------------------------------------------------------------------- input
 my @specs;    # [text, where]
 my $stdin_read = 0;
@@ -95,9 +126,20 @@ for my $spec (@specs) {
     my ($text, $where) = @$spec;
     $text =~ s/^\s+|\s+$//g;
     my @f = $text =~ /,/ ? map { s/^\s+|\s+$//gr } split(/,/, $text, -1) : split(/\s+/, $text);
-    input_error($where, 'want ID,PROTO,DST,PORT[,SRC[,SPORT[,TIMEOUT_MS]]]') if @f < 4 || @f > 7;
-    my ($id, $proto, $dst, $dport, $src, $sport, $timeout) =
+    input_error($where, 'want ID,PROTO,DST,PORT[,SRC[,SPORT[,VARIANT][,TIMEOUT_MS]]]') if @f < 4 || @f > 8;
+    my ($id, $proto, $dst, $dport, $src, $sport, @rest) =
         map { defined $_ && $_ ne '' && $_ ne '-' ? $_ : undef } @f;
+    my ($timeout, $variant);
+    for my $x (grep { defined } @rest) {
+        if ($x =~ /^\d+$/) {
+            input_error($where, 'TIMEOUT_MS given twice') if defined $timeout;
+            $timeout = $x;
+        } else {
+            input_error($where, "VARIANT '$x' is not one of " . join(', ', sort keys %VARIANT)) unless $VARIANT{$x};
+            input_error($where, 'VARIANT given twice') if defined $variant;
+            $variant = $x;
+        }
+    }
     input_error($where, 'bad ID') unless defined $id && $id =~ m{^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$};
     input_error($where, "duplicate ID '$id'") if $seen_id{$id}++;
     input_error($where, 'PROTO must be tcp or udp') unless defined $proto && $proto =~ /^(tcp|udp)$/;
@@ -121,8 +163,14 @@ for my $spec (@specs) {
         input_error($where, 'SRC and DST are of different families') if $sfamily != $family;
         $bind_sa = $sa;
     }
+    if (defined $variant) {
+        my $v = $VARIANT{$variant};
+        input_error($where, "VARIANT $variant is for IPv6 only") if $v->{ipv6} && $family != AF_INET6;
+        input_error($where, "VARIANT $variant is for TCP only") if $v->{mark} && $proto ne 'tcp';
+    }
     my ($rhost) = sockaddr_text($dst_sa);
     push @probes, {
+        variant => $variant,
         id => $id, proto => $proto, family => $family, socktype => $socktype, dst_sa => $dst_sa,
         bind_sa => $bind_sa, sport => $sport + 0, timeout => $timeout / 1000, raddr => $rhost, rport => $dport + 0,
         # Same protocol and 4-tuple cannot run together; an ephemeral source port never collides. Without
@@ -143,6 +191,7 @@ my %key_count;
 $key_count{$_->{key}}++ for grep { defined $_->{key} } @probes;
 my $rounds = POSIX::ceil(@probes / $opt{parallel});
 for (values %key_count) { $rounds = $_ if $_ > $rounds }
+my $mangle = setup_mangle(grep { $_->{variant} && $VARIANT{$_->{variant}}{mark} } @probes);
 my $start = time;
 my $deadline = $start + (defined $opt{deadline} ? $opt{deadline} / 1000 : $rounds * $max_timeout + 2.0);
 
@@ -157,7 +206,7 @@ $errname{Errno::EDEADLK()} = 'EDEADLK';
 my %unreachable = map { (eval { Errno->can($_)->() } // -1) => 1 }
     qw(EHOSTUNREACH ENETUNREACH EACCES EPERM EHOSTDOWN ENETDOWN ENONET ENOPROTOOPT EPROTO);
 
-print join("\t", '#fields', qw(id proto result ms laddr lport raddr rport errno stage token reply)), "\n";
+print join("\t", '#fields', qw(id proto result ms laddr lport raddr rport errno stage token reply variant)), "\n";
 
 # ---------------------------------------------------------------------------------------------- run
 my @pending = @probes;
@@ -213,6 +262,11 @@ sub start_probe {
     socket($fh, $p->{family}, $p->{socktype} | SOCK_NONBLOCK, 0) or return finish($p, 'error', $! + 0, 'socket');
     $p->{fh} = $fh;
     $inflight{fileno $fh} = $p;
+    if (my $v = $p->{variant} && $VARIANT{$p->{variant}}) {
+        return finish($p, 'error', 'EVARIANT', 'socket') if $v->{mark} && !$mangle;
+        my @opt = $v->{mark} ? (SOL_SOCKET, SO_MARK, pack('I', $v->{mark})) : (IPPROTO_IPV6, $v->{option}, $EMPTY_OPTIONS);
+        setsockopt($fh, $opt[0], $opt[1], $opt[2]) or return finish($p, 'error', $! + 0, 'socket');
+    }
     if ($p->{proto} eq 'tcp') {
         # An RST on close: no TIME_WAIT anywhere, so the same 4-tuple works again at once.
         setsockopt($fh, SOL_SOCKET, SO_LINGER, pack('ii', 1, 0)) or return finish($p, 'error', $! + 0, 'socket');
@@ -328,7 +382,7 @@ sub finish {
     $stage = '-' if $errno eq '-';
     print join("\t", $p->{id}, $p->{proto}, $result, $p->{ms}, $p->{laddr} // '-', $p->{lport} // '-', $p->{raddr},
         $p->{rport}, $errno, $stage, $p->{proto} eq 'udp' ? $p->{token} : '-',
-        defined $p->{reply} && length $p->{reply} ? escape(substr($p->{reply}, 0, 64)) : '-'), "\n";
+        defined $p->{reply} && length $p->{reply} ? escape(substr($p->{reply}, 0, 64)) : '-', $p->{variant} // '-'), "\n";
     $p->{finished} = 1;
     $done++;
 }
@@ -360,6 +414,29 @@ sub note_local {
     my ($host, $port) = sockaddr_text($sa);
     return unless defined $host && $port;    # not yet assigned
     @$p{qw(laddr lport)} = ($host, $port + 0);
+}
+
+# ---------------------------------------------------------------------------------------------- flag rewriting
+# The ecn and psh SYNs: one nft table rewrites the flags of SYNs whose socket carries a variant's mark.
+# Returns its name, or undef (nft's error is on stderr, and those probes end as EVARIANT). The table is
+# replaced in one transaction, so a call running beside this one never sees it without its rules, and it
+# stays: it touches no packet but a marked SYN, and removing it would cost every call another nft run.
+sub setup_mangle {
+    return undef unless @_;
+    my $table = 'fwprobe_probe';
+    my $rules = join '', map {
+        sprintf("    meta mark 0x%08x tcp flags & (syn | ack) == syn tcp flags set %s\n", $VARIANT{$_}{mark}, $VARIANT{$_}{flags})
+    } grep { $VARIANT{$_}{mark} } sort keys %VARIANT;
+    my $text = "table inet $table {}\nflush table inet $table\n"
+        . "table inet $table {\n  chain out {\n    type filter hook output priority mangle; policy accept;\n"
+        . $rules . "  }\n}\n";
+    my $ok = open(my $nft, '|-', 'nft', '-f', '-');
+    $ok &&= print $nft $text;
+    $ok = close($nft) && $ok if $nft;
+    return $table if $ok;
+    print STDERR "fwprobe-probe: could not add the nft table for the ecn/psh variants: "
+        . ($! ? "$!" : 'nft exited ' . ($? >> 8)) . "\n";
+    return undef;
 }
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -403,9 +480,10 @@ sub print_usage {
     print $fh <<'EOF';
 usage: fwprobe-probe [--timeout MS] [--parallel N] [--udp-sends N] [--banner-ms MS] [--deadline MS]
                      [--nonce STR] [PROBE... | -]
-  PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,TIMEOUT_MS]]]   (or whitespace-separated lines on stdin)
+  PROBE = ID,PROTO,DST,PORT[,SRC[,SPORT[,VARIANT][,TIMEOUT_MS]]]   (or whitespace-separated lines on stdin)
+  VARIANT = dstopts | hbh (IPv6) | ecn | psh (TCP)
   output: one line a probe, tab-separated:
-    id proto result ms laddr lport raddr rport errno stage token reply
+    id proto result ms laddr lport raddr rport errno stage token reply variant
   then "#end probes=N ms=T aborted=A".
 EOF
 }

@@ -95,6 +95,10 @@ export interface Evidence {
   sources: string[];
   /** nmap's own state and reason, kept when the probes overruled it. */
   scan?: { state: PortState; reason: string };
+  /** The packet variants among the probes sent (`dstopts`, `hbh`, `ecn`, `psh`; scan/probe/variants.ts). */
+  variants?: string[];
+  /** The variant of the probe that overruled nmap, when no plain client got in. */
+  variant?: string;
 }
 
 /** One disagreement between what a scenario expects and what a scan observed. */

@@ -113,10 +113,12 @@ function same(a: Observation, b: Observation): boolean {
 function tracedProbe(lab: Lab, o: Observation, sourcePort: number, c: { probes: readonly Probe[]; outcomes: readonly ProbeOutcome[] }): Probe | null {
   const reached = new Set(c.outcomes.filter((x) => x.result === 'connected' || x.result === 'answered').map((x) => x.id));
   const mine = c.probes.filter((p) => same({ ...p, state: o.state, reason: '' }, o));
-  const fromReached = mine.find((p) => reached.has(p.id))?.source;
+  // A variant that got in is traced in its own shape (variants.ts), or the trace would follow a plain client.
+  const way = mine.find((p) => reached.has(p.id) && !p.variant) ?? mine.find((p) => reached.has(p.id));
+  const fromReached = way?.source;
   const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host);
   if (!source) return null;
-  return { id: `trace.${sourcePort}`, vantage: o.vantage, ...(o.host ? { host: o.host } : {}), family: o.family, protocol: o.protocol, port: o.port, source, sourcePort };
+  return { id: `trace.${sourcePort}`, vantage: o.vantage, ...(o.host ? { host: o.host } : {}), family: o.family, protocol: o.protocol, port: o.port, source, sourcePort, ...(way?.variant ? { variant: way.variant } : {}) };
 }
 
 function toTraced(p: Probe, all: readonly Probe[]): TracedProbe {

@@ -14,6 +14,7 @@ import { planProbes, type Probe } from '../scan/probe/plan.ts';
 import { NO_NAT_PORTS, portsToProbe, type NatPorts } from '../scan/probe/ports.ts';
 import { checkReachability, planReachability } from '../scan/probe/reachability.ts';
 import { AFTER_FAILED, probeRepeatedly, runProbes as sendProbes, type RunProbesOptions, type VantageExec } from '../scan/probe/runner.ts';
+import { withVariants } from '../scan/probe/variants.ts';
 import type { Lab } from './lab-setup.ts';
 
 export { chanceRounds } from '../scan/probe/runner.ts';
@@ -28,11 +29,11 @@ const RECEIVED_LOG = '/run/fwprobe/received.log';
  */
 export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>, natPorts: NatPorts = NO_NAT_PORTS): Probe[] {
   const sourcePorts = scenario.sources.ports;
-  return scenario.vantages.flatMap((vantage) =>
+  return withVariants(scenario.vantages.flatMap((vantage) =>
     (lab.sources[vantage] ?? []).flatMap((source) =>
       planProbes(vantage, [source], portsToProbe(scenario, source.host, natPorts), vantage === LOOPBACK ? { busy, sourcePorts } : { sourcePorts }),
     ),
-  );
+  ));
 }
 
 /** The container a vantage's clients run in: the target for loopback, otherwise the peer of that name. */

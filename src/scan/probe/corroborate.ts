@@ -9,6 +9,7 @@ import { viewLabel, type Observation } from '../../model/observation.ts';
 import { wasSent, type ProbeOutcome, type Received } from './outcome.ts';
 import type { Probe } from './plan.ts';
 import { isIndirect, isOneWay } from './shapes/shape.ts';
+import { VARIANT_LABELS } from './variants.ts';
 
 const REACHED = new Set(['connected', 'answered']);
 
@@ -45,22 +46,48 @@ export function corroborate(
           'so nothing backs its verdict.',
       );
     }
+    // A variant its plain twin could send but whose socket could not be set up (no capability, nft failed)
+    // is a shape never tried, on every port: the verdict would rest on less than it claims. (One the
+    // call's deadline cut short, `aborted`, is tolerated as a plain probe's is.)
+    const lost = group.filter((p) => p.variant && byId.get(p.id)?.result === 'error' && !sent.includes(p) && sent.some((q) => !q.variant && q.source === p.source && q.sourcePort === p.sourcePort));
+    if (lost.length > 0) {
+      const why = lost.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
+      throw new CommandFailedError(
+        { command: ['fwprobe-probe'], exitCode: 1, stdout: why.join('\n'), stderr: '' },
+        `The ${lost.map((p) => p.variant).join(', ')} client probes for ${viewLabel(observation)} ${observation.family} ${observation.protocol}/${observation.port} ` +
+          'could not be sent, though the plain ones were: those packet shapes were never tried.',
+      );
+    }
     const reached = sent.filter((p) => REACHED.has(byId.get(p.id)!.result));
     const delivered = sent.filter((p) => p.protocol === 'udp' && logged(p));
     const evidence = {
       probes: sent.length,
       reached: new Set([...reached, ...delivered]).size,
       sources: [...new Set(sent.map(sourceLabel))],
+      ...variantsOf(sent),
     };
-    const first = reached[0] ?? delivered[0];
+    // A plain client names the way in where one got in; a variant only where nothing else did.
+    const first = plainFirst(reached) ?? plainFirst(delivered);
     if (!first || observation.state === 'open') return { ...observation, evidence };
     const scan = { state: observation.state, reason: observation.reason };
+    const shape = first.variant ? ` ${VARIANT_LABELS[first.variant]}` : '';
+    const by = { ...evidence, scan, ...(first.variant ? { variant: first.variant } : {}) };
     if (reached[0]) {
       const how = observation.protocol === 'tcp' ? 'connect() from' : 'answered a datagram from';
-      return { ...observation, state: 'open', reason: `${how} ${sourceLabel(first)}`, evidence: { ...evidence, scan } };
+      return { ...observation, state: 'open', reason: `${how} ${sourceLabel(first)}${shape}`, evidence: by };
     }
-    return { ...observation, state: 'delivered', reason: `listener received from ${sourceLabel(first)}, no answer came back`, evidence: { ...evidence, scan } };
+    return { ...observation, state: 'delivered', reason: `listener received from ${sourceLabel(first)}${shape}, no answer came back`, evidence: by };
   });
+}
+
+function plainFirst(list: readonly Probe[]): Probe | undefined {
+  return list.find((p) => !p.variant) ?? list[0];
+}
+
+/** The packet variants among the probes sent, when there are any (variants.ts). */
+function variantsOf(sent: readonly Probe[]): { variants?: string[] } {
+  const variants = [...new Set(sent.flatMap((p) => (p.variant ? [p.variant] : [])))];
+  return variants.length > 0 ? { variants } : {};
 }
 
 function key(x: { vantage: string; host?: string; family: string; protocol: string; port: number }): string {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Family, Protocol, Vantage } from '../../model/observation.ts';
 import { DEFAULT_SOURCES } from '../../model/scenario.ts';
 import { isOneWay, type ProbeSource } from './shapes/shape.ts';
+import type { PacketVariant } from './variants.ts';
 
 export type { ProbeSource } from './shapes/shape.ts';
 
@@ -20,6 +21,8 @@ export interface Probe {
   port: number;
   source: ProbeSource;
   sourcePort: number;
+  /** A packet shape other than the kernel's plain one (variants.ts); part of the id. @default none */
+  variant?: PacketVariant;
 }
 
 /** Every source × source port × protocol × port of interest, with an id the probe tool echoes back. */
@@ -50,13 +53,13 @@ export function planProbes(
 /** What `fwprobe-probe` takes as an id (its own check): readable where it fits, else a prefix and a hash. */
 const PROBE_ID = /^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/;
 
-function probeId(readable: string): string {
+export function probeId(readable: string): string {
   if (PROBE_ID.test(readable)) return readable;
   const hash = createHash('sha256').update(readable).digest('hex').slice(0, 10);
   return `${readable.replace(/[^A-Za-z0-9._:@/+=-]/g, '_').slice(0, 37)}=${hash}`;
 }
 
-/** `fwprobe-probe` arguments: one `ID,PROTO,DST,PORT,SRC,SPORT` per probe. */
+/** `fwprobe-probe` arguments: one `ID,PROTO,DST,PORT,SRC,SPORT[,VARIANT]` per probe. */
 export function probeCommand(probes: readonly Probe[], timeoutMs: number, parallel: number, nonce?: string): string[] {
   return [
     'fwprobe-probe',
@@ -66,6 +69,6 @@ export function probeCommand(probes: readonly Probe[], timeoutMs: number, parall
     String(parallel),
     // A nonce per call makes every UDP token unique, so an earlier call's datagrams never count now.
     ...(nonce ? ['--nonce', nonce] : []),
-    ...probes.map((p) => [p.id, p.protocol, p.source.target, p.port, p.source.address, p.sourcePort].join(',')),
+    ...probes.map((p) => [p.id, p.protocol, p.source.target, p.port, p.source.address, p.sourcePort, ...(p.variant ? [p.variant] : [])].join(',')),
   ];
 }
