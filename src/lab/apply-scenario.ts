@@ -12,7 +12,7 @@ import { applyUfw } from './apply-ufw.ts';
 import { applyRestore, savedRuleset } from './apply-ruleset.ts';
 import { applyScript } from './apply-script.ts';
 import type { Leftover } from './script-sidecar.ts';
-import { generateRuleset } from '../ruleset/generate-entry.ts';
+import { generateScenarioRules } from '../ruleset/generate-entry.ts';
 
 /**
  * Applies a scenario's ruleset, whatever its form, and returns what the kernel has afterwards. Layers are
@@ -54,7 +54,7 @@ async function applyLayer(
     case 'restore':
       return { saved: await applyRestore(target, { v4: fromFile(layer.v4), v6: fromFile(layer.v6) }), tolerated: [], leftovers: [] };
     case 'generate':
-      return { saved: await applyRestore(target, layer.generated ?? generateRuleset(layer)), tolerated: [], leftovers: [] };
+      return { saved: await applyRestore(target, layer.generated ?? generateScenarioRules(layer)), tolerated: [], leftovers: [] };
     case 'script':
       return { saved: null, ...(await applyScript(target, layer.script, layer.tolerate, layer.leftoversAllowed)) };
   }

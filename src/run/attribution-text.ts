@@ -12,7 +12,7 @@ import type { Decided, Decision } from '../lab/trace/decide.ts';
 import { NFT_FAMILY, nativeTables, ruleByHandle, type NftTable } from '../ruleset/nft-listing.ts';
 import { handleKey, type RulePlace } from '../lab/trace/parse.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
-import { generateRuleset } from '../ruleset/generate-entry.ts';
+import { generateScenarioRules } from '../ruleset/generate-entry.ts';
 import { nftRuleLine, policyLine, ruleLine, savedPolicy, savedRules, type RuleOrigin } from '../ruleset/rule-origin.ts';
 
 export interface RuleContext {
@@ -110,7 +110,7 @@ function textOf(scenario: Scenario, family: Family): RulesetText | null {
     return file ? { source: relative(process.cwd(), file.path), text: file.text } : null;
   }
   if (spec.kind === 'generate') {
-    const generated = spec.generated ?? generateRuleset(spec);
+    const generated = spec.generated ?? generateScenarioRules(spec);
     return family === 'ipv4' ? generated.v4 : generated.v6;
   }
   return null;
