@@ -7,7 +7,7 @@ import type { AttributionSource } from '../../model/attribution.ts';
 import type { RulesetText } from '../../model/ruleset.ts';
 import type { RuleInKernel } from '../../model/ruleset-form.ts';
 import type { LoadedFile } from '../../model/scenario.ts';
-import { policyLine, ruleLine } from '../../ruleset/rule-origin.ts';
+import { policyLine, ruleLine } from './restore-origin.ts';
 import { applyRestore } from '../apply-ruleset.ts';
 import { clean, type LabForm } from './form.ts';
 

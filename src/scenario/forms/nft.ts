@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { nftFileProblems } from '../nft-file.ts';
+import { nftFileProblems } from './nft-file.ts';
 import { relativePath } from './fields.ts';
 import type { InputForm } from './form.ts';
 

@@ -1,5 +1,7 @@
+/** The restore forms' rule origin (a rule's place in the file), and save output read back by chain. */
 import { describe, expect, test } from 'vitest';
-import { policyLine, ruleLine, savedPolicy, savedRules } from './rule-origin.ts';
+import { savedPolicy, savedRules } from '../../ruleset/rule-origin.ts';
+import { policyLine, ruleLine } from './restore-origin.ts';
 
 const FILE = ['*filter', ':INPUT DROP [0:0]', ':SERVICES - [0:0]', '-A INPUT -j SERVICES', '# inbound[0]', '-A SERVICES -p tcp --dport 22 -j ACCEPT', '-A SERVICES -p tcp --dport 80 -j ACCEPT', 'COMMIT', ''].join('\n');
 
