@@ -36,8 +36,12 @@ export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan
 }
 
 function planForm(input: object, at: FieldPath, issues: IssueList): FormPlan | null {
-  // Schema-valid input names at most one form; `{}` names none and is the generate form's to judge.
-  const form = formsNamedBy(input)[0] ?? INPUT_FORMS.generate;
+  // Schema-valid input names at most one form; `{}` (valid for the forms whose fields are all optional) names none.
+  const form = formsNamedBy(input)[0];
+  if (!form) {
+    issues.add(at, expectedOneForm('an empty ruleset'));
+    return null;
+  }
   const plan = erased(form).plan(input as Record<string, unknown>, at, issues, expectedOneForm);
   return plan ? { kind: plan.kind, at, plan } : null;
 }

@@ -27,7 +27,7 @@ export const generateForm = {
   plan(input, at, issues, expected) {
     const { preset, policy, params } = input as { preset?: string; policy?: string; params?: Record<string, unknown> };
     if (preset === undefined && policy === undefined) {
-      issues.add(at, expected(params ? 'params without a preset or policy' : 'an empty ruleset'));
+      issues.add(at, expected('params without a preset or policy'));
       return null;
     }
     return {
