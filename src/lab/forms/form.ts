@@ -3,9 +3,8 @@
  * itself), which rule engine's tables it writes, and where a rule or policy the kernel holds came from in
  * the user's files. One module per form implements this; `index.ts` lists them.
  */
-import type { AttributionSource } from '../../model/attribution.ts';
 import type { AppliedRuleset, Tolerated } from '../../model/ruleset.ts';
-import type { FormKind, FormOf, RuleEngine, RuleInKernel } from '../../model/ruleset-form.ts';
+import type { FormKind, FormOf, RuleEngine, RuleOriginOf } from '../../model/ruleset-form.ts';
 import type { StartedFwprobeContainer } from '../container.ts';
 import type { Leftover } from '../script-sidecar.ts';
 
@@ -24,7 +23,7 @@ export interface LabForm<K extends FormKind> {
   /** Applies the form to the target; `index` is its place among layers (0 for a single form). */
   apply(target: StartedFwprobeContainer, form: FormOf<K>, index: number): Promise<Applied>;
   /** The user's file (and line, where the form can tell) that wrote a rule or set a policy; null if unknown. */
-  origin(form: FormOf<K>, asked: RuleInKernel): AttributionSource | null;
+  origin: RuleOriginOf<K>;
 }
 
 /** Nothing tolerated, nothing left running: what every form but the script returns. */
