@@ -81,6 +81,7 @@ describe.concurrent('attribution', () => {
     expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'iptables', chain: 'ufw-user-input', verdict: 'ACCEPT', rule: expect.stringContaining('--dport 22'), source: { file: 'scenarios/ufw/etc-ufw/user.rules', line: 21 } });
     expect(why(r, 'peer ipv6 udp/53')).toMatchObject({ tool: 'ip6tables', chain: 'ufw6-user-input', verdict: 'ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/user6.rules', line: 24 } });
     expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ chain: 'INPUT', policy: 'DROP', source: { file: 'scenarios/ufw/default-ufw-ipv6-yes', line: 11 } });
+    expect(why(r, 'loopback ipv4 tcp/80')).toMatchObject({ chain: 'ufw-before-input', rule: '-A ufw-before-input -i lo -j ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/before.rules', line: 21 } });
   });
 
   test('a native `table ip raw` is the user\'s: the trace removal neither deletes it nor leaves a chain in it', async () => {

@@ -25,9 +25,14 @@ describe('ufw rule origin', () => {
       .toEqual({ file: 'scenarios/ufw/etc-ufw/user6.rules', line: 24 });
   });
 
-  test('a before.rules rule at its line', () => {
-    expect(ufwOrigin(form, rule('ipv4', 'ufw-before-input', 2, 12, '-A ufw-before-input -m conntrack --ctstate INVALID -j ufw-logging-deny')))
+  test('a before.rules rule at its line, beside the jump to the user chain ufw appends itself (which has none)', () => {
+    // The kernel holds before.rules' 12 rules of ufw-before-input, then ufw's own `-j ufw-user-input`.
+    expect(ufwOrigin(form, rule('ipv4', 'ufw-before-input', 0, 13, '-A ufw-before-input -i lo -j ACCEPT')))
+      .toEqual({ file: 'scenarios/ufw/etc-ufw/before.rules', line: 21 });
+    expect(ufwOrigin(form, rule('ipv4', 'ufw-before-input', 2, 13, '-A ufw-before-input -m conntrack --ctstate INVALID -j ufw-logging-deny')))
       .toEqual({ file: 'scenarios/ufw/etc-ufw/before.rules', line: 30 });
+    expect(ufwOrigin(form, rule('ipv4', 'ufw-before-input', 12, 13, '-A ufw-before-input -j ufw-user-input'))).toBeNull();
+    expect(ufwOrigin(form, rule('ipv4', 'ufw-before-input', 0, 12, '-A ufw-before-input -i lo -j ACCEPT'))).toBeNull();
   });
 
   test('no line where the files do not decide it: another count, another target, a chain something inserts into, ufw\'s own chains', () => {

@@ -2,7 +2,8 @@
  * Back from a rule ufw loaded to the line of the user's ufw rules file: ufw loads `before.rules`,
  * `user.rules` and `after.rules` (`before6.rules`… for IPv6) with `iptables-restore -n`, in that order,
  * each appending to its own chains. So the n-th rule of a chain in iptables-save is the n-th `-A` of that
- * chain across the files in that order, when the counts agree, nothing in the files inserts, deletes or
+ * chain across the files in that order, when the counts agree (ufw adds one jump of its own to the end of
+ * each `ufw-before-*` chain, seen in the lab: `-A ufw-before-input -j ufw-user-input`), nothing in the files inserts, deletes or
  * replaces rules of that chain, and the rule jumps where the line does. A chain ufw builds itself
  * (`ufw-track-input`, the jumps from INPUT) has no line. A policy is the `DEFAULT_*_POLICY` line of the
  * scenario's /etc/default/ufw.
@@ -57,7 +58,9 @@ export function ufwOrigin(form: FormOf<'ufw'>, asked: RuleInKernel): Attribution
   if (asked.engine !== 'iptables') return null;
   if (!asked.rule) return policyOrigin(form, asked.family, asked.table, asked.chain);
   const appends = appendsOf(form, asked.family).get(`${asked.table} ${asked.chain}`);
-  if (!appends || appends.length !== asked.rule.rules) return null;
+  // ufw appends one rule of its own to each before chain, the jump to the user chain (ufw-user-input).
+  const own = /^ufw6?-before-(input|output|forward)$/.test(asked.chain) && asked.table === 'filter' ? 1 : 0;
+  if (!appends || appends.length + own !== asked.rule.rules) return null;
   const append = appends[asked.rule.position];
   const target = /\s-[jg]\s+(\S+)/.exec(asked.rule.text)?.[1] ?? null;
   if (!append || append.target !== target) return null;
