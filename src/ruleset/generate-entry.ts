@@ -19,7 +19,7 @@ export interface GenerateSpec {
  * @returns `v6: null` when the policy says `ipv6: ignore` or the preset has no IPv6 side (book-2007).
  * @throws PolicyError / PolicyFileError / PresetError on bad input.
  */
-export function generateRuleset(spec: GenerateSpec): { v4: RulesetText; v6: RulesetText | null } {
+export function generateScenarioRules(spec: GenerateSpec): { v4: RulesetText; v6: RulesetText | null } {
   const policySource = spec.policy ? relative(process.cwd(), spec.policy.path) : undefined;
   // A scenario's policy is quoted nowhere: the scenario may come from anyone, and the file it names with it.
   const policy = spec.policy ? parsePolicyYaml(spec.policy.text, policySource ?? spec.policy.path, { quote: false }) : undefined;

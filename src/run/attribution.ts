@@ -16,7 +16,7 @@ import { NFT_FAMILY, parseNftListing, type NftTable } from '../ruleset/nft-listi
 import { finishTrace, startTrace, stopTrace, type RulePlaces, type TraceSpec } from '../lab/trace/session.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
-import { describeDecision, inconsistency, type RuleContext } from './attribution-text.ts';
+import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
 import { portsToProbe, runProbes } from './corroboration.ts';
 import type { Lab } from './lab-setup.ts';
 
@@ -82,10 +82,10 @@ export async function attribute(
     const t = toTraced(probe, probes);
     const { first, reply } = journeys(trace.traversals, t, () => false);
     const outcome = outcomes.find((x) => x.id === probe.id);
-    const context: RuleContext = { scenario, saved: places.saved, rules, tag: spec.tag, nft: places.nft };
+    const context: RuleContext = { ruleset: scenario.ruleset, saved: places.saved, rules, tag: spec.tag, nft: places.nft };
     const decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
-    const attribution = describeDecision(decision, probe.family, context, label, outcome);
+    const attribution = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
     set(o, wrong ? { path: [], probe: label, undecided: wrong } : attribution);
   }
@@ -100,6 +100,11 @@ function deliveringChain(tables: readonly NftTable[], hook: 'INPUT' | 'FORWARD')
   if (tables.length === 0) return undefined;
   return (t) => tables.some((table) => NFT_FAMILY[table.family] === t.family && table.name === t.table &&
     table.chains.some((c) => c.name === t.base && c.type === 'filter' && c.hook === hook.toLowerCase()));
+}
+
+/** Whether the traced client's packet reached the target: it connected, was answered, or was refused after sending. */
+function delivered(outcome: ProbeOutcome | undefined): boolean {
+  return !!outcome && (outcome.result === 'connected' || outcome.result === 'answered' || (outcome.result === 'refused' && outcome.stage !== 'send'));
 }
 
 function same(a: Observation, b: Observation): boolean {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../model/errors.ts';
 import { normaliseScenario } from './normalise.ts';
 import type { ExpectationSet } from '../model/scenario.ts';
+import { formsText } from './forms/index.ts';
 
 let dir: string;
 let file: string;
@@ -327,10 +328,10 @@ describe('normaliseScenario: rulesets', () => {
 
   it('rejects mixed forms, an empty ruleset and a tolerance without why', async () => {
     expect(await issuesOf({ ruleset: { v4: 'rules.v4', script: 'fw.sh' } })).toEqual([
-      'ruleset: expected exactly one form: { none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }, or a list of at least two of them (layers, applied in order), found {"v4":"rules.v4","script":"fw.sh"}',
+      `ruleset: expected exactly one form: ${formsText()}, or a list of at least two of them (layers, applied in order), found {"v4":"rules.v4","script":"fw.sh"}`,
     ]);
     expect(await issuesOf({ ruleset: {} })).toEqual([
-      'ruleset: expected exactly one form: { none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }, found an empty ruleset',
+      `ruleset: expected exactly one form: ${formsText()}, found an empty ruleset`,
     ]);
     expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: [{ match: 'modprobe' }] } })).toEqual([
       'ruleset.tolerate.0.why: a reason (why) is required: say why this failure is harmless',
@@ -349,7 +350,7 @@ describe('normaliseScenario: top-level shape', () => {
   it('rejects a missing name and ruleset, and a non-object document', async () => {
     expect(await issuesOf({ name: undefined, ruleset: undefined })).toEqual([
       'name: expected a non-empty name',
-      'ruleset: missing required field, expected exactly one form: { none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }, or a list of at least two of them (layers, applied in order)',
+      `ruleset: missing required field, expected exactly one form: ${formsText()}, or a list of at least two of them (layers, applied in order)`,
     ]);
     const error = await normaliseScenario(null, { file }).catch((e: unknown) => e as ScenarioError);
     expect((error as ScenarioError).issues.map((i) => i.message)).toEqual(['expected object, found null']);

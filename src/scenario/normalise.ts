@@ -3,19 +3,15 @@
  * `Scenario`. All problems in a file are reported together, each with its field path and, for YAML, its
  * line and column.
  */
-import { basename } from 'node:path';
 import { LOOPBACK, type Vantage } from '../model/observation.ts';
 import type { Topology } from '../model/topology.ts';
 import { expandRanges } from '../model/ports.ts';
 import { normaliseTopology } from './topology.ts';
-import { policyMistakeField } from '../model/errors.ts';
-import { generateRuleset } from '../ruleset/generate-entry.ts';
 import { ScenarioError } from '../model/errors.ts';
 import { ExpectationDrafts } from './expectations.ts';
 import { IssueList, type FieldPath, type ScenarioIssue } from '../source/issues.ts';
 import { normaliseParity } from './parity-input.ts';
-import { checkBackend, planRuleset, readRuleset } from './ruleset.ts';
-import { nftFileProblems } from './nft-file.ts';
+import { checkBackend, finishRuleset, planRuleset, readRuleset } from './ruleset.ts';
 import { scenarioFolder, type ReferenceProblem } from './referenced-file.ts';
 import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
@@ -46,7 +42,7 @@ export async function normaliseScenario(raw: unknown, options: NormaliseOptions)
   const read = await readRuleset(plan, folder, { allowOutside: parsed.data.paths?.allowOutside ?? false });
   if ('problems' in read) throw referenceError(read.problems, options);
   const lines = keyLines(parsed.data, options);
-  return { ...scenario, ruleset: finishRuleset(read.ruleset, options), ...(lines ? { lines } : {}) };
+  return { ...scenario, ruleset: finishChecked(read.ruleset, options), ...(lines ? { lines } : {}) };
 }
 
 /** The lines of the top-level keys the file has (`locate` would give an ancestor's line for an absent one). */
@@ -61,43 +57,11 @@ function keyLines(input: object, options: NormaliseOptions): ScenarioLines | und
   return lines;
 }
 
-type GenerateSpec = Extract<Scenario['ruleset'], { kind: 'generate' }>;
-
-/** Generates what a policy or preset names and checks nftables files, in every layer. */
-function finishRuleset(ruleset: RulesetSpec, options: NormaliseOptions): RulesetSpec {
-  if (ruleset.kind === 'none') return ruleset;
-  const layers = ruleset.kind === 'layers' ? ruleset.layers : [ruleset];
-  const at = (i: number): FieldPath => (ruleset.kind === 'layers' ? ['ruleset', i] : ['ruleset']);
-  const issues = layers.flatMap((layer, i) =>
-    layer.kind === 'nft'
-      ? nftFileProblems(layer.nft).map((p) => ({
-          path: [...at(i), 'nft'],
-          message: `${basename(layer.nft.path)}${p.line === null ? '' : `:${p.line}`}: ${p.message}`,
-        }))
-      : [],
-  );
-  if (issues.length > 0) throw invalid(options, issues);
-  const done = layers.map((layer, i) => (layer.kind === 'generate' ? generateOnce(layer, at(i), options) : layer));
-  return ruleset.kind === 'layers' ? { kind: 'layers', layers: done } : done[0]!;
-}
-
-/**
- * The generator runs once, here: a bad preset, parameter or policy is a problem of this file, found at load
- * time with its field and line (not after a lab has been started for nothing), and the lab applies the
- * texts generated here.
- */
-function generateOnce(ruleset: GenerateSpec, at: FieldPath, options: NormaliseOptions): GenerateSpec {
-  try {
-    return { ...ruleset, generated: generateRuleset(ruleset) };
-  } catch (error) {
-    // Only the user's own policy or preset mistake is this file's problem; a renderer bug is fwprobe's (INTERNAL).
-    const field = policyMistakeField(error);
-    if (field === null) throw error;
-    const message = (error as Error).message;
-    throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions([{ path: [...at, field], message }], options), {
-      cause: error,
-    });
-  }
+/** Each form's checks of its read files; the generator runs here, once, so a bad preset is this file's problem. */
+function finishChecked(ruleset: RulesetSpec, options: NormaliseOptions): RulesetSpec {
+  const finished = finishRuleset(ruleset);
+  if ('ruleset' in finished) return finished.ruleset;
+  throw new ScenarioError('SCENARIO_INVALID', options.file, withPositions(finished.issues, options), finished.cause === undefined ? undefined : { cause: finished.cause });
 }
 
 /**

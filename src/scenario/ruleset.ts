@@ -1,85 +1,56 @@
 /**
- * The ruleset forms: picks the one the input uses, checks it is complete, and reads its files relative to
- * the scenario's folder (see `referenced-file.ts`), so that a missing, misplaced or huge file is a load
- * error rather than a failure mid-run.
+ * A scenario's ruleset, whatever its form: picks the form (or the layers) the input names through the
+ * form table (forms/index.ts), and has each form plan, read and check its own files relative to the
+ * scenario's folder (see `referenced-file.ts`), so that a missing, misplaced or huge file is a load error
+ * rather than a failure mid-run.
  */
-import { readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import type { FormSpec } from '../model/ruleset-form.ts';
+import type { RulesetLayer, RulesetSpec } from '../model/scenario.ts';
 import type { FieldPath, IssueList } from '../source/issues.ts';
+import { formsNamedBy, formsText, INPUT_FORMS, type AnyInputForm } from './forms/index.ts';
+import type { FormIssue, InputForm } from './forms/form.ts';
 import { readReferencedFile, type ReferenceOptions, type ReferenceProblem } from './referenced-file.ts';
 import type { RulesetInput } from './schema.ts';
-import type { LoadedFile, RulesetLayer, RulesetSpec, ToleranceSpec } from '../model/scenario.ts';
 
 /** One form whose files are named but not read yet. */
-export type LayerPlan =
-  | { kind: 'nft'; nft: string }
-  | { kind: 'ufw'; dir: string; defaults: string | null }
-  | { kind: 'restore'; v4: string | null; v6: string | null }
-  | { kind: 'generate'; policy: string | null; preset: string | null; params: Record<string, string> }
-  | { kind: 'script'; script: string; tolerate: ToleranceSpec[]; leftoversAllowed: string | null };
+export interface FormPlan {
+  kind: FormSpec['kind'];
+  at: FieldPath;
+  /** What the form's own `plan` returned. */
+  plan: { kind: FormSpec['kind'] };
+}
 
 /** A ruleset whose files are named but not read yet. */
-export type RulesetPlan = { kind: 'none' } | { kind: 'layers'; layers: LayerPlan[] } | LayerPlan;
+export type RulesetPlan = { kind: 'layers'; layers: FormPlan[] } | FormPlan;
 
-const FORMS = '{ none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
+/** The message for input that names no form completely. */
+export const expectedOneForm = (found: string): string => `expected exactly one form: ${formsText()}, found ${found}`;
 
 /** Classifies the (schema-valid) input and checks that it names something to apply. */
 export function planRuleset(input: RulesetInput, issues: IssueList): RulesetPlan | null {
   if (Array.isArray(input)) {
-    const layers = input.map((layer, i) => planLayer(layer as LayerInput, ['ruleset', i], issues));
-    return layers.every((l): l is LayerPlan => l !== null) ? { kind: 'layers', layers } : null;
+    const layers = input.map((layer, i) => planForm(layer, ['ruleset', i], issues));
+    return layers.every((l): l is FormPlan => l !== null) ? { kind: 'layers', layers } : null;
   }
-  if ('none' in input) return { kind: 'none' };
-  return planLayer(input as LayerInput, ['ruleset'], issues);
+  return planForm(input, ['ruleset'], issues);
 }
 
-type LayerInput = Exclude<Exclude<RulesetInput, unknown[]>, { none: true }>;
-
-function planLayer(input: LayerInput, at: FieldPath, issues: IssueList): LayerPlan | null {
-  if ('nft' in input) return { kind: 'nft', nft: input.nft };
-  if ('ufw' in input) return { kind: 'ufw', dir: input.ufw, defaults: input.defaults ?? null };
-  if ('script' in input) {
-    return {
-      kind: 'script',
-      script: input.script,
-      tolerate: (input.tolerate ?? []).map((t) => ({ ...t })),
-      leftoversAllowed: input.leftovers?.why ?? null,
-    };
-  }
-  if ('v4' in input || 'v6' in input) {
-    return { kind: 'restore', v4: input.v4 ?? null, v6: input.v6 ?? null };
-  }
-  const generate = input as Extract<LayerInput, { preset?: string }>;
-  if (generate.preset === undefined && generate.policy === undefined) {
-    issues.add(
-      at,
-      `expected exactly one form: ${FORMS}, ` +
-        `found ${generate.params ? 'params without a preset or policy' : 'an empty ruleset'}`,
-    );
+function planForm(input: object, at: FieldPath, issues: IssueList): FormPlan | null {
+  // Schema-valid input names at most one form; `{}` (valid for the forms whose fields are all optional) names none.
+  const form = formsNamedBy(input)[0];
+  if (!form) {
+    issues.add(at, expectedOneForm('an empty ruleset'));
     return null;
   }
-  return {
-    kind: 'generate',
-    preset: generate.preset ?? null,
-    policy: generate.policy ?? null,
-    params: Object.fromEntries(Object.entries(generate.params ?? {}).map(([k, v]) => [k, String(v)])),
-  };
+  const plan = erased(form).plan(input as Record<string, unknown>, at, issues, expectedOneForm);
+  return plan ? { kind: plan.kind, at, plan } : null;
 }
 
-/**
- * nftables files are applied with the native `nft` tool, beside whatever iptables-nft holds; with
- * `backend: legacy` the verdict would mix two rule engines that fwprobe reads separately, so it is refused.
- */
+/** Each form's objection to the iptables backend, at its field. */
 export function checkBackend(plan: RulesetPlan, backend: 'nft' | 'legacy', issues: IssueList): void {
-  if (backend !== 'legacy') return;
-  const layers: { l: RulesetPlan; at: FieldPath }[] = plan.kind === 'layers'
-    ? plan.layers.map((l, i) => ({ l, at: ['ruleset', i, 'nft'] }))
-    : [{ l: plan, at: ['ruleset', 'nft'] }];
-  for (const { l, at } of layers) {
-    if (l.kind === 'nft') {
-      issues.add(at, 'an nftables file needs the nft backend, found `backend: legacy`: remove `backend: legacy` ' +
-        '(iptables-legacy tables are invisible to nft, so the verdict could not describe both)');
-    }
+  for (const form of plansOf(plan)) {
+    const problem = erased(formOf(form.kind)).backendProblem?.(backend);
+    if (problem) issues.add([...form.at, formOf(form.kind).keys[0]!], problem);
   }
 }
 
@@ -93,62 +64,56 @@ export async function readRuleset(
   options: ReferenceOptions = {},
 ): Promise<{ ruleset: RulesetSpec } | { problems: ReferenceProblem[] }> {
   const problems: ReferenceProblem[] = [];
-  const readLayer = async (layer: LayerPlan, at: FieldPath): Promise<RulesetLayer | null> => {
-    const load = async (field: string, relative: string | null): Promise<LoadedFile | null> => {
-      if (relative === null) return null;
-      const read = await readReferencedFile([...at, field], relative, folder, options);
-      if ('problem' in read) {
-        problems.push(read.problem);
-        return null;
-      }
-      return read.file;
-    };
-    switch (layer.kind) {
-      case 'nft': {
-        const nft = await load('nft', layer.nft);
-        return nft ? { kind: 'nft', nft } : null;
-      }
-      case 'ufw': {
-        const present = await ufwFilesIn(folder, layer.dir);
-        if (present === null) {
-          problems.push({ code: 'SCENARIO_FILE_MISSING', path: [...at, 'ufw'], message: `expected a folder of ufw rules files at ${layer.dir}, found none: ${UFW_FILES.join(', ')}` });
+  const readForm = async (form: FormPlan): Promise<FormSpec | null> => {
+    return erased(formOf(form.kind)).read(form.plan, form.at, {
+      folder,
+      problem: (p) => problems.push(p),
+      load: async (field, relative) => {
+        if (relative === null) return null;
+        const read = await readReferencedFile([...form.at, field], relative, folder, options);
+        if ('problem' in read) {
+          problems.push(read.problem);
           return null;
         }
-        const files = await Promise.all(present.map(async (name) => ({ name, file: await load('ufw', `${layer.dir}/${name}`) })));
-        const defaults = await load('defaults', layer.defaults);
-        if (files.some((f) => f.file === null) || (layer.defaults !== null && defaults === null)) return null;
-        return { kind: 'ufw', dir: layer.dir, files: files.map((f) => ({ name: f.name, file: f.file! })), defaults };
-      }
-      case 'restore': {
-        const [v4, v6] = await Promise.all([load('v4', layer.v4), load('v6', layer.v6)]);
-        return { kind: 'restore', v4, v6 };
-      }
-      case 'generate':
-        return { kind: 'generate', policy: await load('policy', layer.policy), preset: layer.preset, params: layer.params };
-      case 'script': {
-        const script = await load('script', layer.script);
-        return script ? { kind: 'script', script, tolerate: layer.tolerate, leftoversAllowed: layer.leftoversAllowed } : null;
-      }
-    }
+        return read.file;
+      },
+    });
   };
-  let ruleset: RulesetSpec | null;
-  if (plan.kind === 'none') return { ruleset: { kind: 'none' } };
-  if (plan.kind === 'layers') {
-    const layers = await Promise.all(plan.layers.map((layer, i) => readLayer(layer, ['ruleset', i])));
-    ruleset = layers.every((l): l is RulesetLayer => l !== null) ? { kind: 'layers', layers } : null;
-  } else {
-    ruleset = await readLayer(plan, ['ruleset']);
-  }
-  return problems.length > 0 || !ruleset ? { problems } : { ruleset };
+  const forms = await Promise.all(plansOf(plan).map(readForm));
+  if (problems.length > 0 || !forms.every((f): f is FormSpec => f !== null)) return { problems };
+  return { ruleset: plan.kind === 'layers' ? { kind: 'layers', layers: forms as RulesetLayer[] } : forms[0]! };
 }
 
-/** What fwprobe copies from a ufw folder into the target's /etc/ufw; anything else there is not ufw's. */
-export const UFW_FILES = ['before.rules', 'before6.rules', 'user.rules', 'user6.rules', 'after.rules', 'after6.rules', 'ufw.conf', 'sysctl.conf'] as const;
+/**
+ * Each form's checks of its read files (and what it completes from them, such as the generated rules).
+ * @returns the finished ruleset, or every problem found with the first error that caused one.
+ */
+export function finishRuleset(ruleset: RulesetSpec): { ruleset: RulesetSpec } | { issues: FormIssue[]; cause?: unknown } {
+  const forms: FormSpec[] = ruleset.kind === 'layers' ? ruleset.layers : [ruleset];
+  const at = (i: number): FieldPath => (ruleset.kind === 'layers' ? ['ruleset', i] : ['ruleset']);
+  const issues: FormIssue[] = [];
+  let cause: unknown;
+  const done = forms.map((form, i) => {
+    const finish = erased(formOf(form.kind)).finish;
+    const result = finish ? finish(form, at(i)) : { form };
+    if ('form' in result) return result.form;
+    issues.push(...result.issues);
+    cause ??= result.cause;
+    return form;
+  });
+  if (issues.length > 0) return { issues, ...(cause === undefined ? {} : { cause }) };
+  return { ruleset: ruleset.kind === 'layers' ? { kind: 'layers', layers: done as RulesetLayer[] } : done[0]! };
+}
 
-/** The ufw files the folder has (the rest keep ufw's own), or null when it has none or is no folder. */
-async function ufwFilesIn(folder: string, dir: string): Promise<string[] | null> {
-  // Each file is then read through the same path and size checks as any other the scenario names.
-  const names = await readdir(resolve(folder, dir)).catch(() => null);
-  const present = (names ?? []).filter((n) => (UFW_FILES as readonly string[]).includes(n));
-  return present.some((n) => n.endsWith('.rules')) ? present.sort() : null;
+function plansOf(plan: RulesetPlan): FormPlan[] {
+  return plan.kind === 'layers' ? plan.layers : [plan];
+}
+
+function formOf(kind: FormSpec['kind']): AnyInputForm {
+  return INPUT_FORMS[kind];
+}
+
+/** A form seen through the contract alone: its plan is whatever it returned for this input. */
+function erased(form: AnyInputForm): InputForm<FormSpec['kind'], { kind: FormSpec['kind'] }> {
+  return form as unknown as InputForm<FormSpec['kind'], { kind: FormSpec['kind'] }>;
 }

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
 import { list, printedText } from './schema-fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
+import { formsText, inputForms } from './forms/index.ts';
+import { reasonSchema } from './forms/fields.ts';
 import { behindSchemaFor, labNameSchema, networksSchema, peersSchema, targetSchema } from './topology-schema.ts';
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
@@ -66,86 +68,23 @@ export const serviceSchema = z.union([portRefSchema, serviceObjectSchema], {
   error: 'expected "22/tcp", "1000-1010/udp" or { port, protocol, families?, bind? }',
 });
 
-const relativePath = z.string().min(1).describe('Path relative to the scenario file.');
+/** The ruleset forms, each keyed by the fields that identify it (the table in forms/index.ts). */
+export const rulesetForms = inputForms;
 
-const reasonSchema = (what: string) =>
-  z
-    .string({
-      error: (issue) =>
-        issue.input === undefined ? `a reason (why) is required: say why ${what}` : 'expected a string',
-    })
-    .trim()
-    .min(1, { error: `a non-empty reason (why) is required: say why ${what}` });
+const layerForms = inputForms.filter((form) => form.layer);
 
-const toleranceSchema = z.strictObject({
-  match: z.string().min(1).describe('A substring or /regex/ matched against the failing command.'),
-  why: reasonSchema('this failure is harmless'),
-});
-
-/** The ruleset forms, each keyed by the fields that identify it. */
-export const rulesetForms = [
-  {
-    keys: ['none'],
-    schema: z.strictObject({ none: z.literal(true).describe('Apply nothing: both families keep ACCEPT policies.') }),
-  },
-  {
-    keys: ['nft'],
-    schema: z.strictObject({
-      nft: relativePath.describe('A native nftables file (nftables.conf), checked with `nft -c -f` and applied atomically with `nft -f`.'),
-    }),
-  },
-  {
-    keys: ['ufw', 'defaults'],
-    schema: z.strictObject({
-      ufw: relativePath.describe('A ufw rules folder, as /etc/ufw holds it (before.rules, user.rules, after.rules, their 6 twins, ufw.conf, sysctl.conf), applied by ufw itself.'),
-      defaults: relativePath.optional().describe("The host's /etc/default/ufw (IPV6=, DEFAULT_*_POLICY=). Default: ufw's own."),
-    }),
-  },
-  {
-    keys: ['v4', 'v6'],
-    schema: z.strictObject({
-      v4: relativePath.optional().describe('iptables-save format file for IPv4.'),
-      v6: relativePath.optional().describe('ip6tables-save format file for IPv6.'),
-    }),
-  },
-  {
-    keys: ['preset', 'policy', 'params'],
-    schema: z.strictObject({
-      preset: z.string().min(1).optional().describe('A generator preset, e.g. book-2009.'),
-      policy: relativePath.optional().describe('A generator policy file.'),
-      params: z
-        .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-        .optional()
-        .describe('Parameters for the preset or policy, e.g. { int_net: 172.30.0.0/16 }.'),
-    }),
-  },
-  {
-    keys: ['script', 'tolerate', 'leftovers'],
-    schema: z.strictObject({
-      script: relativePath.describe("A shell script run with sh -e semantics in a sidecar sharing the target's network namespace."),
-      tolerate: list(toleranceSchema).optional().describe('Known-harmless failures; always reported.'),
-      leftovers: z
-        .strictObject({ allow: z.literal(true), why: reasonSchema('processes the script leaves running may be killed') })
-        .optional()
-        .describe('Processes the script leaves running are killed before the scans; without this they make the scenario an error.'),
-    }),
-  },
-] as const;
-
-const FORMS_TEXT = '{ none: true }, { nft }, { ufw }, { v4, v6 }, { preset, policy, params } or { script, tolerate }';
-
-/** Every form but `none`, for one layer of a list. */
+/** Every form that may be a layer, for one item of a list. */
 const layerSchema = z.union(
-  rulesetForms.filter((form) => !form.keys.includes('none' as never)).map((form) => form.schema),
-  { error: 'expected one form per layer: { nft }, { v4, v6 }, { preset, policy, params } or { script, tolerate }' },
+  layerForms.map((form) => form.schema),
+  { error: `expected one form per layer: ${formsText(layerForms)}` },
 );
 
 export const rulesetSchema = z
-  .union([...rulesetForms.map((form) => form.schema), list(layerSchema).min(2, { error: 'expected at least two layers in a ruleset list: write a single form without the list' })], {
-    error: `expected exactly one form: ${FORMS_TEXT}, or a list of at least two of them (layers, applied in order)`,
+  .union([...inputForms.map((form) => form.schema), list(layerSchema).min(2, { error: 'expected at least two layers in a ruleset list: write a single form without the list' })], {
+    error: `expected exactly one form: ${formsText()}, or a list of at least two of them (layers, applied in order)`,
   })
   .describe(
-    `Exactly one form: ${FORMS_TEXT}; or a list of forms applied in the order written (e.g. Docker's iptables ` +
+    `Exactly one form: ${formsText()}; or a list of forms applied in the order written (e.g. Docker's iptables ` +
       'rules, then your nftables file): their tables coexist, as on a real host.',
   );
 

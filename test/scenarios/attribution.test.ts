@@ -19,6 +19,7 @@ const FILES = {
   script: 'scenarios/script-files/script-files.scenario.yaml',
   legacy: 'scenarios/backends/legacy.scenario.yaml',
   nft: 'scenarios/nftables/inet-strict.scenario.yaml',
+  ufw: 'scenarios/ufw/allow-ssh-dns.scenario.yaml',
   nativeRaw: 'test/fixtures/attribution/native-raw.scenario.yaml',
   familyMarked: 'test/fixtures/attribution/family-marked.scenario.yaml',
 };
@@ -72,6 +73,15 @@ describe.concurrent('attribution', () => {
     expect(why(r, 'loopback ipv6 tcp/80')).toMatchObject({ tool: 'nft', rule: 'iif "lo" accept', source: { file, line: 11 } });
     // nf_tables reports a reject as a drop: the rule's text says which.
     expect(why(r, 'peer ipv6 tcp/80')).toMatchObject({ tool: 'nft', verdict: 'REJECT', rule: 'reject with icmpx admin-prohibited', source: { file, line: 16 } });
+  });
+
+  test('ufw: a rule at its line in user.rules / user6.rules, the INPUT policy at its DEFAULT_INPUT_POLICY line', async () => {
+    const r = await traced.ufw;
+    expect(r.status).toBe('passed');
+    expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'iptables', chain: 'ufw-user-input', verdict: 'ACCEPT', rule: expect.stringContaining('--dport 22'), source: { file: 'scenarios/ufw/etc-ufw/user.rules', line: 21 } });
+    expect(why(r, 'peer ipv6 udp/53')).toMatchObject({ tool: 'ip6tables', chain: 'ufw6-user-input', verdict: 'ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/user6.rules', line: 24 } });
+    expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ chain: 'INPUT', policy: 'DROP', source: { file: 'scenarios/ufw/default-ufw-ipv6-yes', line: 11 } });
+    expect(why(r, 'loopback ipv4 tcp/80')).toMatchObject({ chain: 'ufw-before-input', rule: '-A ufw-before-input -i lo -j ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/before.rules', line: 21 } });
   });
 
   test('a native `table ip raw` is the user\'s: the trace removal neither deletes it nor leaves a chain in it', async () => {

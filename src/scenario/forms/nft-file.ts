@@ -3,7 +3,7 @@
  * or reaching for other files with `include` (fwprobe copies only the named file into the lab, so an include
  * would read the image's files, or nothing). Messages give the line, never the file's text.
  */
-import type { LoadedFile } from '../model/scenario.ts';
+import type { LoadedFile } from '../../model/scenario.ts';
 
 /** One problem of an nftables file: the line it is on (1-based; null for the whole file) and what to do. */
 export interface NftFileProblem {

@@ -1,22 +1,21 @@
 /**
- * From a trace decision to what the user reads: the deciding rule as iptables-save prints it, the chain
- * policy, the user's file and line, and the check that the traced client's fate agrees with the observed
- * state (a traced client that disagrees proves nothing about the scan, so the port is left undecided).
+ * From a trace decision to what the user reads: the deciding rule as iptables-save (or nft) prints it, the
+ * chain policy, the user's file and line (asked of the form that wrote the rule, lab/forms/), and the check
+ * that the traced client's fate agrees with the observed state (a traced client that disagrees proves
+ * nothing about the scan, so the port is left undecided).
  */
-import { relative } from 'node:path';
-import type { Attribution, AttributionSource } from '../model/attribution.ts';
-import type { Family, PortState } from '../model/observation.ts';
-import type { RulesetText } from '../model/ruleset.ts';
-import type { Scenario } from '../model/scenario.ts';
-import type { Decided, Decision } from '../lab/trace/decide.ts';
-import { NFT_FAMILY, nativeTables, ruleByHandle, type NftTable } from '../ruleset/nft-listing.ts';
-import { handleKey, type RulePlace } from '../lab/trace/parse.ts';
-import type { ProbeOutcome } from '../scan/probe/outcome.ts';
-import { generateRuleset } from '../ruleset/generate-entry.ts';
-import { nftRuleLine, policyLine, ruleLine, savedPolicy, savedRules, type RuleOrigin } from '../ruleset/rule-origin.ts';
+import type { Attribution } from '../../model/attribution.ts';
+import type { Family, PortState } from '../../model/observation.ts';
+import type { RulesetSpec } from '../../model/scenario.ts';
+import { NFT_FAMILY, nativeTables, ruleByHandle, type NftTable } from '../../ruleset/nft-listing.ts';
+import { savedPolicy, savedRules } from '../../ruleset/rule-origin.ts';
+import { ruleOrigin } from '../forms/index.ts';
+import type { Decided, Decision } from './decide.ts';
+import { handleKey, type RulePlace } from './parse.ts';
 
 export interface RuleContext {
-  scenario: Scenario;
+  /** The scenario's ruleset: its forms say where a rule came from. */
+  ruleset: RulesetSpec;
   /** Both families' save output, read while the trace rules were in. */
   saved: Record<Family, string>;
   rules: Map<string, RulePlace>;
@@ -26,15 +25,21 @@ export interface RuleContext {
   nft?: string;
 }
 
+/** The traced client, and whether its packet reached the target (it connected, was answered, or refused after sending). */
+export interface TracedClient {
+  label: string;
+  delivered: boolean;
+}
+
 const TOOL: Record<number, string> = { 2: 'iptables', 10: 'ip6tables' };
 
-export function describeDecision(decision: Decision, family: Family, ctx: RuleContext, probe: string, outcome: ProbeOutcome | undefined): Attribution {
+export function describeDecision(decision: Decision, family: Family, ctx: RuleContext, client: TracedClient): Attribution {
   const tool = family === 'ipv4' ? 'iptables' : 'ip6tables';
+  const probe = client.label;
   if ('undecided' in decision) return { path: [], probe, undecided: decision.undecided };
   if ('noChain' in decision) {
     const { hook } = decision.noChain;
-    const delivered = outcome && (outcome.result === 'connected' || outcome.result === 'answered' || (outcome.result === 'refused' && outcome.stage !== 'send'));
-    if (savedPolicy(ctx.saved[family], 'filter', hook) !== null || !delivered) {
+    if (savedPolicy(ctx.saved[family], 'filter', hook) !== null || !client.delivered) {
       return { path: [], probe, undecided: `the traced client was accepted everywhere it was traced, but its packet never showed in ${tool} filter ${hook}` };
     }
     return { tool, table: 'filter', chain: hook, verdict: 'ACCEPT', policy: 'ACCEPT', path: [hook], packet: 'first', probe, note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)` };
@@ -44,10 +49,11 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
   if (native) return describeNative(d, native, ctx, probe);
   const known = TOOL[d.family];
   const base: Attribution = { tool: known ?? 'nft', table: d.table, chain: d.chain, verdict: d.verdict, path: d.path, packet: d.packet, probe };
+  const at = { engine: 'iptables', family, table: d.table, chain: d.chain } as const;
   if (d.kind === 'policy') {
     const rules = savedRules(ctx.saved[family], d.table, d.chain).filter((r) => !r.includes(ctx.tag));
-    const origin = known ? policyLine(textOf(ctx.scenario, family)?.text ?? '', d.table, d.chain) : null;
-    return { ...base, policy: d.verdict, ...(rules.length === 0 ? { note: `${known} ${d.chain} has no rules` } : {}), ...sourceOf(ctx, family, origin, 'policy') };
+    const source = known ? ruleOrigin(ctx.ruleset, { ...at, rule: null }) : null;
+    return { ...base, policy: d.verdict, ...(rules.length === 0 ? { note: `${known} ${d.chain} has no rules` } : {}), ...(source ? { source } : {}) };
   }
   const place = d.handle === null ? undefined : ctx.rules.get(handleKey(d.family, d.table, d.handle));
   const all = place && known ? savedRules(ctx.saved[family], d.table, place.chain) : [];
@@ -55,11 +61,12 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
   if (!place || text === undefined || place.chain !== d.chain) {
     return { ...base, note: `rule handle ${d.handle ?? '?'} in ${d.table} ${d.chain}: its text could not be read back` };
   }
+  // fwprobe's own trace rules sit among the user's: positions count the user's rules only.
   const ours = all.slice(0, place.position).filter((r) => r.includes(ctx.tag)).length;
   const users = all.filter((r) => !r.includes(ctx.tag)).length;
-  const origin = ruleLine(textOf(ctx.scenario, family)?.text ?? '', d.table, d.chain, place.position - ours, users);
+  const source = ruleOrigin(ctx.ruleset, { ...at, rule: { position: place.position - ours, rules: users, text } });
   const target = /\s-[jg]\s+(\S+)/.exec(text)?.[1];
-  return { ...base, verdict: target && !['RETURN'].includes(target) && d.verdict === 'DROP' ? target : d.verdict, rule: text, ...sourceOf(ctx, family, origin) };
+  return { ...base, verdict: target && !['RETURN'].includes(target) && d.verdict === 'DROP' ? target : d.verdict, rule: text, ...(source ? { source } : {}) };
 }
 
 /**
@@ -74,10 +81,11 @@ function nativeTable(ctx: RuleContext, family: number, table: string): NftTable 
 /** A native table's rule, read back from the listing by its handle, at the line of the nft file that wrote it. */
 function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: string): Attribution {
   const base: Attribution = { tool: 'nft', family: table.family, table: table.name, chain: d.chain, verdict: d.verdict, path: d.path, packet: d.packet, probe };
-  const file = nftFileOf(ctx.scenario);
+  const at = { engine: 'nft', nftFamily: table.family, table: table.name, chain: d.chain } as const;
   if (d.kind === 'policy') {
     const chain = table.chains.find((c) => c.name === d.chain);
-    return { ...base, policy: d.verdict, ...(chain && chain.rules.length === 0 ? { note: `nft ${table.family} ${table.name} ${d.chain} has no rules` } : {}), ...(file ? { source: { file: file.source } } : {}) };
+    const source = ruleOrigin(ctx.ruleset, { ...at, rule: null });
+    return { ...base, policy: d.verdict, ...(chain && chain.rules.length === 0 ? { note: `nft ${table.family} ${table.name} ${d.chain} has no rules` } : {}), ...(source ? { source } : {}) };
   }
   const found = d.handle === null ? null : ruleByHandle([table], d.family, table.name, d.handle);
   if (!found || found.chain.name !== d.chain) {
@@ -85,46 +93,8 @@ function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: st
   }
   // nf_tables reports a reject as the drop it ends in.
   const verdict = d.verdict === 'DROP' && /\breject\b/.test(found.rule) ? 'REJECT' : d.verdict;
-  const origin = file ? nftRuleLine(file.text, table.family, table.name, d.chain, found.rule) : null;
-  return { ...base, verdict, rule: found.rule, ...(file ? { source: { file: file.source, ...(origin ? { line: origin.line } : {}) } } : {}) };
-}
-
-/**
- * The nftables file a native rule came from: the scenario's one nft file, or its one nft layer when no
- * script layer could have run nft too; null otherwise.
- */
-function nftFileOf(scenario: Scenario): RulesetText | null {
-  const spec = scenario.ruleset;
-  const layers = spec.kind === 'layers' ? spec.layers : spec.kind === 'none' ? [] : [spec];
-  const nft = layers.filter((l) => l.kind === 'nft');
-  if (nft.length !== 1 || layers.some((l) => l.kind === 'script')) return null;
-  const file = nft[0]!.nft;
-  return { source: relative(process.cwd(), file.path), text: file.text };
-}
-
-/** The restore text applied for a family, with the name the user knows it by; null if none was. */
-function textOf(scenario: Scenario, family: Family): RulesetText | null {
-  const spec = scenario.ruleset;
-  if (spec.kind === 'restore') {
-    const file = family === 'ipv4' ? spec.v4 : spec.v6;
-    return file ? { source: relative(process.cwd(), file.path), text: file.text } : null;
-  }
-  if (spec.kind === 'generate') {
-    const generated = spec.generated ?? generateRuleset(spec);
-    return family === 'ipv4' ? generated.v4 : generated.v6;
-  }
-  return null;
-}
-
-function sourceOf(ctx: RuleContext, family: Family, origin: RuleOrigin | null, what: 'rule' | 'policy' = 'rule'): { source?: AttributionSource; note?: string } {
-  const spec = ctx.scenario.ruleset;
-  if (spec.kind === 'script') {
-    return { source: { file: relative(process.cwd(), spec.script.path), origin: `${what === 'rule' ? 'added' : 'set'} by this script (which line is not recorded)` } };
-  }
-  const text = textOf(ctx.scenario, family);
-  if (!text) return {};
-  if (!origin) return {};
-  return { source: { file: text.source, line: origin.line, ...(spec.kind === 'generate' && origin.comment ? { origin: origin.comment } : {}) } };
+  const source = ruleOrigin(ctx.ruleset, { ...at, rule: { text: found.rule } });
+  return { ...base, verdict, rule: found.rule, ...(source ? { source } : {}) };
 }
 
 /**
