@@ -24,8 +24,9 @@ export type Classifier = MatchClass | ((ctx: OptionContext) => MatchClass);
 
 /** How one match module (or nft expression) is classified, option by option. */
 export interface ModuleEntry {
-  /** The class of the module written with no option (`-m hbh`), or of an option not listed: fail closed. */
+  /** The class of the module written with no option (`-m hbh`). */
   bare: MatchClass;
+  /** Each option's class; an option not listed here is unvaried (fail closed). Absent: every option is `bare`. */
   options?: Record<string, Classifier>;
   /** Why, for the reader of the table. */
   why: string;

@@ -69,7 +69,9 @@ function matchClass(entry: ModuleEntry | undefined, match: RuleMatch, polarity: 
   const siblings = match.options.map((o) => ({ name: o.name, args: o.args }));
   return worst(
     match.options.map((o) => {
-      const c = entry.options?.[o.name];
+      // A module with no option list (limit, dscp…) is its bare class whatever the option; one with a list
+      // fails closed on an option it does not list (`-m hbh --hbh-opts`).
+      const c = entry.options ? entry.options[o.name] : entry.bare;
       if (c === undefined) return 'unvaried';
       return typeof c === 'function' ? c({ negated: o.negated, args: o.args, polarity, siblings }) : c;
     }),

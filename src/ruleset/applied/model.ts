@@ -5,7 +5,7 @@
  */
 import type { AppliedRuleset } from '../../model/ruleset.ts';
 import { nativeTables, parseNftListing } from '../nft-listing.ts';
-import { parseNftJson } from './nft-json.ts';
+import { familiesOf, parseNftJson } from './nft-json.ts';
 import { parseSave } from './iptables.ts';
 import type { AppliedModel } from './types.ts';
 
@@ -38,7 +38,7 @@ export function appliedModel(saved: SavedRuleset): AppliedModel {
       model.chains.push(...nft.chains);
     } else {
       model.rules.push(...unreadNftRules(native));
-      model.chains.push(...native.flatMap((t) => t.chains.map((c) => ({ family: 'ipv4' as const, source: 'nft' as const, table: t.name, nftFamily: t.family, name: c.name, hook: c.hook }))));
+      model.chains.push(...native.flatMap((t) => familiesOf(t.family).flatMap((family) => t.chains.map((c) => ({ family, source: 'nft' as const, table: t.name, nftFamily: t.family, name: c.name, hook: c.hook })))));
     }
   }
   built.set(saved, model);
@@ -52,17 +52,17 @@ export function appliedModel(saved: SavedRuleset): AppliedModel {
 function unreadNftRules(native: ReturnType<typeof nativeTables>): AppliedModel['rules'] {
   return native.flatMap((t) =>
     t.chains.flatMap((c) =>
-      c.rules.map((text, i) => ({
-        family: t.family === 'ip6' ? ('ipv6' as const) : ('ipv4' as const),
+      c.rules.flatMap((text, i) => familiesOf(t.family).map((family) => ({
+        family,
         source: 'nft' as const,
         table: t.name,
         nftFamily: t.family,
         chain: c.name,
         position: i + 1,
         matches: [{ kind: 'nft' as const, name: 'nft listing without json', options: [] }],
-        targets: [{ name: 'unread', args: [] }],
+        targets: [{ name: 'nft listing without json', args: [] }],
         text,
-      })),
+      }))),
     ),
   );
 }
