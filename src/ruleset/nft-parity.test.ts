@@ -82,7 +82,7 @@ describe('parseNftListing', () => {
     // Without nft's JSON listing the model cannot read the native rule: it is unvaried in both families, never passed.
     expect(rateDependentRules(saved)).toEqual([]);
     expect(new Set(unvariedRules(saved).map((r) => `${r.family} ${r.match} ${r.rule}`))).toEqual(
-      new Set(['ipv4', 'ipv6'].map((f) => `${f} nft listing without json iifname "eth9" tcp dport 80 limit rate 5/minute accept`)),
+      new Set(['ipv4', 'ipv6'].flatMap((f) => ['ct state established,related accept', 'iifname "eth9" tcp dport 80 limit rate 5/minute accept'].map((r) => `${f} nft listing without json ${r}`))),
     );
   });
 });
