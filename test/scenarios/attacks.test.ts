@@ -27,6 +27,8 @@ const expectation = z.strictObject({
   loads: z.boolean().optional(),
   /** `VANTAGE FAMILY PROTO/PORT` of each mismatch that must be reported, observed open or delivered. */
   caught: z.array(z.string().regex(/^[a-z][a-z0-9_-]*(→[a-z][a-z0-9_-]*)? (ipv4|ipv6) (tcp|udp)\/\d+$/)).default([]),
+  /** `FAMILY MATCH` of each rule the result must call unverified (a match the clients do not vary). */
+  unverified: z.array(z.string().regex(/^(ipv4|ipv6) [a-z0-9 ]+$/)).default([]),
 });
 
 const files = await discoverScenarioFiles([ROOT]);
@@ -70,6 +72,8 @@ describe.concurrent('attacks', () => {
       expect([expected.status].flat(), why).toContain(result.status);
       if (expected.errorCode) expect(result.errorCode, why).toBe(expected.errorCode);
       expect(caughtPorts(result), why).toEqual(expect.arrayContaining(expected.caught));
+      const unverified = (result.verdict?.unverified ?? []).map((u) => `${u.family} ${u.match}`);
+      expect(unverified, why).toEqual(expect.arrayContaining(expected.unverified));
     });
   }
 });
