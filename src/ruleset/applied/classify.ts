@@ -144,7 +144,7 @@ function reachableChains(model: AppliedModel, rules: { rule: AppliedRule; canMat
   for (const { rule, canMatch } of rules) {
     if (!canMatch) continue;
     for (const t of rule.targets) {
-      const to = t.jump ? t.chain : t.name === 'vmap' ? undefined : undefined;
+      const to = t.jump ? t.chain : undefined;
       if (to) jumps.set(chainKey(rule, rule.chain), [...(jumps.get(chainKey(rule, rule.chain)) ?? []), chainKey(rule, to)]);
       // A verdict map may jump to any chain it names.
       if (t.name === 'vmap') {
