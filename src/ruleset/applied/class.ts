@@ -25,12 +25,19 @@ export type Classifier = MatchClass | ((ctx: OptionContext) => MatchClass);
 /** How one match module (or nft expression) is classified, option by option. */
 export interface ModuleEntry {
   /** The class of the module written with no option (`-m hbh`). */
-  bare: MatchClass;
+  bare: Classifier;
   /** Each option's class; an option not listed here is unvaried (fail closed). Absent: every option is `bare`. */
   options?: Record<string, Classifier>;
   /** Why, for the reader of the table. */
   why: string;
 }
+
+/**
+ * For a header the clients' packets never carry (a routing header, a fragment, IP options): a DROP keyed on
+ * its presence never met a client's packet and only drops more, so it is neutral; anything else that keys
+ * on it is unvaried.
+ */
+export const absentFromClients: Classifier = (ctx) => (ctx.polarity === 'drop' && !ctx.negated ? 'neutral' : 'unvaried');
 
 /** The worst of several classes: unvaried over rate over varied over neutral. */
 export function worst(classes: readonly MatchClass[]): MatchClass {

@@ -18,6 +18,11 @@ describe('classifiedRules', () => {
     expect(unvaried(save('-A INPUT -m hbh --hbh-opts 5 -j ACCEPT'))).toEqual(['ipv6 hbh: -A INPUT -m hbh --hbh-opts 5 -j ACCEPT']);
   });
 
+  it("calls a DROP on a header the clients never send neutral (ufw's RH0 rule), an ACCEPT on one unvaried", () => {
+    expect(unvaried(save('-A INPUT -m rt --rt-type 0 -j DROP', '-A INPUT -f -j DROP'))).toEqual([]);
+    expect(unvaried(save('-A INPUT -m rt --rt-type 0 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 rt']);
+  });
+
   it('fails closed on a module it does not know', () => {
     expect(unvaried(save('-A INPUT -m futuristic --thing 1 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 futuristic']);
   });

@@ -65,13 +65,14 @@ function judgeRule(rule: AppliedRule): JudgedMatch[] {
 
 function matchClass(entry: ModuleEntry | undefined, match: RuleMatch, polarity: Polarity): MatchClass {
   if (!entry) return 'unvaried';
-  if (match.options.length === 0) return entry.bare;
   const siblings = match.options.map((o) => ({ name: o.name, args: o.args }));
+  const bare = entry.bare;
+  if (match.options.length === 0) return typeof bare === 'function' ? bare({ negated: false, args: [], polarity, siblings }) : bare;
   return worst(
     match.options.map((o) => {
       // A module with no option list (limit, dscp…) is its bare class whatever the option; one with a list
       // fails closed on an option it does not list (`-m hbh --hbh-opts`).
-      const c = entry.options ? entry.options[o.name] : entry.bare;
+      const c = entry.options ? entry.options[o.name] : bare;
       if (c === undefined) return 'unvaried';
       return typeof c === 'function' ? c({ negated: o.negated, args: o.args, polarity, siblings }) : c;
     }),

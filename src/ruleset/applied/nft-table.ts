@@ -3,7 +3,7 @@
  * keys that matter), classified (see class.ts). An expression, field or key not here is unvaried: fail
  * closed. Keys are `TYPE` or `TYPE NAME` as nft-json.ts names a match (`payload tcp`, `meta iifname`).
  */
-import type { Classifier, ModuleEntry } from './class.ts';
+import { absentFromClients, type Classifier, type ModuleEntry } from './class.ts';
 import { stateClass } from './conntrack-state.ts';
 import { flagBits, flagsClass } from './tcp-flags.ts';
 
@@ -49,6 +49,11 @@ export const NFT_MATCHES: Record<string, ModuleEntry> = {
   'ct protocol': fields({ protocol: 'varied' }, 'tcp and udp are tried'),
   'exthdr hbh': fields({ exists: 'varied' }, 'one Hop-by-Hop header is tried; its fields are not'),
   'exthdr dst': fields({ exists: 'varied' }, 'one Destination Options header is tried; its fields are not'),
+  // Headers the clients never send: a DROP on their presence or fields is neutral (class.ts).
+  'exthdr rt': { bare: absentFromClients, why: 'routing headers, which the clients never send' },
+  'exthdr frag': { bare: absentFromClients, why: 'fragment headers, which the clients never send' },
+  'exthdr mh': { bare: absentFromClients, why: 'mobility headers, which the clients never send' },
+  'exthdr srh': { bare: absentFromClients, why: 'segment routing headers, which the clients never send' },
   // fib: route lookups on the packet's addresses and interface, which are tried (rpfilter, `fib daddr type local`).
   'fib oif': fields({ 'saddr.iif': 'varied', 'daddr.iif': 'varied', saddr: 'varied', daddr: 'varied', 'saddr.mark.iif': 'varied' }, 'addresses and interfaces are tried'),
   'fib oifname': fields({ 'saddr.iif': 'varied', 'daddr.iif': 'varied', saddr: 'varied', daddr: 'varied' }, 'addresses and interfaces are tried'),

@@ -28,7 +28,7 @@ describe('every shipped match and target is classified', () => {
   });
 
   it('counts what the table says (reported in the note)', () => {
-    const classes = [...Object.values(XT_MATCHES), ...Object.values(NFT_MATCHES)].flatMap((e) => [e.bare, ...Object.values(e.options ?? {}).map((c) => (typeof c === 'string' ? c : 'by context'))]);
+    const classes = [...Object.values(XT_MATCHES), ...Object.values(NFT_MATCHES)].flatMap((e) => [e.bare, ...Object.values(e.options ?? {})].map((c) => (typeof c === 'string' ? c : 'by context')));
     const count = (c: string) => classes.filter((x) => x === c).length;
     expect(count('varied') + count('neutral') + count('rate') + count('unvaried') + count('by context')).toBe(classes.length);
     expect(Object.keys(XT_MATCHES).length + Object.keys(NFT_MATCHES).length).toBeGreaterThan(90);

@@ -3,7 +3,7 @@
  * here is unvaried: fail closed, so the next iptables cannot add a silent green. The list of modules is
  * checked against the image's own extensions (xt-table.docker.test.ts).
  */
-import type { Classifier, ModuleEntry } from './class.ts';
+import { absentFromClients, type Classifier, type ModuleEntry } from './class.ts';
 import { stateClass } from './conntrack-state.ts';
 import { flagBits, flagsClass } from './tcp-flags.ts';
 
@@ -16,6 +16,8 @@ const syn: Classifier = (ctx) => flagsClass(0x17, [0x02], ctx.negated);
 const ports = { '--sport': 'varied', '--source-port': 'varied', '--dport': 'varied', '--destination-port': 'varied' } as const;
 const rate = (why: string): ModuleEntry => ({ bare: 'rate', why });
 const unvaried = (why: string): ModuleEntry => ({ bare: 'unvaried', why });
+/** A header the clients never send: a DROP on it is neutral, anything else unvaried (class.ts). */
+const absent = (why: string): ModuleEntry => ({ bare: absentFromClients, why: `${why}, which the clients never send` });
 
 export const XT_MATCHES: Record<string, ModuleEntry> = {
   ip: {
@@ -25,7 +27,7 @@ export const XT_MATCHES: Record<string, ModuleEntry> = {
       '-i': 'varied', '--in-interface': 'varied', '-o': 'varied', '--out-interface': 'varied',
       '-p': 'varied', '--protocol': 'varied',
       // A non-first fragment: the clients never fragment.
-      '-f': 'unvaried', '--fragment': 'unvaried',
+      '-f': absentFromClients, '--fragment': absentFromClients,
     },
     why: 'sources (lab, public-looking, link-local, spoofed), destinations (each address, broadcast, multicast), each lab interface and tcp/udp are tried',
   },
@@ -87,15 +89,15 @@ export const XT_MATCHES: Record<string, ModuleEntry> = {
   cluster: unvaried('cluster node hash'),
   realm: unvaried('routing realm'),
   set: unvaried('ipset contents'),
-  ipv4options: unvaried('IPv4 options'),
+  ipv4options: absent('IPv4 options'),
   ipv6header: unvaried('IPv6 header chains'),
-  frag: unvaried('IPv6 fragments'),
-  rt: unvaried('IPv6 routing headers'),
-  srh: unvaried('segment routing headers'),
-  mh: unvaried('mobility headers'),
-  ah: unvaried('AH'),
-  esp: unvaried('ESP'),
-  ipcomp: unvaried('IPComp'),
+  frag: absent('IPv6 fragments'),
+  rt: absent('IPv6 routing headers'),
+  srh: absent('segment routing headers'),
+  mh: absent('mobility headers'),
+  ah: absent('AH'),
+  esp: absent('ESP'),
+  ipcomp: absent('IPComp'),
   icmp: unvaried('ICMP types (a rule pinned to icmp cannot decide a TCP/UDP port anyway)'),
   icmp6: unvaried('ICMPv6 types (a rule pinned to ipv6-icmp cannot decide a TCP/UDP port anyway)'),
   sctp: unvaried('SCTP'),
