@@ -69,3 +69,14 @@ describe('classifiedRules', () => {
     ]);
   });
 });
+
+describe("ufw's stock rules (scenarios/ufw/allow-ssh-dns, as iptables-save read them back from the image)", () => {
+  it('make no TCP/UDP verdict unverified: their hop-limit and RH0 rules cannot decide a port', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const read = (f: string) => readFile(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
+    const saved = { v4: await read('ufw-allow-ssh-dns.v4'), v6: await read('ufw-allow-ssh-dns.v6') };
+    expect(saved.v6).toContain('-m hl --hl-eq 255 -j ACCEPT');
+    expect(saved.v6).toContain('-m rt --rt-type 0 -j DROP');
+    expect(classifiedRules(appliedModel(saved), 'unvaried')).toEqual([]);
+  });
+});
