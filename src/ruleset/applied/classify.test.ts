@@ -50,8 +50,16 @@ describe('classifiedRules', () => {
       '-A INPUT -p tcp -m state --state NEW -m tcp --dport 80 -j ACCEPT',
       '-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 3306 -j DROP',
       '-A INPUT -p tcp -m conntrack ! --ctstate INVALID,UNTRACKED -m tcp --dport 3307 -j DROP',
+      '-A INPUT -m conntrack --ctstate NEW -j SERVICES',
+      '-A INPUT -m conntrack --ctstatus DNAT -j ACCEPT',
+      '-A INPUT -m conntrack --ctstatus EXPECTED -j ACCEPT',
+      ':SERVICES - [0:0]',
     );
-    expect(unvaried('', v4).map((r) => r.split(':')[0])).toEqual(['ipv4 conntrack', 'ipv4 conntrack']);
+    expect(unvaried('', v4).map((r) => r.split(': ')[1])).toEqual([
+      '-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 3306 -j DROP',
+      '-A INPUT -p tcp -m conntrack ! --ctstate INVALID,UNTRACKED -m tcp --dport 3307 -j DROP',
+      '-A INPUT -m conntrack --ctstatus EXPECTED -j ACCEPT',
+    ]);
   });
 
   it('reads TCP flags against the SYN shapes tried: exact SYN is varied, a flag no SYN tried carries is not', () => {

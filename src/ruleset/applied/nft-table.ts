@@ -4,7 +4,7 @@
  * closed. Keys are `TYPE` or `TYPE NAME` as nft-json.ts names a match (`payload tcp`, `meta iifname`).
  */
 import { absentFromClients, type Classifier, type ModuleEntry } from './class.ts';
-import { stateClass } from './conntrack-state.ts';
+import { stateClass, statusClass } from './conntrack-state.ts';
 import { flagBits, flagsClass } from './tcp-flags.ts';
 
 /** `tcp flags == syn`, `tcp flags & (fin|syn|rst|ack) == syn`, `tcp flags syn / fin,syn,rst,ack`. */
@@ -41,6 +41,7 @@ export const NFT_MATCHES: Record<string, ModuleEntry> = {
   'meta pkttype': fields({ pkttype: 'varied' }, 'unicast, broadcast and multicast destinations are tried'),
   'meta random': unvaried('chance is confirmed by rate rounds only for iptables statistic; fail closed'),
   'ct state': fields({ state: state }, 'by polarity (conntrack-state.ts)'),
+  'ct status': fields({ status: statusClass }, 'dnat and snat follow the NAT rules (conntrack-state.ts); other bits are not varied'),
   'ct saddr': fields({ saddr: 'varied' }, 'the original source is the packet\'s'),
   'ct daddr': fields({ daddr: 'varied' }, 'the original destination is the packet\'s'),
   'ct proto-src': fields({ 'proto-src': 'varied' }, 'the packet\'s port'),

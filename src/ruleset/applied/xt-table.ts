@@ -4,7 +4,7 @@
  * checked against the image's own extensions (xt-table.docker.test.ts).
  */
 import { absentFromClients, type Classifier, type ModuleEntry } from './class.ts';
-import { stateClass } from './conntrack-state.ts';
+import { stateClass, statusClass } from './conntrack-state.ts';
 import { flagBits, flagsClass } from './tcp-flags.ts';
 
 const tcpFlags: Classifier = (ctx) => {
@@ -41,9 +41,10 @@ export const XT_MATCHES: Record<string, ModuleEntry> = {
     bare: 'neutral',
     options: {
       '--ctstate': stateClass,
+      '--ctstatus': statusClass,
       '--ctproto': 'varied', '--ctorigsrc': 'varied', '--ctorigdst': 'varied', '--ctorigsrcport': 'varied', '--ctorigdstport': 'varied',
     },
-    why: 'state by polarity (conntrack-state.ts); original addresses and ports are the packet\'s own; reply tuple, status, direction and expiry are not varied',
+    why: 'state by polarity (conntrack-state.ts); original addresses and ports are the packet\'s own; DNAT/SNAT status follows the NAT rules; reply tuple, other status bits, direction and expiry are not varied',
   },
   state: { bare: 'neutral', options: { '--state': stateClass }, why: 'state by polarity (conntrack-state.ts)' },
   addrtype: { bare: 'varied', options: { '--src-type': 'varied', '--dst-type': 'varied', '--limit-iface-in': 'varied', '--limit-iface-out': 'varied' }, why: 'local, unicast, broadcast, multicast and spoofed-own sources and destinations are tried' },
