@@ -12,6 +12,9 @@ import { RULES_DIR } from './services.ts';
 /** `nft -s list ruleset`: every table, stateless (no counters or quota use, which move with traffic). */
 export const NFT_LIST = ['nft', '-s', 'list', 'ruleset'] as const;
 
+/** `nft -j -s list ruleset`: the same, as JSON, which the applied-ruleset model reads structurally. */
+export const NFT_JSON_LIST = ['nft', '-j', '-s', 'list', 'ruleset'] as const;
+
 /**
  * Checks and applies one nftables file. `index` keeps the lab copies of several layers apart.
  * @throws NftApplyError naming the user's file, line and column, and nft's message.

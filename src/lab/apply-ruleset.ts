@@ -8,7 +8,7 @@ import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { NFT_LIST } from './apply-nft.ts';
+import { NFT_JSON_LIST, NFT_LIST } from './apply-nft.ts';
 import { findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 import { RULES_DIR } from './services.ts';
 
@@ -41,9 +41,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
   const steps = [
     ...staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
     ...staged.map(({ family, file }) => [tools[family].restore, file]),
-    [tools.ipv4.save],
-    [tools.ipv6.save],
-    [...NFT_LIST],
+    ...saveCommands(host),
   ];
   const results = await host.runBatch(steps, { stopOnFailure: true });
   const failed = results.find((step) => step.exitCode !== 0);
@@ -58,11 +56,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
       : reported;
     throw new RulesetApplyError({ family: entry.family, source, text, line, toolLine: reported, ...failed });
   }
-  const [save4, save6, nft] = results.slice(-3);
-  for (const step of [save4!, save6!, nft!]) {
-    if (step.exitCode !== 0) throw new CommandFailedError(step);
-  }
-  return { v4: stripSaveComments(save4!.stdout), v6: stripSaveComments(save6!.stdout), nft: nft!.stdout };
+  return savedFrom(results);
 }
 
 /** The live ruleset of both families, as the backend's `*-save` prints it, and every table as nft lists it. */
@@ -73,16 +67,16 @@ export async function savedRuleset(host: StartedFwprobeContainer): Promise<Appli
 /** The commands `savedRuleset` runs, for a caller that puts them at the end of a batch of its own. */
 export function saveCommands(host: StartedFwprobeContainer): string[][] {
   const tools = TOOLS[host.backend];
-  return [[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST]];
+  return [[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST], [...NFT_JSON_LIST]];
 }
 
-/** The ruleset from the last three steps of a batch that ended with `saveCommands`. */
+/** The ruleset from the last four steps of a batch that ended with `saveCommands`. */
 export function savedFrom(steps: readonly StepResult[]): AppliedRuleset {
-  const [v4, v6, nft] = steps.slice(-3);
-  for (const step of [v4!, v6!, nft!]) {
+  const [v4, v6, nft, json] = steps.slice(-4);
+  for (const step of [v4!, v6!, nft!, json!]) {
     if (step.exitCode !== 0) throw new CommandFailedError(step);
   }
-  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout), nft: nft!.stdout };
+  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout), nft: nft!.stdout, nftJson: json!.stdout };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface AppliedRuleset {
    * Absent only where no nft listing was read.
    */
   nft?: string;
+  /** The same listing as `nft -j -s list ruleset` prints it (JSON), read by ruleset/applied/. Absent where not read. */
+  nftJson?: string;
 }
 
 /** Something allowed to fail (a tolerated script line): always shown, never silently dropped. */

@@ -1,5 +1,6 @@
 /** Which applied rules make a verdict depend on rate or chance. */
 import { describe, expect, it } from 'vitest';
+import { RATE } from './applied/nft-fixtures.test-helpers.ts';
 import { rateDependentRules } from './rate-dependence.ts';
 
 describe('rateDependentRules', () => {
@@ -38,16 +39,16 @@ describe('rateDependentRules', () => {
       '-A ufw-after-logging-input -j LOG --log-prefix "[UFW BLOCK] " -m limit --limit 3/min --limit-burst 10',
       '-A ufw-user-limit -m limit --limit 3/minute -j LOG --log-prefix "[UFW LIMIT BLOCK] "',
       '-I ufw-logging-deny -m conntrack --ctstate INVALID -j RETURN -m limit --limit 3/min --limit-burst 10',
+    '-A INPUT -j ufw-logging-deny',
       'COMMIT',
     ].join('\n');
     // The RETURN decides which rules the packet meets next: it stays.
     expect(rateDependentRules({ v4, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3]]);
-    const nft = 'table inet filter {\n  chain input {\n    limit rate 3/minute log prefix "drop "\n    tcp dport 22 limit rate 3/minute accept\n  }\n}';
-    expect(rateDependentRules({ v4: nft, v6: '' }).map((r) => r.rule)).toEqual(['tcp dport 22 limit rate 3/minute accept']);
+    // RATE: `limit rate 3/minute log prefix "drop "` and `tcp dport 22 limit rate 3/minute accept`, an inet table.
+    expect(rateDependentRules({ v4: '', v6: '', ...RATE }).map((r) => `${r.family} ${r.rule}`)).toEqual(['ipv4 tcp dport 22 limit rate 3/minute accept', 'ipv6 tcp dport 22 limit rate 3/minute accept']);
   });
 
   it('reads nftables forms too', () => {
-    const nft = 'table inet filter {\n  chain input {\n    tcp dport 22 limit rate 3/minute accept\n  }\n}';
-    expect(rateDependentRules({ v4: nft, v6: '' }).map((r) => r.match)).toEqual(['limit rate']);
+    expect(rateDependentRules({ v4: '', v6: '', ...RATE }).map((r) => r.match)).toEqual(['limit rate', 'limit rate']);
   });
 });

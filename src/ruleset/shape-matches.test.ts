@@ -1,5 +1,6 @@
 /** What a ruleset matches on that the clients do not vary by default. */
 import { describe, expect, it } from 'vitest';
+import { SHAPE } from './applied/nft-fixtures.test-helpers.ts';
 import { interfaceMatches, interfaceNames, trustedSourcePorts, unvariedRules } from './shape-matches.ts';
 
 const v4 = [
@@ -13,20 +14,22 @@ const v4 = [
   '-A OUTPUT -o eth+ -j ACCEPT',
   'COMMIT',
 ].join('\n');
-const v6 = 'table inet f {\n chain input {\n  iifname "wg0" accept\n  udp sport 123 accept\n }\n}';
+// A native inet table (nft 1.0.6's own listings): `iifname "wg0" accept`, `udp sport 123 accept`.
+const v6 = '';
+const { nft, nftJson } = SHAPE;
 
 describe('shape matches', () => {
   it('reads the source ports stateless rules trust, first port of each range', () => {
-    expect(trustedSourcePorts({ v4, v6 })).toEqual([22, 25, 123, 143]);
+    expect(trustedSourcePorts({ v4, v6, nft, nftJson })).toEqual([22, 25, 123, 143]);
   });
 
   it('reads interface names, and matches iptables wildcards', () => {
-    expect(interfaceNames({ v4, v6 })).toEqual(['ens4', 'eth+', 'lo', 'wg0']);
+    expect(interfaceNames({ v4, v6, nft, nftJson })).toEqual(['ens4', 'eth+', 'lo', 'wg0']);
     expect(interfaceMatches('eth+', ['lo', 'eth0'])).toBe(true);
     expect(interfaceMatches('ens4', ['lo', 'eth0', 'eth1'])).toBe(false);
   });
 
   it('lists header and clock matches, per family', () => {
-    expect(unvariedRules({ v4, v6 }).map((r) => `${r.family} ${r.match}`)).toEqual(['ipv4 dscp', 'ipv4 length', 'ipv4 time']);
+    expect(unvariedRules({ v4, v6, nft, nftJson }).map((r) => `${r.family} ${r.match}`)).toEqual(['ipv4 dscp', 'ipv4 length', 'ipv4 time']);
   });
 });

@@ -10,6 +10,8 @@ import type { AppliedRuleset } from '../model/ruleset.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { interfaceMatches, interfaceNames, unvariedRules, type UnvariedRule } from '../ruleset/shape-matches.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
+import { appliedModel } from '../ruleset/applied/model.ts';
+import { blockedSourceNets } from '../ruleset/applied/blocked-sources.ts';
 
 /** The lab's interfaces in the target, e.g. `lo`, `eth0`, `eth1`. */
 export function parseLinkNames(ipLink: string): string[] {
@@ -36,7 +38,7 @@ export function assertSourcesNotAllBlocked(applied: AppliedRuleset, sources: rea
   for (const family of ['ipv4', 'ipv6'] as const) {
     const mine = sources.filter((s) => s.family === family && s.kind !== 'loopback');
     if (mine.length === 0) continue;
-    const { list, rules } = blockedNets(family === 'ipv4' ? applied.v4 : applied.v6, family);
+    const { list, rules } = blockedNets(applied, family);
     if (rules.length > 0 && mine.every((s) => list.check(s.address, family === 'ipv4' ? 'ipv4' : 'ipv6'))) {
       throw new LabSelfCheckError(
         `Every ${family} source fwprobe probes from (${mine.map((s) => s.address).join(', ')}) is dropped by its address:\n  ` +
@@ -54,19 +56,13 @@ export function unacknowledged(applied: AppliedRuleset, scenario: Scenario): Unv
   return unvariedRules(applied).filter((r) => !accepted.has(r.match));
 }
 
-function blockedNets(text: string, family: Family): { list: BlockList; rules: string[] } {
+function blockedNets(applied: AppliedRuleset, family: Family): { list: BlockList; rules: string[] } {
   const list = new BlockList();
   const rules: string[] = [];
-  for (const line of text.split('\n')) {
-    if (!/^-A \S+ /.test(line) || !/ -j (DROP|REJECT)\b/.test(line)) continue;
-    // Only a plain source match: a negated one, or one narrowed by port or state, drops less than all.
-    if (/ ! -s /.test(line) || / --dport| --dports| --ctstate| --state| -p /.test(line)) continue;
-    const m = / -s (\S+?)(?:\/(\d+))? /.exec(`${line} `);
-    if (!m) continue;
-    const prefix = Number(m[2] ?? (family === 'ipv4' ? 32 : 128));
+  for (const net of blockedSourceNets(appliedModel(applied), family)) {
     try {
-      list.addSubnet(m[1]!, prefix, family === 'ipv4' ? 'ipv4' : 'ipv6');
-      rules.push(line);
+      list.addSubnet(net.address, net.prefix, family === 'ipv4' ? 'ipv4' : 'ipv6');
+      rules.push(net.rule);
     } catch {
       // Not an address of this family (iptables-save prints resolved nets only): nothing to add.
     }

@@ -1,0 +1,90 @@
+/** The classification of each applied rule: what makes a TCP/UDP verdict unverified, and what cannot. */
+import { describe, expect, it } from 'vitest';
+import { classifiedRules } from './classify.ts';
+import { appliedModel } from './model.ts';
+import { HBH } from './nft-fixtures.test-helpers.ts';
+
+const save = (...rules: string[]) => ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...rules, 'COMMIT', ''].join('\n');
+const unvaried = (v6: string, v4 = '') => classifiedRules(appliedModel({ v4, v6 }), 'unvaried').map((r) => `${r.family} ${r.match}: ${r.rule}`);
+
+describe('classifiedRules', () => {
+  it('flags a MAC match (the clients never vary their MAC) and an unknown target, naming the rule', () => {
+    const v4 = save('-A INPUT -m mac --mac-source 02:42:AC:11:00:02 -j ACCEPT', '-A INPUT -p tcp -m tcp --dport 22 -j NFQUEUE --queue-num 1');
+    expect(unvaried('', v4)).toEqual(['ipv4 mac: -A INPUT -m mac --mac-source 02:42:AC:11:00:02 -j ACCEPT', 'ipv4 nfqueue: -A INPUT -p tcp -m tcp --dport 22 -j NFQUEUE --queue-num 1']);
+  });
+
+  it('calls -m hbh alone varied (a Hop-by-Hop header is tried), and unvaried once it pins options', () => {
+    expect(unvaried(save('-A INPUT -m hbh -j ACCEPT', '-A INPUT -m dst -j ACCEPT'))).toEqual([]);
+    expect(unvaried(save('-A INPUT -m hbh --hbh-opts 5 -j ACCEPT'))).toEqual(['ipv6 hbh: -A INPUT -m hbh --hbh-opts 5 -j ACCEPT']);
+  });
+
+  it("calls a DROP on a header the clients never send neutral (ufw's RH0 rule), an ACCEPT on one unvaried", () => {
+    expect(unvaried(save('-A INPUT -m rt --rt-type 0 -j DROP', '-A INPUT -f -j DROP'))).toEqual([]);
+    expect(unvaried(save('-A INPUT -m rt --rt-type 0 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 rt']);
+  });
+
+  it('fails closed on a module it does not know', () => {
+    expect(unvaried(save('-A INPUT -m futuristic --thing 1 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 futuristic']);
+  });
+
+  it("leaves out ufw's neighbour discovery rules: pinned to ICMPv6, they cannot decide a TCP/UDP port", () => {
+    const v6 = save(
+      '-A INPUT -j ufw6-before-input',
+      '-A ufw6-before-input -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m hl --hl-eq 255 -j ACCEPT',
+      '-A ufw6-before-input -p ipv6-icmp -m icmp6 --icmpv6-type 136 -m hl --hl-eq 255 -j ACCEPT',
+      '-A ufw6-before-input -p tcp -m hl --hl-eq 255 -j ACCEPT',
+    );
+    expect(unvaried(v6)).toEqual(['ipv6 hl: -A ufw6-before-input -p tcp -m hl --hl-eq 255 -j ACCEPT']);
+  });
+
+  it('leaves out rules in chains no hook reaches, and rules that only log', () => {
+    const v4 = save('-A orphan -m dscp --dscp 0x2e -j ACCEPT', '-A INPUT -m dscp --dscp 0x2e -j LOG --log-prefix "ef "');
+    expect(unvaried('', v4)).toEqual([]);
+    expect(unvaried('', `${v4}\n*filter\n-A INPUT -p tcp -j orphan\nCOMMIT\n`)).toHaveLength(1);
+  });
+
+  it('reads conntrack state by polarity: NEW on a DROP is unvaried, established or invalid ones are neutral', () => {
+    const v4 = save(
+      '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-A INPUT -m conntrack --ctstate INVALID -j DROP',
+      '-A INPUT -p tcp -m state --state NEW -m tcp --dport 80 -j ACCEPT',
+      '-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 3306 -j DROP',
+      '-A INPUT -p tcp -m conntrack ! --ctstate INVALID,UNTRACKED -m tcp --dport 3307 -j DROP',
+      '-A INPUT -m conntrack --ctstate NEW -j SERVICES',
+      '-A INPUT -m conntrack --ctstatus DNAT -j ACCEPT',
+      '-A INPUT -m conntrack --ctstatus EXPECTED -j ACCEPT',
+      ':SERVICES - [0:0]',
+    );
+    expect(unvaried('', v4).map((r) => r.split(': ')[1])).toEqual([
+      '-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 3306 -j DROP',
+      '-A INPUT -p tcp -m conntrack ! --ctstate INVALID,UNTRACKED -m tcp --dport 3307 -j DROP',
+      '-A INPUT -m conntrack --ctstatus EXPECTED -j ACCEPT',
+    ]);
+  });
+
+  it('reads TCP flags against the SYN shapes tried: exact SYN is varied, a flag no SYN tried carries is not', () => {
+    expect(unvaried('', save('-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,PSH,ACK,URG,ECE,CWR SYN -j DROP', '-A INPUT -p tcp -m tcp --syn -j DROP'))).toEqual([]);
+    expect(unvaried('', save('-A INPUT -p tcp -m tcp --tcp-flags SYN,URG SYN -j DROP'))).toHaveLength(1);
+  });
+
+  it('reads native nft tables from JSON: MAC, hop limit, marks and NEW-only drops are unvaried; ICMPv6 rules and unreached chains are not read', () => {
+    const found = classifiedRules(appliedModel({ v4: '', v6: '', ...HBH }), 'unvaried').map((r) => `${r.match}: ${r.rule}`);
+    expect(found).toEqual([
+      'ether saddr: ether saddr 02:42:ac:11:00:02 accept',
+      'ct state: ct state new tcp dport 3306 drop',
+      'ip6 hoplimit: tcp dport 3306 ip6 hoplimit 64 drop',
+      'meta mark: meta mark 0x00000005 accept',
+    ]);
+  });
+});
+
+describe("ufw's stock rules (scenarios/ufw/allow-ssh-dns, as iptables-save read them back from the image)", () => {
+  it('make no TCP/UDP verdict unverified: their hop-limit and RH0 rules cannot decide a port', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const read = (f: string) => readFile(new URL(`./fixtures/${f}`, import.meta.url), 'utf8');
+    const saved = { v4: await read('ufw-allow-ssh-dns.v4'), v6: await read('ufw-allow-ssh-dns.v6') };
+    expect(saved.v6).toContain('-m hl --hl-eq 255 -j ACCEPT');
+    expect(saved.v6).toContain('-m rt --rt-type 0 -j DROP');
+    expect(classifiedRules(appliedModel(saved), 'unvaried')).toEqual([]);
+  });
+});

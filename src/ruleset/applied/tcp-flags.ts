@@ -1,0 +1,33 @@
+/**
+ * TCP flag matches (`--syn`, `--tcp-flags MASK COMP`, nft `tcp flags`): varied when every flag set a
+ * connecting SYN may carry gives an outcome one of the tried SYNs gave too. A listener accepts a SYN with
+ * any of ECE, CWR, PSH, URG beside it; the clients try plain SYN, SYN|ECE|CWR and SYN|PSH.
+ */
+import type { MatchClass } from './class.ts';
+
+const BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
+const SYN = BIT.SYN!;
+const TRIED = [SYN, SYN | BIT.ECE! | BIT.CWR!, SYN | BIT.PSH!];
+const EXTRA = [BIT.ECE!, BIT.CWR!, BIT.PSH!, BIT.URG!];
+/** Every flag set a SYN that a listener accepts may carry. */
+const CONNECTING = Array.from({ length: 1 << EXTRA.length }, (_, n) => EXTRA.reduce((acc, bit, i) => (n & (1 << i) ? acc | bit : acc), SYN));
+
+/** Flags by name (`SYN,ACK`, `ALL`, `NONE`, nft's `syn`, `0x02`). null: a name it does not know. */
+export function flagBits(names: readonly string[]): number | null {
+  let bits = 0;
+  for (const name of names.flatMap((n) => n.split(/[,|]/)).map((n) => n.trim().toUpperCase()).filter(Boolean)) {
+    if (name === 'ALL') bits |= 0xff;
+    else if (name === 'NONE') continue;
+    else if (/^(0X[0-9A-F]+|\d+)$/.test(name)) bits |= Number(name);
+    else if (BIT[name] !== undefined) bits |= BIT[name];
+    else return null;
+  }
+  return bits;
+}
+
+/** Whether `(flags & mask) == comp` (or any of `comps`) is varied by the tried SYNs. */
+export function flagsClass(mask: number, comps: readonly number[], negated: boolean): MatchClass {
+  const test = (flags: number) => comps.includes(flags & mask) !== negated;
+  const tried = new Set(TRIED.map(test));
+  return CONNECTING.every((flags) => tried.has(test(flags))) ? 'varied' : 'unvaried';
+}
