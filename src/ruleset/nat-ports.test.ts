@@ -1,5 +1,6 @@
 /** NAT rules whose new port is a service's: their match ports are ports of interest. */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { natPorts } from './nat-ports.ts';
 
 const services = [{ protocol: 'tcp' as const, port: 3306 }, { protocol: 'udp' as const, port: 53 }];
@@ -27,6 +28,8 @@ describe('nat ports', () => {
       '  }',
       '}',
     ].join('\n');
-    expect(natPorts({ v4: '', v6: '', nft }, services)).toEqual({ tcp: [13306, 13400, 13401], udp: [1053] });
+    // nft 1.0.6's own JSON listing of that table (the lab reads `nft -j list ruleset` back beside the text).
+    const nftJson = readFileSync(new URL('./applied/fixtures/nat-redirect-dnat.json', import.meta.url), 'utf8');
+    expect(natPorts({ v4: '', v6: '', nft, nftJson }, services)).toEqual({ tcp: [13306, 13400, 13401], udp: [1053] });
   });
 });

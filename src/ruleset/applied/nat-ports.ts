@@ -16,6 +16,8 @@ export interface NatMappedPorts {
   /** The rule's range was longer than the bound and was cut to it. */
   bounded: boolean;
   rule: string;
+  /** The NAT target with its options as written (iptables options, or nft's JSON statement). */
+  target: string;
 }
 
 /** @default 64 ports per rule */
@@ -25,10 +27,12 @@ export function natMappedPorts(model: AppliedModel, bound = NAT_RANGE_BOUND): Na
   const out: NatMappedPorts[] = [];
   for (const j of judgeModel(model)) {
     if (!j.relevant || !j.rule.targets.some((t) => targetClass(j.rule, t) === 'redirect' && ['DNAT', 'REDIRECT', 'NETMAP', 'dnat', 'redirect'].includes(t.name))) continue;
+    const nat = j.rule.targets.find((t) => ['DNAT', 'REDIRECT', 'NETMAP', 'dnat', 'redirect'].includes(t.name))!;
+    const target = [nat.name, ...nat.args].join(' ');
     const ranges = destinationPorts(j.rule) ?? [{ from: 1, to: 65535 }];
     for (const r of ranges) {
       const to = Math.min(r.to, r.from + bound - 1);
-      out.push({ family: j.rule.family, protocol: protocolOf(j.rule), from: r.from, to, bounded: to < r.to, rule: j.rule.text });
+      out.push({ family: j.rule.family, protocol: protocolOf(j.rule), from: r.from, to, bounded: to < r.to, rule: j.rule.text, target });
     }
   }
   return out;
