@@ -20,7 +20,7 @@ export function countContainerCalls(): void {
   proto.run = function (this: StartedFwprobeContainer, ...args: Parameters<typeof run>) {
     const [command] = args;
     // `sh -c 'setsid nohup fwprobe-listener …'` and friends are named by what the script starts.
-    bump(command[0] === 'sh' ? `sh:${command[3] ?? command[2]?.split(' ')[0] ?? ''}` : command[0] ?? '?');
+    bump(command[0] === 'sh' ? `sh:${command[3] ?? command[2]?.split(' ')[0] ?? ''}` : (command[0] ?? '?'));
     // Every argument passed on: the options carry the command's bound.
     return run.apply(this, args);
   };

@@ -36,7 +36,7 @@ const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
 
 const S1 = '1. one scenario by phase (4 ports, both vantages, both families; median run of section 3)';
-const S2 = '2. full 65535-port TCP sweep under INPUT+OUTPUT DROP, loopback, counted (each probe once, drops proven by the target\'s ledger)';
+const S2 = "2. full 65535-port TCP sweep under INPUT+OUTPUT DROP, loopback, counted (each probe once, drops proven by the target's ledger)";
 const S3 = `3. 4-port scenario end to end, ${RUNS} runs`;
 const S4 = '4. 8 scenarios: concurrently vs one by one (the runner fwprobe run uses)';
 const S5 = '5. the scenario library, as `fwprobe run scenarios/` runs it';
@@ -111,8 +111,20 @@ async function main(): Promise<Record<string, unknown>> {
     return { probes: Math.max(0, scans - slowest), checks: phase('baseline') + phase('recheck') };
   });
   rows.push(
-    row({ section: S1, metric: 'integrity: client probes', value: median(corroboration.map((c) => c.probes)), unit: 'ms', note: 'median; the scans phase beyond its slowest nmap run (clients wait 500 ms beside the scans)' }),
-    row({ section: S1, metric: 'integrity: baseline + recheck', value: median(corroboration.map((c) => c.checks)), unit: 'ms', note: 'median; clients before any ruleset, self-check after the scans' }),
+    row({
+      section: S1,
+      metric: 'integrity: client probes',
+      value: median(corroboration.map((c) => c.probes)),
+      unit: 'ms',
+      note: 'median; the scans phase beyond its slowest nmap run (clients wait 500 ms beside the scans)',
+    }),
+    row({
+      section: S1,
+      metric: 'integrity: baseline + recheck',
+      value: median(corroboration.map((c) => c.checks)),
+      unit: 'ms',
+      note: 'median; clients before any ruleset, self-check after the scans',
+    }),
   );
   rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
   const totalCalls = callsPerRun.reduce((sum, [, n]) => sum + n, 0);
@@ -135,13 +147,30 @@ async function main(): Promise<Record<string, unknown>> {
     row({ section: S3, metric: 'median (wall)', value: med, unit: 'ms', note: `runs: ${walls.join(', ')} ms; status: ${runs.map((r) => r.result.status).join(', ')}` }),
     row({ section: S3, metric: 'median durationMs (teardown included)', value: median(runs.map((r) => r.result.durationMs)), unit: 'ms' }),
     row({ section: S3, metric: 'first run in process', value: warmup.wallMs, unit: 'ms', note: 'warm-up, not in the median' }),
-    row({ section: S3, metric: 'floor', value: floorMs, unit: 'ms', note: `docker run --rm IMAGE true, median ${median(floorRuns)} ms (${floorRuns.join(', ')}) + max RTT timeout ${labScanTimeoutMs()} ms` }),
-    row({ section: S3, metric: 'median / floor', value: med / floorMs, unit: 'x', target: { op: '<=', value: 3 }, note: 'with every integrity check: baseline, self-check, client corroboration, recheck, attribution' }),
+    row({
+      section: S3,
+      metric: 'floor',
+      value: floorMs,
+      unit: 'ms',
+      note: `docker run --rm IMAGE true, median ${median(floorRuns)} ms (${floorRuns.join(', ')}) + max RTT timeout ${labScanTimeoutMs()} ms`,
+    }),
+    row({
+      section: S3,
+      metric: 'median / floor',
+      value: med / floorMs,
+      unit: 'x',
+      target: { op: '<=', value: 3 },
+      note: 'with every integrity check: baseline, self-check, client corroboration, recheck, attribution',
+    }),
   );
 
   // --- Section 4.
   const speedup = eight.serialMs / eight.concurrentMs;
-  const eightStatus = (from: number) => eight.results.slice(from, from + 8).map((r) => r.status[0]).join('');
+  const eightStatus = (from: number) =>
+    eight.results
+      .slice(from, from + 8)
+      .map((r) => r.status[0])
+      .join('');
   rows.push(
     row({ section: S4, metric: 'one by one', value: eight.serialMs, unit: 'ms', note: `statuses ${eightStatus(0)} (p=passed f=failed e=error)` }),
     row({ section: S4, metric: 'concurrently (8 at once)', value: eight.concurrentMs, unit: 'ms', note: `statuses ${eightStatus(8)}; ${availableParallelism()} CPUs` }),
@@ -160,7 +189,13 @@ async function main(): Promise<Record<string, unknown>> {
   const avg = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   rows.push(
     row({ section: 'machine', metric: 'load average at start (1/5/15 min)', value: loadBefore[0]!, unit: 'load', note: `${avg(loadBefore)} on ${cpus().length} CPUs` }),
-    row({ section: 'machine', metric: 'load average at end (1/5/15 min)', value: loadAfter[0]!, unit: 'load', note: `${avg(loadAfter)} on ${cpus().length} CPUs (other work on the machine skews every absolute figure; compare ratios)` }),
+    row({
+      section: 'machine',
+      metric: 'load average at end (1/5/15 min)',
+      value: loadAfter[0]!,
+      unit: 'load',
+      note: `${avg(loadAfter)} on ${cpus().length} CPUs (other work on the machine skews every absolute figure; compare ratios)`,
+    }),
   );
 
   return {
@@ -194,14 +229,20 @@ function sweepRows(s: SweepFigures): Row[] {
   if (s.sweepNmapMs !== null) {
     out.push(
       row({ section: S2, metric: `${s.family}: of which nmap (elapsed)`, value: s.sweepNmapMs, unit: 'ms', note: "nmap's own elapsed from the XML, the counted run" }),
-      row({ section: S2, metric: `${s.family}: of which outside nmap`, value: s.sweepMs - s.sweepNmapMs, unit: 'ms', note: 'ledger in and read (nft listing), exec, XML parsing, the looks at the pinned ports' }),
+      row({
+        section: S2,
+        metric: `${s.family}: of which outside nmap`,
+        value: s.sweepMs - s.sweepNmapMs,
+        unit: 'ms',
+        note: 'ledger in and read (nft listing), exec, XML parsing, the looks at the pinned ports',
+      }),
     );
   }
   if (s.referenceMs !== null) {
     out.push(
       row({ section: S2, metric: `${s.family}: top 1000, nmap defaults`, value: s.referenceMs, unit: 'ms', note: s.referenceStates ?? '' }),
       row({ section: S2, metric: `${s.family}: reference time / sweep time`, value: s.referenceMs / s.sweepMs, unit: 'x', note: 'the sweep covers 65.5× the ports' }),
-      row({ section: S2, metric: `${s.family}: per-port speed-up`, value: (s.referenceMs / 1000) / (s.sweepMs / 65535), unit: 'x' }),
+      row({ section: S2, metric: `${s.family}: per-port speed-up`, value: s.referenceMs / 1000 / (s.sweepMs / 65535), unit: 'x' }),
     );
   }
   return out;
@@ -216,7 +257,11 @@ function backingNote(s: SweepFigures): string {
 let code = 0;
 try {
   const doc = await main();
-  process.stdout.write(`\nfwprobe benchmark — ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `\nfwprobe benchmark — ${cpus().length} CPUs, ${cpus()[0]?.model ?? '?'}, node ${process.version}, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}\n`,
+  );
   process.stdout.write(`lab timing: ${LAB_TIMING_ARGS.join(' ')}; counted TCP scans: ${COUNTED_TIMING_ARGS.join(' ')}\n`);
   process.stdout.write(formatRows(rows));
   if (values.quick) process.stdout.write('\n--quick: the default-timing reference of section 2 was not run.\n');

@@ -39,11 +39,7 @@ export async function runTimed(scenario: Scenario, image: string): Promise<Timed
 export function breakdown(run: TimedRun): PhaseBreakdown {
   const named = run.result.phases.reduce((sum, p) => sum + p.ms, 0);
   return {
-    phases: [
-      ...run.result.phases,
-      { name: 'verdict', ms: run.result.durationMs - named },
-      { name: 'other', ms: run.wallMs + run.teardownMs - run.result.durationMs },
-    ],
+    phases: [...run.result.phases, { name: 'verdict', ms: run.result.durationMs - named }, { name: 'other', ms: run.wallMs + run.teardownMs - run.result.durationMs }],
     scans: run.result.scans.map((s) => ({ label: `${s.vantage} ${s.family} ${s.protocol} ${s.target}`, ms: s.ms })),
   };
 }
@@ -52,10 +48,7 @@ export function breakdown(run: TimedRun): PhaseBreakdown {
  * The same scenarios one by one, then all at once, through the runner `fwprobe run` uses (labs removed off
  * the critical path, every removal ended before the batch counts as done).
  */
-export async function serialVsConcurrent(
-  scenarios: readonly Scenario[],
-  image: string,
-): Promise<{ serialMs: number; concurrentMs: number; results: ScenarioResult[] }> {
+export async function serialVsConcurrent(scenarios: readonly Scenario[], image: string): Promise<{ serialMs: number; concurrentMs: number; results: ScenarioResult[] }> {
   const serial = await timed(() => runScenarios(scenarios, { image, concurrency: 1 }));
   const concurrent = await timed(() => runScenarios(scenarios, { image, concurrency: scenarios.length }));
   return { serialMs: serial.ms, concurrentMs: concurrent.ms, results: [...serial.value, ...concurrent.value] };

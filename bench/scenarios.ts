@@ -84,19 +84,13 @@ export function eightScenarios(): Scenario[] {
     fourPortScenario(),
     variant('ACCEPT', ACCEPT_POLICIES, () => []),
     variant('DROP 53,80', ACCEPT_POLICIES, () => ['-A INPUT -p tcp -m multiport --dports 53,80 -j DROP']),
-    variant('REJECT tcp-reset', ACCEPT_POLICIES, () => [
-      '-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with tcp-reset',
-    ]),
-    variant('REJECT port-unreachable', ACCEPT_POLICIES, (f) => [
-      `-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with ${reject(f)}`,
-    ]),
+    variant('REJECT tcp-reset', ACCEPT_POLICIES, () => ['-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with tcp-reset']),
+    variant('REJECT port-unreachable', ACCEPT_POLICIES, (f) => [`-A INPUT -p tcp -m multiport --dports 53,80 -j REJECT --reject-with ${reject(f)}`]),
     variant('INPUT DROP policy', ':INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]', () => [
       '-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
       '-A INPUT -p tcp --dport 443 -j ACCEPT',
     ]),
-    variant('OUTPUT DROP policy', ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT DROP [0:0]', () => [
-      '-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
-    ]),
+    variant('OUTPUT DROP policy', ':INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT DROP [0:0]', () => ['-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']),
     variant('no services reachable (DROP both ways)', ':INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]', () => []),
   ];
 }

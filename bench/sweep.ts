@@ -36,9 +36,7 @@ export interface SweepFigures {
 
 /** Starts one target with 22,53,80,443/tcp listening and DROP_ALL applied on both families. */
 export async function startDropTarget(image: string): Promise<StartedFwprobeContainer> {
-  const target = await new FwprobeContainer(image)
-    .withServices(BENCH_PORTS.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' })))
-    .start();
+  const target = await new FwprobeContainer(image).withServices(BENCH_PORTS.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' }))).start();
   try {
     await startServices(target);
     await applyRestore(target, { v4: { source: 'bench DROP_ALL', text: DROP_ALL }, v6: { source: 'bench DROP_ALL', text: DROP_ALL } });
@@ -57,15 +55,20 @@ export async function startDropTarget(image: string): Promise<StartedFwprobeCont
 export async function labSweep(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
   const counting = { table: `fwprobe_ledger_bench_${family}`, source: { ipv4: '127.0.0.1', ipv6: '::1' }, inTarget: (commands: string[][]) => target.runBatch(commands, { stopOnFailure: false }) };
   const { value: scan, ms } = await timed(() =>
-    scanPorts((command) => target.run(command), {
-      vantage: 'loopback',
-      family,
-      protocol: 'tcp',
-      target: loopbackAddress(family),
-      ports: BENCH_PORTS,
-      scanPorts: range(1, 65535),
-      timing: 'lab',
-    }, new LabScope(), counting),
+    scanPorts(
+      (command) => target.run(command),
+      {
+        vantage: 'loopback',
+        family,
+        protocol: 'tcp',
+        target: loopbackAddress(family),
+        ports: BENCH_PORTS,
+        scanPorts: range(1, 65535),
+        timing: 'lab',
+      },
+      new LabScope(),
+      counting,
+    ),
   );
   return { ms, scan };
 }
@@ -75,10 +78,7 @@ export async function labSweep(target: StartedFwprobeContainer, family: Family):
  * timing and an explicit port list, so this builds the command here; the scope guard is asserted first,
  * as `runNmap` does, and the XML goes through fwprobe's parser so that an nmap failure is an error.
  */
-export async function defaultTimingReference(
-  target: StartedFwprobeContainer,
-  family: Family,
-): Promise<{ ms: number; scan: ScanResult }> {
+export async function defaultTimingReference(target: StartedFwprobeContainer, family: Family): Promise<{ ms: number; scan: ScanResult }> {
   const address = loopbackAddress(family);
   new LabScope().assertAllowed(address, 'loopback', family);
   const command = ['nmap', ...(family === 'ipv6' ? ['-6'] : []), '-sS', '-Pn', '-n', '--reason', '--top-ports', '1000', '-oX', '-', address];

@@ -61,7 +61,10 @@ function unknownOption(command: CommandName, raw: string): UsageError {
   let hint = '';
   if (elsewhere) hint = `: it is an option of ${elsewhere.commands.map((c) => `fwprobe ${c}`).join(', ')}`;
   else {
-    const near = closest(name, own.map((o) => o.name));
+    const near = closest(
+      name,
+      own.map((o) => o.name),
+    );
     if (near) hint = `: did you mean --${near}?`;
   }
   return new UsageError(`Unknown option '${shown}' for fwprobe ${command}${hint} (see fwprobe ${command} --help)`);

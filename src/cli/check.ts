@@ -55,8 +55,7 @@ async function readBaseline(scenarioFile: string): Promise<BaselineDocument> {
   const text = await readGateFile(file, (message) => new BaselineInvalidError(message));
   if (text === 'missing') {
     throw new BaselineMissingError(
-      `No baseline for ${shown(scenarioFile)}: expected ${shown(file)}. Write it with ` +
-        `\`fwprobe baseline ${shellWord(shown(scenarioFile))}\`, review it and commit it beside the scenario.`,
+      `No baseline for ${shown(scenarioFile)}: expected ${shown(file)}. Write it with ` + `\`fwprobe baseline ${shellWord(shown(scenarioFile))}\`, review it and commit it beside the scenario.`,
     );
   }
   return parseBaseline(text, shown(file));

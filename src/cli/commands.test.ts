@@ -59,7 +59,7 @@ describe('help from the table', () => {
     expect(commandUsage('compare')).toContain('(default: 22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp)');
   });
 
-  it('`baseline --help` and `check --help` say which of run\'s options apply', async () => {
+  it("`baseline --help` and `check --help` say which of run's options apply", async () => {
     expect(await main(['baseline', '--help'])).toBe(0);
     expect(output.out).toContain("Of fwprobe run's options, baseline takes --report-dir, --concurrency, --bound; not --filter, --quiet, --json.");
     output.out = '';

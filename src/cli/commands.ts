@@ -46,14 +46,20 @@ const RUNS = ['run', 'demo', 'baseline', 'check', 'compare'] as const;
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
-    name: 'report-dir', type: 'string', value: 'DIR', default: '$FWPROBE_REPORT_DIR, else reports/',
+    name: 'report-dir',
+    type: 'string',
+    value: 'DIR',
+    default: '$FWPROBE_REPORT_DIR, else reports/',
     description: `write ${reportFileList()} there; checked before anything runs`,
     commands: RUNS,
   },
   { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
   { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check'] },
   {
-    name: 'bound', type: 'string', multiple: true, value: 'NAME=SECS',
+    name: 'bound',
+    type: 'string',
+    multiple: true,
+    value: 'NAME=SECS',
     description: `raise or lower a step's bound, repeatable: ${boundsHelp()}`,
     commands: RUNS,
   },
@@ -72,7 +78,8 @@ export const OPTIONS: readonly OptionSpec[] = [
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   run: {
-    name: 'run', args: '[FILES|DIRS…]',
+    name: 'run',
+    args: '[FILES|DIRS…]',
     summary: 'Run scenarios (default: ./scenarios), printed in file order; write every report.',
     about:
       "Runs scenarios (default: ./scenarios) in throwaway containers and prints each one's port table and verdict.\n" +
@@ -81,45 +88,53 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     exits: 'Exit 0: all passed; 1: a scenario failed; 2: an error (a scenario could not run, bad input).',
   },
   demo: {
-    name: 'demo', args: '',
+    name: 'demo',
+    args: '',
     summary: 'The IPv6-gap demo: the v4-only ruleset, the fix, and what the fix costs.',
     about:
       'The IPv6 gap of the 2009 "Linux Firewalls" post, in containers: the v4-only host, the fix, and what the fix\n' +
       'costs, told from what the scans see; every report is written, index.html among them.',
   },
   generate: {
-    name: 'generate', args: '[POLICY]',
+    name: 'generate',
+    args: '[POLICY]',
     summary: 'Write rules.v4, rules.v6, firewall.sh and rules.nft from a policy file and/or a preset.',
     about: `Writes rules.v4, rules.v6, firewall.sh and rules.nft into DIR from a policy file (YAML) or a preset.\nPresets: ${listPresets().join(', ')}.`,
     exits: 'Exit 0: written; 2: bad input (the reason on stderr).',
   },
   validate: {
-    name: 'validate', args: '[FILES|DIRS…]',
+    name: 'validate',
+    args: '[FILES|DIRS…]',
     summary: 'Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.',
     exits: 'Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).',
   },
   baseline: {
-    name: 'baseline', args: '[FILES|DIRS…]',
+    name: 'baseline',
+    args: '[FILES|DIRS…]',
     summary: "Run scenarios and write each one's exposure beside it (NAME.baseline.json): commit it.",
     exits: 'Exit 0: written; 2: a scenario could not run (no baseline written for it).',
   },
   check: {
-    name: 'check', args: '[FILES|DIRS…]',
+    name: 'check',
+    args: '[FILES|DIRS…]',
     summary: 'Run scenarios and compare each with its NAME.baseline.json: prints only the ports whose exposure changed.',
     exits: 'Exit 0: the same; 1: changed; 2: an error (a missing baseline, a scenario that could not run).',
   },
   diff: {
-    name: 'diff', args: 'A.json B.json',
+    name: 'diff',
+    args: 'A.json B.json',
     summary: 'Compare two results.json files (e.g. reports/ of two runs), offline: the ports whose exposure changed.',
     exits: 'Exit 0: the same; 1: changed; 2: an error (a bad file, a scenario that ended in error).',
   },
   compare: {
-    name: 'compare', args: '--a RULESET --b RULESET',
+    name: 'compare',
+    args: '--a RULESET --b RULESET',
     summary: 'Run both rulesets in the same lab (same services, every vantage) and compare their exposure.',
     exits: 'Exit 0: identical exposure; 1: differences (listed A → B); 2: an error.',
   },
   'merge-reports': {
-    name: 'merge-reports', args: '--out DIR SHARD_DIR…',
+    name: 'merge-reports',
+    args: '--out DIR SHARD_DIR…',
     summary: `Merge the results.json of CI shards into DIR: ${reportFileList()}.`,
     exits: "Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario is in two shards.",
   },

@@ -44,7 +44,10 @@ export async function runCompare(args: readonly string[]): Promise<number> {
 /** One side's scenario: the ruleset under test in the shared lab, no expectations, parity reported. */
 async function synthesise(side: 'A' | 'B', flag: string, spec: string, args: ParsedArgs): Promise<Scenario> {
   const backend = args.string('backend');
-  const services = (args.string('services') ?? DEFAULT_COMPARE_SERVICES).split(',').map((s) => s.trim()).filter(Boolean);
+  const services = (args.string('services') ?? DEFAULT_COMPARE_SERVICES)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const input = {
     name: `ruleset ${side}`,
     services,

@@ -24,14 +24,7 @@ export function demoStory(results: readonly ScenarioResult[], htmlReport: string
   const gap = results.find((r) => r.file.endsWith('v4-only.scenario.yaml'));
   const fix = results.find((r) => r.file.endsWith('v6-blocked.scenario.yaml'));
   const sentences = [...gapSentences(gap), ...fixSentences(fix), ...costSentences(fix)];
-  return [
-    '',
-    'What this shows:',
-    ...sentences.map((s, i) => `  ${i + 1}. ${s}`),
-    '',
-    `The full report (matrix, rulesets, nmap's XML): ${printable(htmlReport)}`,
-    '',
-  ].join('\n');
+  return ['', 'What this shows:', ...sentences.map((s, i) => `  ${i + 1}. ${s}`), '', `The full report (matrix, rulesets, nmap's XML): ${printable(htmlReport)}`, ''].join('\n');
 }
 
 function couldNotRun(r: ScenarioResult | undefined, what: string): string[] | null {

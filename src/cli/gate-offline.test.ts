@@ -22,10 +22,20 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const obs = (port: number, state: Observation['state'], vantage = 'peer'): Observation =>
-  ({ vantage: vantage as Observation['vantage'], family: 'ipv6', protocol: 'tcp', port, state, reason: 'test' });
-const result = (name: string, observations: Observation[], more: Partial<ScenarioResult> = {}): ScenarioResult =>
-  ({ ...emptyResult(name, `scenarios/${name}.scenario.yaml`), status: 'passed', observations, ...more });
+const obs = (port: number, state: Observation['state'], vantage = 'peer'): Observation => ({
+  vantage: vantage as Observation['vantage'],
+  family: 'ipv6',
+  protocol: 'tcp',
+  port,
+  state,
+  reason: 'test',
+});
+const result = (name: string, observations: Observation[], more: Partial<ScenarioResult> = {}): ScenarioResult => ({
+  ...emptyResult(name, `scenarios/${name}.scenario.yaml`),
+  status: 'passed',
+  observations,
+  ...more,
+});
 
 async function resultsFile(name: string, results: ScenarioResult[], edit: (doc: Record<string, unknown>) => void = () => {}): Promise<string> {
   const doc = buildResultsDocument(results) as unknown as Record<string, unknown>;
@@ -56,8 +66,12 @@ describe('fwprobe diff', () => {
   });
 
   it('files from different fwprobe versions are compared, and the difference said', async () => {
-    const a = await resultsFile('v-a.json', [result('web', [obs(22, 'open')])], (d) => { d['fwprobe'] = '0.0.9'; });
-    const b = await resultsFile('v-b.json', [result('web', [obs(22, 'open')])], (d) => { delete d['fwprobe']; });
+    const a = await resultsFile('v-a.json', [result('web', [obs(22, 'open')])], (d) => {
+      d['fwprobe'] = '0.0.9';
+    });
+    const b = await resultsFile('v-b.json', [result('web', [obs(22, 'open')])], (d) => {
+      delete d['fwprobe'];
+    });
     expect(await cli(['diff', a, b])).toBe(0);
     expect(output.out).toMatch(/^note: .*v-a\.json was written by fwprobe 0\.0\.9, .*v-b\.json by \(unknown\)\n/);
   });
@@ -77,9 +91,27 @@ describe('fwprobe diff', () => {
   });
 
   it.each([
-    ['another results version', (d: Record<string, unknown>) => { d['version'] = 2; }, /bad\.json is not a results\.json fwprobe can read:\n {2}version: expected 1/],
-    ['a bad port', (d: Record<string, unknown>) => { (d['scenarios'] as { observations: { port: number }[] }[])[0]!.observations[0]!.port = 70000; }, /scenarios\[0\]\.observations\[0\]\.port: /],
-    ['a missing field', (d: Record<string, unknown>) => { delete (d['scenarios'] as Record<string, unknown>[])[0]!['others']; }, /scenarios\[0\]\.others: /],
+    [
+      'another results version',
+      (d: Record<string, unknown>) => {
+        d['version'] = 2;
+      },
+      /bad\.json is not a results\.json fwprobe can read:\n {2}version: expected 1/,
+    ],
+    [
+      'a bad port',
+      (d: Record<string, unknown>) => {
+        (d['scenarios'] as { observations: { port: number }[] }[])[0]!.observations[0]!.port = 70000;
+      },
+      /scenarios\[0\]\.observations\[0\]\.port: /,
+    ],
+    [
+      'a missing field',
+      (d: Record<string, unknown>) => {
+        delete (d['scenarios'] as Record<string, unknown>[])[0]!['others'];
+      },
+      /scenarios\[0\]\.others: /,
+    ],
   ])('%s is exit 2 naming the file and the field', async (_what, edit, message) => {
     const good = await resultsFile('good.json', [result('web', [obs(22, 'open')])]);
     const bad = await resultsFile('bad.json', [result('web', [obs(22, 'open')])], edit);
@@ -121,7 +153,9 @@ describe('fwprobe merge-reports', () => {
     await mkdir(join(dir, 'empty'), { recursive: true });
     expect(await cli(['merge-reports', '--out', join(dir, 'm2'), join(dir, 'empty')])).toBe(2);
     expect(output.err).toMatch(/No results\.json in shard folder .*empty/);
-    const old = await resultsFile('old.json', [result('db', [])], (d) => { d['fwprobe'] = '0.0.1'; });
+    const old = await resultsFile('old.json', [result('db', [])], (d) => {
+      d['fwprobe'] = '0.0.1';
+    });
     await mkdir(join(dir, 'shard-old'), { recursive: true });
     await copyFile(old, join(dir, 'shard-old', 'results.json'));
     expect(await cli(['merge-reports', '--out', join(dir, 'm2'), join(dir, 'shard-1'), join(dir, 'shard-old')])).toBe(2);
@@ -132,7 +166,9 @@ describe('fwprobe merge-reports', () => {
 describe('fwprobe merge-reports renders only what it can trust', () => {
   it('shards that agree with each other but come from another fwprobe: exit 2, nothing half-rendered', async () => {
     for (const n of [1, 2]) {
-      const file = await resultsFile(`other-${n}.json`, [result(`s${n}`, [])], (d) => { d['fwprobe'] = { version: '0.0.1' }; });
+      const file = await resultsFile(`other-${n}.json`, [result(`s${n}`, [])], (d) => {
+        d['fwprobe'] = { version: '0.0.1' };
+      });
       await mkdir(join(dir, `shard-other-${n}`), { recursive: true });
       await copyFile(file, join(dir, `shard-other-${n}`, 'results.json'));
     }
@@ -156,7 +192,7 @@ describe('fwprobe merge-reports renders only what it can trust', () => {
     await expect(readFile(join(out, 'summary.md'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 
-  it('markup in fields the reading check does not type (lines, a scan\'s ms) is text in index.html, and SARIF lines stay ≥ 1', async () => {
+  it("markup in fields the reading check does not type (lines, a scan's ms) is text in index.html, and SARIF lines stay ≥ 1", async () => {
     const meta = "<meta http-equiv=refresh content='0;url=https://example.invalid/'>";
     const file = await resultsFile('tampered.json', [gapResult()], (d) => {
       for (const s of d['scenarios'] as Record<string, unknown>[]) {
@@ -194,7 +230,16 @@ describe('fwprobe check without a usable baseline (found before any container st
     const folder = join(dir, 'edited');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'web.scenario.yaml'), scenario);
-    await writeFile(join(folder, 'web.baseline.json'), JSON.stringify({ format: 1, fwprobe: '0.1.0', scenario: 'web', rulesets: `sha256:${'0'.repeat(64)}`, exposure: [{ vantage: 'loopback', host: 'target', family: 'ipv5', protocol: 'tcp', open: '22', shut: '' }] }));
+    await writeFile(
+      join(folder, 'web.baseline.json'),
+      JSON.stringify({
+        format: 1,
+        fwprobe: '0.1.0',
+        scenario: 'web',
+        rulesets: `sha256:${'0'.repeat(64)}`,
+        exposure: [{ vantage: 'loopback', host: 'target', family: 'ipv5', protocol: 'tcp', open: '22', shut: '' }],
+      }),
+    );
     expect(await cli(['check', folder])).toBe(2);
     expect(output.err).toMatch(/web\.baseline\.json is not a valid fwprobe baseline:\n {2}exposure\[0\]\.family: /);
   });
@@ -205,8 +250,13 @@ describe('baseline, check and compare check --report-dir before any container st
   const baseline = JSON.stringify({ format: 1, fwprobe: '0.1.0', scenario: 'web', rulesets: `sha256:${'0'.repeat(64)}`, exposure: [] });
   // No engine answers here: a command that went on to start a lab would fail for that reason instead.
   const dockerHost = process.env['DOCKER_HOST'];
-  beforeAll(() => { process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-no-engine.sock'; });
-  afterAll(() => { if (dockerHost === undefined) delete process.env['DOCKER_HOST']; else process.env['DOCKER_HOST'] = dockerHost; });
+  beforeAll(() => {
+    process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-no-engine.sock';
+  });
+  afterAll(() => {
+    if (dockerHost === undefined) delete process.env['DOCKER_HOST'];
+    else process.env['DOCKER_HOST'] = dockerHost;
+  });
 
   it.each([
     ['baseline', (folder: string, reports: string) => ['baseline', folder, '--report-dir', reports]],

@@ -28,7 +28,8 @@ export async function runMergeReports(args: readonly string[]): Promise<number> 
   const results = mergeShards(shards);
   const written = await writeResults(out, results);
   const count = (status: string) => results.filter((r) => r.status === status).length;
-  process.stdout.write(`merged ${shards.length} shard(s): ${results.length} scenario(s), ${count('passed')} passed, ` +
-    `${count('failed')} failed, ${count('error')} error\nresults: ${printable(written)}\n`);
+  process.stdout.write(
+    `merged ${shards.length} shard(s): ${results.length} scenario(s), ${count('passed')} passed, ` + `${count('failed')} failed, ${count('error')} error\nresults: ${printable(written)}\n`,
+  );
   return 0;
 }

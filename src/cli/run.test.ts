@@ -113,7 +113,7 @@ describe('fwprobe run', () => {
     expect(engine.prepared).toBe(0);
   });
 
-  it('tells the demo\'s story from the results, and says where the HTML report is', async () => {
+  it("tells the demo's story from the results, and says where the HTML report is", async () => {
     const out = capture();
     await runCommand(['--report-dir', dir], { demo: true }, { out, err: capture() });
     const story = out.text.slice(out.text.indexOf('What this shows:'));
@@ -147,7 +147,12 @@ describe('colour', () => {
 describe('help', () => {
   it('every command answers --help with its own usage, exit 0, nothing run', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    for (const [command, text] of [['run', 'fwprobe run [FILES|DIRS…] [options]'], ['demo', 'fwprobe demo [options]'], ['validate', 'fwprobe validate [FILES|DIRS…]'], ['generate', 'fwprobe generate [POLICY]']] as const) {
+    for (const [command, text] of [
+      ['run', 'fwprobe run [FILES|DIRS…] [options]'],
+      ['demo', 'fwprobe demo [options]'],
+      ['validate', 'fwprobe validate [FILES|DIRS…]'],
+      ['generate', 'fwprobe generate [POLICY]'],
+    ] as const) {
       write.mockClear();
       expect(await main([command, '--help'])).toBe(0);
       expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain(text);

@@ -22,10 +22,16 @@ export const NFT_JSON_LIST = ['nft', '-j', '-s', 'list', 'ruleset'] as const;
 export async function applyNft(host: StartedFwprobeContainer, ruleset: RulesetText, index = 0): Promise<void> {
   const labPath = `${RULES_DIR}/layer-${index}.nft`;
   await host.copyContentToContainer([{ content: ruleset.text, target: labPath, mode: 0o600 }]);
-  const results = await host.runBatch([['nft', '-c', '-f', labPath], ['nft', '-f', labPath]], {
-    stopOnFailure: true,
-    phase: 'applying the nftables file',
-  });
+  const results = await host.runBatch(
+    [
+      ['nft', '-c', '-f', labPath],
+      ['nft', '-f', labPath],
+    ],
+    {
+      stopOnFailure: true,
+      phase: 'applying the nftables file',
+    },
+  );
   const failed = results.find((step) => step.exitCode !== 0);
   if (failed) throw new NftApplyError({ ...failed, ...readNftError(failed.stderr, labPath, ruleset.source), source: ruleset.source });
 }

@@ -11,18 +11,10 @@ import { applyRestore, savedRuleset } from './apply-ruleset.ts';
 import { FwprobeContainer, type StartedFwprobeContainer } from './container.ts';
 
 /** A restore file with `bad` as line 7, between good rules; COMMIT is line 9. */
-const withRule = (bad: string) => [
-  '# fwprobe test ruleset',
-  '*filter',
-  ':INPUT DROP [0:0]',
-  ':FORWARD DROP [0:0]',
-  ':OUTPUT ACCEPT [0:0]',
-  '-A INPUT -i lo -j ACCEPT',
-  bad,
-  '-A INPUT -p tcp --dport 80 -j ACCEPT',
-  'COMMIT',
-  '',
-].join('\n');
+const withRule = (bad: string) =>
+  ['# fwprobe test ruleset', '*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A INPUT -i lo -j ACCEPT', bad, '-A INPUT -p tcp --dport 80 -j ACCEPT', 'COMMIT', ''].join(
+    '\n',
+  );
 
 const BAD_RULES = {
   'an unknown match': '-A INPUT -p tcp --dport 22 -m nosuchmatch -j ACCEPT',
@@ -49,7 +41,10 @@ describe.each(['nft', 'legacy'] as const)('a rule that does not apply, %s backen
       const host = hosts.get(backend)!;
       await applyRestore(host, { v4: GOOD, v6: null });
       const before = await savedRuleset(host);
-      const error = await applyRestore(host, { v4: { source: 'bad.v4', text: withRule(rule) }, v6: null }).then(() => null, (e: unknown) => e);
+      const error = await applyRestore(host, { v4: { source: 'bad.v4', text: withRule(rule) }, v6: null }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(RulesetApplyError);
       expect((error as RulesetApplyError).line, (error as Error).message).toBe(7);
       expect((error as Error).message).toContain(`bad.v4:7: ${rule}`);

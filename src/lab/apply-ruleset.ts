@@ -38,11 +38,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     await host.copyContentToContainer(staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })));
   }
   const tools = TOOLS[host.backend];
-  const steps = [
-    ...staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
-    ...staged.map(({ family, file }) => [tools[family].restore, file]),
-    ...saveCommands(host),
-  ];
+  const steps = [...staged.map(({ family, file }) => [tools[family].restore, '--test', file]), ...staged.map(({ family, file }) => [tools[family].restore, file]), ...saveCommands(host)];
   const results = await host.runBatch(steps, { stopOnFailure: true });
   const failed = results.find((step) => step.exitCode !== 0);
   if (failed) {
@@ -51,9 +47,7 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     if (!entry) throw new CommandFailedError(failed);
     const { text, source } = entry.ruleset;
     const reported = offendingLine(failed.stderr);
-    const line = needsCulpritSearch(text, reported)
-      ? (await findCulpritLine(host, failed.command, tools[entry.family].save, text)) ?? reported
-      : reported;
+    const line = needsCulpritSearch(text, reported) ? ((await findCulpritLine(host, failed.command, tools[entry.family].save, text)) ?? reported) : reported;
     throw new RulesetApplyError({ family: entry.family, source, text, line, toolLine: reported, ...failed });
   }
   return savedFrom(results);

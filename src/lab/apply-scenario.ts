@@ -15,10 +15,7 @@ import type { Leftover } from './script-sidecar.ts';
  * may build on an earlier one, as on a host where Docker's rules are in place before nftables.conf loads);
  * a layer that fails ends the scenario in error, whatever the layers before it did.
  */
-export async function applyScenarioRuleset(
-  target: StartedFwprobeContainer,
-  spec: RulesetSpec,
-): Promise<{ saved: AppliedRuleset; tolerated: Tolerated[]; leftovers: Leftover[] }> {
+export async function applyScenarioRuleset(target: StartedFwprobeContainer, spec: RulesetSpec): Promise<{ saved: AppliedRuleset; tolerated: Tolerated[]; leftovers: Leftover[] }> {
   const tolerated: Tolerated[] = [];
   const leftovers: Leftover[] = [];
   let saved: AppliedRuleset | null = null;

@@ -29,12 +29,7 @@ export interface ScriptOutcome {
  * tolerance are returned (to be shown in the report); any other failure throws ScriptLineError naming the
  * line. The sidecar, and anything the script left running in it, is gone when this returns.
  */
-export async function applyScript(
-  target: StartedFwprobeContainer,
-  script: LoadedFile,
-  tolerate: readonly ToleranceSpec[],
-  leftoversAllowed: string | null = null,
-): Promise<ScriptOutcome> {
+export async function applyScript(target: StartedFwprobeContainer, script: LoadedFile, tolerate: readonly ToleranceSpec[], leftoversAllowed: string | null = null): Promise<ScriptOutcome> {
   const file = relative(process.cwd(), script.path);
   const sidecar = await startSidecar(target);
   try {
@@ -59,21 +54,23 @@ export async function applyScript(
     }
     const { tolerated, failure } = readMarkers(result.stderr, tolerate);
     if (failure) throw new ScriptLineError({ file, ...failure });
-    const ended = result.stderr.split('\n').map((line) => ENDED.exec(line)).find(Boolean);
+    const ended = result.stderr
+      .split('\n')
+      .map((line) => ENDED.exec(line))
+      .find(Boolean);
     if (ended) {
       // No single line failed: the script's last command list returned non-zero, e.g. `[ -n "$X" ] && …`,
       // or bash itself gave up on the script (its message is in stderr).
       throw new ScriptFailedError(
         `${file} ended with status ${ended[1]}: its last command list returned non-zero (for example ` +
           '`[ -n "$VAR" ] && cmd` with an empty VAR), which `sh -e` also reports as a failure, or bash stopped it. ' +
-          'End the script with a command that succeeds, or `exit 0`.' + stderrTail(result.stderr),
+          'End the script with a command that succeeds, or `exit 0`.' +
+          stderrTail(result.stderr),
       );
     }
     if (result.exitCode !== 0) {
       // A script that ends with a failing `exit N` or dies by a signal leaves no marker.
-      throw new ScriptFailedError(
-        `${file} exited with code ${result.exitCode}.\n` + describeCommandFailure(command, result.exitCode, result.stderr, result.stdout),
-      );
+      throw new ScriptFailedError(`${file} exited with code ${result.exitCode}.\n` + describeCommandFailure(command, result.exitCode, result.stderr, result.stdout));
     }
     return { tolerated, leftovers, copied };
   } finally {
@@ -83,7 +80,10 @@ export async function applyScript(
 }
 
 function stderrTail(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => l.trim() && !l.startsWith('@@FWPROBE-')).slice(-5);
+  const lines = stderr
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('@@FWPROBE-'))
+    .slice(-5);
   return lines.length > 0 ? `\nstderr:\n  ${lines.join('\n  ')}` : '';
 }
 

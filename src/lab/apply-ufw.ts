@@ -9,10 +9,7 @@ import { UfwApplyError } from '../model/errors.ts';
 import type { LoadedFile } from '../model/scenario.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 
-export async function applyUfw(
-  host: StartedFwprobeContainer,
-  layer: { dir: string; files: readonly { name: string; file: LoadedFile }[]; defaults: LoadedFile | null },
-): Promise<void> {
+export async function applyUfw(host: StartedFwprobeContainer, layer: { dir: string; files: readonly { name: string; file: LoadedFile }[]; defaults: LoadedFile | null }): Promise<void> {
   const copies = layer.files.map(({ name, file }) => ({ content: file.text, target: `/etc/ufw/${name}`, mode: 0o640 }));
   if (layer.defaults) copies.push({ content: layer.defaults.text, target: '/etc/default/ufw', mode: 0o644 });
   await host.copyContentToContainer(copies);

@@ -84,14 +84,10 @@ export async function removeAllTracked(): Promise<void> {
 export async function sweepStale(): Promise<{ containers: number; networks: number }> {
   const docker = getDocker();
   const filters = { label: [LABEL] };
-  const staleContainers = (await docker.listContainers({ all: true, filters })).filter((c) =>
-    isStale(c.Labels, c.Created * 1000),
-  );
+  const staleContainers = (await docker.listContainers({ all: true, filters })).filter((c) => isStale(c.Labels, c.Created * 1000));
   await Promise.allSettled(staleContainers.map((c) => removeContainer(c.Id)));
   // Lab networks are wired inside the containers now; labelled Docker networks are what older versions left.
-  const staleNetworks = (await docker.listNetworks({ filters })).filter((n) =>
-    isStale(n.Labels ?? {}, Date.parse(n.Created ?? '') || 0),
-  );
+  const staleNetworks = (await docker.listNetworks({ filters })).filter((n) => isStale(n.Labels ?? {}, Date.parse(n.Created ?? '') || 0));
   await Promise.allSettled(staleNetworks.map((n) => removeNetwork(n.Id)));
   return { containers: staleContainers.length, networks: staleNetworks.length };
 }

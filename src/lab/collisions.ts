@@ -13,11 +13,9 @@ import { withDeadline } from '../model/deadline.ts';
 
 /** @throws SubnetCollisionError naming the scenario's network, its subnet, and the engine's network. */
 export async function assertNoSubnetCollision(topology: Topology, file: string): Promise<void> {
-  const chosen = topology.networks.flatMap((n) =>
-    (['ipv4', 'ipv6'] as const).filter((family) => n.chosen[family]).map((family) => ({ name: n.name, family, subnet: parseSubnet(n[family]) })),
-  );
+  const chosen = topology.networks.flatMap((n) => (['ipv4', 'ipv6'] as const).filter((family) => n.chosen[family]).map((family) => ({ name: n.name, family, subnet: parseSubnet(n[family]) })));
   if (chosen.length === 0) return;
-  const engine = await withDeadline(getDocker().listNetworks(), 30_000, 'listing the engine\'s networks', 'exec');
+  const engine = await withDeadline(getDocker().listNetworks(), 30_000, "listing the engine's networks", 'exec');
   const clashes: string[] = [];
   for (const network of engine) {
     // Networks of older fwprobe runs are swept, not collided with.

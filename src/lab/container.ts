@@ -137,7 +137,12 @@ export class FwprobeContainer extends GenericContainer {
   override async start(): Promise<StartedFwprobeContainer> {
     await configureReaper();
     const ms = this.#bounds.containerStart;
-    const container = await withDeadline(creation(() => super.start()), ms, 'starting a container', 'containerStart');
+    const container = await withDeadline(
+      creation(() => super.start()),
+      ms,
+      'starting a container',
+      'containerStart',
+    );
     const started = new StartedFwprobeContainer(container, {
       services: this.#services,
       backend: this.#backend,
@@ -161,10 +166,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   /** The image it runs, for helpers that need a sibling (the script sidecar). */
   readonly image: string;
 
-  constructor(
-    started: StartedTestContainer,
-    options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string },
-  ) {
+  constructor(started: StartedTestContainer, options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string }) {
     super(started);
     this.image = options.image ?? '';
     this.services = options.services;
@@ -213,7 +215,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   /** The container's process id on the engine's host, which the lab switch wires interfaces into. */
   async hostPid(): Promise<number> {
-    const info = await withDeadline(getDocker().getContainer(this.getId()).inspect(), this.bounds.exec, 'reading a container\'s pid', 'exec');
+    const info = await withDeadline(getDocker().getContainer(this.getId()).inspect(), this.bounds.exec, "reading a container's pid", 'exec');
     return info.State.Pid;
   }
 

@@ -14,7 +14,13 @@ export const MAX_COUNTERS_CHARS = 256 * 1024;
 export async function readCounters(host: StartedFwprobeContainer): Promise<AppliedRuleset | null> {
   const tools = TOOLS[host.backend];
   try {
-    const [v4, v6] = await host.runBatch([[tools.ipv4.save, '-c'], [tools.ipv6.save, '-c']], { stopOnFailure: false, phase: 'reading the rule counters' });
+    const [v4, v6] = await host.runBatch(
+      [
+        [tools.ipv4.save, '-c'],
+        [tools.ipv6.save, '-c'],
+      ],
+      { stopOnFailure: false, phase: 'reading the rule counters' },
+    );
     if (v4?.exitCode !== 0 || v6?.exitCode !== 0) return null;
     return { v4: bounded(v4.stdout), v6: bounded(v6.stdout) };
   } catch {
@@ -24,6 +30,9 @@ export async function readCounters(host: StartedFwprobeContainer): Promise<Appli
 
 function bounded(text: string): string {
   // Comments carry the date and time of the save: two runs of one scenario should read the same.
-  const kept = text.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+  const kept = text
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join('\n');
   return kept.length <= MAX_COUNTERS_CHARS ? kept : `${kept.slice(0, MAX_COUNTERS_CHARS)}\n# fwprobe: ${kept.length - MAX_COUNTERS_CHARS} more characters left out\n`;
 }

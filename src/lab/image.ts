@@ -52,7 +52,11 @@ export async function ensureTargetImage(options: EnsureImageOptions = {}): Promi
 export async function hashDirectory(dir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of await listFiles(dir)) {
-    hash.update(relative(dir, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(relative(dir, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }
@@ -71,11 +75,7 @@ export async function imageExists(name: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
-    throw new DockerUnavailableError(
-      `Cannot reach the Docker engine to inspect image ${name}: ${errorText(error)}. ` +
-        'Start dockerd (or set DOCKER_HOST) and try again.',
-      { cause: error },
-    );
+    throw new DockerUnavailableError(`Cannot reach the Docker engine to inspect image ${name}: ${errorText(error)}. ` + 'Start dockerd (or set DOCKER_HOST) and try again.', { cause: error });
   }
 }
 
@@ -127,10 +127,7 @@ async function buildTarget(tag: string, base: string, log: (line: string) => voi
   const src = (await listFiles(TARGET_CONTEXT)).map((file) => relative(TARGET_CONTEXT, file));
   const output: string[] = [];
   try {
-    const stream = await docker.buildImage(
-      { context: TARGET_CONTEXT, src },
-      { t: tag, buildargs: { BASE: base }, labels: { 'org.fwprobe.image': 'target' }, rm: true },
-    );
+    const stream = await docker.buildImage({ context: TARGET_CONTEXT, src }, { t: tag, buildargs: { BASE: base }, labels: { 'org.fwprobe.image': 'target' }, rm: true });
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(
         stream,
@@ -145,18 +142,11 @@ async function buildTarget(tag: string, base: string, log: (line: string) => voi
       );
     });
   } catch (error) {
-    throw new ImageBuildError(
-      `docker build of ${TARGET_CONTEXT} (BASE=${base}) failed: ${errorText(error)}\n` +
-        `last build output:\n${output.slice(-20).join('').trimEnd()}`,
-      { cause: error },
-    );
+    throw new ImageBuildError(`docker build of ${TARGET_CONTEXT} (BASE=${base}) failed: ${errorText(error)}\n` + `last build output:\n${output.slice(-20).join('').trimEnd()}`, { cause: error });
   }
   // followProgress reports a failed RUN step as an event, not always as an error: check the result.
   if (!(await imageExists(tag))) {
-    throw new ImageBuildError(
-      `docker build of ${TARGET_CONTEXT} (BASE=${base}) produced no image ${tag}.\n` +
-        `last build output:\n${output.slice(-20).join('').trimEnd()}`,
-    );
+    throw new ImageBuildError(`docker build of ${TARGET_CONTEXT} (BASE=${base}) produced no image ${tag}.\n` + `last build output:\n${output.slice(-20).join('').trimEnd()}`);
   }
 }
 

@@ -40,9 +40,7 @@ export function missingServices(services: readonly ServiceSpec[], sockets: Liste
 }
 
 function isServed(service: ServiceSpec, sockets: ListeningSocket[]): boolean {
-  const addresses = new Set(
-    sockets.filter((s) => s.protocol === service.protocol && s.port === service.port).map((s) => s.address),
-  );
+  const addresses = new Set(sockets.filter((s) => s.protocol === service.protocol && s.port === service.port).map((s) => s.address));
   // A dual-stack socket (IPV6_V6ONLY=0) shows as `*`.
   switch (service.bind) {
     case 'any':

@@ -5,18 +5,7 @@ import type { StartedFwprobeContainer } from './container.ts';
 import { cutFiles, findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 
 // Lines 1-9: comment, table, two chains, rules on 5, 7 (with counters) and 8, a blank line, COMMIT on 9.
-const FILE = [
-  '# comment',
-  '*filter',
-  ':INPUT DROP [0:0]',
-  ':MINE - [0:0]',
-  '-A INPUT -i lo -j ACCEPT',
-  '',
-  '[3:180] -A INPUT -j MINE',
-  '-A MINE -j NOSUCHTARGET',
-  'COMMIT',
-  '',
-].join('\n');
+const FILE = ['# comment', '*filter', ':INPUT DROP [0:0]', ':MINE - [0:0]', '-A INPUT -i lo -j ACCEPT', '', '[3:180] -A INPUT -j MINE', '-A MINE -j NOSUCHTARGET', 'COMMIT', ''].join('\n');
 
 describe('cutFiles', () => {
   it('keeps tables, chains, comments and COMMIT, and blanks the rules after the k-th, line numbers unchanged', () => {
@@ -78,9 +67,7 @@ describe('findCulpritLine', () => {
   it('names a rule in the middle, and only tests the cuts when --test failed', async () => {
     const { host, ran } = fakeHost('-j MINE');
     expect(await findCulpritLine(host, ['iptables-restore', '--test', '/run/fwprobe/rules.v4'], 'iptables-save', FILE)).toBe(7);
-    expect(ran.map((c) => c.slice(0, 2).join(' '))).toEqual([
-      'iptables-restore --test', 'iptables-restore --test', 'iptables-restore --test', 'rm -rf',
-    ]);
+    expect(ran.map((c) => c.slice(0, 2).join(' '))).toEqual(['iptables-restore --test', 'iptables-restore --test', 'iptables-restore --test', 'rm -rf']);
   });
 
   it('gives no line when the file fails without any rule', async () => {
@@ -92,8 +79,14 @@ describe('findCulpritLine', () => {
 describe('RulesetApplyError with the line found behind the COMMIT', () => {
   it('names the rule and says which line the tool named', () => {
     const error = new RulesetApplyError({
-      family: 'ipv4', source: 'rules.v4', text: FILE, line: 8, toolLine: 9,
-      command: ['iptables-restore', '/run/fwprobe/rules.v4'], exitCode: 2, stdout: '',
+      family: 'ipv4',
+      source: 'rules.v4',
+      text: FILE,
+      line: 8,
+      toolLine: 9,
+      command: ['iptables-restore', '/run/fwprobe/rules.v4'],
+      exitCode: 2,
+      stdout: '',
       stderr: "iptables-restore v1.8.9 (nf_tables): Chain 'NOSUCHTARGET' does not exist\nError occurred at line: 9\n",
     });
     expect(error).toMatchObject({ line: 8, reportedLine: 9 });

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { normaliseNftListing } from '../ruleset/nft-listing.ts';
 import { assertUnchanged, expiringElements, type LabState } from './self-check.ts';
 
-const listing = (port: number) =>
-  `table inet web {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport ${port} counter accept\n\t}\n}\n`;
+const listing = (port: number) => `table inet web {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport ${port} counter accept\n\t}\n}\n`;
 const state = (nft: string): LabState => ({
   ruleset: { v4: '*filter\nCOMMIT', v6: '*filter\nCOMMIT', nft: normaliseNftListing(nft) },
-  listening: [], addresses: [], routes: [], links: [],
+  listening: [],
+  addresses: [],
+  routes: [],
+  links: [],
 });
 
 describe('assertUnchanged and native nft tables', () => {
@@ -19,7 +21,8 @@ describe('assertUnchanged and native nft tables', () => {
 });
 
 describe('set elements on a clock', () => {
-  const table = (rule: string) => `table inet filter {\n\tset banned {\n\t\ttype ipv4_addr\n\t\tflags interval,timeout\n\t\telements = { 0.0.0.0/1 timeout 8s, 128.0.0.0/1 timeout 8s }\n\t}\n\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+  const table = (rule: string) =>
+    `table inet filter {\n\tset banned {\n\t\ttype ipv4_addr\n\t\tflags interval,timeout\n\t\telements = { 0.0.0.0/1 timeout 8s, 128.0.0.0/1 timeout 8s }\n\t}\n\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
   it('elements with a timeout that no rule adds are named', () => {
     expect(expiringElements(table('ip saddr @banned tcp dport 22 drop'))).toEqual([expect.stringContaining('table inet filter set banned holds elements with a timeout')]);
   });

@@ -40,10 +40,7 @@ const LOCAL_ROUTES = [
  * @param lab - The host's own lab addresses (they must be up) and the addresses it must be able to answer
  *   (peers and hosts behind it).
  */
-export async function selfCheck(
-  host: StartedFwprobeContainer,
-  lab: { addresses: readonly string[]; peers: readonly string[] } = { addresses: [], peers: [] },
-): Promise<LabState> {
+export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses: readonly string[]; peers: readonly string[] } = { addresses: [], peers: [] }): Promise<LabState> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
   const steps = await host.runBatch(
@@ -129,14 +126,17 @@ export async function selfCheck(
   return {
     ruleset: { v4: normaliseSave(save4!.stdout), v6: normaliseSave(save6!.stdout), nft: normaliseNftListing(nft!.stdout) },
     // Queue lengths move with traffic; which sockets listen where does not.
-    listening: lines(ss!.stdout).map((l) => l.split(/\s+/).filter((_, i) => i === 0 || i === 4).join(' ')),
+    listening: lines(ss!.stdout).map((l) =>
+      l
+        .split(/\s+/)
+        .filter((_, i) => i === 0 || i === 4)
+        .join(' '),
+    ),
     // Link-local addresses finish duplicate address detection whenever they do; nothing fwprobe scans uses them.
     addresses: lines(up!.stdout)
       .filter((l) => !LINK_LOCAL.test(l))
       .map((l) => l.replace(/\s+(valid_lft|preferred_lft)\s+\S+/g, '').replace(/\\\s*$/, '')),
-    routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])]
-      .filter((l) => !LINK_LOCAL.test(l))
-      .map((l) => l.replace(/\s+expires\s+\S+/, '')),
+    routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])].filter((l) => !LINK_LOCAL.test(l)).map((l) => l.replace(/\s+expires\s+\S+/, '')),
     links: normaliseLinks(links!.stdout),
   };
 }
@@ -153,11 +153,20 @@ export function normaliseLinks(stdout: string): string[] {
  * of such sets are left out of the comparison as state that packets fill.
  */
 export function expiringElements(listing: string): string[] {
-  return parseNftListing(listing).flatMap((t) => t.sets
-    .filter((set) => (/\btimeout\b/.test(set.elements) || (set.elements !== '' && set.declaration.some((d) => /^timeout /.test(d)))) && !t.chains.some((c) => c.rules.some((r) => new RegExp(`\\b(add|update) @${set.name.replace(/\W/g, '\\$&')}\\b`).test(r))))
-    .map((set) => `table ${t.family} ${t.name} set ${set.name} holds elements with a timeout that no rule adds: they ` +
-      'expire on a clock, so the ports the scans see are not the ones the host has once they are gone. Write the ' +
-      'elements without `timeout` to test the ruleset with them, or leave them out to test it without.'));
+  return parseNftListing(listing).flatMap((t) =>
+    t.sets
+      .filter(
+        (set) =>
+          (/\btimeout\b/.test(set.elements) || (set.elements !== '' && set.declaration.some((d) => /^timeout /.test(d)))) &&
+          !t.chains.some((c) => c.rules.some((r) => new RegExp(`\\b(add|update) @${set.name.replace(/\W/g, '\\$&')}\\b`).test(r))),
+      )
+      .map(
+        (set) =>
+          `table ${t.family} ${t.name} set ${set.name} holds elements with a timeout that no rule adds: they ` +
+          'expire on a clock, so the ports the scans see are not the ones the host has once they are gone. Write the ' +
+          'elements without `timeout` to test the ruleset with them, or leave them out to test it without.',
+      ),
+  );
 }
 
 /** The target's interfaces now (name, flags, MTU, qdisc), as `LabState.links` has them. */
@@ -214,5 +223,9 @@ export function normaliseSave(text: string): string {
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.trimEnd()).filter(Boolean).sort();
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .sort();
 }

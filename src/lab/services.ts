@@ -17,13 +17,7 @@ export async function startServices(host: StartedFwprobeContainer): Promise<void
   if (host.services.length === 0) return;
   const specs = host.services.map(listenerSpec);
   // setsid + nohup: the listener must outlive the exec session that started it.
-  await host.runOk([
-    'sh',
-    '-c',
-    `mkdir -p ${RULES_DIR} && { setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null & }`,
-    'fwprobe-listener',
-    ...specs,
-  ]);
+  await host.runOk(['sh', '-c', `mkdir -p ${RULES_DIR} && { setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null & }`, 'fwprobe-listener', ...specs]);
   const deadline = Date.now() + SERVICE_WAIT_MS;
   let missing = [...host.services];
   let log = '';
@@ -48,9 +42,7 @@ export async function startServices(host: StartedFwprobeContainer): Promise<void
  * it. Each UDP service is asked once on each family it serves before any ruleset is applied.
  */
 export async function probeUdpServices(host: StartedFwprobeContainer): Promise<void> {
-  const targets = host.services
-    .filter((s) => s.protocol === 'udp')
-    .flatMap((s) => loopbackTargets(s.bind).map((address) => `[${address}]:${s.port}`));
+  const targets = host.services.filter((s) => s.protocol === 'udp').flatMap((s) => loopbackTargets(s.bind).map((address) => `[${address}]:${s.port}`));
   if (targets.length === 0) return;
   const result = await host.run(['fwprobe-listener', '--probe', ...targets]);
   if (result.exitCode !== 0) {

@@ -86,15 +86,19 @@ function routesThrough(host: WiredHost, target: WiredHost, topology: Topology): 
   if (!gateway) return [];
   const onLink = (network: string) => host.interfaces.some((i) => i.network === network);
   if (topology.target.role === 'router') {
-    return topology.networks.filter((n) => !onLink(n.name)).flatMap((n) => [
-      ['ip', 'route', 'add', n.ipv4, 'via', gateway.ipv4],
-      ['ip', '-6', 'route', 'add', n.ipv6, 'via', gateway.ipv6],
-    ]);
+    return topology.networks
+      .filter((n) => !onLink(n.name))
+      .flatMap((n) => [
+        ['ip', 'route', 'add', n.ipv4, 'via', gateway.ipv4],
+        ['ip', '-6', 'route', 'add', n.ipv6, 'via', gateway.ipv6],
+      ]);
   }
-  return target.interfaces.filter((i) => !onLink(i.network)).flatMap((i) => [
-    ['ip', 'route', 'add', `${i.ipv4}/32`, 'via', gateway.ipv4],
-    ['ip', '-6', 'route', 'add', `${i.ipv6}/128`, 'via', gateway.ipv6],
-  ]);
+  return target.interfaces
+    .filter((i) => !onLink(i.network))
+    .flatMap((i) => [
+      ['ip', 'route', 'add', `${i.ipv4}/32`, 'via', gateway.ipv4],
+      ['ip', '-6', 'route', 'add', `${i.ipv6}/128`, 'via', gateway.ipv6],
+    ]);
 }
 
 /** Extra host addresses (/32, /128) on the peer's first interface, claiming the networks it is not on. */
@@ -106,10 +110,7 @@ function spoofing(host: WiredHost, topology: Topology): string[][] {
     .filter((n) => !host.interfaces.some((i) => i.network === n.name))
     .flatMap((n) => {
       const { ipv4, ipv6 } = spoofs.get(n.name)!;
-      return [
-        ...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []),
-        ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad']] : []),
-      ];
+      return [...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []), ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad']] : [])];
     });
 }
 

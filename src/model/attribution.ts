@@ -46,17 +46,16 @@ export interface Attribution {
 /** One line, for mismatch messages and the table's footnotes: `policy ACCEPT of ip6tables INPUT (no rules)`. */
 export function attributionText(a: Attribution): string {
   if (a.undecided !== undefined) return `undecided: ${printable(a.undecided)}`;
-  const where = a.tool === 'nft'
-    ? ['nft', a.family, a.table].filter(Boolean).join(' ')
-    : [a.tool, a.table && a.table !== 'filter' ? `-t ${a.table}` : ''].filter(Boolean).join(' ');
+  const where = a.tool === 'nft' ? ['nft', a.family, a.table].filter(Boolean).join(' ') : [a.tool, a.table && a.table !== 'filter' ? `-t ${a.table}` : ''].filter(Boolean).join(' ');
   const chains = a.path.length > 1 ? a.path.join(' → ') : (a.chain ?? '?');
   // iptables-save's text names its chain (`-A INPUT …`); nft's rule text does not.
   const path = a.path.length > 1 || a.tool === 'nft' ? `${chains}: ` : '';
-  const what = a.rule !== undefined
-    ? `${where ? `${where} ` : ''}${path}${a.rule}`
-    : a.policy === undefined
-    ? `a rule (${a.verdict ?? '?'}), ${where ? `${where} ` : ''}${chains}`
-    : `policy ${a.policy ?? a.verdict ?? '?'}, ${where ? `${where} ` : ''}${a.path.length > 1 ? a.path.join(' → ') : (a.chain ?? '?')}`;
+  const what =
+    a.rule !== undefined
+      ? `${where ? `${where} ` : ''}${path}${a.rule}`
+      : a.policy === undefined
+        ? `a rule (${a.verdict ?? '?'}), ${where ? `${where} ` : ''}${chains}`
+        : `policy ${a.policy ?? a.verdict ?? '?'}, ${where ? `${where} ` : ''}${a.path.length > 1 ? a.path.join(' → ') : (a.chain ?? '?')}`;
   const reply = a.packet === 'reply' ? ' (on the reply)' : '';
   const note = a.note ? `, ${a.note}` : '';
   const at = a.source ? ` [${sourceText(a.source)}]` : '';

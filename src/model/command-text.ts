@@ -7,12 +7,7 @@
 import { shellWord } from './shell-word.ts';
 
 /** Formats a failed command the way execa does: command, exit code, then stderr and stdout. */
-export function describeCommandFailure(
-  command: readonly string[] | string,
-  exitCode: number | null,
-  stderr: string,
-  stdout: string,
-): string {
+export function describeCommandFailure(command: readonly string[] | string, exitCode: number | null, stderr: string, stdout: string): string {
   const parts = [`Command failed with exit code ${exitCode ?? 'unknown'}: ${commandText(command)}`];
   if (stderr.trim()) parts.push(`stderr:\n${indent(stderr.trimEnd())}`);
   if (stdout.trim()) parts.push(`stdout:\n${indent(truncate(stdout.trimEnd(), 4000))}`);
@@ -29,10 +24,7 @@ export function legacySyntaxHint(line: string | undefined): string {
   if (!line) return '';
   const match = /(-[a-z]|--[a-z-]+) ! (\S+)/.exec(line);
   if (!match) return '';
-  return (
-    `This is the legacy negation syntax "${match[0]}", which iptables 1.8 rejects; ` +
-    `the modern form is "! ${match[1]} ${match[2]}".\n`
-  );
+  return `This is the legacy negation syntax "${match[0]}", which iptables 1.8 rejects; ` + `the modern form is "! ${match[1]} ${match[2]}".\n`;
 }
 
 function indent(text: string): string {

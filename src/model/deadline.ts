@@ -9,13 +9,7 @@ import { TimeoutError } from './errors.ts';
  * Resolves as `work` does, or rejects with a TimeoutError naming `phase` and the bound after `ms`.
  * `onTimeout` runs first (e.g. to kill what is still running); its own failure is ignored.
  */
-export async function withDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-  phase: string,
-  bound: keyof Bounds,
-  onTimeout?: () => unknown,
-): Promise<T> {
+export async function withDeadline<T>(work: Promise<T>, ms: number, phase: string, bound: keyof Bounds, onTimeout?: () => unknown): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -48,26 +48,9 @@ export function compareViews(a: View, b: View): number {
  * - `delivered`: a UDP datagram from a client reached the listener (the target's own log says so) but no
  *   answer came back. Whatever nmap made of the silence, the port is exposed to that sender: never filtered.
  */
-export type PortState =
-  | 'open'
-  | 'closed'
-  | 'filtered'
-  | 'unfiltered'
-  | 'open|filtered'
-  | 'closed|filtered'
-  | 'unreachable'
-  | 'delivered';
+export type PortState = 'open' | 'closed' | 'filtered' | 'unfiltered' | 'open|filtered' | 'closed|filtered' | 'unreachable' | 'delivered';
 
-export const PORT_STATES: readonly PortState[] = [
-  'open',
-  'closed',
-  'filtered',
-  'unfiltered',
-  'open|filtered',
-  'closed|filtered',
-  'unreachable',
-  'delivered',
-];
+export const PORT_STATES: readonly PortState[] = ['open', 'closed', 'filtered', 'unfiltered', 'open|filtered', 'closed|filtered', 'unreachable', 'delivered'];
 
 /** What one scan saw for one port. `reason` is nmap's (`syn-ack`, `reset`, `no-response`, …). */
 export interface Observation {

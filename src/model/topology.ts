@@ -100,7 +100,12 @@ export function defaultTopology(sources: Pick<SourcesSpec, 'peer' | 'outside'>, 
  */
 export function spoofAddresses(topology: Topology): Map<string, { ipv4: string | null; ipv6: string | null }> {
   const hosts = [topology.target.interfaces, ...topology.peers.map((p) => p.interfaces), ...topology.behind.map((b) => b.interfaces)].flat();
-  const used = new Set(hosts.flatMap((i) => [i.ipv4, i.ipv6]).filter(Boolean).map((a) => fromInteger(toInteger(a), a.includes(':') ? 6 : 4)));
+  const used = new Set(
+    hosts
+      .flatMap((i) => [i.ipv4, i.ipv6])
+      .filter(Boolean)
+      .map((a) => fromInteger(toInteger(a), a.includes(':') ? 6 : 4)),
+  );
   const out = new Map<string, { ipv4: string | null; ipv6: string | null }>();
   for (const network of topology.networks) {
     const pick = (family: 'ipv4' | 'ipv6') => {

@@ -7,9 +7,14 @@ import { BaselineInvalidError } from '../model/errors.ts';
 import { baselinePathFor, parseBaseline, renderBaseline, rulesetsHash } from './baseline-file.ts';
 import { exposureOf, type PortReading } from './exposure.ts';
 
-const obs = (vantage: string, family: 'ipv4' | 'ipv6', port: number, state: PortReading['state']): PortReading =>
-  ({ vantage, family, protocol: 'tcp', port, state });
-const readings = [obs('peer', 'ipv6', 80, 'filtered'), obs('loopback', 'ipv4', 22, 'open'), obs('peer', 'ipv6', 22, 'open'), obs('peer', 'ipv6', 81, 'filtered'), obs('loopback', 'ipv4', 25, 'delivered')];
+const obs = (vantage: string, family: 'ipv4' | 'ipv6', port: number, state: PortReading['state']): PortReading => ({ vantage, family, protocol: 'tcp', port, state });
+const readings = [
+  obs('peer', 'ipv6', 80, 'filtered'),
+  obs('loopback', 'ipv4', 22, 'open'),
+  obs('peer', 'ipv6', 22, 'open'),
+  obs('peer', 'ipv6', 81, 'filtered'),
+  obs('loopback', 'ipv4', 25, 'delivered'),
+];
 const HASH = `sha256:${'ab'.repeat(32)}`;
 const doc = (r: PortReading[]) => ({ fwprobe: '0.1.0', scenario: 'web', rulesets: HASH, exposure: exposureOf(r) });
 
@@ -37,9 +42,17 @@ describe('baseline file', () => {
 
   it.each([
     ['not JSON', '{"format": 1,', /web\.baseline\.json is not valid JSON/],
-    ['a bad port list', renderBaseline(doc(readings)).replace('"open":"22"', '"open":"22,x"'), /web\.baseline\.json is not a valid fwprobe baseline:\n {2}exposure\[0\]\.open: invalid port list "22,x"/],
+    [
+      'a bad port list',
+      renderBaseline(doc(readings)).replace('"open":"22"', '"open":"22,x"'),
+      /web\.baseline\.json is not a valid fwprobe baseline:\n {2}exposure\[0\]\.open: invalid port list "22,x"/,
+    ],
     ['a port in two lists', renderBaseline(doc(readings)).replace('"shut":"80-81"', '"shut":"22,80-81"'), /exposure\[1\]\.shut: port 22 is also in open/],
-    ['a slice twice', renderBaseline(doc(readings)).replace('"vantage":"loopback","host":"target","family":"ipv4"', '"vantage":"peer","host":"target","family":"ipv6"'), /exposure\[1\]: peer target ipv6 tcp is listed twice/],
+    [
+      'a slice twice',
+      renderBaseline(doc(readings)).replace('"vantage":"loopback","host":"target","family":"ipv4"', '"vantage":"peer","host":"target","family":"ipv6"'),
+      /exposure\[1\]: peer target ipv6 tcp is listed twice/,
+    ],
     ['another format', renderBaseline(doc(readings)).replace('"format": 1', '"format": 2'), /format: expected 1/],
     ['a misspelt field', renderBaseline(doc(readings)).replace('"shut":""', '"shut":"","opne":"80"'), /exposure\[0\]: Unrecognized key: "opne"/],
     ['a bad hash', renderBaseline(doc(readings)).replace(HASH, 'sha256:xyz'), /rulesets: expected sha256: and 64 hex digits/],
@@ -50,7 +63,7 @@ describe('baseline file', () => {
     expect(attempt).toThrow(/write it again with `fwprobe baseline`/);
   });
 
-  it('the rulesets hash ignores counters, comments and Docker\'s DNS rules (a random port each run), not rules', () => {
+  it("the rulesets hash ignores counters, comments and Docker's DNS rules (a random port each run), not rules", () => {
     const a = { v4: '# Generated on Mon\n*filter\n:INPUT DROP [0:0]\nCOMMIT\n', v6: '*filter\nCOMMIT\n' };
     const b = { v4: '# Generated on Tue\n*filter\n:INPUT DROP [12:3400]\nCOMMIT\n', v6: '*filter\nCOMMIT\n' };
     expect(rulesetsHash(a)).toBe(rulesetsHash(b));

@@ -25,7 +25,9 @@ export interface BaselineDocument {
 
 /** `dir/web.scenario.yaml` → `dir/web.baseline.json` (also for `.scenario.yml` and `.scenario.ts`). */
 export function baselinePathFor(scenarioFile: string): string {
-  const name = basename(scenarioFile).replace(/\.scenario\.(ya?ml|ts)$/, '').replace(/\.(ya?ml|ts)$/, '');
+  const name = basename(scenarioFile)
+    .replace(/\.scenario\.(ya?ml|ts)$/, '')
+    .replace(/\.(ya?ml|ts)$/, '');
   return join(dirname(scenarioFile), `${name}.baseline.json`);
 }
 
@@ -69,13 +71,7 @@ export function renderBaseline(doc: BaselineDocument): string {
     };
     return `    ${JSON.stringify(fields)}`;
   });
-  const head = [
-    '{',
-    '  "format": 1,',
-    `  "fwprobe": ${JSON.stringify(doc.fwprobe)},`,
-    `  "scenario": ${JSON.stringify(doc.scenario)},`,
-    `  "rulesets": ${JSON.stringify(doc.rulesets)},`,
-  ];
+  const head = ['{', '  "format": 1,', `  "fwprobe": ${JSON.stringify(doc.fwprobe)},`, `  "scenario": ${JSON.stringify(doc.scenario)},`, `  "rulesets": ${JSON.stringify(doc.rulesets)},`];
   const body = lines.length === 0 ? ['  "exposure": []'] : ['  "exposure": [', lines.join(',\n'), '  ]'];
   return `${[...head, ...body, '}'].join('\n')}\n`;
 }
@@ -112,8 +108,7 @@ const baselineSchema = z.strictObject({
  * @throws BaselineInvalidError naming the file and each field that is wrong, and what to do.
  */
 export function parseBaseline(text: string, file: string): BaselineDocument {
-  const fail = (detail: string) =>
-    new BaselineInvalidError(`${detail}\nFix it, or write it again with \`fwprobe baseline\` for this scenario.`);
+  const fail = (detail: string) => new BaselineInvalidError(`${detail}\nFix it, or write it again with \`fwprobe baseline\` for this scenario.`);
   const parsed = baselineSchema.safeParse(parseJsonText(text, file, fail));
   if (!parsed.success) throw fail(`${file} is not a valid fwprobe baseline:\n${describeIssues(parsed.error.issues)}`);
   const exposure: ExposureSnapshot = new Map();

@@ -58,9 +58,7 @@ export function viewsOf(result: Pick<ScenarioResult, 'scans' | 'observations'>):
 /** Every view × family that has a scan or a reading, in view order then IPv4, IPv6. */
 export function columnsOf(result: Pick<ScenarioResult, 'scans' | 'observations'>): Column[] {
   const present = new Set([...result.scans, ...result.observations].map((x) => columnKey(x as Placed)));
-  return viewsOf(result).flatMap((view) =>
-    FAMILIES.filter((family) => present.has(`${view.key}\u0000${family}`)).map((family) => ({ ...view, family })),
-  );
+  return viewsOf(result).flatMap((view) => FAMILIES.filter((family) => present.has(`${view.key}\u0000${family}`)).map((family) => ({ ...view, family })));
 }
 
 export function columnLabel(c: Column): string {

@@ -7,8 +7,7 @@ import type { PortState } from '../model/observation.ts';
 import { exposureOf, sliceKey, type PortReading } from './exposure.ts';
 import { exposureChanges, formatChange } from './exposure-diff.ts';
 
-const obs = (port: number, state: PortState, more: Partial<PortReading> = {}): PortReading =>
-  ({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', port, state, ...more });
+const obs = (port: number, state: PortState, more: Partial<PortReading> = {}): PortReading => ({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', port, state, ...more });
 
 const ports = (snapshot: ReturnType<typeof exposureOf>, vantage = 'peer', host = 'target') =>
   Object.fromEntries(snapshot.get(sliceKey({ vantage, host, family: 'ipv4', protocol: 'tcp' }))?.ports ?? []);
@@ -26,11 +25,14 @@ describe('exposureOf', () => {
   });
 
   it('counts summaries only where nmap listed the ports; a port listed one by one wins', () => {
-    const s = exposureOf([obs(22, 'filtered')], [
-      { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '20-23' },
-      { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'open', ports: '22' },
-      { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'closed', ports: null },
-    ]);
+    const s = exposureOf(
+      [obs(22, 'filtered')],
+      [
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '20-23' },
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'open', ports: '22' },
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'closed', ports: null },
+      ],
+    );
     expect(ports(s)).toEqual({ 20: 'shut', 21: 'shut', 22: 'shut', 23: 'shut' });
   });
 

@@ -113,12 +113,13 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
 /** Slices in a stable order: vantage, host, family, protocol (code-point order, not the locale's). */
 export function sortedEntries(snapshot: ExposureSnapshot): ExposureEntry[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...snapshot.values()].sort(
-    (a, b) => cmp(a.vantage, b.vantage) || cmp(a.host, b.host) || cmp(a.family, b.family) || cmp(a.protocol, b.protocol),
-  );
+  return [...snapshot.values()].sort((a, b) => cmp(a.vantage, b.vantage) || cmp(a.host, b.host) || cmp(a.family, b.family) || cmp(a.protocol, b.protocol));
 }
 
 /** The ports of an entry that have `exposure`, sorted. */
 export function portsWith(entry: ExposureEntry, exposure: Exposure): number[] {
-  return [...entry.ports].filter(([, e]) => e === exposure).map(([port]) => port).sort((a, b) => a - b);
+  return [...entry.ports]
+    .filter(([, e]) => e === exposure)
+    .map(([port]) => port)
+    .sort((a, b) => a - b);
 }

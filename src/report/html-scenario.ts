@@ -23,7 +23,13 @@ export function scenarioSection(r: ScenarioEntry, id: string, raw: RawBudget): s
   if (r.status === 'error') parts.push(`<h3>Error ${esc(r.errorCode ?? '')}</h3>`, raw.pre(r.error ?? 'unknown error'));
   const problems = problemsOf(r);
   if (problems.length > 0) {
-    parts.push('<h3>Problems</h3>', `<ul class="problems">${problems.slice(0, 50).map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+    parts.push(
+      '<h3>Problems</h3>',
+      `<ul class="problems">${problems
+        .slice(0, 50)
+        .map((p) => `<li>${esc(p)}</li>`)
+        .join('')}</ul>`,
+    );
     if (problems.length > 50) parts.push(`<p class="meta">${problems.length - 50} more in results.json</p>`);
   }
   if (r.observations.length > 0 || (r.verdict?.missing.length ?? 0) > 0) parts.push('<h3>Ports: expected against observed</h3>', matrixTable(buildMatrix(r, MAX_MATRIX_ROWS)));
@@ -70,8 +76,10 @@ function details(r: ScenarioEntry, raw: RawBudget): string[] {
     const hash = r.appliedSha256;
     out.push(
       '<details><summary>Applied rulesets (as the kernel had them)</summary>',
-      `<p class="meta">IPv4 sha256 <code>${hash?.v4 ?? ''}</code></p>`, raw.pre(r.applied.v4),
-      `<p class="meta">IPv6 sha256 <code>${hash?.v6 ?? ''}</code></p>`, raw.pre(r.applied.v6),
+      `<p class="meta">IPv4 sha256 <code>${hash?.v4 ?? ''}</code></p>`,
+      raw.pre(r.applied.v4),
+      `<p class="meta">IPv6 sha256 <code>${hash?.v6 ?? ''}</code></p>`,
+      raw.pre(r.applied.v6),
       '</details>',
     );
   }

@@ -6,12 +6,7 @@ import { printable } from '../model/printable.ts';
 
 /** Escaped for an element's content or a quoted attribute; control characters shown as `\x1b`. */
 export function esc(text: string): string {
-  return printable(text, { multiline: true })
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+  return printable(text, { multiline: true }).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
 /**

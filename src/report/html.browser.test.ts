@@ -69,7 +69,12 @@ describe.skipIf(!available)(`index.html in headless Chromium (${CHROMIUM})`, () 
     await expect(page.getByText('<script>window.pwned = 1</script> v4-only').first().isVisible()).resolves.toBe(true);
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     // An exposure is red (the colour is the message).
-    expect(await page.locator('td.cell.exposed').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(229, 72, 77)');
+    expect(
+      await page
+        .locator('td.cell.exposed')
+        .first()
+        .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(229, 72, 77)');
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
 

@@ -29,7 +29,7 @@ describe('renderHtml', () => {
     expect(page).toMatch(/title="[^"]*why: [^"]*policy ACCEPT/);
   });
 
-  it('carries the applied rulesets with their sha256, the counters and nmap\'s XML', () => {
+  it("carries the applied rulesets with their sha256, the counters and nmap's XML", () => {
     const page = html([gapResult()]);
     expect(page).toMatch(/IPv4 sha256 <code>[0-9a-f]{64}<\/code>/);
     expect(page).toContain('[3:180] -A INPUT -p tcp --dport 22 -j ACCEPT');

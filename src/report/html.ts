@@ -59,23 +59,28 @@ function paritySection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEnt
     count += items.length;
     groups.push(`<li><a href="#${ids.get(s)}">${esc(s.name)}</a><ul class="findings">${items.join('\n')}</ul></li>`);
   }
-  const body = groups.length > 0
-    ? `<p>Ports whose IPv4 and IPv6 answers differ from the same vantage, and differences read from the rulesets themselves, per scenario:</p><ul class="groups">${groups.join('\n')}</ul>`
-    : '<p>No port answered differently over IPv4 and IPv6.</p>';
+  const body =
+    groups.length > 0
+      ? `<p>Ports whose IPv4 and IPv6 answers differ from the same vantage, and differences read from the rulesets themselves, per scenario:</p><ul class="groups">${groups.join('\n')}</ul>`
+      : '<p>No port answered differently over IPv4 and IPv6.</p>';
   return `<section class="parity" id="parity"><h2>IPv4 / IPv6 parity findings (${count})</h2>${body}</section>`;
 }
 
 function indexSection(scenarios: readonly ScenarioEntry[], ids: Map<ScenarioEntry, string>): string {
   const rows = scenarios.map((s) => {
     const counts = [`${s.verdict?.mismatches.length ?? 0} mismatches`, `${(s.verdict?.parity ?? []).filter((f) => f.excusedBy === null).length} parity gaps`];
-    return `<tr><td><span class="badge ${s.status}">${s.status.toUpperCase()}</span></td><td><a href="#${ids.get(s)}">${esc(s.name)}</a></td>` +
-      `<td><code>${esc(s.file)}</code></td><td>${s.status === 'error' ? esc(s.errorCode ?? 'ERROR') : counts.join(', ')}</td></tr>`;
+    return (
+      `<tr><td><span class="badge ${s.status}">${s.status.toUpperCase()}</span></td><td><a href="#${ids.get(s)}">${esc(s.name)}</a></td>` +
+      `<td><code>${esc(s.file)}</code></td><td>${s.status === 'error' ? esc(s.errorCode ?? 'ERROR') : counts.join(', ')}</td></tr>`
+    );
   });
   return `<section id="scenarios"><h2>Scenarios (${scenarios.length})</h2><table><thead><tr><th></th><th>scenario</th><th>file</th><th></th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
 function legend(): string {
-  return `<p class="legend">Cells show the observed state, coloured by the verdict: <span class="ok">as expected</span><span class="open">OPEN, as expected</span>` +
+  return (
+    `<p class="legend">Cells show the observed state, coloured by the verdict: <span class="ok">as expected</span><span class="open">OPEN, as expected</span>` +
     `<span class="exposed">EXPOSED, not expected</span><span class="mismatch">other mismatch</span><span class="missing">expected, not observed</span>` +
-    `<span class="unchecked">no expectation</span> (at most ${MAX_MATRIX_ROWS} ports per scenario; hover a cell for nmap's reason).</p>`;
+    `<span class="unchecked">no expectation</span> (at most ${MAX_MATRIX_ROWS} ports per scenario; hover a cell for nmap's reason).</p>`
+  );
 }

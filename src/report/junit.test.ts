@@ -8,12 +8,37 @@ import { buildResultsDocument } from './results-document.ts';
 
 const renderJunit = (results: ScenarioResult[]) => renderDoc(buildResultsDocument(results));
 
-const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({ vantage, family, protocol: 'tcp' as const, target: '::1', command: [], hostState: 'up' as const, ms: 1, sourcePort: null, followUpCommands: [], warnings: [] });
+const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({
+  vantage,
+  family,
+  protocol: 'tcp' as const,
+  target: '::1',
+  command: [],
+  hostState: 'up' as const,
+  ms: 1,
+  sourcePort: null,
+  followUpCommands: [],
+  warnings: [],
+});
 const mismatch: Mismatch = {
-  vantage: 'peer', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['filtered'], observed: 'open', reason: 'syn-ack',
+  vantage: 'peer',
+  family: 'ipv6',
+  protocol: 'tcp',
+  port: 53,
+  expected: ['filtered'],
+  observed: 'open',
+  reason: 'syn-ack',
   message: 'peer ipv6 tcp/53: expected filtered, observed open (syn-ack)',
 };
-const verdict = (mismatches: Mismatch[]) => ({ passed: mismatches.length === 0, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [] });
+const verdict = (mismatches: Mismatch[]) => ({
+  passed: mismatches.length === 0,
+  mismatches,
+  missing: [],
+  othersMismatches: [],
+  unchecked: { observations: [], summaries: [] },
+  parity: [],
+  unverified: [],
+});
 
 function result(name: string, patch: Partial<ScenarioResult>): ScenarioResult {
   return { ...emptyResult(name, `scenarios/${name}.scenario.yaml`), vantages: ['loopback', 'peer'], ...patch };
@@ -26,7 +51,10 @@ describe('renderJunit', () => {
     const broken = result('c "<&>"\u001b[2J', { error: 'Lab self-check failed\n- ::1 is not on lo', errorCode: 'LAB_SELF_CHECK_FAILED' });
     const doc = await parseStringPromise(renderJunit([failed, broken, passed]));
     expect(doc.testsuites.$).toMatchObject({ tests: '11', failures: '1', errors: '1', skipped: '2' });
-    const suites = doc.testsuites.testsuite as { $: Record<string, string>; testcase: { $: Record<string, string>; failure?: unknown[]; skipped?: unknown[]; error?: { $: { message: string } }[] }[] }[];
+    const suites = doc.testsuites.testsuite as {
+      $: Record<string, string>;
+      testcase: { $: Record<string, string>; failure?: unknown[]; skipped?: unknown[]; error?: { $: { message: string } }[] }[];
+    }[];
     expect(suites.map((s) => s.$.name)).toEqual(['scenarios/a.scenario.yaml', 'scenarios/b.scenario.yaml', 'scenarios/c "<&>"\u001b[2J.scenario.yaml'.replace('\u001b', '\\u{1b}')]);
     const b = suites[1]!.testcase;
     expect(b.map((c) => c.$.name)).toEqual(['b: loopback ipv4', 'b: loopback ipv6', 'b: peer ipv4', 'b: peer ipv6', 'b: parity and coverage']);

@@ -79,9 +79,7 @@ function slicesOf(result: ScenarioResult): Slice[] {
   const declared = result.vantages ?? [];
   const reached = new Set(scanned.map((s) => `${s.vantage}\u0000${s.family}`));
   const families = familiesOf(result);
-  const skipped: Slice[] = declared.flatMap((vantage) =>
-    families.filter((family) => !reached.has(`${vantage}\u0000${family}`)).map((family) => ({ vantage, family, label: vantage, skipped: true })),
-  );
+  const skipped: Slice[] = declared.flatMap((vantage) => families.filter((family) => !reached.has(`${vantage}\u0000${family}`)).map((family) => ({ vantage, family, label: vantage, skipped: true })));
   const all = [...scanned, ...skipped];
   const vantages = [...new Set([...declared, ...all.map((s) => s.vantage)])];
   const labels = [...new Set(all.map((s) => s.label))];

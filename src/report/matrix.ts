@@ -93,7 +93,5 @@ function parityViews(columns: readonly Column[], cells: readonly Cell[]): string
     entry.states.push(cells[i]!.observed);
     byView.set(viewKey(column), entry);
   });
-  return [...byView.values()]
-    .filter(({ states }) => states.length === 2 && states[0] !== null && states[1] !== null && states[0] !== states[1])
-    .map(({ label }) => label);
+  return [...byView.values()].filter(({ states }) => states.length === 2 && states[0] !== null && states[1] !== null && states[0] !== states[1]).map(({ label }) => label);
 }

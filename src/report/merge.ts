@@ -32,8 +32,9 @@ export function mergeShards(shards: readonly ResultsInput[]): ScenarioResult[] {
       const key = scenarioKey(result);
       const first = seen.get(key);
       if (first !== undefined) {
-        throw new ResultsFileError(`Scenario ${result.file} (${result.name}) is in two shards: ${first} and ${shard.file}. ` +
-          'Each shard must run a different slice (vitest --shard=i/n with the same n).');
+        throw new ResultsFileError(
+          `Scenario ${result.file} (${result.name}) is in two shards: ${first} and ${shard.file}. ` + 'Each shard must run a different slice (vitest --shard=i/n with the same n).',
+        );
       }
       seen.set(key, shard.file);
       merged.push(result);

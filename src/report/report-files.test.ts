@@ -14,7 +14,7 @@ describe('the report table', () => {
     expect(reportFileList()).toBe('results.json, junit.xml, summary.md, index.html and fwprobe.sarif');
   });
 
-  it('writeResults writes exactly the table\'s files, each as its renderer renders the document', async () => {
+  it("writeResults writes exactly the table's files, each as its renderer renders the document", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fwprobe-reports-'));
     try {
       const results = [gapResult(), fixedResult(), errorResult()];

@@ -6,7 +6,7 @@ import { buildResultsDocument } from './results-document.ts';
 import { errorResult, fixedResult, gapResult } from './fixtures.test-helpers.ts';
 
 describe('buildResultsDocument', () => {
-  it('carries fwprobe\'s version, the images, both timestamps and a sha256 of each applied ruleset', async () => {
+  it("carries fwprobe's version, the images, both timestamps and a sha256 of each applied ruleset", async () => {
     const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
     const doc = buildResultsDocument([gapResult(), errorResult()], { startedAt: new Date('2025-01-02T03:00:00Z'), now: new Date('2025-01-02T03:04:05Z') });
     expect(doc.fwprobe.version).toBe(pkg.version);
@@ -25,7 +25,7 @@ describe('buildResultsDocument', () => {
     expect(names([...all].reverse())).toEqual(names(all));
   });
 
-  it('keeps results.json v1\'s verdict fields, rendered from the structured verdict when the document is built', () => {
+  it("keeps results.json v1's verdict fields, rendered from the structured verdict when the document is built", () => {
     const result = gapResult();
     expect(Object.keys(result)).not.toContain('verdictText');
     const [gap] = buildResultsDocument([result]).scenarios;

@@ -37,7 +37,10 @@ const scenario = z.looseObject({
   status: z.enum(['passed', 'failed', 'error']),
   error: z.string().optional(),
   // Files written before INTERNAL existed call a bug in fwprobe UNEXPECTED.
-  errorCode: z.enum([...FWPROBE_ERROR_CODES, 'UNEXPECTED']).transform((code) => (code === 'UNEXPECTED' ? 'INTERNAL' : code)).optional(),
+  errorCode: z
+    .enum([...FWPROBE_ERROR_CODES, 'UNEXPECTED'])
+    .transform((code) => (code === 'UNEXPECTED' ? 'INTERNAL' : code))
+    .optional(),
   observations: z.array(observation),
   others: z.array(summary),
 });

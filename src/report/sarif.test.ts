@@ -11,7 +11,13 @@ const sarifShape = z.object({
   version: z.literal('2.1.0'),
   runs: z.tuple([
     z.object({
-      tool: z.object({ driver: z.object({ name: z.literal('fwprobe'), version: z.string(), rules: z.array(z.object({ id: z.string().regex(/^fwprobe\/[a-z-]+$/), shortDescription: z.object({ text: z.string().min(1) }) })) }) }),
+      tool: z.object({
+        driver: z.object({
+          name: z.literal('fwprobe'),
+          version: z.string(),
+          rules: z.array(z.object({ id: z.string().regex(/^fwprobe\/[a-z-]+$/), shortDescription: z.object({ text: z.string().min(1) }) })),
+        }),
+      }),
       results: z.array(
         z.object({
           ruleId: z.string(),
@@ -29,14 +35,14 @@ const sarifShape = z.object({
 const sarif = (results = [gapResult(), fixedResult(), errorResult()]) => sarifShape.parse(JSON.parse(renderSarif(buildResultsDocument(results))));
 
 describe('renderSarif', () => {
-  it('has the shape of SARIF 2.1.0, every ruleId one of the driver\'s rules at its index', () => {
+  it("has the shape of SARIF 2.1.0, every ruleId one of the driver's rules at its index", () => {
     const run = sarif().runs[0];
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(['fwprobe/unexpected-exposure', 'fwprobe/parity-gap', 'fwprobe/mismatch']));
     for (const r of run.results) expect(ids[r.ruleIndex]).toBe(r.ruleId);
   });
 
-  it('gives a result per unexpected exposure and per parity gap, at the scenario\'s ruleset line', () => {
+  it("gives a result per unexpected exposure and per parity gap, at the scenario's ruleset line", () => {
     const results = sarif().runs[0].results;
     const exposures = results.filter((r) => r.ruleId === 'fwprobe/unexpected-exposure');
     expect(exposures.map((r) => r.message.text)).toEqual([

@@ -130,5 +130,8 @@ function lineNumber(line: unknown): number | undefined {
 
 /** A relative URI from a path relative to the working directory (forward slashes, each segment encoded). */
 function fileUri(file: string): string {
-  return file.split(/[\\/]/).map((segment) => encodeURIComponent(segment)).join('/');
+  return file
+    .split(/[\\/]/)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }

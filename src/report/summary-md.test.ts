@@ -8,11 +8,29 @@ import { renderSummary as renderDoc } from './summary-md.ts';
 
 const renderSummary = (results: ScenarioResult[]) => renderDoc(buildResultsDocument(results));
 const failing = (mismatches: Mismatch[]): JudgedVerdict => ({
-  passed: false, mismatches, missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [], parityMode: 'report',
+  passed: false,
+  mismatches,
+  missing: [],
+  othersMismatches: [],
+  unchecked: { observations: [], summaries: [] },
+  parity: [],
+  unverified: [],
+  parityMode: 'report',
 });
 const mismatch = (port: number, message: string): Mismatch => ({ vantage: 'loopback', family: 'ipv6', protocol: 'tcp', port, expected: ['filtered'], observed: 'open', reason: 'syn-ack', message });
 
-const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({ vantage, family, protocol: 'tcp' as const, target: '::1', command: [], hostState: 'up' as const, ms: 1, sourcePort: null, followUpCommands: [], warnings: [] });
+const scan = (vantage: 'loopback' | 'peer', family: 'ipv4' | 'ipv6') => ({
+  vantage,
+  family,
+  protocol: 'tcp' as const,
+  target: '::1',
+  command: [],
+  hostState: 'up' as const,
+  ms: 1,
+  sourcePort: null,
+  followUpCommands: [],
+  warnings: [],
+});
 const obs = (family: 'ipv4' | 'ipv6', port: number, state: Observation['state']): Observation => ({ vantage: 'loopback', family, protocol: 'tcp', port, state, reason: 'x' });
 
 describe('renderSummary', () => {

@@ -71,14 +71,7 @@ function state(observed: PortState | null): string {
  * `<img src=https://…>` (or Markdown's `![](https://…)`) would make every reader's browser fetch from elsewhere.
  */
 function cell(text: string): string {
-  return printable(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('|', '\\|')
-    .replaceAll('[', '\\[')
-    .replaceAll(']', '\\]')
-    .replaceAll('\n', ' ');
+  return printable(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|').replaceAll('[', '\\[').replaceAll(']', '\\]').replaceAll('\n', ' ');
 }
 
 function fence(text: string): string {

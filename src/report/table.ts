@@ -59,7 +59,10 @@ export function formatExposureTable(result: ScenarioResult, options: TableOption
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.text.length)));
   const lines = rows.map((r) =>
-    r.map((cell, i) => paint(cell.text.padEnd(widths[i]!), cell.kind, options.colour === true)).join('  ').trimEnd(),
+    r
+      .map((cell, i) => paint(cell.text.padEnd(widths[i]!), cell.kind, options.colour === true))
+      .join('  ')
+      .trimEnd(),
   );
   if (matrix.more > 0) lines.push(`… ${matrix.more} more ports in results.json`);
   const notes = [...why].map(([text, n]) => `[${n}] ${printable(text)}`);

@@ -5,13 +5,10 @@ import { judge } from '../verdict/judge.ts';
 
 describe('formatVerdict', () => {
   it('renders mismatches, missing ports, parity and unchecked ports', () => {
-    const s = scenario(
-      [
-        expectation({ vantage: 'peer', family: 'ipv6', protocol: 'tcp', filtered: [53, 80] }),
-        expectation({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', filtered: [53] }),
-      ],
-      { mode: 'strict', exceptions: [{ vantage: 'all', protocol: 'tcp', port: 22, why: 'legacy clients' }] },
-    );
+    const s = scenario([expectation({ vantage: 'peer', family: 'ipv6', protocol: 'tcp', filtered: [53, 80] }), expectation({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', filtered: [53] })], {
+      mode: 'strict',
+      exceptions: [{ vantage: 'all', protocol: 'tcp', port: 22, why: 'legacy clients' }],
+    });
     const verdict = judge(
       s,
       [

@@ -21,20 +21,12 @@ const MAX_UNCHECKED_SHOWN = 10;
 
 export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string {
   const lines = [headline(verdict, parityMode)];
-  const problems = [
-    ...verdict.mismatches.map((m) => m.message),
-    ...verdict.missing.map((m) => m.message),
-    ...verdict.othersMismatches.map((m) => m.message),
-  ];
+  const problems = [...verdict.mismatches.map((m) => m.message), ...verdict.missing.map((m) => m.message), ...verdict.othersMismatches.map((m) => m.message)];
   if (problems.length > 0) lines.push('mismatches:', ...problems.map((p) => `  ✗ ${p}`));
   if (verdict.parity.length > 0) {
     lines.push(`parity (${parityMode}):`);
     for (const finding of verdict.parity) {
-      lines.push(
-        finding.excusedBy === null
-          ? `  ${parityMode === 'strict' ? '✗' : '!'} ${finding.message}`
-          : `  ~ ${finding.message} — excused: ${printable(finding.excusedBy)}`,
-      );
+      lines.push(finding.excusedBy === null ? `  ${parityMode === 'strict' ? '✗' : '!'} ${finding.message}` : `  ~ ${finding.message} — excused: ${printable(finding.excusedBy)}`);
     }
   }
   for (const u of verdict.unverified) lines.push(`  ✗ ${unverifiedText(u)}`);
@@ -50,14 +42,15 @@ export function verdictProblems(verdict: Verdict, parityMode: ParityMode): strin
     ...verdict.missing.map((m) => m.message),
     ...verdict.othersMismatches.map((m) => m.message),
     ...(parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : []),
-    ...(verdict.unverified).map(unverifiedText),
+    ...verdict.unverified.map(unverifiedText),
   ];
 }
 
 /** One unverified rule as a person reads it, with what to do about it. */
 export function unverifiedText(u: UnverifiedRule): string {
-  return `unverified: ${u.family} rule matches on ${u.match}, which fwprobe's clients do not vary: ${u.rule} ` +
-    `(acknowledge it under sources.unvaried with a why, or test it with a scenario of its own)`;
+  return (
+    `unverified: ${u.family} rule matches on ${u.match}, which fwprobe's clients do not vary: ${u.rule} ` + `(acknowledge it under sources.unvaried with a why, or test it with a scenario of its own)`
+  );
 }
 
 /** A result's verdict as text, rendered now from the structured verdict ('' before one is taken). */

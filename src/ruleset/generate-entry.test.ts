@@ -14,8 +14,6 @@ describe('generate-entry (scenario ruleset: generate)', () => {
     const policy = { path: '/tmp/x/web.yaml', text: 'inbound: [{port: 80}]\n' };
     const out = generateScenarioRules({ policy, preset: null, params: {} });
     expect(out.v6?.text).toContain('-A INPUT -p tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT');
-    expect(() => generateScenarioRules({ policy: { ...policy, text: 'inbound: [{port: 0}]' }, preset: null, params: {} })).toThrow(
-      /web\.yaml:\n  - inbound\[0\]\.port: expected 1-65535, got 0/,
-    );
+    expect(() => generateScenarioRules({ policy: { ...policy, text: 'inbound: [{port: 0}]' }, preset: null, params: {} })).toThrow(/web\.yaml:\n  - inbound\[0\]\.port: expected 1-65535, got 0/);
   });
 });

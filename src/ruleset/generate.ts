@@ -116,14 +116,7 @@ function outboundService(b: RuleBuilder, policy: Policy, family: Family, s: Outb
 }
 
 function serviceTail(policy: Policy, port: PortRange, comment: string | undefined): string[] {
-  return [
-    '--dport',
-    portToken(port),
-    ...(policy.state.established ? ['-m', 'conntrack', '--ctstate', 'NEW'] : []),
-    ...(comment ? ['-m', 'comment', '--comment', comment] : []),
-    '-j',
-    'ACCEPT',
-  ];
+  return ['--dport', portToken(port), ...(policy.state.established ? ['-m', 'conntrack', '--ctstate', 'NEW'] : []), ...(comment ? ['-m', 'comment', '--comment', comment] : []), '-j', 'ACCEPT'];
 }
 
 /**

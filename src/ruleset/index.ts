@@ -52,7 +52,9 @@ export function buildIR(input: GenerateInput): RulesetIR {
   if (!input.preset) throw new PresetError(`Give a policy or a preset. Valid presets: ${listPresets().join(', ')}.`);
   const preset = getPreset(input.preset);
   const resolved = resolvePresetParams(preset, params);
-  const label = Object.entries(resolved).map(([k, v]) => `${k}=${v}`).join(' ');
+  const label = Object.entries(resolved)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return { source: input.source ?? `preset ${preset.name} (${label})`, ...preset.build(resolved) };
 }
 

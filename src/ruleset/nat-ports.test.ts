@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { natPorts } from './nat-ports.ts';
 
-const services = [{ protocol: 'tcp' as const, port: 3306 }, { protocol: 'udp' as const, port: 53 }];
+const services = [
+  { protocol: 'tcp' as const, port: 3306 },
+  { protocol: 'udp' as const, port: 53 },
+];
 const nat = (rules: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n${rules}\nCOMMIT\n`;
 
 describe('nat ports', () => {

@@ -150,7 +150,11 @@ export function nativeTables(saved: { v4: string; v6: string; nft?: string }): N
  */
 export function familyTexts(saved: { v4: string; v6: string; nft?: string }): { v4: string; v6: string } {
   const native = nativeTables(saved);
-  const of = (families: string[]) => native.filter((t) => families.includes(t.family)).map((t) => t.text).join('');
+  const of = (families: string[]) =>
+    native
+      .filter((t) => families.includes(t.family))
+      .map((t) => t.text)
+      .join('');
   return { v4: `${saved.v4}\n${of(['ip', 'inet'])}`, v6: `${saved.v6}\n${of(['ip6', 'inet'])}` };
 }
 

@@ -41,14 +41,19 @@ describe('parseNftListing', () => {
     expect(managed).toMatchObject({ family: 'ip', name: 'filter', managed: true });
     expect(web).toMatchObject({ family: 'inet', name: 'web', managed: false });
     expect(web!.chains[0]).toEqual({
-      name: 'input', hook: 'input', type: 'filter', policy: 'drop',
-      rules: ['ct state established,related accept', 'ip saddr @admins tcp dport 22 accept'], handles: [null, null],
+      name: 'input',
+      hook: 'input',
+      type: 'filter',
+      policy: 'drop',
+      rules: ['ct state established,related accept', 'ip saddr @admins tcp dport 22 accept'],
+      handles: [null, null],
     });
     expect(web!.sets[0]).toMatchObject({ name: 'admins', elements: 'elements = { 10.0.0.0/8, 192.168.0.0/16 }', dynamic: false });
   });
 
   it('reads `nft -a` handles, leaves them out of the text, and finds a rule by its handle', () => {
-    const listing = 'table inet filter { # handle 1\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n' +
+    const listing =
+      'table inet filter { # handle 1\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n' +
       '\t\ttcp dport { 22,\n\t\t\t     80 } accept # handle 11\n\t\treject with icmpx admin-prohibited # handle 13\n\t}\n}\n';
     const tables = parseNftListing(listing);
     expect(tables[0]!.chains[0]).toMatchObject({ hook: 'input', rules: ['tcp dport { 22, 80 } accept', 'reject with icmpx admin-prohibited'], handles: [11, 13] });
@@ -68,7 +73,7 @@ describe('parseNftListing', () => {
     expect(normaliseNftListing(INET('\t\ttcp dport 23 accept\n', meter))).not.toBe(text);
   });
 
-  it('tells native tables from iptables ones, also where nft has no mark (the host\'s iptables made them)', () => {
+  it("tells native tables from iptables ones, also where nft has no mark (the host's iptables made them)", () => {
     const unmarked = MANAGED.split('\n').slice(1).join('\n');
     expect(nativeTables({ v4: SAVE_V4, v6: '', nft: unmarked + INET('') }).map((t) => t.name)).toEqual(['web']);
     // A native `table ip filter` iptables-save calls incompatible (and shows with made-up ACCEPT policies).
@@ -119,9 +124,7 @@ describe('lintNftParity', () => {
 describe('staticParityFindings with nft tables', () => {
   it('lints native tables as nft and leaves iptables-only rulesets to the iptables lint', () => {
     const v6Open = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
-    expect(staticParityFindings({ v4: SAVE_V4, v6: v6Open, nft: MANAGED })).toEqual([
-      'INPUT: IPv4 drops by default (policy DROP), IPv6 accepts by default (policy ACCEPT).',
-    ]);
+    expect(staticParityFindings({ v4: SAVE_V4, v6: v6Open, nft: MANAGED })).toEqual(['INPUT: IPv4 drops by default (policy DROP), IPv6 accepts by default (policy ACCEPT).']);
     // An inet table drops IPv6 by default: the iptables lint's "IPv6 accepts by default" would be wrong.
     expect(staticParityFindings({ v4: SAVE_V4, v6: v6Open, nft: MANAGED + INET(ND) })).toEqual([]);
     expect(staticParityFindings({ v4: '', v6: '', nft: IP_ONLY })).toEqual([expect.stringContaining('table ip filter input (hook input): policy drop filters IPv4 only')]);

@@ -43,8 +43,12 @@ export function lintNftParity(tables: readonly NftTable[]): NftParityFinding[] {
       findings.push(...missingTwins(table, chain));
       for (const rule of chain.rules.filter((r) => /\breject with icmp\s/.test(r))) {
         findings.push({
-          what: 'reject-icmp-in-inet', table: id(table), chain: chain.name, rule,
-          message: `${id(table)} ${chain.name}: "${rule}" rejects IPv4 only (\`reject with icmp\` has no IPv6 form): IPv6 packets ` +
+          what: 'reject-icmp-in-inet',
+          table: id(table),
+          chain: chain.name,
+          rule,
+          message:
+            `${id(table)} ${chain.name}: "${rule}" rejects IPv4 only (\`reject with icmp\` has no IPv6 form): IPv6 packets ` +
             'pass over it to the next rule or the policy. Write `reject with icmpx …` (or `reject` alone) in an inet table.',
         });
       }
@@ -63,12 +67,15 @@ function dropsByDefault(chain: NftChain): string | null {
 }
 
 function ipOnly(tables: readonly NftTable[], hook: string): NftParityFinding[] {
-  const on = (families: string[]) => tables.filter((t) => families.includes(t.family))
-    .flatMap((t) => t.chains.filter((c) => c.hook === hook && dropsByDefault(c)).map((c) => ({ t, c })));
+  const on = (families: string[]) => tables.filter((t) => families.includes(t.family)).flatMap((t) => t.chains.filter((c) => c.hook === hook && dropsByDefault(c)).map((c) => ({ t, c })));
   if (on(['ip6', 'inet']).length > 0) return [];
   return on(['ip']).map(({ t, c }) => ({
-    what: 'ip-only-table' as const, table: id(t), chain: c.name, rule: dropsByDefault(c)!,
-    message: `${id(t)} ${c.name} (hook ${hook}): ${dropsByDefault(c)} filters IPv4 only, and no ip6 or inet table drops ` +
+    what: 'ip-only-table' as const,
+    table: id(t),
+    chain: c.name,
+    rule: dropsByDefault(c)!,
+    message:
+      `${id(t)} ${c.name} (hook ${hook}): ${dropsByDefault(c)} filters IPv4 only, and no ip6 or inet table drops ` +
       `IPv6 on the ${hook} hook: everything this chain drops is open over IPv6. Use \`table inet\`, or add an ip6 twin.`,
   }));
 }
@@ -82,8 +89,12 @@ function ndDropped(tables: readonly NftTable[]): NftParityFinding[] {
       const accepted = v6.some((t) => t.chains.some((c) => c.rules.some((r) => VERDICT.exec(r)?.[1] === 'accept' && (ND.test(r) || ALL_ICMPV6.test(r)))));
       if (accepted) continue;
       findings.push({
-        what: 'nd-dropped', table: id(table), chain: chain.name, rule: dropsByDefault(chain)!,
-        message: `${id(table)} ${chain.name}: IPv6 is dropped by default (${dropsByDefault(chain)}) and no rule accepts neighbour ` +
+        what: 'nd-dropped',
+        table: id(table),
+        chain: chain.name,
+        rule: dropsByDefault(chain)!,
+        message:
+          `${id(table)} ${chain.name}: IPv6 is dropped by default (${dropsByDefault(chain)}) and no rule accepts neighbour ` +
           'discovery (icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert }): the host is unreachable over IPv6 from ' +
           'the network, while loopback still answers.',
       });
@@ -94,29 +105,42 @@ function ndDropped(tables: readonly NftTable[]): NftParityFinding[] {
 
 /** `ip saddr`/`ip daddr` rules of an inet chain without an `ip6` rule that is the same otherwise. */
 function missingTwins(table: NftTable, chain: NftChain): NftParityFinding[] {
-  const rest = (rule: string) => rule.replace(ADDRESS, '').replace(/\bcounter\s*/g, '').trim();
+  const rest = (rule: string) =>
+    rule
+      .replace(ADDRESS, '')
+      .replace(/\bcounter\s*/g, '')
+      .trim();
   const v6Rests = new Set(chain.rules.filter((r) => /\bip6 [sd]addr\b/.test(r)).map(rest));
   return chain.rules
     .filter((r) => /\bip [sd]addr\b/.test(r) && !/\bip6 [sd]addr\b/.test(r) && VERDICT.test(r) && !v6Rests.has(rest(r)))
     .map((rule) => ({
-      what: 'no-ip6-twin' as const, table: id(table), chain: chain.name, rule,
-      message: `${id(table)} ${chain.name}: "${rule}" matches IPv4 addresses only, and no \`ip6 saddr\`/\`ip6 daddr\` rule ` +
+      what: 'no-ip6-twin' as const,
+      table: id(table),
+      chain: chain.name,
+      rule,
+      message:
+        `${id(table)} ${chain.name}: "${rule}" matches IPv4 addresses only, and no \`ip6 saddr\`/\`ip6 daddr\` rule ` +
         `beside it does the same for IPv6 ("${rest(rule)}"): IPv6 packets skip it and fall to the rules after it.`,
     }));
 }
 
 function notAnalysed(tables: readonly NftTable[]): NftParityFinding | null {
   // Only native tables that filter: iptables' own are linted as iptables, and nat chains decide no verdict.
-  const skipped = tables.filter((t) => !t.managed && t.chains.some((c) => c.type === 'filter')).flatMap((t) => {
-    if (['netdev', 'bridge', 'arp'].includes(t.family)) return t.chains.filter((c) => c.hook).map((c) => ({ t, c: c.name, rule: `hook ${c.hook}` }));
-    return t.chains.flatMap((c) => c.rules.filter((r) => /\b(jump|goto|vmap)\b/.test(r)).map((rule) => ({ t, c: c.name, rule })));
-  });
+  const skipped = tables
+    .filter((t) => !t.managed && t.chains.some((c) => c.type === 'filter'))
+    .flatMap((t) => {
+      if (['netdev', 'bridge', 'arp'].includes(t.family)) return t.chains.filter((c) => c.hook).map((c) => ({ t, c: c.name, rule: `hook ${c.hook}` }));
+      return t.chains.flatMap((c) => c.rules.filter((r) => /\b(jump|goto|vmap)\b/.test(r)).map((rule) => ({ t, c: c.name, rule })));
+    });
   const first = skipped[0];
   if (!first) return null;
   return {
-    what: 'not-analysed', table: id(first.t), chain: first.c, rule: first.rule,
-    message: `nft: ${skipped.length} rule(s) not analysed (jumps, gotos, verdict maps, netdev/bridge/arp hooks), e.g. ` +
-      `${id(first.t)} ${first.c}: "${first.rule}"; the scans still judge what they do.`,
+    what: 'not-analysed',
+    table: id(first.t),
+    chain: first.c,
+    rule: first.rule,
+    message:
+      `nft: ${skipped.length} rule(s) not analysed (jumps, gotos, verdict maps, netdev/bridge/arp hooks), e.g. ` + `${id(first.t)} ${first.c}: "${first.rule}"; the scans still judge what they do.`,
   };
 }
 

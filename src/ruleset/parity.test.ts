@@ -16,9 +16,7 @@ function save(rules: string, policies: string): ReturnType<typeof parseSave> {
 describe('lintParity', () => {
   it('reports a missing IPv6 ruleset (book-2007)', () => {
     const out = generateRuleset({ preset: 'book-2007' });
-    expect(lintParity(out.ir.v4, out.ir.v6)).toEqual([
-      expect.objectContaining({ chain: '*', what: 'v6-absent', v4: 'policy DROP on INPUT, OUTPUT, FORWARD', v6: 'absent' }),
-    ]);
+    expect(lintParity(out.ir.v4, out.ir.v6)).toEqual([expect.objectContaining({ chain: '*', what: 'v6-absent', v4: 'policy DROP on INPUT, OUTPUT, FORWARD', v6: 'absent' })]);
   });
 
   it('finds nothing to report for book-2009: IPv6 drops everything', () => {
@@ -47,10 +45,7 @@ describe('lintParity', () => {
   });
 
   it('reports a service restricted by source on IPv4 but open to all on IPv6', () => {
-    const findings = lintParity(
-      v4('-A INPUT -i eth0 -s 192.168.10.0/24 -p tcp --dport 22 -j ACCEPT'),
-      v6('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'),
-    );
+    const findings = lintParity(v4('-A INPUT -i eth0 -s 192.168.10.0/24 -p tcp --dport 22 -j ACCEPT'), v6('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'));
     expect(findings).toEqual([
       {
         chain: 'INPUT',
@@ -59,8 +54,7 @@ describe('lintParity', () => {
         port: 22,
         v4: '-A INPUT -i eth0 -s 192.168.10.0/24 -p tcp --dport 22 -j ACCEPT',
         v6: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
-        message:
-          'INPUT tcp/22: IPv4 accepts it only with -i eth0 -s 192.168.10.0/24; IPv6 accepts it from anywhere (-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT).',
+        message: 'INPUT tcp/22: IPv4 accepts it only with -i eth0 -s 192.168.10.0/24; IPv6 accepts it from anywhere (-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT).',
       },
     ]);
   });
@@ -87,10 +81,7 @@ describe('lintParity', () => {
       ['drop-not-mirrored', 'udp', 151],
       ['drop-not-mirrored', 'udp', 300],
     ]);
-    const mirrored = lintParity(
-      v4('-A INPUT -p udp -m multiport --dports 100:200,300 -j DROP', 'ACCEPT ACCEPT ACCEPT'),
-      v6('-A INPUT -p udp --dport 100:200 -j DROP', 'ACCEPT ACCEPT ACCEPT'),
-    );
+    const mirrored = lintParity(v4('-A INPUT -p udp -m multiport --dports 100:200,300 -j DROP', 'ACCEPT ACCEPT ACCEPT'), v6('-A INPUT -p udp --dport 100:200 -j DROP', 'ACCEPT ACCEPT ACCEPT'));
     expect(mirrored.map((f) => [f.what, f.protocol, f.port])).toEqual([['drop-not-mirrored', 'udp', 300]]);
   });
 

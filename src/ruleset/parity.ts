@@ -47,7 +47,10 @@ export function lintParity(v4: FamilyRulesetIR, v6: FamilyRulesetIR | null): Par
     if (d4.verdict === 'drop' && d6.verdict === 'accept') findings.push(defaultOpen(chain, d4, d6));
     findings.push(...portFindings(t4, t6, chain));
   }
-  for (const [family, table] of [['IPv4', t4], ['IPv6', t6]] as const) {
+  for (const [family, table] of [
+    ['IPv4', t4],
+    ['IPv6', t6],
+  ] as const) {
     const note = notAnalysed(family, table);
     if (note) findings.push(note);
   }
@@ -71,9 +74,7 @@ function notAnalysed(family: 'IPv4' | 'IPv6', table: TableIR): ParityFinding | n
     what: 'not-analysed',
     v4: family === 'IPv4' ? example : '',
     v6: family === 'IPv6' ? example : '',
-    message:
-      `${family}: ${skipped.length} rule(s) not analysed (user chains, jumps or matches the lint cannot read), ` +
-      `e.g. "${example}"; the scans still judge what they do.`,
+    message: `${family}: ${skipped.length} rule(s) not analysed (user chains, jumps or matches the lint cannot read), ` + `e.g. "${example}"; the scans still judge what they do.`,
   };
 }
 
@@ -192,8 +193,7 @@ function restrictedAccept(table: TableIR, chain: string, protocol: string, port:
   return table.rules.find((rule) => {
     if (rule.chain !== chain) return false;
     const view = viewRule(rule);
-    return view.verdict === 'ACCEPT' && !view.opaque && !view.notNew && !view.loopbackOnly &&
-      view.restricted.length > 0 && view.dports !== null && matchesPort(view, protocol, port);
+    return view.verdict === 'ACCEPT' && !view.opaque && !view.notNew && !view.loopbackOnly && view.restricted.length > 0 && view.dports !== null && matchesPort(view, protocol, port);
   });
 }
 

@@ -53,9 +53,7 @@ describe('parseSave', () => {
   it('reads back what the generator renders', () => {
     const out = generateRuleset({ preset: 'book-2009' });
     const parsed = parseSave(out.v4, 'rules.v4').tables.filter;
-    expect(parsed.rules.map((r) => [r.chain, r.match, r.target])).toEqual(
-      out.ir.v4.tables.filter.rules.map((r) => [r.chain, r.match, r.target]),
-    );
+    expect(parsed.rules.map((r) => [r.chain, r.match, r.target])).toEqual(out.ir.v4.tables.filter.rules.map((r) => [r.chain, r.match, r.target]));
   });
 
   it('treats text without a filter table as ACCEPT everywhere', () => {
@@ -63,9 +61,7 @@ describe('parseSave', () => {
   });
 
   it('names the line it cannot parse', () => {
-    expect(parseError('*filter\n:INPUT DROP [0:0]\n-I INPUT -j ACCEPT\nCOMMIT\n').message).toMatch(
-      /^rules\.v4:3: expected ":CHAIN POLICY", "-A CHAIN …" or COMMIT/,
-    );
+    expect(parseError('*filter\n:INPUT DROP [0:0]\n-I INPUT -j ACCEPT\nCOMMIT\n').message).toMatch(/^rules\.v4:3: expected ":CHAIN POLICY", "-A CHAIN …" or COMMIT/);
     expect(parseError('*filter\n:INPUT DROP [0:0]\n-A INPUT --comment "x -j ACCEPT\nCOMMIT\n').line).toBe(3);
     expect(parseError('*filter\n:INPUT DROP [0:0]\n-A OUTPUT -j ACCEPT\nCOMMIT\n').message).toContain('rules.v4:3: rule for undeclared chain OUTPUT');
     expect(parseError('*filter\n:INPUT RETURN [0:0]\nCOMMIT\n').line).toBe(2);

@@ -24,12 +24,7 @@ export interface PolicyTextOptions {
  * @param source - The file or label named in error messages.
  * @throws PolicyError listing every problem as `path: message (line N)`.
  */
-export function parsePolicy(
-  value: unknown,
-  source: string,
-  locate?: (path: FieldPath) => SourcePosition | undefined,
-  options: PolicyTextOptions = {},
-): Policy {
+export function parsePolicy(value: unknown, source: string, locate?: (path: FieldPath) => SourcePosition | undefined, options: PolicyTextOptions = {}): Policy {
   const result = PolicySchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const quote = options.quote ?? true;

@@ -46,9 +46,7 @@ describe('parsePolicy', () => {
   });
 
   it('rejects port 70000 with the field path and the value', () => {
-    expect(problemsOf('inbound:\n  - port: 22\n  - port: 80\n  - port: 70000\n')).toEqual([
-      'inbound[2].port: expected 1-65535, got 70000 (line 4)',
-    ]);
+    expect(problemsOf('inbound:\n  - port: 22\n  - port: 80\n  - port: 70000\n')).toEqual(['inbound[2].port: expected 1-65535, got 70000 (line 4)']);
     expect(problemsOf('inbound: [{port: "90-80"}]')[0]).toMatch(/^inbound\[0\]\.port: expected a range with FROM <= TO/);
     expect(problemsOf('inbound: [{protocol: tcp}]')[0]).toBe('inbound[0].port: required, found nothing (line 1)');
   });
@@ -59,37 +57,27 @@ describe('parsePolicy', () => {
       'inbound[0].sources.ipv4[0]: expected an IPv4 address or CIDR, got "2001:db8::/32", which is IPv6: list it under ipv6 (line 4)',
       'inbound[0].sources.ipv6[0]: expected an IPv6 address or CIDR, got "10.0.0.0/8", which is IPv4: list it under ipv4 (line 5)',
     ]);
-    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/33, ipv6: "fd00::/64"}')[0]).toContain(
-      'spoof.ipv4: expected an IPv4 address or CIDR, got "10.0.0.0/33": prefix length above 32',
-    );
+    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/33, ipv6: "fd00::/64"}')[0]).toContain('spoof.ipv4: expected an IPv4 address or CIDR, got "10.0.0.0/33": prefix length above 32');
   });
 
   it('rejects shell metacharacters in a log prefix, a comment and an interface', () => {
     expect(problemsOf('logging: {prefix: "DROP $(reboot) "}')).toEqual([
       'logging.prefix: contains "$", not allowed in a log prefix (allowed: letters, digits, space and _.:,=/()@%+-), found "DROP $(reboot) " (line 1)',
     ]);
-    expect(problemsOf("inbound: [{port: 22, comment: \"it's ssh\"}]")[0]).toBe(
+    expect(problemsOf('inbound: [{port: 22, comment: "it\'s ssh"}]')[0]).toBe(
       'inbound[0].comment: contains "\'", not allowed in a comment (allowed: letters, digits, space and _.:,=/()@%+-), found "it\'s ssh" (line 1)',
     );
     expect(problemsOf('inbound: [{port: 22, interface: "eth0;reboot"}]')[0]).toBe(
       'inbound[0].interface: contains ";", not allowed in an interface name (allowed: letters, digits and _.+-), found "eth0;reboot" (line 1)',
     );
     expect(problemsOf('state: {invalidPrefix: "a`id`"}')[0]).toContain('state.invalidPrefix: contains "`"');
-    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8, ipv6: "fd00::/8", prefix: "a\\nb"}')[0]).toContain(
-      'spoof.prefix: contains a newline',
-    );
-    expect(problemsOf('logging: {prefix: "a very long log prefix, 30 chars"}')[0]).toContain(
-      'logging.prefix: expected at most 29 characters for a log prefix, got 32',
-    );
-    expect(problemsOf('inbound: [{port: 22, interface: averyveryverylongname}]')[0]).toContain(
-      'expected an interface name of 1-15 characters',
-    );
+    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8, ipv6: "fd00::/8", prefix: "a\\nb"}')[0]).toContain('spoof.prefix: contains a newline');
+    expect(problemsOf('logging: {prefix: "a very long log prefix, 30 chars"}')[0]).toContain('logging.prefix: expected at most 29 characters for a log prefix, got 32');
+    expect(problemsOf('inbound: [{port: 22, interface: averyveryverylongname}]')[0]).toContain('expected an interface name of 1-15 characters');
   });
 
   it('checks values across fields', () => {
-    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8}')).toEqual([
-      'spoof.ipv6: required when ipv6 is mirror: give the internal IPv6 net, or set ipv6: block, found nothing (line 1)',
-    ]);
+    expect(problemsOf('spoof: {interface: eth0, ipv4: 10.0.0.0/8}')).toEqual(['spoof.ipv6: required when ipv6 is mirror: give the internal IPv6 net, or set ipv6: block, found nothing (line 1)']);
     expect(problemsOf('outbound: [{port: 53}]')[0]).toMatch(/^outbound: has no effect while policies.output is accept/);
     expect(problemsOf('inbound: [{port: 22, sources: {}}]')[0]).toMatch(/^inbound\[0\]\.sources: lists no address/);
     expect(problemsOf('logging: {burst: 5}')[0]).toBe('logging.burst: needs logging.rate, found 5 (line 1)');

@@ -6,17 +6,7 @@
 import { z } from 'zod';
 
 import type { Family } from '../model/observation.ts';
-import {
-  MAX_COMMENT,
-  MAX_LOG_PREFIX,
-  checkAddress,
-  checkInterface,
-  checkRate,
-  checkText,
-  parsePortSpec,
-  type PortRange,
-  type Problem,
-} from './values.ts';
+import { MAX_COMMENT, MAX_LOG_PREFIX, checkAddress, checkInterface, checkRate, checkText, parsePortSpec, type PortRange, type Problem } from './values.ts';
 
 function checkedString(check: (value: string) => Problem) {
   return z.string().superRefine((value, ctx) => {
@@ -213,11 +203,7 @@ export const PolicySchema = z
     policy.outbound.forEach((s, i) => checkAddressSet(s.destinations, ['outbound', i, 'destinations'], ctx));
   });
 
-function checkAddressSet(
-  set: { ipv4?: string[] | undefined; ipv6?: string[] | undefined } | undefined,
-  path: (string | number)[],
-  ctx: z.RefinementCtx,
-): void {
+function checkAddressSet(set: { ipv4?: string[] | undefined; ipv6?: string[] | undefined } | undefined, path: (string | number)[], ctx: z.RefinementCtx): void {
   if (set && !set.ipv4?.length && !set.ipv6?.length) {
     ctx.addIssue({
       code: 'custom',

@@ -18,14 +18,7 @@ describe('rateDependentRules', () => {
     ].join('\n');
     const v6 = '*filter\n-A INPUT -p tcp --dport 22 -m state --state NEW -m limit --limit 1/s -j ACCEPT\nCOMMIT\n';
     const found = rateDependentRules({ v4, v6 });
-    expect(found.map((r) => `${r.family} ${r.match}`)).toEqual([
-      'ipv4 limit',
-      'ipv4 hashlimit',
-      'ipv4 recent',
-      'ipv4 connlimit',
-      'ipv4 statistic',
-      'ipv6 limit',
-    ]);
+    expect(found.map((r) => `${r.family} ${r.match}`)).toEqual(['ipv4 limit', 'ipv4 hashlimit', 'ipv4 recent', 'ipv4 connlimit', 'ipv4 statistic', 'ipv6 limit']);
   });
 
   it('finds nothing in a plain ruleset, and does not mistake a comment or a chain name', () => {
@@ -33,19 +26,22 @@ describe('rateDependentRules', () => {
     expect(rateDependentRules({ v4, v6: '' })).toEqual([]);
   });
 
-  it('leaves out rules that only log: a rate limit on a LOG cannot change a packet\'s fate', () => {
+  it("leaves out rules that only log: a rate limit on a LOG cannot change a packet's fate", () => {
     const v4 = [
       '*filter',
       '-A ufw-after-logging-input -j LOG --log-prefix "[UFW BLOCK] " -m limit --limit 3/min --limit-burst 10',
       '-A ufw-user-limit -m limit --limit 3/minute -j LOG --log-prefix "[UFW LIMIT BLOCK] "',
       '-I ufw-logging-deny -m conntrack --ctstate INVALID -j RETURN -m limit --limit 3/min --limit-burst 10',
-    '-A INPUT -j ufw-logging-deny',
+      '-A INPUT -j ufw-logging-deny',
       'COMMIT',
     ].join('\n');
     // The RETURN decides which rules the packet meets next: it stays.
     expect(rateDependentRules({ v4, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3]]);
     // RATE: `limit rate 3/minute log prefix "drop "` and `tcp dport 22 limit rate 3/minute accept`, an inet table.
-    expect(rateDependentRules({ v4: '', v6: '', ...RATE }).map((r) => `${r.family} ${r.rule}`)).toEqual(['ipv4 tcp dport 22 limit rate 3/minute accept', 'ipv6 tcp dport 22 limit rate 3/minute accept']);
+    expect(rateDependentRules({ v4: '', v6: '', ...RATE }).map((r) => `${r.family} ${r.rule}`)).toEqual([
+      'ipv4 tcp dport 22 limit rate 3/minute accept',
+      'ipv6 tcp dport 22 limit rate 3/minute accept',
+    ]);
   });
 
   it('reads nftables forms too', () => {

@@ -18,7 +18,10 @@ describe('redirectingRules', () => {
     expect(redirectingRules(nft(NOREWRITE))).toEqual([]);
   });
   test('the ports NAT maps onto another are read, ranges bounded', () => {
-    const saved = { v4: '*nat\n-A PREROUTING -p tcp -m tcp --dport 13306 -j REDIRECT --to-ports 3306\n-A PREROUTING -p udp -m udp --dport 20000:30000 -j DNAT --to-destination 10.0.0.1:161\nCOMMIT\n', v6: '' };
+    const saved = {
+      v4: '*nat\n-A PREROUTING -p tcp -m tcp --dport 13306 -j REDIRECT --to-ports 3306\n-A PREROUTING -p udp -m udp --dport 20000:30000 -j DNAT --to-destination 10.0.0.1:161\nCOMMIT\n',
+      v6: '',
+    };
     expect(natMappedPorts(saved).map((p) => `${p.family} ${p.protocol}/${p.from}-${p.to}${p.bounded ? ' bounded' : ''}`)).toEqual(['ipv4 tcp/13306-13306', 'ipv4 udp/20000-20063 bounded']);
     expect(natMappedPorts(nft(REDIRECT)).map((p) => `${p.family} ${p.protocol}/${p.from}`)).toEqual(['ipv4 tcp/8080', 'ipv6 tcp/8080']);
   });

@@ -128,7 +128,9 @@ export function translate(rule: RuleIR, family: Fam): string {
     } else if (tok === '-i' || tok === '-o') parts.push(`${tok === '-i' ? 'iifname' : 'oifname'} ${not()}"${nftString(arg())}"`);
     else if (tok === '-s' || tok === '-d') parts.push(`${ip} ${tok === '-s' ? 'saddr' : 'daddr'} ${not()}${arg()}`);
     else if (tok === '--dport' || tok === '--dports') {
-      const ports = arg().split(',').map((p) => p.replace(':', '-'));
+      const ports = arg()
+        .split(',')
+        .map((p) => p.replace(':', '-'));
       parts.push(`${needProto(proto, rule)} dport ${not()}${ports.length > 1 ? `{ ${ports.join(', ')} }` : ports[0]}`);
     } else if (tok === '--syn') parts.push(`${needProto(proto, rule)} flags & (fin|syn|rst|ack) ${negate ? '!=' : '=='} syn`);
     else if (tok === '--state' || tok === '--ctstate') parts.push(`ct state ${not()}${arg().toLowerCase().split(',').join(',')}`);
@@ -136,8 +138,7 @@ export function translate(rule: RuleIR, family: Fam): string {
     else if (tok === '--icmpv6-type') {
       const name = arg();
       parts.push(`icmpv6 type ${not()}${ICMPV6_NAMES[name] ?? name}`);
-    }
-    else if (tok === '--comment') comment = arg();
+    } else if (tok === '--comment') comment = arg();
     else if (tok === '--limit') parts.push(`limit rate ${rate(arg())}`);
     else if (tok === '--limit-burst') parts.push(`burst ${arg()} packets`);
     else throw new InternalError(`${rule.origin}: the nft renderer cannot translate ${tok}`);

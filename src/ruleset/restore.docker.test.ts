@@ -7,11 +7,7 @@ import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container
 
 import { goldenCases } from './golden-cases.test-helpers.ts';
 
-const RESET = [
-  'for t in iptables ip6tables; do',
-  '  $t -F; $t -X; $t -P INPUT ACCEPT; $t -P OUTPUT ACCEPT; $t -P FORWARD ACCEPT',
-  'done',
-].join('\n');
+const RESET = ['for t in iptables ip6tables; do', '  $t -F; $t -X; $t -P INPUT ACCEPT; $t -P OUTPUT ACCEPT; $t -P FORWARD ACCEPT', 'done'].join('\n');
 
 let container: StartedFwprobeContainer;
 
@@ -48,7 +44,10 @@ describe('generated rulesets in the target container', () => {
   for (const c of goldenCases()) {
     it(`${c.name}: restore --test accepts both families, and would refuse a broken line`, async () => {
       const out = c.generate();
-      const sides = [['iptables-restore', out.v4], ['ip6tables-restore', out.v6]] as const;
+      const sides = [
+        ['iptables-restore', out.v4],
+        ['ip6tables-restore', out.v6],
+      ] as const;
       for (const [tool, text] of sides) {
         if (text === null) continue;
         await put('/tmp/rules', text);

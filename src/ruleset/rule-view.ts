@@ -22,10 +22,7 @@ export interface RuleView {
 }
 
 /** Options that do not change which new connections from anywhere a rule matches. */
-const NEUTRAL = new Set([
-  '-m', '--match', '--syn', '--comment', '--limit', '--limit-burst', '--icmp-type', '--icmpv6-type',
-  '--tcp-flags',
-]);
+const NEUTRAL = new Set(['-m', '--match', '--syn', '--comment', '--limit', '--limit-burst', '--icmp-type', '--icmpv6-type', '--tcp-flags']);
 const RESTRICTING = new Set(['-s', '--source', '-d', '--destination', '--sport', '--source-port', '--sports']);
 
 export function viewRule(rule: RuleIR): RuleView {

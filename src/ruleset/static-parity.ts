@@ -21,9 +21,11 @@ export function staticParityFindings(applied: AppliedRuleset): string[] {
   try {
     const v4 = parseSave(applied.v4, 'iptables-save');
     const v6 = parseSave(applied.v6, 'ip6tables-save');
-    findings.push(...lintParity(v4, v6)
-      .filter((f) => !native || (f.what !== 'v6-absent' && f.what !== 'default-open'))
-      .map((finding) => finding.message));
+    findings.push(
+      ...lintParity(v4, v6)
+        .filter((f) => !native || (f.what !== 'v6-absent' && f.what !== 'default-open'))
+        .map((finding) => finding.message),
+    );
   } catch (error) {
     findings.push(`static parity lint could not read the applied ruleset: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -42,7 +42,8 @@ export async function attribute(
   const out = observations.map((o) => ({ ...o }));
   const targets = out.filter((o) => wanted.some((w) => same(w, o)));
   if (scenario.backend === 'legacy') {
-    for (const o of targets) set(o, { path: [], undecided: 'legacy backend: iptables-legacy rules cannot be traced from a container (TRACE logs to the host\'s kernel log), and per-rule counters are not read yet' });
+    for (const o of targets)
+      set(o, { path: [], undecided: "legacy backend: iptables-legacy rules cannot be traced from a container (TRACE logs to the host's kernel log), and per-rule counters are not read yet" });
     return out;
   }
   const traced = targets.slice(0, MAX_TRACED).map((o, i) => ({ o, probe: tracedProbe(lab, o, FIRST_PORT + i, corroboration) }));
@@ -51,7 +52,12 @@ export async function attribute(
   for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
   if (probes.length === 0) return out;
 
-  const spec: TraceSpec = { ports: { from: FIRST_PORT, to: FIRST_PORT + probes.length }, tag: `fwprobe-trace-${randomBytes(4).toString('hex')}`, seconds: Math.ceil(bounds.confirm / 1000) + 30, maxLines: 1_000 + 200 * probes.length };
+  const spec: TraceSpec = {
+    ports: { from: FIRST_PORT, to: FIRST_PORT + probes.length },
+    tag: `fwprobe-trace-${randomBytes(4).toString('hex')}`,
+    seconds: Math.ceil(bounds.confirm / 1000) + 30,
+    maxLines: 1_000 + 200 * probes.length,
+  };
   let text = '';
   let places: RulePlaces | null = null;
   let outcomes: ProbeOutcome[] = [];
@@ -98,8 +104,8 @@ export async function attribute(
  */
 function deliveringChain(tables: readonly NftTable[], hook: 'INPUT' | 'FORWARD'): ((t: Traversal) => boolean) | undefined {
   if (tables.length === 0) return undefined;
-  return (t) => tables.some((table) => NFT_FAMILY[table.family] === t.family && table.name === t.table &&
-    table.chains.some((c) => c.name === t.base && c.type === 'filter' && c.hook === hook.toLowerCase()));
+  return (t) =>
+    tables.some((table) => NFT_FAMILY[table.family] === t.family && table.name === t.table && table.chains.some((c) => c.name === t.base && c.type === 'filter' && c.hook === hook.toLowerCase()));
 }
 
 /** Whether the traced client's packet reached the target: it connected, was answered, or was refused after sending. */
@@ -123,7 +129,17 @@ function tracedProbe(lab: Lab, o: Observation, sourcePort: number, c: { probes: 
   const fromReached = way?.source;
   const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host);
   if (!source) return null;
-  return { id: `trace.${sourcePort}`, vantage: o.vantage, ...(o.host ? { host: o.host } : {}), family: o.family, protocol: o.protocol, port: o.port, source, sourcePort, ...(way?.variant ? { variant: way.variant } : {}) };
+  return {
+    id: `trace.${sourcePort}`,
+    vantage: o.vantage,
+    ...(o.host ? { host: o.host } : {}),
+    family: o.family,
+    protocol: o.protocol,
+    port: o.port,
+    source,
+    sourcePort,
+    ...(way?.variant ? { variant: way.variant } : {}),
+  };
 }
 
 function toTraced(p: Probe, all: readonly Probe[]): TracedProbe {

@@ -29,11 +29,11 @@ const RECEIVED_LOG = '/run/fwprobe/received.log';
  */
 export function planAll(scenario: Scenario, lab: Lab, busy: ReadonlySet<string>, natPorts: NatPorts = NO_NAT_PORTS): Probe[] {
   const sourcePorts = scenario.sources.ports;
-  return withVariants(scenario.vantages.flatMap((vantage) =>
-    (lab.sources[vantage] ?? []).flatMap((source) =>
-      planProbes(vantage, [source], portsToProbe(scenario, source.host, natPorts), vantage === LOOPBACK ? { busy, sourcePorts } : { sourcePorts }),
+  return withVariants(
+    scenario.vantages.flatMap((vantage) =>
+      (lab.sources[vantage] ?? []).flatMap((source) => planProbes(vantage, [source], portsToProbe(scenario, source.host, natPorts), vantage === LOOPBACK ? { busy, sourcePorts } : { sourcePorts })),
     ),
-  ));
+  );
 }
 
 /** The container a vantage's clients run in: the target for loopback, otherwise the peer of that name. */

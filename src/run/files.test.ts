@@ -23,7 +23,7 @@ const named = (name: string) => ({ ...scenario([]), name });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('runScenarios: a result is handed out once, final', () => {
-  it('waits for the lab\'s removal before onResult, folds its failure in, and never changes the result afterwards', async () => {
+  it("waits for the lab's removal before onResult, folds its failure in, and never changes the result afterwards", async () => {
     fake.started = [];
     const handed: { index: number; result: ScenarioResult; snapshot: ScenarioResult }[] = [];
     const run = runScenarios([named('a'), named('b')], {

@@ -44,12 +44,22 @@ export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
  * lab's removal has ended (a failed removal is the result's error) before `onResult` or the caller sees it.
  */
 export async function runScenarioFiles(files: readonly string[], options: RunManyOptions): Promise<ScenarioResult[]> {
-  return runMany(files, (file, o) => runScenarioFile(file, o), (file) => relative(process.cwd(), file), options);
+  return runMany(
+    files,
+    (file, o) => runScenarioFile(file, o),
+    (file) => relative(process.cwd(), file),
+    options,
+  );
 }
 
 /** Like runScenarioFiles, for scenarios already loaded (the benchmark, `defineScenario` users). */
 export async function runScenarios(scenarios: readonly Scenario[], options: RunManyOptions): Promise<ScenarioResult[]> {
-  return runMany(scenarios, (scenario, o) => runScenario(scenario, o), (scenario) => scenario.name, options);
+  return runMany(
+    scenarios,
+    (scenario, o) => runScenario(scenario, o),
+    (scenario) => scenario.name,
+    options,
+  );
 }
 
 async function runMany<T>(
@@ -76,10 +86,16 @@ async function runMany<T>(
    */
   function slotUntilRemoving(start: (onRemoving: () => void) => Promise<ScenarioResult>): Promise<ScenarioResult> {
     let finished!: Promise<ScenarioResult>;
-    const slot = limit(() => new Promise<void>((release) => {
-      finished = start(release);
-      finished.then(() => release(), () => release());
-    }));
+    const slot = limit(
+      () =>
+        new Promise<void>((release) => {
+          finished = start(release);
+          finished.then(
+            () => release(),
+            () => release(),
+          );
+        }),
+    );
     return slot.then(() => finished);
   }
 }

@@ -52,12 +52,7 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   const base = () => new FwprobeContainer(image).withBounds(bounds);
   const targetBuilder = base().withServices(scenario.services).withBackend(scenario.backend);
   if (topology.target.role === 'router') targetBuilder.withForwarding();
-  const builders = [
-    targetBuilder,
-    ...peerSpecs.map(() => base().withNonlocalBind()),
-    ...topology.behind.map((b) => base().withServices(b.services)),
-    ...(wired ? [base().withHostPid()] : []),
-  ];
+  const builders = [targetBuilder, ...peerSpecs.map(() => base().withNonlocalBind()), ...topology.behind.map((b) => base().withServices(b.services)), ...(wired ? [base().withHostPid()] : [])];
   const started = await phase('containers', async () => {
     const settled = await Promise.allSettled(builders.map((b) => b.start()));
     // Whatever started is registered for removal (all at once) before a failure of another is rethrown.

@@ -107,15 +107,7 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
   return ports.length > 0 ? ports : scanned.slice(0, 1);
 }
 
-async function scanOne(
-  scanner: StartedFwprobeContainer,
-  scope: LabScope,
-  request: ScanRequest,
-  host: string | undefined,
-  collected: Collected,
-  boundMs: number,
-  counting?: Counting,
-): Promise<void> {
+async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, request: ScanRequest, host: string | undefined, collected: Collected, boundMs: number, counting?: Counting): Promise<void> {
   const t0 = Date.now();
   const phase = `the ${request.vantage}${host ? `→${host}` : ''} ${request.family} ${request.protocol} scan`;
   const tag = host ? { host } : {};

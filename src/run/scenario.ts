@@ -116,7 +116,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // Loopback-only, every probe is on lo: rules on other interfaces cannot change a verdict taken here.
     if (scenario.vantages.some((v) => v !== 'loopback')) assertInterfacesExist(applied.saved, parseLinkNames(before.links.join('\n')));
     // Link-local sources are extra attacker shapes: the check is about the lab's own addresses, as before.
-    assertSourcesNotAllBlocked(applied.saved, allSources.filter((s) => s.shape.kind === 'direct'));
+    assertSourcesNotAllBlocked(
+      applied.saved,
+      allSources.filter((s) => s.shape.kind === 'direct'),
+    );
 
     // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
     const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
@@ -176,13 +179,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 }
 
 function interrupted(cause: unknown): InterruptedError {
-  return new InterruptedError('interrupted (SIGINT/SIGTERM): the scenario stopped where it was, and this run\'s ' +
-    'containers are being removed', { cause });
+  return new InterruptedError("interrupted (SIGINT/SIGTERM): the scenario stopped where it was, and this run's " + 'containers are being removed', { cause });
 }
 
 function cleanupFailed(error: unknown): LabCleanupError {
   const inner = error instanceof AggregateError ? error.errors : [error];
   const reasons = inner.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
-  return new LabCleanupError(`Removing the lab failed: ${reasons}. Remove what this run left with: ` +
-    `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID})`, { cause: error });
+  return new LabCleanupError(`Removing the lab failed: ${reasons}. Remove what this run left with: ` + `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID})`, { cause: error });
 }

@@ -3,17 +3,33 @@ import { formatPortSpec } from '../model/ports.ts';
 import { countedScan, MAX_RETRY_SPEC_CHARS } from './counted.ts';
 import type { ScanRequest, ScanResult } from './types.ts';
 
-const EMPTY_LEDGER = ['out_flight', 'in_flight', 'reply_flight', 'rejected']
-  .map((name) => `\tset ${name} {\n\t\ttype inet_service\n\t\tsize 65536\n\t\tflags dynamic\n\t}\n`)
-  .join('\n');
+const EMPTY_LEDGER = ['out_flight', 'in_flight', 'reply_flight', 'rejected'].map((name) => `\tset ${name} {\n\t\ttype inet_service\n\t\tsize 65536\n\t\tflags dynamic\n\t}\n`).join('\n');
 
-const request: ScanRequest = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22], scanPorts: Array.from({ length: 65535 }, (_, i) => i + 1), timing: 'lab', sourcePort: 47311 };
+const request: ScanRequest = {
+  vantage: 'loopback',
+  family: 'ipv4',
+  protocol: 'tcp',
+  target: '127.0.0.1',
+  ports: [22],
+  scanPorts: Array.from({ length: 65535 }, (_, i) => i + 1),
+  timing: 'lab',
+  sourcePort: 47311,
+};
 
 const result = (silent: number[], command: string[]): ScanResult => ({
-  vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command, hostState: 'up',
+  vantage: 'loopback',
+  family: 'ipv4',
+  protocol: 'tcp',
+  target: '127.0.0.1',
+  command,
+  hostState: 'up',
   observations: [{ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port: 22, state: 'open', reason: 'syn-ack' }],
   others: silent.length ? [{ state: 'filtered', reason: 'no-response', count: silent.length, ports: formatPortSpec(silent) }] : [],
-  elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 47311, followUpCommands: [], warnings: [],
+  elapsedSeconds: 1,
+  nmapVersion: '7.93',
+  sourcePort: 47311,
+  followUpCommands: [],
+  warnings: [],
 });
 
 describe('countedScan', () => {

@@ -7,16 +7,7 @@
 import { CommandFailedError, InternalError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import { mergeWarnings } from './parse/stderr.ts';
-import {
-  CONNTRACK_STAT_COMMAND,
-  conntrackDrops,
-  ledgerInstallCommand,
-  ledgerReadCommands,
-  parseLedger,
-  proveDrops,
-  type DropPlace,
-  type LedgerSpec,
-} from './ledger.ts';
+import { CONNTRACK_STAT_COMMAND, conntrackDrops, ledgerInstallCommand, ledgerReadCommands, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
 import type { BatchExec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
@@ -62,12 +53,15 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
   }
   const { list, remove } = ledgerReadCommands(spec);
   // The ledger is read and removed whatever nmap did: it must never outlive the scan.
-  const outcome = await run({ ...request, timing: 'counted' }).then((value) => ({ value }), (error: unknown) => ({ error }));
+  const outcome = await run({ ...request, timing: 'counted' }).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
   const read = await counting.inTarget([list, CONNTRACK_STAT_COMMAND, remove]);
   const removed = read[2];
   if (removed?.exitCode !== 0) {
     const failed = { command: remove, exitCode: removed?.exitCode ?? -1, stdout: removed?.stdout ?? '', stderr: removed?.stderr ?? '' };
-    throw new CommandFailedError(failed, 'The scan\'s ledger table could not be removed from the target.');
+    throw new CommandFailedError(failed, "The scan's ledger table could not be removed from the target.");
   }
   if ('error' in outcome) throw outcome.error;
   const first = outcome.value;

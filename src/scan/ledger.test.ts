@@ -95,7 +95,10 @@ describe('ledgerScript', () => {
     // The guard for two peers on one network sweeping one target from the same pinned port: a ledger that
     // matched on the target and the port alone noted the other peer's dropped probes, and those "proved"
     // this scanner's lost ones dropped (read filtered, never retried).
-    for (const [family, ip, target, source] of [['ipv4', 'ip', '10.77.0.1', '10.77.0.20'], ['ipv6', 'ip6', 'fd77::1', 'fd77::20']] as const) {
+    for (const [family, ip, target, source] of [
+      ['ipv4', 'ip', '10.77.0.1', '10.77.0.20'],
+      ['ipv6', 'ip6', 'fd77::1', 'fd77::20'],
+    ] as const) {
       const script = ledgerScript({ table: 'fwprobe_ledger_1', family, target, source, sourcePort: 47311 });
       const noting = script.split('\n').filter((l) => / (add|delete) @\w+ /.test(l));
       expect(noting.length).toBeGreaterThanOrEqual(4);

@@ -97,13 +97,18 @@ export function ledgerScript(spec: LedgerSpec): string {
   const replyTcp = `${ip} saddr ${spec.target} ${ip} daddr ${spec.source} tcp dport ${p}`;
   // An ICMP error quotes the probe: its inner TCP source port (after the 8-byte ICMP header and a 20- or
   // 40-byte IP header) must be ours, and the inner destination port is the port probed.
-  const icmp = spec.family === 'ipv4'
-    ? `ip saddr ${spec.target} ip daddr ${spec.source} icmp type destination-unreachable @th,224,16 ${p}`
-    : `ip6 saddr ${spec.target} ip6 daddr ${spec.source} icmpv6 type destination-unreachable @th,384,16 ${p}`;
+  const icmp =
+    spec.family === 'ipv4'
+      ? `ip saddr ${spec.target} ip daddr ${spec.source} icmp type destination-unreachable @th,224,16 ${p}`
+      : `ip6 saddr ${spec.target} ip6 daddr ${spec.source} icmpv6 type destination-unreachable @th,384,16 ${p}`;
   const inner = spec.family === 'ipv4' ? '@th,240,16' : '@th,400,16';
   const set = (name: string) => `  set ${name} { type inet_service; size 65536; flags dynamic; }`;
-  const chain = (name: string, hook: string, priority: number, rules: string[]) =>
-    [`  chain ${name} {`, `    type filter hook ${hook} priority ${priority}; policy accept;`, ...rules.map((r) => `    ${r}`), '  }'];
+  const chain = (name: string, hook: string, priority: number, rules: string[]) => [
+    `  chain ${name} {`,
+    `    type filter hook ${hook} priority ${priority}; policy accept;`,
+    ...rules.map((r) => `    ${r}`),
+    '  }',
+  ];
   return [
     `table inet ${spec.table} {`,
     ...SET_NAMES.map(set),

@@ -46,9 +46,7 @@ function everyPort(scan: ScanResult): Map<number, string> {
 let target: StartedFwprobeContainer;
 
 beforeAll(async () => {
-  target = await new FwprobeContainer(inject('fwprobeImage'))
-    .withServices(LISTENING.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' })))
-    .start();
+  target = await new FwprobeContainer(inject('fwprobeImage')).withServices(LISTENING.map((port) => ({ protocol: 'tcp' as const, port, bind: 'any' }))).start();
   await startServices(target);
 });
 
@@ -62,14 +60,18 @@ describe('a loopback sweep of 1-65535/tcp', () => {
       await applyRestore(target, { v4: { source: name, text }, v6: { source: name, text } });
       for (const family of FAMILIES) {
         const t0 = Date.now();
-        const scan = await scanPorts((command) => target.run(command), {
-          vantage: 'loopback',
-          family,
-          protocol: 'tcp',
-          target: loopbackAddress(family),
-          ports: LISTENING,
-          scanPorts: ALL_PORTS,
-        }, new LabScope());
+        const scan = await scanPorts(
+          (command) => target.run(command),
+          {
+            vantage: 'loopback',
+            family,
+            protocol: 'tcp',
+            target: loopbackAddress(family),
+            ports: LISTENING,
+            scanPorts: ALL_PORTS,
+          },
+          new LabScope(),
+        );
         console.log(`${name} ${family}: ${Date.now() - t0} ms, source port ${scan.sourcePort}`);
         const ports = everyPort(scan);
         expect(ports.size).toBe(65535);

@@ -15,13 +15,9 @@ describe('runNmap', () => {
     const scope = new LabScope();
     scope.allowLabAddress('10.213.7.2', 'ipv4');
     for (const target of ['10.213.7.3', '192.168.1.10', '1.1.1.1']) {
-      await expect(
-        runNmap(exec, { vantage: 'peer', family: 'ipv4', protocol: 'tcp', target, ports: [22] }, scope),
-      ).rejects.toBeInstanceOf(OutOfScopeTargetError);
+      await expect(runNmap(exec, { vantage: 'peer', family: 'ipv4', protocol: 'tcp', target, ports: [22] }, scope)).rejects.toBeInstanceOf(OutOfScopeTargetError);
     }
-    await expect(
-      runNmap(exec, { vantage: 'loopback', family: 'ipv6', protocol: 'tcp', target: 'fe80::1', ports: [22] }, scope),
-    ).rejects.toBeInstanceOf(OutOfScopeTargetError);
+    await expect(runNmap(exec, { vantage: 'loopback', family: 'ipv6', protocol: 'tcp', target: 'fe80::1', ports: [22] }, scope)).rejects.toBeInstanceOf(OutOfScopeTargetError);
     expect(calls).toEqual([]);
   });
 
@@ -52,11 +48,7 @@ describe('scanPorts', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]![calls[1]!.indexOf('-p') + 1]).toBe('55');
     expect(calls[1]).toEqual(expect.arrayContaining(['--max-rtt-timeout', '1000ms']));
-    expect(result.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual([
-      '53 open udp-response',
-      '54 closed port-unreach',
-      '55 open udp-response',
-    ]);
+    expect(result.observations.map((o) => `${o.port} ${o.state} ${o.reason}`)).toEqual(['53 open udp-response', '54 closed port-unreach', '55 open udp-response']);
   });
 
   it('keeps open|filtered when the patient look agrees, and never confirms TCP or conservative scans', async () => {

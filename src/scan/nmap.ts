@@ -11,14 +11,7 @@ import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
 import { keepRawXml } from './raw-xml.ts';
 import { mergeLook, planSourcePorts } from './source-port.ts';
-import {
-  CONSERVATIVE_TIMING_ARGS,
-  COUNTED_TIMING_ARGS,
-  LAB_TIMING_ARGS,
-  LAB_UDP_TIMING_ARGS,
-  UDP_CONFIRM_MAX_PORTS,
-  UDP_CONFIRM_TIMING_ARGS,
-} from './timing.ts';
+import { CONSERVATIVE_TIMING_ARGS, COUNTED_TIMING_ARGS, LAB_TIMING_ARGS, LAB_UDP_TIMING_ARGS, UDP_CONFIRM_MAX_PORTS, UDP_CONFIRM_TIMING_ARGS } from './timing.ts';
 
 export function nmapCommand(request: ScanRequest): string[] {
   const portSpec = formatPortSpec([...new Set([...request.ports, ...(request.scanPorts ?? [])])]);
@@ -69,9 +62,7 @@ export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScop
   const main: ScanRequest = { ...request, sourcePort: plan.sourcePort };
   if (excluded.size > 0) main.scanPorts = (request.scanPorts ?? request.ports).filter((port) => !excluded.has(port));
   const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting) : await run(main);
-  const looks = await Promise.all(
-    plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)),
-  );
+  const looks = await Promise.all(plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)));
   const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
   // A look is a run with nmap's own retry: its silent port is backed by that retry.
   const silentLooks = looks.filter((single, i) => single.observations.some((o) => o.port === plan.looks[i]!.port && o.state === 'filtered' && o.reason === 'no-response')).length;

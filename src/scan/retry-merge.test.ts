@@ -6,8 +6,19 @@ import type { ScanResult } from './types.ts';
 
 const obs = (port: number, state: Observation['state'], reason: string): Observation => ({ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port, state, reason });
 const result = (observations: Observation[], others: ScanResult['others']): ScanResult => ({
-  vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command: ['nmap'], hostState: 'up',
-  observations, others, elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 47311, followUpCommands: [], warnings: [],
+  vantage: 'loopback',
+  family: 'ipv4',
+  protocol: 'tcp',
+  target: '127.0.0.1',
+  command: ['nmap'],
+  hostState: 'up',
+  observations,
+  others,
+  elapsedSeconds: 1,
+  nmapVersion: '7.93',
+  sourcePort: 47311,
+  followUpCommands: [],
+  warnings: [],
 });
 
 describe('silentPorts', () => {

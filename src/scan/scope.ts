@@ -28,10 +28,7 @@ export class LabScope {
   assertAllowed(target: string, vantage: Vantage, family: Family): void {
     if (vantage === 'loopback') {
       if (canonicalIp(target) === LOOPBACK[family]) return;
-      throw new OutOfScopeTargetError(
-        `Refusing to scan ${target} from the loopback vantage: only ${LOOPBACK[family]} is allowed for ${family} ` +
-          'inside the target container.',
-      );
+      throw new OutOfScopeTargetError(`Refusing to scan ${target} from the loopback vantage: only ${LOOPBACK[family]} is allowed for ${family} ` + 'inside the target container.');
     }
     if (this.#peerTargets.get(canonicalIp(target)) === family) return;
     throw new OutOfScopeTargetError(

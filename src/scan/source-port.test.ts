@@ -18,11 +18,14 @@ describe('planSourcePorts', () => {
     expect(planSourcePorts({ ports: [22], scanPorts: [22, P] })).toEqual({ sourcePort: P, excluded: [P], looks: [{ port: P, from: P + 1 }] });
   });
 
-  it('in a full sweep leaves out P and Q: Q → P would answer the main scan\'s P → Q, so Q is looked at from R', () => {
+  it("in a full sweep leaves out P and Q: Q → P would answer the main scan's P → Q, so Q is looked at from R", () => {
     expect(planSourcePorts({ ports: [22], scanPorts: ALL })).toEqual({
       sourcePort: P,
       excluded: [P, P + 1],
-      looks: [{ port: P, from: P + 1 }, { port: P + 1, from: P + 2 }],
+      looks: [
+        { port: P, from: P + 1 },
+        { port: P + 1, from: P + 2 },
+      ],
     });
   });
 
@@ -34,12 +37,16 @@ describe('planSourcePorts', () => {
 /** nmap's XML for one loopback TCP run: `listed` ports individually, the rest filtered/no-response. */
 function nmapXml(scanned: number[], listed: Map<number, [string, string]>): string {
   const rest = scanned.filter((port) => !listed.has(port));
-  const extra = rest.length === 0 ? '' : `<extraports state="filtered" count="${rest.length}">` +
-    `<extrareasons reason="no-response" count="${rest.length}" proto="tcp" ports="${formatPortSpec(rest)}"/></extraports>`;
+  const extra =
+    rest.length === 0
+      ? ''
+      : `<extraports state="filtered" count="${rest.length}">` + `<extrareasons reason="no-response" count="${rest.length}" proto="tcp" ports="${formatPortSpec(rest)}"/></extraports>`;
   const ports = [...listed].map(([port, [state, reason]]) => `<port protocol="tcp" portid="${port}"><state state="${state}" reason="${reason}" reason_ttl="64"/></port>`);
-  return `<?xml version="1.0"?><nmaprun scanner="nmap" version="7.93"><scaninfo type="syn" protocol="tcp" numservices="${scanned.length}" services="${formatPortSpec(scanned)}"/>` +
+  return (
+    `<?xml version="1.0"?><nmaprun scanner="nmap" version="7.93"><scaninfo type="syn" protocol="tcp" numservices="${scanned.length}" services="${formatPortSpec(scanned)}"/>` +
     `<host><status state="up" reason="user-set"/><address addr="127.0.0.1" addrtype="ipv4"/><ports>${extra}${ports.join('')}</ports></host>` +
-    '<runstats><finished elapsed="6.60" exit="success"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>';
+    '<runstats><finished elapsed="6.60" exit="success"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>'
+  );
 }
 
 /**
@@ -47,14 +54,16 @@ function nmapXml(scanned: number[], listed: Map<number, [string, string]>): stri
  * one addressed to nmap's own source port, which conntrack lets in and the kernel resets. Without `-g`
  * nmap picks its own source port (here 50000).
  */
-const selfResettingNmap = (calls: string[][]): Exec => async (command) => {
-  calls.push(command);
-  const scanned = parsePortSpec(command[command.indexOf('-p') + 1]!);
-  const g = command.indexOf('-g');
-  const sourcePort = g === -1 ? 50000 : Number(command[g + 1]);
-  const listed = new Map<number, [string, string]>(scanned.includes(sourcePort) ? [[sourcePort, ['closed', 'reset']]] : []);
-  return { exitCode: 0, stdout: nmapXml(scanned, listed), stderr: '' };
-};
+const selfResettingNmap =
+  (calls: string[][]): Exec =>
+  async (command) => {
+    calls.push(command);
+    const scanned = parsePortSpec(command[command.indexOf('-p') + 1]!);
+    const g = command.indexOf('-g');
+    const sourcePort = g === -1 ? 50000 : Number(command[g + 1]);
+    const listed = new Map<number, [string, string]>(scanned.includes(sourcePort) ? [[sourcePort, ['closed', 'reset']]] : []);
+    return { exitCode: 0, stdout: nmapXml(scanned, listed), stderr: '' };
+  };
 
 describe('planSourcePorts when nearly every port is a port of interest', () => {
   it('pins nothing rather than failing (an expectation naming 2-65535 left no free port)', () => {
@@ -92,13 +101,26 @@ describe('scanPorts from loopback', () => {
 
 describe('mergeLook', () => {
   const base: ScanResult = {
-    vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command: ['nmap', 'main'], hostState: 'up',
+    vantage: 'loopback',
+    family: 'ipv4',
+    protocol: 'tcp',
+    target: '127.0.0.1',
+    command: ['nmap', 'main'],
+    hostState: 'up',
     observations: [{ vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port: 22, state: 'open', reason: 'syn-ack' }],
     others: [{ state: 'filtered', reason: 'no-response', count: 3, ports: '1-3' }],
-    elapsedSeconds: 1, nmapVersion: '7.93', sourcePort: 5, followUpCommands: [], warnings: ['from main'],
+    elapsedSeconds: 1,
+    nmapVersion: '7.93',
+    sourcePort: 5,
+    followUpCommands: [],
+    warnings: ['from main'],
   };
   const look = (state: 'filtered' | 'closed', reason: string): ScanResult => ({
-    ...base, command: ['nmap', 'look'], sourcePort: 6, others: [], warnings: ['from main', 'from look'],
+    ...base,
+    command: ['nmap', 'look'],
+    sourcePort: 6,
+    others: [],
+    warnings: ['from main', 'from look'],
     observations: [{ ...base.observations[0]!, port: 5, state, reason }],
   });
 

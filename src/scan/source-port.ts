@@ -51,7 +51,14 @@ export function planSourcePorts(request: Pick<ScanRequest, 'ports' | 'scanPorts'
   const scanned = new Set([...request.ports, ...(request.scanPorts ?? [])]);
   if (!scanned.has(p)) return { sourcePort: p, excluded: [], looks: [] };
   if (!scanned.has(q)) return { sourcePort: p, excluded: [p], looks: [{ port: p, from: q }] };
-  return { sourcePort: p, excluded: [p, q], looks: [{ port: p, from: q }, { port: q, from: r }] };
+  return {
+    sourcePort: p,
+    excluded: [p, q],
+    looks: [
+      { port: p, from: q },
+      { port: q, from: r },
+    ],
+  };
 }
 
 function candidates(interest: ReadonlySet<number>): [number, number, number] | null {

@@ -4,61 +4,27 @@
  * the bridge, so tight timeouts lose nothing. `test/scenarios/timing-agreement.test.ts` proves these give the
  * same port states as nmap's conservative `-T3` on DROP, REJECT and ACCEPT rulesets.
  */
-export const LAB_TIMING_ARGS: readonly string[] = [
-  '--max-retries',
-  '1',
-  '--initial-rtt-timeout',
-  '20ms',
-  '--max-rtt-timeout',
-  '50ms',
-  '--min-rate',
-  '20000',
-];
+export const LAB_TIMING_ARGS: readonly string[] = ['--max-retries', '1', '--initial-rtt-timeout', '20ms', '--max-rtt-timeout', '50ms', '--min-rate', '20000'];
 
 /**
  * A counted TCP scan (counted.ts): every probe once and fast, because the target's own ledger proves which
  * silent ports its firewall dropped, and only the rest are sent again (with LAB_TIMING_ARGS). Above
  * ~50000 pps nmap is CPU-bound on this kind of machine, so a higher floor buys nothing.
  */
-export const COUNTED_TIMING_ARGS: readonly string[] = [
-  '--max-retries',
-  '0',
-  '--initial-rtt-timeout',
-  '20ms',
-  '--max-rtt-timeout',
-  '50ms',
-  '--min-rate',
-  '50000',
-];
+export const COUNTED_TIMING_ARGS: readonly string[] = ['--max-retries', '0', '--initial-rtt-timeout', '20ms', '--max-rtt-timeout', '50ms', '--min-rate', '50000'];
 
 /**
  * UDP answers come from a userspace listener, not from the kernel as a SYN-ACK does, so a busy machine can
  * delay them by more than the TCP timeout; UDP gets more time and one more retry.
  */
-export const LAB_UDP_TIMING_ARGS: readonly string[] = [
-  '--max-retries',
-  '2',
-  '--initial-rtt-timeout',
-  '50ms',
-  '--max-rtt-timeout',
-  '200ms',
-  '--min-rate',
-  '20000',
-];
+export const LAB_UDP_TIMING_ARGS: readonly string[] = ['--max-retries', '2', '--initial-rtt-timeout', '50ms', '--max-rtt-timeout', '200ms', '--min-rate', '20000'];
 
 /**
  * For UDP ports of interest that read `open|filtered`: a second, patient look at only those ports before
  * the answer is believed. A UDP "open" needs the listener (a userspace process) to answer, and on a loaded
  * CI machine that answer can miss the tuned window; a missed answer would read exactly like a DROP.
  */
-export const UDP_CONFIRM_TIMING_ARGS: readonly string[] = [
-  '--max-retries',
-  '4',
-  '--initial-rtt-timeout',
-  '500ms',
-  '--max-rtt-timeout',
-  '1000ms',
-];
+export const UDP_CONFIRM_TIMING_ARGS: readonly string[] = ['--max-retries', '4', '--initial-rtt-timeout', '500ms', '--max-rtt-timeout', '1000ms'];
 
 /** At most this many ambiguous UDP ports get the confirmation scan; more would cost seconds each. */
 export const UDP_CONFIRM_MAX_PORTS = 64;

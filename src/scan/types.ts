@@ -129,8 +129,7 @@ export interface ObservedSummary extends PortSummary {
 }
 
 /** One nmap run, for the report: what ran, how long it took, and whether the host answered at all. */
-export interface ScanRecord
-  extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings' | 'backing'> {
+export interface ScanRecord extends Pick<ScanResult, 'vantage' | 'family' | 'protocol' | 'target' | 'command' | 'hostState' | 'sourcePort' | 'followUpCommands' | 'warnings' | 'backing'> {
   /** A host behind the target; absent for the target. */
   host?: string;
   ms: number;

@@ -20,9 +20,7 @@ async function issuesOf(input: Record<string, unknown>): Promise<string[]> {
 
 describe('control characters in name and description', () => {
   it('an ANSI escape in the name is rejected, naming the field, the character and where it is', async () => {
-    expect(await issuesOf({ name: 'ok\u001b[2J\u001b[32mPASSED' })).toEqual([
-      'name: expected a name without control characters (a name is printed as one line), got U+001B (escape) at character 3',
-    ]);
+    expect(await issuesOf({ name: 'ok\u001b[2J\u001b[32mPASSED' })).toEqual(['name: expected a name without control characters (a name is printed as one line), got U+001B (escape) at character 3']);
   });
 
   it.each([
@@ -31,9 +29,7 @@ describe('control characters in name and description', () => {
     ['a tab', 'a\tb', 'U+0009 (tab) at character 2'],
     ['a C1 CSI', 'x\u009b31m', 'U+009B (CSI) at character 2'],
   ])('%s in the name is rejected', async (_, name, where) => {
-    expect(await issuesOf({ name })).toEqual([
-      `name: expected a name without control characters (a name is printed as one line), got ${where}`,
-    ]);
+    expect(await issuesOf({ name })).toEqual([`name: expected a name without control characters (a name is printed as one line), got ${where}`]);
   });
 
   it('a description may span lines and hold tabs, but not escapes', async () => {

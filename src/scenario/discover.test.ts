@@ -29,9 +29,7 @@ describe('discoverScenarioFiles: symlinks', () => {
     await symlink(join(dir, 'shared'), join(dir, 'scan/linked-folder'));
     await symlink(join(dir, 'elsewhere/three.scenario.ts'), join(dir, 'scan/linked.scenario.ts'));
     expect(await discoverScenarioFiles([join(dir, 'scan')])).toEqual(
-      ['linked-folder/deep/two.scenario.yml', 'linked-folder/one.scenario.yaml', 'linked.scenario.ts', 'own.scenario.yaml'].map((f) =>
-        join(dir, 'scan', f),
-      ),
+      ['linked-folder/deep/two.scenario.yml', 'linked-folder/one.scenario.yaml', 'linked.scenario.ts', 'own.scenario.yaml'].map((f) => join(dir, 'scan', f)),
     );
   });
 

@@ -98,9 +98,7 @@ async function follow(path: string): Promise<{ info: Stats; real: string }> {
     if (target !== null && (code === 'ENOENT' || code === 'ENOTDIR')) {
       throw new ScenarioError('SCENARIO_BROKEN_LINK', path, [], {
         cause: error,
-        headline:
-          `Broken symlink: ${path} -> ${target} points at nothing. Fix or remove the link: discovery follows ` +
-          'links, and one that might have led to scenarios is not skipped silently.',
+        headline: `Broken symlink: ${path} -> ${target} points at nothing. Fix or remove the link: discovery follows ` + 'links, and one that might have led to scenarios is not skipped silently.',
       });
     }
     throw error;
@@ -111,8 +109,6 @@ function checkNoLoop(path: string, real: string, chain: readonly string[]): void
   const entered = chain.find((folder) => isWithin(real, folder));
   if (entered === undefined) return;
   throw new ScenarioError('SCENARIO_LINK_LOOP', path, [], {
-    headline:
-      `Symlink loop: ${path} -> ${real} leads back into ${entered}, a folder being walked. ` +
-      'Remove the link, or point it at a folder outside the tree.',
+    headline: `Symlink loop: ${path} -> ${real} leads back into ${entered}, a folder being walked. ` + 'Remove the link, or point it at a folder outside the tree.',
   });
 }

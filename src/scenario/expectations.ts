@@ -61,9 +61,12 @@ export class ExpectationDrafts {
       for (const [host, hostInput] of Object.entries(view.behind ?? {})) {
         const path = ['expect', vantage, 'behind', host];
         if (vantage === LOOPBACK || !behind.includes(host)) {
-          this.issues.add(path, vantage === LOOPBACK
-            ? 'expected behind-host expectations under a peer: the loopback vantage scans only the target itself'
-            : `expected a host declared under behind [${behind.join(', ')}], found ${host}`);
+          this.issues.add(
+            path,
+            vantage === LOOPBACK
+              ? 'expected behind-host expectations under a peer: the loopback vantage scans only the target itself'
+              : `expected a host declared under behind [${behind.join(', ')}], found ${host}`,
+          );
           continue;
         }
         if (!scans(vantage, host)) {
@@ -84,8 +87,7 @@ export class ExpectationDrafts {
     if (peers.length === 0) {
       this.issues.add(
         ['expect', 'exposed'],
-        `expected a peer among the vantages (exposed means "open from the peers"), found [${vantages.join(', ')}]: ` +
-          'add a peer to vantages, or write the expectation under expect.loopback',
+        `expected a peer among the vantages (exposed means "open from the peers"), found [${vantages.join(', ')}]: ` + 'add a peer to vantages, or write the expectation under expect.loopback',
       );
       return;
     }
@@ -154,13 +156,7 @@ export class ExpectationDrafts {
     return [...this.drafts.values()].sort(compareDrafts).map(toExpectationSet);
   }
 
-  private addLists(
-    view: View,
-    family: Family,
-    protocol: Protocol,
-    lists: ProtocolExpectInput,
-    path: FieldPath,
-  ): void {
+  private addLists(view: View, family: Family, protocol: Protocol, lists: ProtocolExpectInput, path: FieldPath): void {
     for (const category of LIST_CATEGORIES) {
       (lists[category] ?? []).forEach((spec, index) => {
         this.addRange(view, family, protocol, parsePortRange(spec), category, [...path, category, index]);
@@ -170,21 +166,13 @@ export class ExpectationDrafts {
   }
 
   /** Adds one list item, unless a port of it is already in another list of the same set (then: an issue). */
-  private addRange(
-    view: View,
-    family: Family,
-    protocol: Protocol,
-    range: PortRange,
-    category: ListCategory,
-    path: FieldPath,
-  ): void {
+  private addRange(view: View, family: Family, protocol: Protocol, range: PortRange, category: ListCategory, path: FieldPath): void {
     const draft = this.draft(view, family, protocol);
     const clash = firstClash(draft, range, category);
     if (clash) {
       this.issues.add(
         path,
-        `expected ${viewLabel(view)} ${family} ${protocol}/${formatRange(clash.ports)} in one list, found it ${category} here and ` +
-          `${clash.category} at ${formatFieldPath(clash.path)}: keep one`,
+        `expected ${viewLabel(view)} ${family} ${protocol}/${formatRange(clash.ports)} in one list, found it ${category} here and ` + `${clash.category} at ${formatFieldPath(clash.path)}: keep one`,
       );
       return;
     }
@@ -197,8 +185,7 @@ export class ExpectationDrafts {
     if (draft.others && draft.others.value !== value) {
       this.issues.add(
         path,
-        `expected one "others" for ${viewLabel(view)} ${family} ${protocol}, found ${value} here and ` +
-          `${draft.others.value} at ${formatFieldPath(draft.others.path)}: keep one`,
+        `expected one "others" for ${viewLabel(view)} ${family} ${protocol}, found ${value} here and ` + `${draft.others.value} at ${formatFieldPath(draft.others.path)}: keep one`,
       );
       return;
     }
@@ -251,9 +238,5 @@ function toExpectationSet(draft: SetDraft): ExpectationSet {
 }
 
 function compareDrafts(a: SetDraft, b: SetDraft): number {
-  return (
-    compareViews(a, b) ||
-    FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) ||
-    PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol)
-  );
+  return compareViews(a, b) || FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol);
 }

@@ -29,42 +29,32 @@ describe('loadScenario: bad input is reported with file, field, expectation and 
   it('port out of range', async () => {
     const error = await loadError('bad-port-range.yaml');
     expect(error.code).toBe('SCENARIO_INVALID');
-    expect(error.message).toContain(
-      'bad-port-range.yaml:9:20: expect.loopback.ipv6.tcp.open[1]: expected a port number 1-65535, found 70000',
-    );
+    expect(error.message).toContain('bad-port-range.yaml:9:20: expect.loopback.ipv6.tcp.open[1]: expected a port number 1-65535, found 70000');
   });
 
   it('duplicate services on overlapping families', async () => {
     const error = await loadError('bad-duplicate-service.yaml');
     expect(error.code).toBe('SCENARIO_INVALID');
-    expect(error.message).toContain(
-      'bad-duplicate-service.yaml:4:5: services[1]: expected each port/protocol/family once, ' +
-        'found 22/tcp on ipv6 already declared by services[0]',
-    );
+    expect(error.message).toContain('bad-duplicate-service.yaml:4:5: services[1]: expected each port/protocol/family once, ' + 'found 22/tcp on ipv6 already declared by services[0]');
   });
 
   it('expectation for a vantage that is never scanned', async () => {
     const error = await loadError('bad-never-scanned.yaml');
     expect(error.message).toContain(
-      'bad-never-scanned.yaml:9:3: expect.peer: expected expectations only for scanned vantages [loopback], ' +
-        'found expectations for peer, whose ports are never scanned',
+      'bad-never-scanned.yaml:9:3: expect.peer: expected expectations only for scanned vantages [loopback], ' + 'found expectations for peer, whose ports are never scanned',
     );
   });
 
   it('others on a protocol where nothing is scanned', async () => {
     const error = await loadError('bad-others-unscanned.yaml');
-    expect(error.message).toContain(
-      'bad-others-unscanned.yaml:8:14: expect.loopback.ipv4.udp.others: expected udp ports to be scanned ' +
-        'for "others" to check, found no udp port',
-    );
+    expect(error.message).toContain('bad-others-unscanned.yaml:8:14: expect.loopback.ipv4.udp.others: expected udp ports to be scanned ' + 'for "others" to check, found no udp port');
   });
 
   it('conflicting lists, one of them via both', async () => {
     const error = await loadError('bad-conflict-both.yaml');
     expect(error.issues).toHaveLength(1);
     expect(error.message).toContain(
-      'bad-conflict-both.yaml:8:43: expect.loopback.both.tcp.filtered[0]: expected loopback ipv6 tcp/53 in one list, ' +
-        'found it filtered here and open at expect.loopback.ipv6.tcp.open[0]',
+      'bad-conflict-both.yaml:8:43: expect.loopback.both.tcp.filtered[0]: expected loopback ipv6 tcp/53 in one list, ' + 'found it filtered here and open at expect.loopback.ipv6.tcp.open[0]',
     );
   });
 
@@ -72,31 +62,23 @@ describe('loadScenario: bad input is reported with file, field, expectation and 
     const error = await loadError('bad-missing-ruleset-file.yaml');
     expect(error.code).toBe('SCENARIO_FILE_MISSING');
     expect(error.issues).toHaveLength(1);
-    expect(error.message).toContain(
-      `bad-missing-ruleset-file.yaml:6:3: ruleset.v6: expected a readable ruleset file, found no such file: ${join(FIXTURES, 'no-such-rules.v6')}`,
-    );
+    expect(error.message).toContain(`bad-missing-ruleset-file.yaml:6:3: ruleset.v6: expected a readable ruleset file, found no such file: ${join(FIXTURES, 'no-such-rules.v6')}`);
   });
 
   it('exposed without the peer vantage', async () => {
     const error = await loadError('bad-exposed-without-peer.yaml');
-    expect(error.message).toContain(
-      'bad-exposed-without-peer.yaml:7:3: expect.exposed: expected a peer among the vantages',
-    );
+    expect(error.message).toContain('bad-exposed-without-peer.yaml:7:3: expect.exposed: expected a peer among the vantages');
     expect(error.message).toContain('found [loopback]');
   });
 
   it('unknown field', async () => {
     const error = await loadError('bad-unknown-field.yaml');
-    expect(error.message).toContain(
-      'bad-unknown-field.yaml:8:26: expect.loopback.ipv4.tcp.opne: unknown field "opne"',
-    );
+    expect(error.message).toContain('bad-unknown-field.yaml:8:26: expect.loopback.ipv4.tcp.opne: unknown field "opne"');
   });
 
   it('parity exception without why', async () => {
     const error = await loadError('bad-parity-no-why.yaml');
-    expect(error.message).toContain(
-      'bad-parity-no-why.yaml:8:7: parity.exceptions[0].why: a reason (why) is required',
-    );
+    expect(error.message).toContain('bad-parity-no-why.yaml:8:7: parity.exceptions[0].why: a reason (why) is required');
   });
 
   it('a file that does not exist', async () => {

@@ -48,21 +48,10 @@ describe('discoverScenarioFiles', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fwprobe-discover-'));
     await mkdir(join(dir, 'b/nested'), { recursive: true });
     await mkdir(join(dir, 'node_modules/x'), { recursive: true });
-    const files = [
-      'b/z.scenario.yaml',
-      'b/nested/a.scenario.yml',
-      'a.scenario.ts',
-      'b/policy.yaml',
-      'b/rules.v4',
-      'b/firewall.sh',
-      'node_modules/x/y.scenario.yaml',
-      'explicit.yaml',
-    ];
+    const files = ['b/z.scenario.yaml', 'b/nested/a.scenario.yml', 'a.scenario.ts', 'b/policy.yaml', 'b/rules.v4', 'b/firewall.sh', 'node_modules/x/y.scenario.yaml', 'explicit.yaml'];
     for (const f of files) await writeFile(join(dir, f), '');
     const found = await discoverScenarioFiles([dir, join(dir, 'explicit.yaml'), join(dir, 'a.scenario.ts')]);
-    expect(found).toEqual(
-      ['a.scenario.ts', 'b/nested/a.scenario.yml', 'b/z.scenario.yaml', 'explicit.yaml'].map((f) => join(dir, f)),
-    );
+    expect(found).toEqual(['a.scenario.ts', 'b/nested/a.scenario.yml', 'b/z.scenario.yaml', 'explicit.yaml'].map((f) => join(dir, f)));
   });
 
   it('a path that does not exist is SCENARIO_NOT_FOUND', async () => {
@@ -84,4 +73,3 @@ describe('scenario JSON Schema', () => {
     expect(schema.required).toEqual(['name', 'ruleset']);
   });
 });
-

@@ -22,7 +22,10 @@ const base = { name: 'n', expect: { loopback: { ipv4: { tcp: { open: [22] } } } 
 const normalise = (ruleset: unknown, extra: Record<string, unknown> = {}) => normaliseScenario({ ...base, ruleset, ...extra }, { file });
 
 async function issuesOf(ruleset: unknown, extra: Record<string, unknown> = {}): Promise<string[]> {
-  const error = await normalise(ruleset, extra).then(() => null, (e: unknown) => e);
+  const error = await normalise(ruleset, extra).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ScenarioError);
   return (error as ScenarioError).issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
@@ -46,18 +49,12 @@ describe('ruleset { nft }', () => {
   });
 
   it('refuses a file with no statements', async () => {
-    expect(await issuesOf({ nft: 'empty.nft' })).toEqual([
-      expect.stringMatching(/^ruleset\.nft: empty\.nft: the nftables file has no statements .*ruleset: \{ none: true \}/),
-    ]);
+    expect(await issuesOf({ nft: 'empty.nft' })).toEqual([expect.stringMatching(/^ruleset\.nft: empty\.nft: the nftables file has no statements .*ruleset: \{ none: true \}/)]);
   });
 
   it('refuses backend: legacy with an nftables file, alone or in a layer', async () => {
-    expect(await issuesOf({ nft: 'main.nft' }, { backend: 'legacy' })).toEqual([
-      expect.stringMatching(/^ruleset\.nft: an nftables file needs the nft backend, found `backend: legacy`/),
-    ]);
-    expect(await issuesOf([{ v4: 'rules.v4' }, { nft: 'main.nft' }], { backend: 'legacy' })).toEqual([
-      expect.stringMatching(/^ruleset\.1\.nft: an nftables file needs the nft backend/),
-    ]);
+    expect(await issuesOf({ nft: 'main.nft' }, { backend: 'legacy' })).toEqual([expect.stringMatching(/^ruleset\.nft: an nftables file needs the nft backend, found `backend: legacy`/)]);
+    expect(await issuesOf([{ v4: 'rules.v4' }, { nft: 'main.nft' }], { backend: 'legacy' })).toEqual([expect.stringMatching(/^ruleset\.1\.nft: an nftables file needs the nft backend/)]);
     // A restore file is fine under the legacy backend.
     expect(await normalise({ v4: 'rules.v4' }, { backend: 'legacy' })).toMatchObject({ backend: 'legacy', ruleset: { kind: 'restore', v4: { text: '*filter\nCOMMIT\n' }, v6: null } });
   });
@@ -75,9 +72,7 @@ describe('ruleset layers', () => {
 
   it('names the layer of a problem, and refuses none and single-item lists', async () => {
     expect(await issuesOf([{ v4: 'rules.v4' }, { nft: 5 }])).toEqual(['ruleset.1.nft: expected string, found 5']);
-    expect(await issuesOf([{ nft: 'main.nft' }, { nft: 'empty.nft' }])).toEqual([
-      expect.stringMatching(/^ruleset\.1\.nft: empty\.nft: the nftables file has no statements/),
-    ]);
+    expect(await issuesOf([{ nft: 'main.nft' }, { nft: 'empty.nft' }])).toEqual([expect.stringMatching(/^ruleset\.1\.nft: empty\.nft: the nftables file has no statements/)]);
     expect((await issuesOf([{ nft: 'main.nft' }]))[0]).toMatch(/^ruleset: .*at least two/);
     expect((await issuesOf([{ none: true }, { nft: 'main.nft' }]))[0]).toMatch(/^ruleset/);
     const missing = await normalise([{ v4: 'rules.v4' }, { nft: 'nope.nft' }]).catch((e: unknown) => e as ScenarioError);

@@ -56,15 +56,11 @@ describe('normaliseScenario: defaults', () => {
   });
 
   it('rejects a scenario that scans nothing, even under strict parity', async () => {
-    expect(await issuesOf({ ports: {} })).toEqual([
-      'services: expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned',
-    ]);
+    expect(await issuesOf({ ports: {} })).toEqual(['services: expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned']);
   });
 
   it('rejects a scenario that asserts nothing (no expectation, parity not strict)', async () => {
-    expect(await issuesOf({ parity: 'report' })).toEqual([
-      'expect: expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see',
-    ]);
+    expect(await issuesOf({ parity: 'report' })).toEqual(['expect: expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see']);
   });
 
   it('orders vantages canonically', async () => {
@@ -167,12 +163,8 @@ describe('normaliseScenario: scan selection', () => {
   });
 
   it('rejects two top-N and an out-of-range N', async () => {
-    expect(await issuesOf({ ports: { tcp: ['top-10', 'top-20'] } })).toEqual([
-      'ports.tcp.1: expected at most one top-N, found top-10 and top-20: keep one',
-    ]);
-    expect(await issuesOf({ ports: { tcp: 'top-70000' } })).toEqual([
-      'ports.tcp: expected top-N with N in 1-65535, found "top-70000"',
-    ]);
+    expect(await issuesOf({ ports: { tcp: ['top-10', 'top-20'] } })).toEqual(['ports.tcp.1: expected at most one top-N, found top-10 and top-20: keep one']);
+    expect(await issuesOf({ ports: { tcp: 'top-70000' } })).toEqual(['ports.tcp: expected top-N with N in 1-65535, found "top-70000"']);
   });
 });
 
@@ -214,18 +206,11 @@ describe('normaliseScenario: expectations', () => {
       expect: { exposed: ['22/tcp'], peer: { both: { tcp: { others: 'filtered' } } } },
     });
     // TCP: the explicit `filtered`; UDP (9/udp from the base) keeps exposed's `not-open`.
-    expect(s.expectations.map((e) => `${e.family} ${e.protocol} ${e.others}`)).toEqual([
-      'ipv4 tcp filtered',
-      'ipv4 udp not-open',
-      'ipv6 tcp filtered',
-      'ipv6 udp not-open',
-    ]);
+    expect(s.expectations.map((e) => `${e.family} ${e.protocol} ${e.others}`)).toEqual(['ipv4 tcp filtered', 'ipv4 udp not-open', 'ipv6 tcp filtered', 'ipv6 udp not-open']);
   });
 
   it('rejects exposed conflicting with an explicit list', async () => {
-    expect(
-      await issuesOf({ services: ['22/tcp'], expect: { exposed: ['22/tcp'], peer: { ipv6: { tcp: { filtered: [22] } } } } }),
-    ).toEqual([
+    expect(await issuesOf({ services: ['22/tcp'], expect: { exposed: ['22/tcp'], peer: { ipv6: { tcp: { filtered: [22] } } } } })).toEqual([
       'expect.exposed.0: expected peer ipv6 tcp/22 in one list, found it open here and filtered at expect.peer.ipv6.tcp.filtered[0]: keep one',
     ]);
   });
@@ -236,9 +221,7 @@ describe('normaliseScenario: expectations', () => {
         services: ['22/tcp'],
         expect: { loopback: { ipv4: { tcp: { others: 'closed' } }, both: { tcp: { others: 'filtered' } } } },
       }),
-    ).toEqual([
-      'expect.loopback.both.tcp.others: expected one "others" for loopback ipv4 tcp, found filtered here and closed at expect.loopback.ipv4.tcp.others: keep one',
-    ]);
+    ).toEqual(['expect.loopback.both.tcp.others: expected one "others" for loopback ipv4 tcp, found filtered here and closed at expect.loopback.ipv4.tcp.others: keep one']);
   });
 
   it('a repeated port in the same list is merged, not an error', async () => {
@@ -252,7 +235,13 @@ describe('normaliseScenario: parity', () => {
     expect((await normalise({ parity: 'strict' })).parity).toEqual({ mode: 'strict', exceptions: [] });
     const s = await normalise({
       services: ['53/tcp', '100-101/udp'],
-      parity: { mode: 'strict', exceptions: [{ port: '100-101/udp', why: ' by design ' }, { port: '53/tcp', vantage: 'peer', why: 'dns' }] },
+      parity: {
+        mode: 'strict',
+        exceptions: [
+          { port: '100-101/udp', why: ' by design ' },
+          { port: '53/tcp', vantage: 'peer', why: 'dns' },
+        ],
+      },
     });
     expect(s.parity).toEqual({
       mode: 'strict',
@@ -309,9 +298,7 @@ describe('normaliseScenario: rulesets', () => {
   });
 
   it('rejects an unknown preset, parameter or an invalid policy at load time, naming the field', async () => {
-    expect(await issuesOf({ ruleset: { preset: 'book-2010' } })).toEqual([
-      'ruleset.preset: Unknown preset "book-2010". Valid presets: book-2007, book-2009.',
-    ]);
+    expect(await issuesOf({ ruleset: { preset: 'book-2010' } })).toEqual(['ruleset.preset: Unknown preset "book-2010". Valid presets: book-2007, book-2009.']);
     const [params] = await issuesOf({ ruleset: { preset: 'book-2009', params: { SSH: 22 } } });
     expect(params).toMatch(/^ruleset\.params: Unknown parameter "SSH" for preset book-2009\. Valid parameters: internal_interface/);
     const [policy] = await issuesOf({ ruleset: { policy: 'bad-policy.yaml' } });
@@ -321,21 +308,15 @@ describe('normaliseScenario: rulesets', () => {
 
   it('a wrong type inside one ruleset form names that field, not "unknown field"', async () => {
     expect(await issuesOf({ ruleset: { v4: 5 } })).toEqual(['ruleset.v4: expected string, found 5']);
-    expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: 'modprobe' } })).toEqual([
-      'ruleset.tolerate: expected array, found "modprobe"',
-    ]);
+    expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: 'modprobe' } })).toEqual(['ruleset.tolerate: expected array, found "modprobe"']);
   });
 
   it('rejects mixed forms, an empty ruleset and a tolerance without why', async () => {
     expect(await issuesOf({ ruleset: { v4: 'rules.v4', script: 'fw.sh' } })).toEqual([
       `ruleset: expected exactly one form: ${formsText()}, or a list of at least two of them (layers, applied in order), found {"v4":"rules.v4","script":"fw.sh"}`,
     ]);
-    expect(await issuesOf({ ruleset: {} })).toEqual([
-      `ruleset: expected exactly one form: ${formsText()}, found an empty ruleset`,
-    ]);
-    expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: [{ match: 'modprobe' }] } })).toEqual([
-      'ruleset.tolerate.0.why: a reason (why) is required: say why this failure is harmless',
-    ]);
+    expect(await issuesOf({ ruleset: {} })).toEqual([`ruleset: expected exactly one form: ${formsText()}, found an empty ruleset`]);
+    expect(await issuesOf({ ruleset: { script: 'fw.sh', tolerate: [{ match: 'modprobe' }] } })).toEqual(['ruleset.tolerate.0.why: a reason (why) is required: say why this failure is harmless']);
   });
 
   it('a missing script is SCENARIO_FILE_MISSING with the resolved path', async () => {

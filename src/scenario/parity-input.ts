@@ -35,8 +35,7 @@ export function normaliseParity(
     if (unscanned !== null) {
       issues.add(
         [...path, 'port'],
-        `expected a scanned port, found ${unscanned}/${ref.protocol}, which is never scanned: ` +
-          `add it to services, ports.${ref.protocol} or an expectation, or remove this exception`,
+        `expected a scanned port, found ${unscanned}/${ref.protocol}, which is never scanned: ` + `add it to services, ports.${ref.protocol} or an expectation, or remove this exception`,
       );
       return;
     }

@@ -55,10 +55,11 @@ beforeEach(() => {
 
 describe(`${MANY} items of "2-65535"`, () => {
   it('in an expectation list (both families): one expansion per list and per scan', async () => {
-    const s = await timed(() =>
-      normaliseScenario({ name: 'n', ruleset: { none: true }, expect: { loopback: { both: { tcp: { open: many('2-65535') } } } } }, { file }),
-    );
-    expect(s.expectations.map((e) => [e.family, e.open.length])).toEqual([['ipv4', 65_534], ['ipv6', 65_534]]);
+    const s = await timed(() => normaliseScenario({ name: 'n', ruleset: { none: true }, expect: { loopback: { both: { tcp: { open: many('2-65535') } } } } }, { file }));
+    expect(s.expectations.map((e) => [e.family, e.open.length])).toEqual([
+      ['ipv4', 65_534],
+      ['ipv6', 65_534],
+    ]);
     expect(s.scan.tcp).toMatchObject({ kind: 'list', ports: { length: 65_534 } });
     // 2 sets × 4 lists (three of them empty), and the scan of each protocol.
     expectBoundedExpansion(4);
@@ -78,35 +79,25 @@ describe(`${MANY} items of "2-65535"`, () => {
 
   it('as parity exceptions: one exception per port, the first reason kept', async () => {
     const exceptions = [{ port: '2-65535/tcp', why: 'first' }, ...many({ port: '2-65535/tcp', why: 'later' })];
-    const s = await timed(() =>
-      normaliseScenario({ name: 'n', ruleset: { none: true }, ports: { tcp: 'all' }, parity: { mode: 'strict', exceptions } }, { file }),
-    );
+    const s = await timed(() => normaliseScenario({ name: 'n', ruleset: { none: true }, ports: { tcp: 'all' }, parity: { mode: 'strict', exceptions } }, { file }));
     expect(s.parity.exceptions).toHaveLength(65_534);
     expect(new Set(s.parity.exceptions.map((e) => e.why))).toEqual(new Set(['first']));
   }, 20_000);
 
   it('as services: the repeats are duplicates, each reported once, found range against range', async () => {
-    const error = await timed(() =>
-      normaliseScenario({ name: 'n', ruleset: { none: true }, parity: 'strict', services: many('2-65535/tcp') }, { file }).catch((e: unknown) => e),
-    );
+    const error = await timed(() => normaliseScenario({ name: 'n', ruleset: { none: true }, parity: 'strict', services: many('2-65535/tcp') }, { file }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(ScenarioError);
     const issues = (error as ScenarioError).issues;
     expect(issues).toHaveLength(MANY - 1);
-    expect(issues[0]?.message).toBe(
-      'expected each port/protocol/family once, found 2/tcp on ipv4 and ipv6 already declared by services[0]: ' +
-        'remove one, or give them disjoint families',
-    );
+    expect(issues[0]?.message).toBe('expected each port/protocol/family once, found 2/tcp on ipv4 and ipv6 already declared by services[0]: ' + 'remove one, or give them disjoint families');
   }, 20_000);
 });
 
 describe('a clash between lists names the ports the two items share', () => {
   it('open 1-100 and closed 50-60: one issue for 50-60, not eleven', async () => {
-    const error = (await normaliseScenario(
-      { name: 'n', ruleset: { none: true }, expect: { loopback: { ipv4: { tcp: { open: ['1-100'], closed: ['50-60'] } } } } },
-      { file },
-    ).catch((e: unknown) => e)) as ScenarioError;
-    expect(error.issues.map((i) => i.message)).toEqual([
-      'expected loopback ipv4 tcp/50-60 in one list, found it closed here and open at expect.loopback.ipv4.tcp.open[0]: keep one',
-    ]);
+    const error = (await normaliseScenario({ name: 'n', ruleset: { none: true }, expect: { loopback: { ipv4: { tcp: { open: ['1-100'], closed: ['50-60'] } } } } }, { file }).catch(
+      (e: unknown) => e,
+    )) as ScenarioError;
+    expect(error.issues.map((i) => i.message)).toEqual(['expected loopback ipv4 tcp/50-60 in one list, found it closed here and open at expect.loopback.ipv4.tcp.open[0]: keep one']);
   });
 });

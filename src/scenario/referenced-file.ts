@@ -47,12 +47,7 @@ export async function scenarioFolder(file: string): Promise<string> {
  * in a problem's message: the file may be anything (a wrong path, a secret), and load errors are printed
  * and stored in results.json.
  */
-export async function readReferencedFile(
-  path: FieldPath,
-  relative: string,
-  folder: string,
-  options: ReferenceOptions = {},
-): Promise<{ file: LoadedFile } | { problem: ReferenceProblem }> {
+export async function readReferencedFile(path: FieldPath, relative: string, folder: string, options: ReferenceOptions = {}): Promise<{ file: LoadedFile } | { problem: ReferenceProblem }> {
   const resolved = resolve(folder, relative);
   const allowOutside = options.allowOutside ?? false;
   // Checked on the path as written first, so that a file outside is not even looked at without the opt-in.
@@ -78,9 +73,7 @@ export async function readReferencedFile(
       problem: {
         path,
         code: 'SCENARIO_TOO_LARGE',
-        message:
-          `expected a file within the size limit, found ${resolved}, which is ${read.problem.reason}: ` +
-          'check that this is the right file',
+        message: `expected a file within the size limit, found ${resolved}, which is ${read.problem.reason}: ` + 'check that this is the right file',
       },
     };
   }
@@ -97,8 +90,5 @@ function missing(path: FieldPath, reason: string, resolved: string): ReferencePr
 
 function outside(relative: string, resolved: string, folder: string, through?: string): string {
   const via = through !== undefined ? ` (through the symlink ${through})` : '';
-  return (
-    `expected a path inside the scenario's folder ${folder}, found ${JSON.stringify(relative)}, ` +
-    `which resolves to ${resolved}${via}: move the file into the folder, or ${OPT_IN}`
-  );
+  return `expected a path inside the scenario's folder ${folder}, found ${JSON.stringify(relative)}, ` + `which resolves to ${resolved}${via}: move the file into the folder, or ${OPT_IN}`;
 }

@@ -58,11 +58,7 @@ export function checkBackend(plan: RulesetPlan, backend: 'nft' | 'legacy', issue
  * Reads the files the plan names, relative to `folder` (the scenario's folder, symlinks resolved), each
  * within the folder unless `allowOutside`, and within its size limit.
  */
-export async function readRuleset(
-  plan: RulesetPlan,
-  folder: string,
-  options: ReferenceOptions = {},
-): Promise<{ ruleset: RulesetSpec } | { problems: ReferenceProblem[] }> {
+export async function readRuleset(plan: RulesetPlan, folder: string, options: ReferenceOptions = {}): Promise<{ ruleset: RulesetSpec } | { problems: ReferenceProblem[] }> {
   const problems: ReferenceProblem[] = [];
   const readForm = async (form: FormPlan): Promise<FormSpec | null> => {
     return erased(formOf(form.kind)).read(form.plan, form.at, {

@@ -23,13 +23,7 @@ export function computeScan(
   const out = {} as Record<Protocol, PortSelection>;
   for (const protocol of PROTOCOLS) {
     const requested = parseSelection(portsInput?.[protocol], ['ports', protocol], issues);
-    const explicit = expandRanges(
-      mergeRanges([
-        ...services.filter((s) => s.protocol === protocol).map((s) => ({ from: s.port, to: s.port })),
-        ...requested.ranges,
-        ...expectationRanges[protocol],
-      ]),
-    );
+    const explicit = expandRanges(mergeRanges([...services.filter((s) => s.protocol === protocol).map((s) => ({ from: s.port, to: s.port })), ...requested.ranges, ...expectationRanges[protocol]]));
     if (requested.all) out[protocol] = { kind: 'list', ports: expandRanges([{ from: MIN_PORT, to: MAX_PORT }]) };
     else if (requested.top !== null) out[protocol] = { kind: 'top', count: requested.top, ports: explicit };
     else out[protocol] = { kind: 'list', ports: explicit };
@@ -63,11 +57,7 @@ interface ParsedSelection {
   ranges: PortRange[];
 }
 
-function parseSelection(
-  input: SelectionInput | undefined,
-  path: (string | number)[],
-  issues: IssueList,
-): ParsedSelection {
+function parseSelection(input: SelectionInput | undefined, path: (string | number)[], issues: IssueList): ParsedSelection {
   const result: ParsedSelection = { all: false, top: null, ranges: [] };
   if (input === undefined) return result;
   const items = typeof input === 'string' ? [input] : input;

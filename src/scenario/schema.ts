@@ -14,11 +14,7 @@ import { behindSchemaFor, labNameSchema, networksSchema, peersSchema, targetSche
 
 const PORT_NUMBER_MESSAGE = 'expected a port number 1-65535';
 
-const portNumber = z
-  .number({ error: PORT_NUMBER_MESSAGE })
-  .int({ error: PORT_NUMBER_MESSAGE })
-  .min(1, { error: PORT_NUMBER_MESSAGE })
-  .max(65535, { error: PORT_NUMBER_MESSAGE });
+const portNumber = z.number({ error: PORT_NUMBER_MESSAGE }).int({ error: PORT_NUMBER_MESSAGE }).min(1, { error: PORT_NUMBER_MESSAGE }).max(65535, { error: PORT_NUMBER_MESSAGE });
 
 function checkedString(problem: (s: string) => string | null, pattern: string, description: string) {
   return z
@@ -38,11 +34,7 @@ export const portSpecSchema = z.union([portNumber, portSpecString], {
 });
 
 /** A port with its protocol: `"22/tcp"`, `"1000-1010/udp"`. */
-export const portRefSchema = checkedString(
-  portRefProblem,
-  '^\\d+(-\\d+)?/(tcp|udp)$',
-  'A port or range with its protocol: "22/tcp", "1000-1010/udp".',
-);
+export const portRefSchema = checkedString(portRefProblem, '^\\d+(-\\d+)?/(tcp|udp)$', 'A port or range with its protocol: "22/tcp", "1000-1010/udp".');
 
 const familySchema = z.enum(['ipv4', 'ipv6']);
 const protocolSchema = z.enum(['tcp', 'udp']);
@@ -51,17 +43,8 @@ const vantageSchema = labNameSchema.describe("'loopback' or a peer's name ('peer
 const serviceObjectSchema = z.strictObject({
   port: portSpecSchema.describe('Port or range the service listens on.'),
   protocol: protocolSchema,
-  families: list(familySchema)
-    .min(1)
-    .optional()
-    .describe('Families the service listens on. Default: both (one dual-stack socket).'),
-  bind: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      "'any' (dual-stack), 'any4', 'any6' or a literal address. Default: derived from families (both → any).",
-    ),
+  families: list(familySchema).min(1).optional().describe('Families the service listens on. Default: both (one dual-stack socket).'),
+  bind: z.string().min(1).optional().describe("'any' (dual-stack), 'any4', 'any6' or a literal address. Default: derived from families (both → any)."),
 });
 
 export const serviceSchema = z.union([portRefSchema, serviceObjectSchema], {
@@ -83,10 +66,7 @@ export const rulesetSchema = z
   .union([...inputForms.map((form) => form.schema), list(layerSchema).min(2, { error: 'expected at least two layers in a ruleset list: write a single form without the list' })], {
     error: `expected exactly one form: ${formsText()}, or a list of at least two of them (layers, applied in order)`,
   })
-  .describe(
-    `Exactly one form: ${formsText()}; or a list of forms applied in the order written (e.g. Docker's iptables ` +
-      'rules, then your nftables file): their tables coexist, as on a real host.',
-  );
+  .describe(`Exactly one form: ${formsText()}; or a list of forms applied in the order written (e.g. Docker's iptables ` + 'rules, then your nftables file): their tables coexist, as on a real host.');
 
 const scanItemString = checkedString(
   (s) => (s === 'all' || TOP_PATTERN.test(s) ? topProblem(s) : portSpecProblem(s)),
@@ -105,9 +85,7 @@ const portSelectionSchema = z.union([scanItemString, list(z.union([portNumber, s
   error: 'expected "all", "top-N" or a list of ports and ranges',
 });
 
-const othersSchema = z
-  .enum(['open', 'closed', 'filtered', 'unreachable', 'not-open'])
-  .describe('The expected category for every other scanned port of this protocol.');
+const othersSchema = z.enum(['open', 'closed', 'filtered', 'unreachable', 'not-open']).describe('The expected category for every other scanned port of this protocol.');
 
 const protocolExpectSchema = z.strictObject({
   open: list(portSpecSchema).optional(),
@@ -126,16 +104,11 @@ const hostExpectSchema = z.strictObject({
   ipv4: familyExpectSchema.optional(),
   ipv6: familyExpectSchema.optional(),
   both: familyExpectSchema.optional().describe('Shorthand for the same lists on ipv4 and ipv6.'),
-  exposed: list(portRefSchema)
-    .optional()
-    .describe('Open from this peer on both families; every other scanned port of this host: not open.'),
+  exposed: list(portRefSchema).optional().describe('Open from this peer on both families; every other scanned port of this host: not open.'),
 });
 
 const vantageExpectSchema = hostExpectSchema.extend({
-  behind: z
-    .record(labNameSchema, hostExpectSchema)
-    .optional()
-    .describe('Expectations for hosts behind the target (see `behind`), scanned from this peer through the target.'),
+  behind: z.record(labNameSchema, hostExpectSchema).optional().describe('Expectations for hosts behind the target (see `behind`), scanned from this peer through the target.'),
 });
 
 const expectSchema = z
@@ -165,31 +138,24 @@ const parityExceptionSchema = z.strictObject({
 
 const paritySchema = z.union(
   [
-  parityModeSchema,
-  z.strictObject({
-    mode: parityModeSchema.optional().describe("Default: 'report'."),
-    exceptions: list(parityExceptionSchema).optional(),
-  }),
+    parityModeSchema,
+    z.strictObject({
+      mode: parityModeSchema.optional().describe("Default: 'report'."),
+      exceptions: list(parityExceptionSchema).optional(),
+    }),
   ],
   { error: 'expected strict, report, off or { mode, exceptions }' },
 );
 
 export const scenarioInputSchema = z
   .strictObject({
-    name: printedText('name', 'expected a non-empty name', '', 'a name is printed as one line')
-      .trim()
-      .min(1, { error: 'expected a non-empty name' }),
-    description: printedText('description', 'expected a string', '\n\t', 'line breaks and tabs are fine')
-      .optional()
-      .describe('What the scenario proves; may span lines.'),
+    name: printedText('name', 'expected a non-empty name', '', 'a name is printed as one line').trim().min(1, { error: 'expected a non-empty name' }),
+    description: printedText('description', 'expected a string', '\n\t', 'line breaks and tabs are fine').optional().describe('What the scenario proves; may span lines.'),
     services: list(serviceSchema).optional().describe('Ports the target listens on.'),
     ruleset: rulesetSchema,
     paths: z
       .strictObject({
-        allowOutside: z
-          .boolean()
-          .optional()
-          .describe("Let ruleset, policy and script paths lead outside the scenario's folder. Default: false."),
+        allowOutside: z.boolean().optional().describe("Let ruleset, policy and script paths lead outside the scenario's folder. Default: false."),
       })
       .optional()
       .describe("Where the files a scenario names may be. Default: inside the scenario's folder (symlinks resolved)."),
@@ -199,17 +165,11 @@ export const scenarioInputSchema = z
     target: targetSchema.optional(),
     peers: peersSchema.optional(),
     behind: behindSchemaFor(serviceSchema).optional(),
-    ports: z
-      .strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() })
-      .optional()
-      .describe('Ports to scan beyond the services and the ports named in expectations.'),
+    ports: z.strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() }).optional().describe('Ports to scan beyond the services and the ports named in expectations.'),
     expect: expectSchema.optional(),
     parity: paritySchema.optional().describe("IPv4/IPv6 parity check. Default: 'report'."),
     sources: sourcesSchema.optional(),
-    attribution: z
-      .boolean()
-      .optional()
-      .describe('After the scans, trace one client per port of interest and name the rule or policy that decided it. Default: true.'),
+    attribution: z.boolean().optional().describe('After the scans, trace one client per port of interest and name the rule or policy that decided it. Default: true.'),
   })
   .describe('An fwprobe scenario: services, a ruleset, and what must be observed from each vantage.');
 

@@ -42,18 +42,11 @@ export function normaliseServices(inputs: readonly ServiceInput[], issues: Issue
     const clashes = service.families.map((f) => setOf(service.protocol, f).firstOverlap(service.range)?.from);
     const port = Math.min(...clashes.map((p) => p ?? Infinity));
     if (port !== Infinity) {
-      const clash = accepted.find(
-        (e) =>
-          e.protocol === service.protocol &&
-          e.range.from <= port &&
-          port <= e.range.to &&
-          e.families.some((f) => service.families.includes(f)),
-      )!;
+      const clash = accepted.find((e) => e.protocol === service.protocol && e.range.from <= port && port <= e.range.to && e.families.some((f) => service.families.includes(f)))!;
       const families = overlap(clash.families, service.families);
       issues.add(
         [...at, index],
-        `expected each port/protocol/family once, found ${port}/${service.protocol} on ${families} ` +
-          `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
+        `expected each port/protocol/family once, found ${port}/${service.protocol} on ${families} ` + `already declared by services[${clash.index}]: remove one, or give them disjoint families`,
       );
       return;
     }
@@ -78,10 +71,7 @@ function resolveService(input: ServiceInput, index: number, issues: IssueList, a
   }
   const bindFamilies = familiesOfBind(input.bind);
   if (!bindFamilies) {
-    issues.add(
-      [...at, index, 'bind'],
-      `expected any, any4, any6 or an IP address, found ${JSON.stringify(input.bind)}`,
-    );
+    issues.add([...at, index, 'bind'], `expected any, any4, any6 or an IP address, found ${JSON.stringify(input.bind)}`);
     return null;
   }
   if (families && !sameFamilies(families, bindFamilies)) {

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { DEFAULT_SOURCES, type SourcesSpec } from '../model/scenario.ts';
 import { list } from './schema-fields.ts';
 
-
 function cidr(family: 4 | 6, minPrefix: number, maxPrefix: number) {
   return z.string().refine(
     (value) => {

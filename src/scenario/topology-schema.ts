@@ -9,9 +9,7 @@ import { ipVersion as isIP } from '../model/ip.ts';
 import { overlaps, parseSubnet } from '../model/subnet.ts';
 
 /** Network, peer and host names: short, lower case, safe in ids, labels and file names. */
-export const labNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,30}$/, { error: 'expected a name of lower-case letters, digits, - and _ (up to 31), starting with a letter' });
+export const labNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, { error: 'expected a name of lower-case letters, digits, - and _ (up to 31), starting with a letter' });
 
 /** Linux interface names: up to 15 characters, no slash, space or colon. */
 const interfaceNameSchema = z
@@ -44,8 +42,7 @@ function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: st
     });
 }
 
-const address = (family: 4 | 6) =>
-  z.string().refine((value) => isIP(value) === family, { error: `expected an IPv${family} address without a prefix` });
+const address = (family: 4 | 6) => z.string().refine((value) => isIP(value) === family, { error: `expected an IPv${family} address without a prefix` });
 
 /** Each list is bounded: every entry is a container, a bridge or a veth pair on the user's machine. */
 const MAX = { networks: 8, interfaces: 8, peers: 8, behind: 8 };
@@ -54,15 +51,17 @@ function atMost<T extends z.ZodType>(schema: T, max: number, what: string) {
   return schema.refine((value) => Object.keys(value as object).length <= max, { error: `expected at most ${max} ${what}` });
 }
 
-export const networksSchema = atMost(z
-  .record(
+export const networksSchema = atMost(
+  z.record(
     labNameSchema,
     z.strictObject({
       ipv4: subnet(4, 8, 29, '192.168.10.0/24').optional().describe('Default: a free /24 of 10.213.0.0/16.'),
       ipv6: subnet(6, 48, 120, 'fd10::/64').optional().describe('Default: a /64 of fd00:f3b0::/32.'),
     }),
-  )
-  , MAX.networks, 'networks').describe('Named lab networks with the subnets your ruleset names. Internal: no route out, nothing of the host on them.');
+  ),
+  MAX.networks,
+  'networks',
+).describe('Named lab networks with the subnets your ruleset names. Internal: no route out, nothing of the host on them.');
 
 const attachmentFields = {
   ipv4: address(4).optional().describe('Default: the next free address of the network.'),
@@ -82,12 +81,13 @@ export const targetSchema = z
       .min(1)
       .max(MAX.interfaces)
       .optional()
-      .describe('The target\'s interfaces in order. Default: one per network, eth0, eth1, … in the order of `networks`.'),
+      .describe("The target's interfaces in order. Default: one per network, eth0, eth1, … in the order of `networks`."),
   })
   .describe('The target: its role and its interfaces.');
 
-export const peersSchema = atMost(z.record(labNameSchema, z.strictObject({ network: labNameSchema, ...attachmentFields })), MAX.peers, 'peers')
-  .describe('Named peers, each on one network; each is a vantage scanning the target (and hosts behind it).');
+export const peersSchema = atMost(z.record(labNameSchema, z.strictObject({ network: labNameSchema, ...attachmentFields })), MAX.peers, 'peers').describe(
+  'Named peers, each on one network; each is a vantage scanning the target (and hosts behind it).',
+);
 
 /** `behind` needs the service shape of `schema.ts`, which imports this file: it is passed in. */
 export function behindSchemaFor<T extends ZodType>(service: T) {
@@ -99,8 +99,7 @@ export function behindSchemaFor<T extends ZodType>(service: T) {
       services: list(service).min(1).describe('Ports this host listens on.'),
     }),
   );
-  return atMost(hosts, MAX.behind, 'hosts behind the target')
-    .describe('Hosts on an inner network, reached by peers only through a target with role router.');
+  return atMost(hosts, MAX.behind, 'hosts behind the target').describe('Hosts on an inner network, reached by peers only through a target with role router.');
 }
 
 export type NetworksInput = z.output<typeof networksSchema>;

@@ -13,7 +13,6 @@ import type { IssueList } from '../source/issues.ts';
 import type { BehindInput, ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
 
-
 type Draft = { name: string; network: string; ipv4?: string | undefined; ipv6?: string | undefined; path: (string | number)[] };
 
 export function normaliseTopology(input: ScenarioInput & { behind?: BehindInput }, sources: SourcesSpec, issues: IssueList): Topology {
@@ -31,8 +30,7 @@ export function normaliseTopology(input: ScenarioInput & { behind?: BehindInput 
   }
   const networks = resolveNetworks(input.networks ?? {}, issues);
   const known = new Set(networks.map((n) => n.name));
-  const given: { network: string; name?: string | undefined; ipv4?: string | undefined; ipv6?: string | undefined }[] =
-    input.target?.interfaces ?? networks.map((n) => ({ network: n.name }));
+  const given: { network: string; name?: string | undefined; ipv4?: string | undefined; ipv6?: string | undefined }[] = input.target?.interfaces ?? networks.map((n) => ({ network: n.name }));
   const targetDrafts: Draft[] = given.map((i, index) => ({
     name: i.name ?? `eth${index}`,
     network: i.network,
@@ -47,7 +45,10 @@ export function normaliseTopology(input: ScenarioInput & { behind?: BehindInput 
   for (const { name, draft } of peerDrafts) {
     if (name === LOOPBACK || name === TARGET_HOST) issues.add(draft.path, `expected a peer name other than ${name}, which fwprobe uses itself`);
     else if (!targetNets.has(draft.network)) {
-      issues.add([...draft.path, 'network'], `expected a network the target has an interface on [${[...targetNets].join(', ')}], found ${draft.network}: a peer scans the target across its own network`);
+      issues.add(
+        [...draft.path, 'network'],
+        `expected a network the target has an interface on [${[...targetNets].join(', ')}], found ${draft.network}: a peer scans the target across its own network`,
+      );
     }
   }
   const behindDrafts = Object.entries(input.behind ?? {}).map(([name, b]) => ({ name, input: b, draft: { name: 'eth0', network: b.network, ipv4: b.ipv4, ipv6: b.ipv6, path: ['behind', name] } }));
@@ -71,12 +72,14 @@ export function normaliseTopology(input: ScenarioInput & { behind?: BehindInput 
 /** The user's subnets, and free automatic ones for the rest; two networks of one scenario may not overlap. */
 function resolveNetworks(input: NonNullable<ScenarioInput['networks']>, issues: IssueList): NetworkSpec[] {
   const taken: { subnet: Subnet; name: string }[] = [];
-  const chosen = Object.entries(input).flatMap(([name, n]) =>
-    (['ipv4', 'ipv6'] as const).flatMap((family) => (n[family] ? [{ name, family, subnet: parseSubnet(n[family]!) }] : [])),
-  );
+  const chosen = Object.entries(input).flatMap(([name, n]) => (['ipv4', 'ipv6'] as const).flatMap((family) => (n[family] ? [{ name, family, subnet: parseSubnet(n[family]!) }] : [])));
   for (const c of chosen) {
     const clash = taken.find((t) => overlaps(t.subnet, c.subnet));
-    if (clash) issues.add(['networks', c.name, c.family], `expected subnets that do not overlap, found ${c.subnet.text} overlapping ${clash.name}'s ${clash.subnet.text}: one address would sit on two networks`);
+    if (clash)
+      issues.add(
+        ['networks', c.name, c.family],
+        `expected subnets that do not overlap, found ${c.subnet.text} overlapping ${clash.name}'s ${clash.subnet.text}: one address would sit on two networks`,
+      );
     taken.push(c);
   }
   let next = 0;
@@ -89,9 +92,7 @@ function resolveNetworks(input: NonNullable<ScenarioInput['networks']>, issues: 
       }
     }
   };
-  return Object.entries(input).map(([name, n]) =>
-    labNetwork(name, n.ipv4 ?? free('ipv4', name), n.ipv6 ?? free('ipv6', name), { ipv4: n.ipv4 !== undefined, ipv6: n.ipv6 !== undefined }),
-  );
+  return Object.entries(input).map(([name, n]) => labNetwork(name, n.ipv4 ?? free('ipv4', name), n.ipv6 ?? free('ipv6', name), { ipv4: n.ipv4 !== undefined, ipv6: n.ipv6 !== undefined }));
 }
 
 function checkTargetInterfaces(drafts: readonly Draft[], known: ReadonlySet<string>, issues: IssueList): void {
@@ -120,9 +121,11 @@ function allocate(networks: readonly NetworkSpec[], drafts: readonly Draft[], is
       const canonical = canonicalIp(address);
       if (!contains(subnet, address)) issues.add([...d.path, family], `expected an address in ${net.name}'s ${subnet.text}, found ${address}`);
       else if (!isHostAddress(subnet, address)) {
-        issues.add([...d.path, family], `expected a host address of ${subnet.text}, found ${address}: the subnet's ${subnet.family === 4 ? 'network or broadcast address' : 'Subnet-Router anycast address'} is no host's`);
-      }
-      else if (used.has(canonical)) issues.add([...d.path, family], `expected each address once, found ${address} again (also at ${used.get(canonical)})`);
+        issues.add(
+          [...d.path, family],
+          `expected a host address of ${subnet.text}, found ${address}: the subnet's ${subnet.family === 4 ? 'network or broadcast address' : 'Subnet-Router anycast address'} is no host's`,
+        );
+      } else if (used.has(canonical)) issues.add([...d.path, family], `expected each address once, found ${address} again (also at ${used.get(canonical)})`);
       else {
         used.set(canonical, d.path.join('.'));
         out[i]![family] = canonical;

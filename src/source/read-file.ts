@@ -15,9 +15,7 @@ export const MAX_REFERENCED_FILE_BYTES = 4 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 
 /** Why a file was not read; `reason` is a phrase that follows "found" or a colon ("no such file"). */
-export type ReadProblem =
-  | { kind: 'missing' | 'denied' | 'directory' | 'not-a-file' | 'unreadable'; reason: string }
-  | { kind: 'too-large'; reason: string; bytes: number; limit: number };
+export type ReadProblem = { kind: 'missing' | 'denied' | 'directory' | 'not-a-file' | 'unreadable'; reason: string } | { kind: 'too-large'; reason: string; bytes: number; limit: number };
 
 /**
  * Reads `path` as UTF-8 if it is a regular file of at most `maxBytes`. Never reads more than one byte past

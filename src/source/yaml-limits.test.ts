@@ -17,10 +17,7 @@ describe('parseYamlWithPositions: limits', () => {
   it('a billion laughs is ALIAS_EXPANSION at the alias that crosses the limit', () => {
     const problem = problemOf(BILLION_LAUGHS);
     expect(problem).toMatchObject({ code: 'ALIAS_EXPANSION', line: 7, column: 8 });
-    expect(describeYamlProblem(problem)).toBe(
-      'YAML: aliases would expand this document by more than 100000 values (aliases of aliases multiply): ' +
-        'write the values out, or nest fewer aliases',
-    );
+    expect(describeYamlProblem(problem)).toBe('YAML: aliases would expand this document by more than 100000 values (aliases of aliases multiply): ' + 'write the values out, or nest fewer aliases');
   });
 
   it('an alias inside the node it repeats is ALIAS_LOOP (the data would be circular)', () => {

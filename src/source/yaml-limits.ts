@@ -153,8 +153,7 @@ export function aliasProblem(doc: Document, position: (offset: number) => { line
       if (added > MAX_ALIAS_EXPANSION) {
         return fail(
           'ALIAS_EXPANSION',
-          `aliases would expand this document by more than ${MAX_ALIAS_EXPANSION} values (aliases of aliases ` +
-            'multiply): write the values out, or nest fewer aliases',
+          `aliases would expand this document by more than ${MAX_ALIAS_EXPANSION} values (aliases of aliases ` + 'multiply): write the values out, or nest fewer aliases',
           offset,
         );
       }

@@ -69,16 +69,8 @@ function unquoted(message: string, found: unknown): string {
  * fewest issues; a wrong type or value at the union itself counts as far away); if none stands out, say
  * which shapes are accepted.
  */
-function convertUnion(
-  issue: Extract<ZodIssue, { code: 'invalid_union' }>,
-  path: FieldPath,
-  data: unknown,
-  found: unknown,
-  options: IssueOptions,
-): ScenarioIssue[] {
-  const scored = issue.errors
-    .map((branch) => ({ branch, score: branchDistance(branch) }))
-    .sort((a, b) => a.score - b.score);
+function convertUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>, path: FieldPath, data: unknown, found: unknown, options: IssueOptions): ScenarioIssue[] {
+  const scored = issue.errors.map((branch) => ({ branch, score: branchDistance(branch) })).sort((a, b) => a.score - b.score);
   const best = scored[0];
   const tie = scored[1] !== undefined && best !== undefined && scored[1].score === best.score;
   if (best && !tie && best.score < 1000) {

@@ -5,32 +5,15 @@ import type { ObservedSummary } from '../scan/types.ts';
 import { DEFAULT_SOURCES, type ExpectationSet, type Scenario } from '../model/scenario.ts';
 import type { Coverage } from './types.ts';
 
-export function obs(
-  vantage: Vantage,
-  family: Family,
-  protocol: Protocol,
-  port: number,
-  state: PortState,
-  reason: string,
-): Observation {
+export function obs(vantage: Vantage, family: Family, protocol: Protocol, port: number, state: PortState, reason: string): Observation {
   return { vantage, family, protocol, port, state, reason };
 }
 
-export function summary(
-  vantage: Vantage,
-  family: Family,
-  protocol: Protocol,
-  state: PortState,
-  reason: string,
-  count: number,
-  ports: string | null = null,
-): ObservedSummary {
+export function summary(vantage: Vantage, family: Family, protocol: Protocol, state: PortState, reason: string, count: number, ports: string | null = null): ObservedSummary {
   return { vantage, family, protocol, state, reason, count, ports };
 }
 
-export function expectation(
-  partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' | 'family' | 'protocol'>,
-): ExpectationSet {
+export function expectation(partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' | 'family' | 'protocol'>): ExpectationSet {
   return { open: [], closed: [], filtered: [], unreachable: [], others: null, ...partial };
 }
 

@@ -45,16 +45,11 @@ describe('judge', () => {
   it('udp open|filtered does not satisfy open', () => {
     const s = scenario([expectation({ ...v4tcp, protocol: 'udp', open: [53] })]);
     const verdict = judge(s, [obs('loopback', 'ipv4', 'udp', 53, 'open|filtered', 'no-response')], [], covered);
-    expect(verdict.mismatches.map((m) => m.message)).toEqual([
-      'loopback ipv4 udp/53: expected open, observed open|filtered (no-response)',
-    ]);
+    expect(verdict.mismatches.map((m) => m.message)).toEqual(['loopback ipv4 udp/53: expected open, observed open|filtered (no-response)']);
   });
 
   it('a listed port that was never observed is missing, never a pass', () => {
-    const s = scenario([
-      expectation({ ...v4tcp, open: [22, 80] }),
-      expectation({ ...v4tcp, family: 'ipv6', filtered: [53] }),
-    ]);
+    const s = scenario([expectation({ ...v4tcp, open: [22, 80] }), expectation({ ...v4tcp, family: 'ipv6', filtered: [53] })]);
     const verdict = judge(s, [obs('loopback', 'ipv4', 'tcp', 22, 'open', 'syn-ack')], [summary('loopback', 'ipv4', 'tcp', 'closed', 'reset', 50)], covered);
     expect(verdict.passed).toBe(false);
     expect(verdict.missing.map((m) => m.message)).toEqual([
@@ -71,18 +66,13 @@ describe('judge', () => {
       [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000)],
       covered,
     );
-    expect(verdict.mismatches.map((m) => m.message)).toEqual([
-      'peer ipv4 tcp/81: expected not-open, observed unfiltered (reset)',
-      'peer ipv4 tcp/8080: expected not-open, observed open (syn-ack)',
-    ]);
+    expect(verdict.mismatches.map((m) => m.message)).toEqual(['peer ipv4 tcp/81: expected not-open, observed unfiltered (reset)', 'peer ipv4 tcp/8080: expected not-open, observed open (syn-ack)']);
     expect(verdict.othersMismatches).toEqual([]);
 
     const closedOthers = scenario([expectation({ ...v4tcp, others: 'closed' })]);
     const v2 = judge(closedOthers, [], [summary('loopback', 'ipv4', 'tcp', 'filtered', 'no-response', 1000)], covered);
     expect(v2.passed).toBe(false);
-    expect(v2.othersMismatches.map((m) => m.message)).toEqual([
-      'loopback ipv4 tcp (1000 other ports): expected closed, observed filtered (no-response)',
-    ]);
+    expect(v2.othersMismatches.map((m) => m.message)).toEqual(['loopback ipv4 tcp (1000 other ports): expected closed, observed filtered (no-response)']);
   });
 
   it('observations nothing speaks about are unchecked, not failures', () => {
@@ -131,12 +121,7 @@ describe('judge', () => {
     const report = judge(scenario([], { mode: 'report' }), observations, [], covered);
     expect(report.passed).toBe(true);
     expect(report.parity).toHaveLength(1);
-    const excused = judge(
-      scenario([], { mode: 'strict', exceptions: [{ vantage: 'loopback', protocol: 'tcp', port: 53, why: 'by design' }] }),
-      observations,
-      [],
-      covered,
-    );
+    const excused = judge(scenario([], { mode: 'strict', exceptions: [{ vantage: 'loopback', protocol: 'tcp', port: 53, why: 'by design' }] }), observations, [], covered);
     expect(excused.passed).toBe(true);
     expect(excused.parity[0]?.excusedBy).toBe('by design');
   });

@@ -15,12 +15,7 @@ import type { Coverage, MissingObservation, OthersMismatch, UnverifiedRule, Verd
 type Accumulated = Omit<Verdict, 'passed' | 'parity' | 'unverified'>;
 
 /** The verdict on one scenario's observations, given what the run could not cover. */
-export function judge(
-  scenario: Scenario,
-  observations: readonly Observation[],
-  others: readonly ObservedSummary[],
-  coverage: Coverage,
-): Verdict {
+export function judge(scenario: Scenario, observations: readonly Observation[], others: readonly ObservedSummary[], coverage: Coverage): Verdict {
   const observed = groupBy(observations, scopeKey);
   const summarised = groupBy(others, scopeKey);
   const acc: Accumulated = {
@@ -46,17 +41,11 @@ export function judge(
   acc.unchecked.observations.sort(compareScoped);
   acc.unchecked.summaries.sort(compareScoped);
   const unverified = [...coverage.unverified].sort(compareUnverified);
-  const passed =
-    acc.mismatches.length === 0 && acc.missing.length === 0 && acc.othersMismatches.length === 0 && !parityFails && unverified.length === 0;
+  const passed = acc.mismatches.length === 0 && acc.missing.length === 0 && acc.othersMismatches.length === 0 && !parityFails && unverified.length === 0;
   return { passed, ...acc, parity, unverified };
 }
 
-function judgeSet(
-  set: ExpectationSet,
-  observations: readonly Observation[],
-  summaries: readonly ObservedSummary[],
-  acc: Accumulated,
-): void {
+function judgeSet(set: ExpectationSet, observations: readonly Observation[], summaries: readonly ObservedSummary[], acc: Accumulated): void {
   const listed = listedCategories(set);
   const byPort = groupBy(observations, (o) => String(o.port));
   for (const [port, category] of listed) {
@@ -100,13 +89,7 @@ function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void
   });
 }
 
-function missing(
-  scope: Scope,
-  port: number,
-  expected: ExpectCategory,
-  observedCount: number,
-  summaries: readonly ObservedSummary[],
-): MissingObservation {
+function missing(scope: Scope, port: number, expected: ExpectCategory, observedCount: number, summaries: readonly ObservedSummary[]): MissingObservation {
   const what = `${viewLabel(scope)} ${scope.family} ${scope.protocol}`;
   let why: string;
   if (observedCount === 0 && summaries.length === 0) why = `the ${what} scan reported no ports at all`;
@@ -129,9 +112,7 @@ function othersMismatch(summary: ObservedSummary, expected: ExpectCategory): Oth
     observed: summary.state,
     reason: summary.reason,
     count: summary.count,
-    message:
-      `${viewLabel(summary)} ${summary.family} ${summary.protocol} (${summary.count} other ports): ` +
-      `expected ${expected}, observed ${summary.state} (${summary.reason})`,
+    message: `${viewLabel(summary)} ${summary.family} ${summary.protocol} (${summary.count} other ports): ` + `expected ${expected}, observed ${summary.state} (${summary.reason})`,
   };
 }
 

@@ -20,12 +20,7 @@ export function portLabel(s: Scope, port: number): string {
 
 /** Sorts by vantage (and host), family, protocol, then port (when present). */
 export function compareScoped(a: Scope & { port?: number }, b: Scope & { port?: number }): number {
-  return (
-    compareViews(a, b) ||
-    FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) ||
-    PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) ||
-    (a.port ?? 0) - (b.port ?? 0)
-  );
+  return compareViews(a, b) || FAMILIES.indexOf(a.family) - FAMILIES.indexOf(b.family) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) || (a.port ?? 0) - (b.port ?? 0);
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

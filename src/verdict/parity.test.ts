@@ -55,18 +55,10 @@ describe('findParityGaps', () => {
   it('compares with the other family’s summary when it is unambiguous', () => {
     const observations = [obs('peer', 'ipv6', 'tcp', 8080, 'open', 'syn-ack')];
     const unambiguous = findParityGaps(observations, [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 65534)], report);
-    expect(unambiguous.map((f) => f.message)).toEqual([
-      'peer tcp/8080: ipv4 filtered (no-response, summarised), ipv6 open (syn-ack)',
-    ]);
-    const ambiguous = findParityGaps(
-      observations,
-      [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000), summary('peer', 'ipv4', 'tcp', 'closed', 'reset', 5534)],
-      report,
-    );
+    expect(unambiguous.map((f) => f.message)).toEqual(['peer tcp/8080: ipv4 filtered (no-response, summarised), ipv6 open (syn-ack)']);
+    const ambiguous = findParityGaps(observations, [summary('peer', 'ipv4', 'tcp', 'filtered', 'no-response', 60000), summary('peer', 'ipv4', 'tcp', 'closed', 'reset', 5534)], report);
     // Which of the 65534 ports is closed is unknown: never skipped silently.
-    expect(ambiguous.map((f) => f.message)).toEqual([
-      'peer tcp (summarised ports, nmap gave no port lists): ipv4 5534× closed, 60000× filtered, ipv6 none; they cannot be compared port by port',
-    ]);
+    expect(ambiguous.map((f) => f.message)).toEqual(['peer tcp (summarised ports, nmap gave no port lists): ipv4 5534× closed, 60000× filtered, ipv6 none; they cannot be compared port by port']);
   });
 
   it('compares summarised ports port by port from their lists, and groups a difference into one finding', () => {
@@ -80,9 +72,7 @@ describe('findParityGaps', () => {
     const findings = findParityGaps(observations, summaries, report);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ port: 1, ports: '1-21,23-65534', count: 65533 });
-    expect(findings[0]!.message).toBe(
-      'loopback tcp/1-21,23-65534 (65533 ports): ipv4 filtered (no-response, summarised), ipv6 closed (reset, summarised)',
-    );
+    expect(findings[0]!.message).toBe('loopback tcp/1-21,23-65534 (65533 ports): ipv4 filtered (no-response, summarised), ipv6 closed (reset, summarised)');
   });
 
   it('finds a port listed on one family inside the other family’s mixed summary', () => {
@@ -120,12 +110,6 @@ describe('findParityGaps', () => {
   });
 
   it('off computes nothing', () => {
-    expect(
-      findParityGaps(
-        [obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv6', 'tcp', 53, 'open', 'syn-ack')],
-        [],
-        { mode: 'off', exceptions: [] },
-      ),
-    ).toEqual([]);
+    expect(findParityGaps([obs('loopback', 'ipv4', 'tcp', 53, 'filtered', 'no-response'), obs('loopback', 'ipv6', 'tcp', 53, 'open', 'syn-ack')], [], { mode: 'off', exceptions: [] })).toEqual([]);
   });
 });

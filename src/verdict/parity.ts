@@ -20,11 +20,7 @@ import { categoryOf } from './satisfies.ts';
 type Seen = { state: PortState; reason: string };
 type Slice = { vantage: Vantage; host?: string; protocol: Protocol };
 
-export function findParityGaps(
-  observations: readonly Observation[],
-  summaries: readonly ObservedSummary[],
-  parity: { mode: ParityMode; exceptions: readonly ParityException[] },
-): ParityFinding[] {
+export function findParityGaps(observations: readonly Observation[], summaries: readonly ObservedSummary[], parity: { mode: ParityMode; exceptions: readonly ParityException[] }): ParityFinding[] {
   if (parity.mode === 'off') return [];
   const findings: ParityFinding[] = [];
   // Every vantage (and host behind the target) that saw anything, in the one order all outputs use.
@@ -35,20 +31,10 @@ export function findParityGaps(
       findings.push(...sliceFindings({ ...view, protocol }, observations, summaries, parity.exceptions));
     }
   }
-  return findings.sort(
-    (a, b) =>
-      compareViews(a, b) ||
-      PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) ||
-      a.port - b.port,
-  );
+  return findings.sort((a, b) => compareViews(a, b) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) || a.port - b.port);
 }
 
-function sliceFindings(
-  slice: Slice,
-  observations: readonly Observation[],
-  summaries: readonly ObservedSummary[],
-  exceptions: readonly ParityException[],
-): ParityFinding[] {
+function sliceFindings(slice: Slice, observations: readonly Observation[], summaries: readonly ObservedSummary[], exceptions: readonly ParityException[]): ParityFinding[] {
   const inSlice = <T extends Slice>(x: T) => x.vantage === slice.vantage && x.host === slice.host && x.protocol === slice.protocol;
   const observed = observations.filter(inSlice);
   const summarised = summaries.filter(inSlice);
@@ -101,10 +87,7 @@ function portMap(family: Family, observed: readonly Observation[], summarised: r
   }
   for (const o of observed) if (o.family === family) exact.set(o.port, { state: o.state, reason: o.reason });
   const first = unlisted[0];
-  const fallback =
-    first && unlisted.every((s) => categoryOf(s.state) === categoryOf(first.state))
-      ? { state: first.state, reason: `${first.reason}, summarised` }
-      : null;
+  const fallback = first && unlisted.every((s) => categoryOf(s.state) === categoryOf(first.state)) ? { state: first.state, reason: `${first.reason}, summarised` } : null;
   return { exact, fallback };
 }
 
@@ -121,7 +104,12 @@ function coarseFinding(slice: Slice, summarised: readonly ObservedSummary[]): Pa
     for (const s of unlisted) {
       if (s.family === family) byCategory.set(categoryOf(s.state), (byCategory.get(categoryOf(s.state)) ?? 0) + s.count);
     }
-    return [...byCategory].sort().map(([category, count]) => `${count}× ${category}`).join(', ') || 'none';
+    return (
+      [...byCategory]
+        .sort()
+        .map(([category, count]) => `${count}× ${category}`)
+        .join(', ') || 'none'
+    );
   };
   const ipv4 = counts('ipv4');
   const ipv6 = counts('ipv6');
@@ -134,9 +122,7 @@ function coarseFinding(slice: Slice, summarised: readonly ObservedSummary[]): Pa
     ipv4: { state: unlisted.find((s) => s.family === 'ipv4')?.state ?? 'filtered', reason: ipv4 },
     ipv6: { state: unlisted.find((s) => s.family === 'ipv6')?.state ?? 'filtered', reason: ipv6 },
     excusedBy: null,
-    message:
-      `${viewLabel(slice)} ${slice.protocol} (summarised ports, nmap gave no port lists): ` +
-      `ipv4 ${ipv4}, ipv6 ${ipv6}; they cannot be compared port by port`,
+    message: `${viewLabel(slice)} ${slice.protocol} (summarised ports, nmap gave no port lists): ` + `ipv4 ${ipv4}, ipv6 ${ipv6}; they cannot be compared port by port`,
   };
 }
 

@@ -26,16 +26,7 @@ describe('satisfies', () => {
   });
 
   it('categoryOf folds the ambiguous states into filtered', () => {
-    expect(PORT_STATES.map(categoryOf)).toEqual([
-      'open',
-      'closed',
-      'filtered',
-      'unfiltered',
-      'filtered',
-      'filtered',
-      'unreachable',
-      'delivered',
-    ]);
+    expect(PORT_STATES.map(categoryOf)).toEqual(['open', 'closed', 'filtered', 'unfiltered', 'filtered', 'filtered', 'unreachable', 'delivered']);
   });
 
   it('delivered (a datagram reached the listener) satisfies no category: not filtered, not "not open"', () => {

@@ -34,7 +34,10 @@ const expectation = z
     /** `VANTAGE FAMILY PROTO/PORT` of each mismatch that must be reported, observed open or delivered. */
     caught: z.array(z.string().regex(OBSERVATION)).min(1).optional(),
     /** `FAMILY MATCH` of each rule the verdict must name unverified (a match fwprobe's clients do not vary). */
-    unverified: z.array(z.string().regex(/^(ipv4|ipv6) [a-z0-9 -]+$/)).min(1).optional(),
+    unverified: z
+      .array(z.string().regex(/^(ipv4|ipv6) [a-z0-9 -]+$/))
+      .min(1)
+      .optional(),
   })
   .superRefine((e, ctx) => {
     const statuses = [e.status ?? []].flat();

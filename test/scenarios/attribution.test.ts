@@ -50,21 +50,31 @@ describe.concurrent('attribution', () => {
 
   test('drop-vs-reject: a REJECT rule at its line', async () => {
     const r = await traced.reject;
-    expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ verdict: 'REJECT', rule: '-A INPUT -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset', source: { file: 'scenarios/drop-vs-reject/rules.v4', line: 7 } });
+    expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({
+      verdict: 'REJECT',
+      rule: '-A INPUT -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset',
+      source: { file: 'scenarios/drop-vs-reject/rules.v4', line: 7 },
+    });
     expect(why(r, 'peer ipv6 udp/53')).toMatchObject({ verdict: 'REJECT', source: { file: 'scenarios/drop-vs-reject/rules.v6', line: 9 } });
   });
 
   test('iptables-save export: the SERVICES rule through its jump', async () => {
     const r = await traced.export;
-    expect(why(r, 'peer ipv6 tcp/22')).toMatchObject({ path: ['INPUT', 'SERVICES'], chain: 'SERVICES', verdict: 'ACCEPT', rule: expect.stringContaining('--dport 22'), source: { file: 'scenarios/iptables-save-export/host.rules.v6', line: 11 } });
+    expect(why(r, 'peer ipv6 tcp/22')).toMatchObject({
+      path: ['INPUT', 'SERVICES'],
+      chain: 'SERVICES',
+      verdict: 'ACCEPT',
+      rule: expect.stringContaining('--dport 22'),
+      source: { file: 'scenarios/iptables-save-export/host.rules.v6', line: 11 },
+    });
   });
 
-  test('a script\'s rule names its script', async () => {
+  test("a script's rule names its script", async () => {
     const r = await traced.script;
     expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ rule: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT', source: { file: 'scenarios/script-files/firewall.sh' } });
   });
 
-  test('a native inet table: its rule read back by handle, at the nft file\'s line (not iptables\' empty INPUT)', async () => {
+  test("a native inet table: its rule read back by handle, at the nft file's line (not iptables' empty INPUT)", async () => {
     const r = await traced.nft;
     expect(r.status).toBe('passed');
     const file = 'scenarios/nftables/inet.nft';
@@ -78,13 +88,19 @@ describe.concurrent('attribution', () => {
   test('ufw: a rule at its line in user.rules / user6.rules, the INPUT policy at its DEFAULT_INPUT_POLICY line', async () => {
     const r = await traced.ufw;
     expect(r.status).toBe('passed');
-    expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({ tool: 'iptables', chain: 'ufw-user-input', verdict: 'ACCEPT', rule: expect.stringContaining('--dport 22'), source: { file: 'scenarios/ufw/etc-ufw/user.rules', line: 21 } });
+    expect(why(r, 'peer ipv4 tcp/22')).toMatchObject({
+      tool: 'iptables',
+      chain: 'ufw-user-input',
+      verdict: 'ACCEPT',
+      rule: expect.stringContaining('--dport 22'),
+      source: { file: 'scenarios/ufw/etc-ufw/user.rules', line: 21 },
+    });
     expect(why(r, 'peer ipv6 udp/53')).toMatchObject({ tool: 'ip6tables', chain: 'ufw6-user-input', verdict: 'ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/user6.rules', line: 24 } });
     expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ chain: 'INPUT', policy: 'DROP', source: { file: 'scenarios/ufw/default-ufw-ipv6-yes', line: 11 } });
     expect(why(r, 'loopback ipv4 tcp/80')).toMatchObject({ chain: 'ufw-before-input', rule: '-A ufw-before-input -i lo -j ACCEPT', source: { file: 'scenarios/ufw/etc-ufw/before.rules', line: 21 } });
   });
 
-  test('a native `table ip raw` is the user\'s: the trace removal neither deletes it nor leaves a chain in it', async () => {
+  test("a native `table ip raw` is the user's: the trace removal neither deletes it nor leaves a chain in it", async () => {
     const r = await traced.nativeRaw;
     expect(r.error).toBeUndefined();
     expect(r.status).toBe('passed');
@@ -93,7 +109,7 @@ describe.concurrent('attribution', () => {
     expect(why(r, 'peer ipv4 tcp/80')).toMatchObject({ tool: 'nft', policy: 'DROP', chain: 'input' });
   });
 
-  test('a -6 rule in an IPv4 restore file: the rule with no line, never the -6 rule\'s line', async () => {
+  test("a -6 rule in an IPv4 restore file: the rule with no line, never the -6 rule's line", async () => {
     const r = await traced.familyMarked;
     const a = why(r, 'peer ipv4 tcp/22');
     expect(a).toMatchObject({ tool: 'iptables', rule: '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT' });

@@ -32,7 +32,9 @@ test('run --json --filter: one JSON document on stdout, progress lines on stderr
   expect(stderr).toMatch(/^fwprobe: \[\d+\.\d s\] v4-only ruleset leaves IPv6 open: scans$/m);
   expect(stderr).not.toContain('\u001b');
   expect((await readdir(reportDir)).sort()).toEqual(['fwprobe.sarif', 'index.html', 'junit.xml', 'results.json', 'summary.md']);
-  const sarif = JSON.parse(await readFile(join(reportDir, 'fwprobe.sarif'), 'utf8')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const sarif = JSON.parse(await readFile(join(reportDir, 'fwprobe.sarif'), 'utf8')) as {
+    runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+  };
   const gaps = sarif.runs[0]!.results.filter((r) => r.ruleId === 'fwprobe/parity-gap');
   expect(gaps.length).toBe(4);
   // The `parity:` key of scenarios/ipv6-gap/v4-only.scenario.yaml.

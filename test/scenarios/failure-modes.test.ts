@@ -20,9 +20,17 @@ describe('failure modes', () => {
       image: inject('fwprobeImage'),
     });
     expect(result.status, result.error).toBe('failed');
-    expect(result.verdict?.mismatches).toEqual([expect.objectContaining({
-      vantage: 'loopback', family: 'ipv6', protocol: 'tcp', port: 53, expected: ['open'], observed: 'filtered', reason: 'no-response',
-    })]);
+    expect(result.verdict?.mismatches).toEqual([
+      expect.objectContaining({
+        vantage: 'loopback',
+        family: 'ipv6',
+        protocol: 'tcp',
+        port: 53,
+        expected: ['open'],
+        observed: 'filtered',
+        reason: 'no-response',
+      }),
+    ]);
     // The readable diff is rendered from that structure.
     expect(verdictTextOf(result)).toContain('✗ loopback ipv6 tcp/53: expected open, observed filtered (no-response)');
   });
@@ -58,11 +66,7 @@ describe('failure modes', () => {
 
   test('Ctrl-C in the middle of a run removes its containers (target, peer, lab switch)', async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'fwprobe-sigint-'));
-    const child = spawn(
-      process.execPath,
-      ['bin/fwprobe.mjs', 'run', join(FIXTURES, 'slow-drop.scenario.yaml'), '--report-dir', reportDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['bin/fwprobe.mjs', 'run', join(FIXTURES, 'slow-drop.scenario.yaml'), '--report-dir', reportDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -21,7 +21,7 @@ const FIXTURES = 'test/fixtures/runtime';
 const image = inject('fwprobeImage');
 
 describe('nftables files', () => {
-  test('a broken nftables file ends in error with file:line:col and nft\'s message, whatever its name', async () => {
+  test("a broken nftables file ends in error with file:line:col and nft's message, whatever its name", async () => {
     const result = await runScenarioFile(join(FIXTURES, 'nft-broken.scenario.yaml'), { image });
     expect(result.status).toBe('error');
     expect(result.errorCode).toBe('RULESET_APPLY_FAILED');
@@ -38,9 +38,16 @@ describe('nftables files', () => {
   test('a file that loads but leaves IPv6 open fails the scenario that expects it closed', async () => {
     const result = await runScenarioFile(join(FIXTURES, 'nft-v6-open.scenario.yaml'), { image });
     expect(result.status, result.error).toBe('failed');
-    expect(result.verdict?.mismatches).toEqual([expect.objectContaining({
-      vantage: 'peer', family: 'ipv6', protocol: 'tcp', port: 80, expected: ['filtered'], observed: 'open',
-    })]);
+    expect(result.verdict?.mismatches).toEqual([
+      expect.objectContaining({
+        vantage: 'peer',
+        family: 'ipv6',
+        protocol: 'tcp',
+        port: 80,
+        expected: ['filtered'],
+        observed: 'open',
+      }),
+    ]);
     expect(verdictTextOf(result)).toContain('✗ peer ipv6 tcp/80: expected filtered, observed open (syn-ack)');
     expect(result.applied?.nft).toContain('table ip filter');
     expect(result.staticParity.join('\n')).toContain('filters IPv4 only');
@@ -52,7 +59,7 @@ describe('nftables files', () => {
 const GENERATED = ['scenarios/policy-mirror/policy-mirror.scenario.yaml', 'scenarios/book/book-2009.scenario.yaml', 'scenarios/book/book-2007.scenario.yaml'];
 const limit = createLimiter(2);
 
-describe.concurrent('the generator\'s nft rendering exposes what its iptables rendering does', () => {
+describe.concurrent("the generator's nft rendering exposes what its iptables rendering does", () => {
   for (const file of GENERATED) {
     test(file, async () => {
       const scenario = await loadScenario(file);

@@ -62,20 +62,34 @@ beforeAll(async () => {
   const vitest = (JSON.parse(await readFile(join(ROOT, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }).version;
   const install = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vitest@${vitest}`], project);
   expect(install.code, install.out).toBe(0);
-  await writeFile(join(project, 'vitest.config.ts'), "import { defineConfig } from 'vitest/config';\n" +
-    "export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000, reporters: ['default', 'fwprobe/vitest-reporter'] } });\n");
-  await addScenario('ssh', 'name: only ssh\nservices: [22/tcp, 80/tcp]\nruleset: { v4: rules.v4, v6: rules.v6 }\nvantages: [loopback]\n' +
-    'expect:\n  loopback:\n    both:\n      tcp: { open: [22], filtered: [80] }\n', { 'rules.v4': RULES, 'rules.v6': RULES });
-  await addScenario('open', 'name: nothing filtered\nservices: [8080/tcp]\nruleset: { none: true }\nvantages: [loopback]\n' +
-    'expect:\n  loopback:\n    both:\n      tcp: { open: [8080] }\n', {});
+  await writeFile(
+    join(project, 'vitest.config.ts'),
+    "import { defineConfig } from 'vitest/config';\n" + "export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000, reporters: ['default', 'fwprobe/vitest-reporter'] } });\n",
+  );
+  await addScenario(
+    'ssh',
+    'name: only ssh\nservices: [22/tcp, 80/tcp]\nruleset: { v4: rules.v4, v6: rules.v6 }\nvantages: [loopback]\n' + 'expect:\n  loopback:\n    both:\n      tcp: { open: [22], filtered: [80] }\n',
+    { 'rules.v4': RULES, 'rules.v6': RULES },
+  );
+  await addScenario('open', 'name: nothing filtered\nservices: [8080/tcp]\nruleset: { none: true }\nvantages: [loopback]\n' + 'expect:\n  loopback:\n    both:\n      tcp: { open: [8080] }\n', {});
 }, 300_000);
 
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe('the packed tarball in a fresh project', () => {
   it('holds bin, src, containers and the schema, and nothing of the test tree', () => {
-    for (const file of ['package.json', 'README.md', 'bin/fwprobe.mjs', 'src/vitest/index.ts', 'src/report/vitest-reporter.ts', 'src/cli/main.ts',
-      'containers/target/Dockerfile', 'containers/target/listener.pl', 'schema/scenario.json', 'scenarios/ipv6-gap/v4-only.scenario.yaml']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'bin/fwprobe.mjs',
+      'src/vitest/index.ts',
+      'src/report/vitest-reporter.ts',
+      'src/cli/main.ts',
+      'containers/target/Dockerfile',
+      'containers/target/listener.pl',
+      'schema/scenario.json',
+      'scenarios/ipv6-gap/v4-only.scenario.yaml',
+    ]) {
       expect(packed).toContain(file);
     }
     expect(packed.filter((f) => /^(test|bench|node_modules|reports)\/|\.test\.ts$|\.test-helpers\.ts$|^vitest\.config/.test(f))).toEqual([]);

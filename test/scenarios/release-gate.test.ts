@@ -49,8 +49,10 @@ describe('fwprobe baseline and check', () => {
 
   it('honours DOCKER_HOST: the named socket is used, a dead one is exit 2', async () => {
     const run = (dockerHost: string) =>
-      promisify(execFile)('node', ['bin/fwprobe.mjs', 'check', dir, '--report-dir', reports], { env: { ...process.env, DOCKER_HOST: dockerHost } })
-        .then(({ stdout }) => ({ code: 0, stdout, stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e);
+      promisify(execFile)('node', ['bin/fwprobe.mjs', 'check', dir, '--report-dir', reports], { env: { ...process.env, DOCKER_HOST: dockerHost } }).then(
+        ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
     const live = await run('unix:///var/run/docker.sock');
     expect(live.code, live.stderr).toBe(1);
     expect(changedLines(live.stdout)).toEqual(['  loopback ipv4 tcp/80: shut → open', '  peer ipv4 tcp/80: shut → open']);
@@ -68,19 +70,37 @@ describe('fwprobe baseline and check', () => {
 });
 
 describe('fwprobe compare', () => {
-  it('the library\'s v4-only and fixed rulesets differ exactly in IPv6 from every vantage', async () => {
-    const code = await main(['compare', '--a', `v4=${LIBRARY}/v4-only.rules.v4`, '--b', `v4=${LIBRARY}/v4-only.rules.v4,v6=${LIBRARY}/block-v6.rules.v6`,
-      '--services', '22/tcp,53/tcp,80/tcp', '--report-dir', reports]);
+  it("the library's v4-only and fixed rulesets differ exactly in IPv6 from every vantage", async () => {
+    const code = await main([
+      'compare',
+      '--a',
+      `v4=${LIBRARY}/v4-only.rules.v4`,
+      '--b',
+      `v4=${LIBRARY}/v4-only.rules.v4,v6=${LIBRARY}/block-v6.rules.v6`,
+      '--services',
+      '22/tcp,53/tcp,80/tcp',
+      '--report-dir',
+      reports,
+    ]);
     expect(code).toBe(1);
     expect(changedLines(output.out)).toEqual(['loopback', 'peer'].flatMap((v) => [22, 53, 80].map((p) => `  ${v} ipv6 tcp/${p}: open → shut`)));
   });
 
-  it('a generated policy\'s iptables-restore and shell-script renderings expose the same', async () => {
+  it("a generated policy's iptables-restore and shell-script renderings expose the same", async () => {
     const out = join(dir, 'generated');
     expect(await main(['generate', 'scenarios/policy-mirror/web.policy.yaml', '--out', out])).toBe(0);
     output.out = '';
-    const code = await main(['compare', '--a', `v4=${out}/rules.v4,v6=${out}/rules.v6`, '--b', `script=${out}/firewall.sh`,
-      '--services', '22/tcp,80/tcp,443/tcp,3306/tcp,8080/tcp,53/udp', '--report-dir', reports]);
+    const code = await main([
+      'compare',
+      '--a',
+      `v4=${out}/rules.v4,v6=${out}/rules.v6`,
+      '--b',
+      `script=${out}/firewall.sh`,
+      '--services',
+      '22/tcp,80/tcp,443/tcp,3306/tcp,8080/tcp,53/udp',
+      '--report-dir',
+      reports,
+    ]);
     expect(output.out).toMatch(/identical exposure: 24 port state\(s\) known in A, 24 in B/);
     expect(code).toBe(0);
   });

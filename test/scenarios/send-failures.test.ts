@@ -15,10 +15,9 @@ describe('probes that never left', () => {
     const result = await runScenarioFile('scenarios/ipv6-gap/v6-blocked.scenario.yaml', { image: inject('fwprobeImage') });
     expect(result.status, result.error).toBe('passed');
     const byScan = Object.fromEntries(result.scans.map((s) => [`${s.vantage} ${s.family} ${s.protocol}`, s.warnings]));
-    expect(byScan['loopback ipv6 tcp']).toEqual(expect.arrayContaining([
-      'sendto in send_ipv6_ipproto_raw: sendto(7, packet, 64, 0, ::1, 28) => Operation not permitted',
-      expect.stringMatching(/^Offending packet: TCP ::1:47311 > ::1:22 S /),
-    ]));
+    expect(byScan['loopback ipv6 tcp']).toEqual(
+      expect.arrayContaining(['sendto in send_ipv6_ipproto_raw: sendto(7, packet, 64, 0, ::1, 28) => Operation not permitted', expect.stringMatching(/^Offending packet: TCP ::1:47311 > ::1:22 S /)]),
+    );
     // IPv4 is only INPUT DROP, and the peer's probes leave through its own, open, stack.
     expect(byScan['loopback ipv4 tcp']).toEqual([]);
     expect(byScan['peer ipv4 tcp']).toEqual([]);
@@ -29,9 +28,17 @@ describe('probes that never left', () => {
     // No ruleset at all: 123 and 500/udp are closed. nmap's probes to them carry payloads (NTP, IKE) longer
     // than 68 bytes, so every one fails with "Message too long" and, unchecked, both would read open|filtered.
     await target.runOk(['ip', 'link', 'set', 'lo', 'mtu', '68']);
-    const scan = scanPorts((command) => target.run(command), {
-      vantage: 'loopback', family: 'ipv4', protocol: 'udp', target: '127.0.0.1', ports: [123, 500],
-    }, new LabScope());
+    const scan = scanPorts(
+      (command) => target.run(command),
+      {
+        vantage: 'loopback',
+        family: 'ipv4',
+        protocol: 'udp',
+        target: '127.0.0.1',
+        ports: [123, 500],
+      },
+      new LabScope(),
+    );
     await expect(scan).rejects.toMatchObject({ code: 'NMAP_SEND_FAILED' });
     await expect(scan).rejects.toThrow(/=> Message too long[\s\S]*ports of interest udp\/123,500 got no answer/);
   });

@@ -18,7 +18,7 @@ const LISTENING = [22, 53, 80];
 
 /** One ruleset a family: `{v4, v6}` restore texts built from the same rule lines. */
 const RULESETS: Record<string, { policies?: string; rules: (family: 'v4' | 'v6') => string[] }> = {
-  'ACCEPT': { rules: () => [] },
+  ACCEPT: { rules: () => [] },
   'DROP on 53 and 80': {
     rules: () => ['-A INPUT -p tcp -m multiport --dports 53,80 -j DROP', '-A INPUT -p udp -m multiport --dports 53,80 -j DROP'],
   },

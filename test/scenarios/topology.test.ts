@@ -19,8 +19,16 @@ describe('topology', () => {
     expect(result.scans.filter((s) => s.vantage === 'remote').map((s) => s.target)).toContain('2001:db8:113::7');
     // The remote peer's sources: its own address, and the attacker shapes of its segment.
     expect([...new Set(result.sources.filter((s) => s.kind === 'public').map((s) => s.network))]).toEqual([
-      'wan', 'wan@inside0', 'wan@link-local', 'wan@broadcast', 'wan@multicast',
-      'wan@multicast-ff02::1:ff00:7', 'wan@multicast-ff02::1:ff01:2', 'wan@spoof-int_net', 'wan@spoof-own-inside0', 'wan@spoof-own-wan0',
+      'wan',
+      'wan@inside0',
+      'wan@link-local',
+      'wan@broadcast',
+      'wan@multicast',
+      'wan@multicast-ff02::1:ff00:7',
+      'wan@multicast-ff02::1:ff01:2',
+      'wan@spoof-int_net',
+      'wan@spoof-own-inside0',
+      'wan@spoof-own-wan0',
     ]);
     // The typed shape beside the old label: the target's solicited-node groups (its global and link-local
     // addresses) and its own addresses as spoofed sources, on a host target (no all-routers, no anycast).
@@ -31,8 +39,7 @@ describe('topology', () => {
   test('a DNAT forward behind the target: observations, scans and sources name the peer and the host', async () => {
     const result = await runScenarioFile('scenarios/topology/dnat-v4-only.scenario.yaml', { image: inject('fwprobeImage') });
     expect(result.status, result.error).toBe('passed');
-    const at = (host: string | undefined, family: string, port: number) =>
-      result.observations.find((o) => o.vantage === 'attacker' && o.host === host && o.family === family && o.port === port);
+    const at = (host: string | undefined, family: string, port: number) => result.observations.find((o) => o.vantage === 'attacker' && o.host === host && o.family === family && o.port === port);
     // The forwarded port is open because a real client got through to the listener behind the target.
     expect(at(undefined, 'ipv4', 8080)).toMatchObject({ state: 'open', evidence: { reached: expect.any(Number) } });
     expect(at(undefined, 'ipv4', 8080)!.evidence!.reached).toBeGreaterThan(0);

@@ -74,10 +74,7 @@ describe.concurrent("the book's script", () => {
 
   test('with the anti-spoofing lines fixed, it fails at the -i ! lo line', async () => {
     const script = (await readFile(PUBLISHED, 'utf8')).replaceAll('-s ! $INT_NET', '! -s $INT_NET');
-    const file = await scenarioWithScript(
-      script,
-      `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\nexpect:\n  loopback: { ipv6: { tcp: { open: [22] } } }`,
-    );
+    const file = await scenarioWithScript(script, `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\nexpect:\n  loopback: { ipv6: { tcp: { open: [22] } } }`);
     const result = await run(file);
     expect(result.status).toBe('error');
     expect(result.errorCode).toBe('RULESET_SCRIPT_FAILED');
@@ -116,9 +113,7 @@ describe.concurrent("the book's script", () => {
     expect(result.applied?.v6).not.toMatch(/^-A /m);
     // The post's finding, port by port: every service open over IPv6, from the host and from the network.
     const v6Open = result.observations.filter((o) => o.family === 'ipv6' && o.state === 'open');
-    expect(v6Open.map((o) => `${o.vantage} ${o.port}`).sort()).toEqual(
-      ['loopback 22', 'loopback 53', 'loopback 80', 'peer 22', 'peer 53', 'peer 80'],
-    );
+    expect(v6Open.map((o) => `${o.vantage} ${o.port}`).sort()).toEqual(['loopback 22', 'loopback 53', 'loopback 80', 'peer 22', 'peer 53', 'peer 80']);
     expect((result.verdict?.parity ?? []).filter((p) => p.ipv6.state === 'open' && p.ipv4.state === 'filtered')).toHaveLength(6);
   });
 
@@ -131,8 +126,7 @@ describe.concurrent("the book's script", () => {
 
   test('ending on a tolerated line without any exit, it runs; an explicit failing exit still fails', async () => {
     const modern = await readFile(MODERN, 'utf8');
-    const ruleset = `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\n` +
-      'expect:\n  loopback: { ipv6: { tcp: { open: [22] } } }';
+    const ruleset = `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\n` + 'expect:\n  loopback: { ipv6: { tcp: { open: [22] } } }';
     const noExit = await run(await scenarioWithScript(modern.replace(/^exit$/m, ''), ruleset));
     expect(noExit.status, noExit.error).toBe('passed');
     const exit3 = await run(await scenarioWithScript(modern.replace(/^exit$/m, 'exit 3'), ruleset));
@@ -147,27 +141,33 @@ describe.concurrent('checks that must fail', () => {
     expect(result.status, result.error).toBe('failed');
     expect(result.verdict?.mismatches).toEqual([]);
     const gaps = (result.verdict?.parity ?? []).filter((f) => f.excusedBy === null).map((f) => `${f.vantage} ${f.protocol}/${f.port}`);
-    expect(gaps.sort()).toEqual([
-      'loopback tcp/80',
-      'loopback tcp/8080',
-      'loopback udp/5353',
-      'peer tcp/80',
-      'peer tcp/8080',
-      'peer udp/5353',
-    ]);
+    expect(gaps.sort()).toEqual(['loopback tcp/80', 'loopback tcp/8080', 'loopback udp/5353', 'peer tcp/80', 'peer tcp/8080', 'peer udp/5353']);
     // Each finding says what each family answered.
-    expect(result.verdict?.parity).toContainEqual(expect.objectContaining({
-      vantage: 'peer', protocol: 'tcp', port: 80,
-      ipv4: { state: 'filtered', reason: 'no-response' }, ipv6: { state: 'open', reason: 'syn-ack' },
-    }));
+    expect(result.verdict?.parity).toContainEqual(
+      expect.objectContaining({
+        vantage: 'peer',
+        protocol: 'tcp',
+        port: 80,
+        ipv4: { state: 'filtered', reason: 'no-response' },
+        ipv6: { state: 'open', reason: 'syn-ack' },
+      }),
+    );
   });
 
   test('a silent UDP port (open|filtered) does not satisfy open', async () => {
     const result = await run(join(FIXTURES, 'udp-silent-not-open.scenario.yaml'));
     expect(result.status, result.error).toBe('failed');
     const seen = (result.verdict?.mismatches ?? []).map(({ vantage, family, protocol, port, expected, observed, reason }) => ({ vantage, family, protocol, port, expected, observed, reason }));
-    expect(seen).toEqual((['ipv4', 'ipv6'] as const).map((family) => ({
-      vantage: 'loopback', family, protocol: 'udp', port: 53, expected: ['open'], observed: 'open|filtered', reason: 'no-response',
-    })));
+    expect(seen).toEqual(
+      (['ipv4', 'ipv6'] as const).map((family) => ({
+        vantage: 'loopback',
+        family,
+        protocol: 'udp',
+        port: 53,
+        expected: ['open'],
+        observed: 'open|filtered',
+        reason: 'no-response',
+      })),
+    );
   });
 });

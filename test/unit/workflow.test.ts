@@ -7,8 +7,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string }
-interface Workflow { on: unknown; jobs: Record<string, { needs?: string; if?: string; strategy?: { matrix: { shard: number[] } }; steps: Step[] }> }
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+}
+interface Workflow {
+  on: unknown;
+  jobs: Record<string, { needs?: string; if?: string; strategy?: { matrix: { shard: number[] } }; steps: Step[] }>;
+}
 
 const workflow = parse(readFileSync('.github/workflows/fwprobe.yml', 'utf8')) as Workflow;
 const runs = (job: string) => workflow.jobs[job]!.steps.map((s) => s.run ?? '').join('\n');

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { nftRuleLine } from './nft-origin.ts';
 
-describe('an nftables file\'s line, by the rule text nft lists', () => {
+describe("an nftables file's line, by the rule text nft lists", () => {
   const NFT = [
     'flush ruleset', // 1
     'define ssh = 22', // 2

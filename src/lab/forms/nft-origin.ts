@@ -112,5 +112,9 @@ function nftStatements(text: string): NftStatement[] | null {
 
 /** Quotes dropped, blanks evened out (none around braces and commas), as nft's listing and a file compare. */
 function evenOut(rule: string): string {
-  return rule.replace(/"/g, '').replace(/\s+/g, ' ').replace(/\s*([{},])\s*/g, '$1').trim();
+  return rule
+    .replace(/"/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{},])\s*/g, '$1')
+    .trim();
 }

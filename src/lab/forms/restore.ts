@@ -21,9 +21,7 @@ export const restoreLab: LabForm<'restore'> = {
 /** The line of a restore text that wrote a rule or set a policy; `withComment` keeps the generator's `# …` above it. */
 export function restoreOrigin(text: RulesetText | null, asked: Extract<RuleInKernel, { engine: 'iptables' }>, withComment = false): AttributionSource | null {
   if (!text) return null;
-  const origin = asked.rule
-    ? ruleLine(text.text, asked.table, asked.chain, asked.rule.position, asked.rule.rules)
-    : policyLine(text.text, asked.table, asked.chain);
+  const origin = asked.rule ? ruleLine(text.text, asked.table, asked.chain, asked.rule.position, asked.rule.rules) : policyLine(text.text, asked.table, asked.chain);
   if (!origin) return null;
   return { file: text.source, line: origin.line, ...(withComment && origin.comment ? { origin: origin.comment } : {}) };
 }

@@ -40,9 +40,7 @@ describe('trace output', () => {
   test('groups events by packet and base chain, and counts what it cannot read', () => {
     expect(trace.ready && trace.ended).toBe(true);
     expect(trace.unreadable).toBe(1);
-    expect(trace.traversals.map((t) => `${t.table}:${t.base}`)).toEqual([
-      'raw:PREROUTING', 'raw:OUTPUT', 'filter:INPUT', 'filter:OUTPUT', 'filter:INPUT', 'filter:INPUT',
-    ]);
+    expect(trace.traversals.map((t) => `${t.table}:${t.base}`)).toEqual(['raw:PREROUTING', 'raw:OUTPUT', 'filter:INPUT', 'filter:OUTPUT', 'filter:INPUT', 'filter:INPUT']);
   });
 
   test('an accept after jumps and implicit returns is decided in INPUT, with the path back to it', () => {
@@ -82,7 +80,7 @@ describe('trace output', () => {
   });
 });
 
-describe('a native table\'s chain on the delivering hook', () => {
+describe("a native table's chain on the delivering hook", () => {
   // inet filter input (native, accepting by rule 11) and iptables' ip filter INPUT with no rules.
   const NATIVE = [
     'P\ta\t2\t6\t10.0.0.2\t47100\t10.0.0.1\t22',
@@ -95,7 +93,7 @@ describe('a native table\'s chain on the delivering hook', () => {
   const p = probe({ nfproto: 2, src: '10.0.0.2', sport: 47100, dst: '10.0.0.1' });
   const onInput = (t: { family: number; table: string; base: string }) => (t.family === 1 && t.base === 'input') || (t.family === 2 && t.table === 'filter' && t.base === 'INPUT');
 
-  test('an accepting rule of a native input chain decides, not iptables\' empty policy', () => {
+  test("an accepting rule of a native input chain decides, not iptables' empty policy", () => {
     const { first } = journeys(parseTrace(NATIVE).traversals, p, () => false);
     expect(decide(first, [], 'INPUT', onInput)).toEqual({ decided: expect.objectContaining({ family: 1, table: 'filter', chain: 'input', kind: 'rule', handle: 11 }) });
   });

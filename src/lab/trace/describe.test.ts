@@ -12,14 +12,24 @@ import { parseRuleDump } from './parse.ts';
 
 const V4 = ['*filter', ':INPUT DROP [0:0]', ':SERVICES - [0:0]', '-A INPUT -j SERVICES', '-A SERVICES -p tcp --dport 22 -j ACCEPT', '-A SERVICES -p tcp --dport 23 -j REJECT', 'COMMIT', ''].join('\n');
 const TAG = 'fwprobe-trace-ab12';
-const SAVED_V4 = ['*filter', ':INPUT DROP [0:0]', ':SERVICES - [0:0]', `-A INPUT -m comment --comment ${TAG} -j TRACE`, '-A INPUT -j SERVICES',
-  '-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT', '-A SERVICES -p tcp -m tcp --dport 23 -j REJECT --reject-with icmp-port-unreachable', 'COMMIT', ''].join('\n');
+const SAVED_V4 = [
+  '*filter',
+  ':INPUT DROP [0:0]',
+  ':SERVICES - [0:0]',
+  `-A INPUT -m comment --comment ${TAG} -j TRACE`,
+  '-A INPUT -j SERVICES',
+  '-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT',
+  '-A SERVICES -p tcp -m tcp --dport 23 -j REJECT --reject-with icmp-port-unreachable',
+  'COMMIT',
+  '',
+].join('\n');
 const DUMP = ['R\t2\tfilter\tINPUT\t5', 'R\t2\tfilter\tINPUT\t6', 'R\t2\tfilter\tSERVICES\t7', 'R\t2\tfilter\tSERVICES\t8', 'R\t1\tfilter\tinput\t11'].join('\n');
 const restore: RulesetLayer = { kind: 'restore', v4: { path: `${process.cwd()}/x/rules.v4`, text: V4 }, v6: null };
 
-const ctx = (ruleset: RulesetSpec, extra: Partial<RuleContext> = {}): RuleContext =>
-  ({ ruleset, saved: { ipv4: SAVED_V4, ipv6: '' }, rules: parseRuleDump(DUMP), tag: TAG, ...extra });
-const decided = (d: Partial<Decided>) => ({ decided: { packet: 'first', family: 2, table: 'filter', base: 'INPUT', chain: 'SERVICES', kind: 'rule', handle: 7, verdict: 'ACCEPT', path: ['INPUT', 'SERVICES'], ...d } as Decided });
+const ctx = (ruleset: RulesetSpec, extra: Partial<RuleContext> = {}): RuleContext => ({ ruleset, saved: { ipv4: SAVED_V4, ipv6: '' }, rules: parseRuleDump(DUMP), tag: TAG, ...extra });
+const decided = (d: Partial<Decided>) => ({
+  decided: { packet: 'first', family: 2, table: 'filter', base: 'INPUT', chain: 'SERVICES', kind: 'rule', handle: 7, verdict: 'ACCEPT', path: ['INPUT', 'SERVICES'], ...d } as Decided,
+});
 const client = { label: '10.0.0.3:47100 → 10.0.0.2:22', delivered: true };
 
 describe('describeDecision', () => {
@@ -27,16 +37,20 @@ describe('describeDecision', () => {
     expect(describeDecision({ undecided: 'no trace' }, 'ipv4', ctx(restore), client)).toEqual({ path: [], probe: client.label, undecided: 'no trace' });
   });
 
-  test('a hook with no chain is the kernel\'s ACCEPT only when there is no filter table and the packet got through', () => {
+  test("a hook with no chain is the kernel's ACCEPT only when there is no filter table and the packet got through", () => {
     const noTable = ctx(restore, { saved: { ipv4: '', ipv6: '' } });
     expect(describeDecision({ noChain: { packet: 'first', hook: 'INPUT' } }, 'ipv4', noTable, client)).toMatchObject({ tool: 'iptables', verdict: 'ACCEPT', policy: 'ACCEPT', chain: 'INPUT' });
     expect(describeDecision({ noChain: { packet: 'first', hook: 'INPUT' } }, 'ipv4', noTable, { ...client, delivered: false }).undecided).toMatch(/never showed in iptables filter INPUT/);
     expect(describeDecision({ noChain: { packet: 'first', hook: 'INPUT' } }, 'ipv4', ctx(restore), client).undecided).toMatch(/never showed/);
   });
 
-  test('a rule at the line of the restore file, fwprobe\'s trace rule not counted', () => {
+  test("a rule at the line of the restore file, fwprobe's trace rule not counted", () => {
     expect(describeDecision(decided({ handle: 7 }), 'ipv4', ctx(restore), client)).toMatchObject({
-      tool: 'iptables', chain: 'SERVICES', verdict: 'ACCEPT', rule: '-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT', source: { file: 'x/rules.v4', line: 5 },
+      tool: 'iptables',
+      chain: 'SERVICES',
+      verdict: 'ACCEPT',
+      rule: '-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT',
+      source: { file: 'x/rules.v4', line: 5 },
     });
     // The trace rule sits at INPUT's position 0: the user's `-A INPUT -j SERVICES` is their first rule, line 4.
     expect(describeDecision(decided({ chain: 'INPUT', handle: 6, verdict: 'ACCEPT', path: ['INPUT'] }), 'ipv4', ctx(restore), client).source).toEqual({ file: 'x/rules.v4', line: 4 });
@@ -44,8 +58,10 @@ describe('describeDecision', () => {
 
   test('a DROP by a REJECT rule is named REJECT; a policy with its line; a handle not read back says so', () => {
     expect(describeDecision(decided({ handle: 8, verdict: 'DROP' }), 'ipv4', ctx(restore), client)).toMatchObject({ verdict: 'REJECT', source: { line: 6 } });
-    expect(describeDecision(decided({ chain: 'INPUT', kind: 'policy', handle: null, verdict: 'DROP', path: ['INPUT'] }), 'ipv4', ctx(restore), client))
-      .toMatchObject({ policy: 'DROP', source: { file: 'x/rules.v4', line: 2 } });
+    expect(describeDecision(decided({ chain: 'INPUT', kind: 'policy', handle: null, verdict: 'DROP', path: ['INPUT'] }), 'ipv4', ctx(restore), client)).toMatchObject({
+      policy: 'DROP',
+      source: { file: 'x/rules.v4', line: 2 },
+    });
     expect(describeDecision(decided({ handle: 99 }), 'ipv4', ctx(restore), client).note).toBe('rule handle 99 in filter SERVICES: its text could not be read back');
   });
 
@@ -55,12 +71,16 @@ describe('describeDecision', () => {
     expect(describeDecision(decided({ handle: 7 }), 'ipv4', ctx({ kind: 'layers', layers: [restore, script] }), client).source).toBeUndefined();
   });
 
-  test('a native nft rule read back by handle, at the nft file\'s line', () => {
+  test("a native nft rule read back by handle, at the nft file's line", () => {
     const file = 'table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    tcp dport 22 accept\n  }\n}\n';
     const nft = 'table inet filter { # handle 1\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 22 accept # handle 11\n\t}\n}\n';
     const spec: RulesetSpec = { kind: 'nft', nft: { path: `${process.cwd()}/x/inet.nft`, text: file } };
     expect(describeDecision(decided({ family: 1, chain: 'input', handle: 11, path: ['input'] }), 'ipv4', ctx(spec, { nft }), client)).toMatchObject({
-      tool: 'nft', family: 'inet', table: 'filter', rule: 'tcp dport 22 accept', source: { file: 'x/inet.nft', line: 4 },
+      tool: 'nft',
+      family: 'inet',
+      table: 'filter',
+      rule: 'tcp dport 22 accept',
+      source: { file: 'x/inet.nft', line: 4 },
     });
   });
 });

@@ -42,7 +42,17 @@ export function describeDecision(decision: Decision, family: Family, ctx: RuleCo
     if (savedPolicy(ctx.saved[family], 'filter', hook) !== null || !client.delivered) {
       return { path: [], probe, undecided: `the traced client was accepted everywhere it was traced, but its packet never showed in ${tool} filter ${hook}` };
     }
-    return { tool, table: 'filter', chain: hook, verdict: 'ACCEPT', policy: 'ACCEPT', path: [hook], packet: 'first', probe, note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)` };
+    return {
+      tool,
+      table: 'filter',
+      chain: hook,
+      verdict: 'ACCEPT',
+      policy: 'ACCEPT',
+      path: [hook],
+      packet: 'first',
+      probe,
+      note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)`,
+    };
   }
   const d = decision.decided;
   const native = nativeTable(ctx, d.family, d.table);
@@ -116,6 +126,8 @@ export function inconsistency(state: PortState, a: Attribution, incomplete: stri
   };
   if (ok[state]) return null;
   const what = a.rule ?? `policy ${a.policy ?? a.verdict}`;
-  return `the traced client ${a.probe ?? ''} got ${a.verdict} (${a.tool} ${a.chain}: ${what}), yet the port reads ${state}: ` +
-    'the scan met another source, source port or moment (a rate or chance rule?), so this trace does not explain it';
+  return (
+    `the traced client ${a.probe ?? ''} got ${a.verdict} (${a.tool} ${a.chain}: ${what}), yet the port reads ${state}: ` +
+    'the scan met another source, source port or moment (a rate or chance rule?), so this trace does not explain it'
+  );
 }

@@ -34,8 +34,7 @@ function traceRules(spec: TraceSpec): string[][] {
   );
 }
 
-const withOp = (cli: string, op: '-I' | '-D', rule: string[]) =>
-  [cli, '-w', ...rule.slice(0, 2), op, rule[2]!, ...(op === '-I' ? ['1'] : []), ...rule.slice(3)];
+const withOp = (cli: string, op: '-I' | '-D', rule: string[]) => [cli, '-w', ...rule.slice(0, 2), op, rule[2]!, ...(op === '-I' ? ['1'] : []), ...rule.slice(3)];
 
 /** The rule dump (handles in chain order), both families' save output and the nft listing with handles. */
 export interface RulePlaces {
@@ -113,16 +112,18 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
   // iptables-nft creates the raw table for the first rule and has no command to delete it again. A raw table
   // that was there before (iptables' own, or a native `table ip raw` that iptables-save does not list as
   // `*raw`) is the user's: never deleted.
-  const existed = (family: Family) =>
-    /^\*raw$/m.test(before.ruleset[family === 'ipv4' ? 'v4' : 'v6']) || before.ruleset.nft.split('\n').includes(`table ${family === 'ipv4' ? 'ip' : 'ip6'} raw`);
+  const existed = (family: Family) => /^\*raw$/m.test(before.ruleset[family === 'ipv4' ? 'v4' : 'v6']) || before.ruleset.nft.split('\n').includes(`table ${family === 'ipv4' ? 'ip' : 'ip6'} raw`);
   const created = FAMILIES.filter((family) => !existed(family));
   // In a raw table that was there, a base chain only the trace rules needed (the user's native raw table has
   // PREROUTING but no OUTPUT) is fwprobe's too: deleted, empty again, with nft.
   const listed = before.ruleset.nft.split('\n');
-  const chains = listed.length > 1 ? FAMILIES.filter(existed).flatMap((family) => {
-    const table = family === 'ipv4' ? 'ip' : 'ip6';
-    return ['PREROUTING', 'OUTPUT'].filter((chain) => !listed.some((l) => l.startsWith(`table ${table} raw chain ${chain}:`))).map((chain) => ['nft', 'delete', 'chain', table, 'raw', chain]);
-  }) : [];
+  const chains =
+    listed.length > 1
+      ? FAMILIES.filter(existed).flatMap((family) => {
+          const table = family === 'ipv4' ? 'ip' : 'ip6';
+          return ['PREROUTING', 'OUTPUT'].filter((chain) => !listed.some((l) => l.startsWith(`table ${table} raw chain ${chain}:`))).map((chain) => ['nft', 'delete', 'chain', table, 'raw', chain]);
+        })
+      : [];
   // One exec: stop the reader, remove every trace rule, chain and table, and read the ruleset back.
   const steps = await target.runBatch(
     [

@@ -66,8 +66,7 @@ const ABSTRACT = new Set(['FwprobeError', 'NmapScanError']);
 type ErrorClass = (abstract new (...args: never[]) => FwprobeError) & { code?: FwprobeErrorCode; codes?: readonly FwprobeErrorCode[] };
 
 const classes = (Object.entries(errors) as [string, unknown][]).filter(
-  (entry): entry is [string, ErrorClass] =>
-    typeof entry[1] === 'function' && (entry[1] === FwprobeError || (entry[1] as { prototype: unknown }).prototype instanceof FwprobeError),
+  (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && (entry[1] === FwprobeError || (entry[1] as { prototype: unknown }).prototype instanceof FwprobeError),
 );
 const concrete = classes.filter(([name]) => !ABSTRACT.has(name));
 const codesOf = (cls: ErrorClass): readonly FwprobeErrorCode[] => cls.codes ?? (cls.code === undefined ? [] : [cls.code]);

@@ -23,8 +23,7 @@ export class PortSpecError extends FwprobeError {
   readonly spec: string;
 
   constructor(spec: string, problem: string) {
-    super('PORT_SPEC_INVALID', `invalid port list "${spec}": ${problem}. Write ports as comma-separated numbers or ` +
-      'LOW-HIGH ranges from 1 to 65535, e.g. "22,53,80-82".');
+    super('PORT_SPEC_INVALID', `invalid port list "${spec}": ${problem}. Write ports as comma-separated numbers or ` + 'LOW-HIGH ranges from 1 to 65535, e.g. "22,53,80-82".');
     this.spec = spec;
   }
 }

@@ -6,9 +6,7 @@
 import { FwprobeError, type ErrorOptions } from './base.ts';
 
 /** The line every internal error ends with. */
-export const REPORT_BUG =
-  'This is a bug in fwprobe, not in your scenario or ruleset: please report it with this whole message ' +
-  'and the output of `fwprobe --version`.';
+export const REPORT_BUG = 'This is a bug in fwprobe, not in your scenario or ruleset: please report it with this whole message ' + 'and the output of `fwprobe --version`.';
 
 const MAX_FRAMES = 12;
 
@@ -29,9 +27,10 @@ export class InternalError extends FwprobeError {
     const cause = options?.cause;
     const stack = cause instanceof Error ? cause.stack : cause === undefined ? this.stack : undefined;
     const frames = (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-    const shown = frames.length === 0
-      ? ['  (no stack: the thrown value was not an Error)']
-      : [...frames.slice(0, MAX_FRAMES), ...(frames.length > MAX_FRAMES ? [`    … ${frames.length - MAX_FRAMES} more frames`] : [])];
+    const shown =
+      frames.length === 0
+        ? ['  (no stack: the thrown value was not an Error)']
+        : [...frames.slice(0, MAX_FRAMES), ...(frames.length > MAX_FRAMES ? [`    … ${frames.length - MAX_FRAMES} more frames`] : [])];
     this.message = [`Internal error: ${detail}`, ...shown, REPORT_BUG].join('\n');
   }
 }
@@ -42,8 +41,11 @@ export class SystemError extends FwprobeError {
   declare readonly code: 'SYSTEM_ERROR';
 
   constructor(error: NodeJS.ErrnoException) {
-    super('SYSTEM_ERROR', `${error.message}\nThe operating system refused ${error.syscall ?? 'a call'} (${error.code ?? 'no code'}): ` +
-      'check free disk space, permissions and limits on this machine, then run again.', { cause: error });
+    super(
+      'SYSTEM_ERROR',
+      `${error.message}\nThe operating system refused ${error.syscall ?? 'a call'} (${error.code ?? 'no code'}): ` + 'check free disk space, permissions and limits on this machine, then run again.',
+      { cause: error },
+    );
   }
 }
 
@@ -54,8 +56,11 @@ export class DockerApiError extends FwprobeError {
   readonly statusCode: number;
 
   constructor(error: Error & { statusCode: number }) {
-    super('DOCKER_API_FAILED', `The Docker engine refused a request (HTTP ${error.statusCode}): ${error.message}\n` +
-      'Check `docker info` and the engine\'s log (disk space, a name or network already in use), then run again.', { cause: error });
+    super(
+      'DOCKER_API_FAILED',
+      `The Docker engine refused a request (HTTP ${error.statusCode}): ${error.message}\n` + "Check `docker info` and the engine's log (disk space, a name or network already in use), then run again.",
+      { cause: error },
+    );
     this.statusCode = error.statusCode;
   }
 }

@@ -34,7 +34,14 @@ describe('RulesetApplyError', () => {
 describe('NftApplyError', () => {
   it("names the user's file, line, column and nft's message", () => {
     const stderr = 'scenarios/x/rules.nft:5:3-9: Error: syntax error, unexpected junk\n';
-    const error = new NftApplyError({ command: ['nft', '-c', '-f', '/run/fwprobe/layer-0.nft'], exitCode: 1, stdout: '', stderr, source: 'scenarios/x/rules.nft', at: { line: 5, column: 3, message: 'syntax error, unexpected junk' } });
+    const error = new NftApplyError({
+      command: ['nft', '-c', '-f', '/run/fwprobe/layer-0.nft'],
+      exitCode: 1,
+      stdout: '',
+      stderr,
+      source: 'scenarios/x/rules.nft',
+      at: { line: 5, column: 3, message: 'syntax error, unexpected junk' },
+    });
     expect(error).toMatchObject({ code: 'RULESET_APPLY_FAILED', line: 5, column: 3 });
     expect(error.message.split('\n')[0]).toBe('The nftables file did not apply: scenarios/x/rules.nft:5:3: Error: syntax error, unexpected junk');
     const unplaced = new NftApplyError({ command: ['nft', '-f', 'f'], exitCode: 1, stdout: '', stderr: 'Error: x', source: 'rules.nft', at: null });

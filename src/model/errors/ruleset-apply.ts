@@ -20,19 +20,16 @@ export class RulesetApplyError extends CommandFailedError<'RULESET_APPLY_FAILED'
   /** The line the tool's stderr named, when `line` differs from it. */
   readonly reportedLine: number | null;
 
-  constructor(
-    details: CommandOutcome & { family: Family; source: string; text: string; toolLine: number | null; line?: number | null },
-    options?: ErrorOptions,
-  ) {
+  constructor(details: CommandOutcome & { family: Family; source: string; text: string; toolLine: number | null; line?: number | null }, options?: ErrorOptions) {
     const reported = details.toolLine;
     const line = details.line !== undefined ? details.line : reported;
     const lines = details.text.split('\n');
     const lineText = line === null ? undefined : lines[line - 1];
-    const where = line === null
-      ? `${details.source} (the tool did not say which line)`
-      : `${details.source}:${line}: ${lineText ?? '(beyond the end of the file)'}`;
-    const found = line === null || line === reported ? '' : `(The tool named ${reported === null ? 'no line' :
-      `line ${reported}: ${lines[reported - 1]?.trim() ?? '?'}`}; applying the rules one at a time found this one.)\n`;
+    const where = line === null ? `${details.source} (the tool did not say which line)` : `${details.source}:${line}: ${lineText ?? '(beyond the end of the file)'}`;
+    const found =
+      line === null || line === reported
+        ? ''
+        : `(The tool named ${reported === null ? 'no line' : `line ${reported}: ${lines[reported - 1]?.trim() ?? '?'}`}; applying the rules one at a time found this one.)\n`;
     super(details, `The ${details.family} ruleset did not apply: ${where}\n${found}${legacySyntaxHint(lineText)}`.trimEnd(), {
       ...options,
       footer: 'Nothing of this ruleset was applied (restore files apply atomically). Fix the line and run again.',
@@ -50,7 +47,8 @@ export class UfwApplyError extends CommandFailedError<'RULESET_APPLY_FAILED'> {
   constructor(details: CommandOutcome & { source: string }, options?: ErrorOptions) {
     super(details, `ufw did not apply the rules in ${details.source}`, {
       ...options,
-      footer: 'ufw loads each rules file with iptables-restore; the line numbers in its message count within the file it names ' +
+      footer:
+        'ufw loads each rules file with iptables-restore; the line numbers in its message count within the file it names ' +
         '(before.rules, user.rules, … in that folder). Fix the file and run again.',
     });
   }
@@ -77,8 +75,7 @@ export class NftApplyError extends CommandFailedError<'RULESET_APPLY_FAILED'> {
     const where = at ? `${details.source}:${at.line}:${at.column}: Error: ${at.message}` : `${details.source} (nft did not say which line)`;
     super(details, `The nftables file did not apply: ${where}`, {
       ...options,
-      footer: 'nft checks the whole file (nft -c -f) before applying it in one transaction: nothing of this file was ' +
-        'applied. Fix the line and run again.',
+      footer: 'nft checks the whole file (nft -c -f) before applying it in one transaction: nothing of this file was ' + 'applied. Fix the line and run again.',
     });
     this.line = at?.line ?? null;
     this.column = at?.column ?? null;

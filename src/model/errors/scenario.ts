@@ -28,8 +28,16 @@ const MAX_ISSUES_SHOWN = 50;
  */
 export class ScenarioError extends FwprobeError {
   static readonly codes: readonly ScenarioErrorCode[] = [
-    'SCENARIO_NOT_FOUND', 'SCENARIO_BROKEN_LINK', 'SCENARIO_LINK_LOOP', 'SCENARIO_UNSUPPORTED', 'SCENARIO_YAML',
-    'SCENARIO_IMPORT', 'SCENARIO_INVALID', 'SCENARIO_FILE_MISSING', 'SCENARIO_PATH_OUTSIDE', 'SCENARIO_TOO_LARGE',
+    'SCENARIO_NOT_FOUND',
+    'SCENARIO_BROKEN_LINK',
+    'SCENARIO_LINK_LOOP',
+    'SCENARIO_UNSUPPORTED',
+    'SCENARIO_YAML',
+    'SCENARIO_IMPORT',
+    'SCENARIO_INVALID',
+    'SCENARIO_FILE_MISSING',
+    'SCENARIO_PATH_OUTSIDE',
+    'SCENARIO_TOO_LARGE',
   ];
   declare readonly code: ScenarioErrorCode;
   /** Absolute path of the scenario file. */

@@ -84,7 +84,10 @@ function matchName(m: RuleMatch): string {
   const [type, what] = m.name.split(' ', 2);
   const field = m.options[0]?.name ?? '';
   const name = type === 'payload' ? (what === 'raw' ? 'raw payload' : `${what} ${field}`) : m.name;
-  return name.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .trim();
 }
 
 export function targetClass(rule: AppliedRule, t: RuleTarget): TargetClass {
@@ -125,7 +128,7 @@ function canMatchTcpUdp(rule: AppliedRule): boolean {
     if (type === 'payload' && what && OTHER_L4.has(what)) return false;
     if (type === 'payload' && what === 'ip' && rule.family === 'ipv6') return false;
     if (type === 'payload' && what === 'ip6' && rule.family === 'ipv4') return false;
-    const protoField = (type === 'meta' && what === 'l4proto') || m.name === 'payload ip' && m.options[0]?.name === 'protocol' || (m.name === 'payload ip6' && m.options[0]?.name === 'nexthdr');
+    const protoField = (type === 'meta' && what === 'l4proto') || (m.name === 'payload ip' && m.options[0]?.name === 'protocol') || (m.name === 'payload ip6' && m.options[0]?.name === 'nexthdr');
     if (protoField && !negated && m.values && m.values.length > 0 && m.values.every((v) => OTHER_L4.has(v) || v === 'ipv6-icmp' || v === '58' || v === '1')) return false;
     if (type === 'meta' && what === 'nfproto' && !negated && m.values?.length === 1) {
       if ((m.values[0] === 'ipv4') !== (rule.family === 'ipv4')) return false;

@@ -12,7 +12,10 @@ import type { MatchClass, OptionContext } from './class.ts';
 const ALL = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED', 'SNAT', 'DNAT'];
 
 export function stateClass(ctx: OptionContext): MatchClass {
-  const named = ctx.args.flatMap((a) => a.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const named = ctx.args
+    .flatMap((a) => a.split(','))
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const states = ctx.negated ? ALL.filter((s) => !named.includes(s)) : named;
   const coversNew = states.includes('NEW');
   if (ctx.polarity === 'accept') return coversNew ? 'varied' : 'neutral';
@@ -31,6 +34,9 @@ export function stateClass(ctx: OptionContext): MatchClass {
  * reply…) is history no client varied.
  */
 export function statusClass(ctx: OptionContext): MatchClass {
-  const named = ctx.args.flatMap((a) => a.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const named = ctx.args
+    .flatMap((a) => a.split(','))
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   return !ctx.negated && named.length > 0 && named.every((s) => s === 'DNAT' || s === 'SNAT') ? 'varied' : 'unvaried';
 }

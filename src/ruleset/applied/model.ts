@@ -30,15 +30,16 @@ export function appliedModel(saved: SavedRuleset): AppliedModel {
   if (native.length > 0) {
     const keep = new Set(native.map((t) => `${t.family} ${t.name}`));
     const listed = parseNftListing(saved.nft ?? '');
-    const text = (family: string, table: string, chain: string, index: number) =>
-      listed.find((t) => t.family === family && t.name === table)?.chains.find((c) => c.name === chain)?.rules[index];
+    const text = (family: string, table: string, chain: string, index: number) => listed.find((t) => t.family === family && t.name === table)?.chains.find((c) => c.name === chain)?.rules[index];
     if (saved.nftJson) {
       const nft = parseNftJson(saved.nftJson, (family, table) => keep.has(`${family} ${table}`), text);
       model.rules.push(...nft.rules);
       model.chains.push(...nft.chains);
     } else {
       model.rules.push(...unreadNftRules(native));
-      model.chains.push(...native.flatMap((t) => familiesOf(t.family).flatMap((family) => t.chains.map((c) => ({ family, source: 'nft' as const, table: t.name, nftFamily: t.family, name: c.name, hook: c.hook })))));
+      model.chains.push(
+        ...native.flatMap((t) => familiesOf(t.family).flatMap((family) => t.chains.map((c) => ({ family, source: 'nft' as const, table: t.name, nftFamily: t.family, name: c.name, hook: c.hook })))),
+      );
     }
   }
   built.set(saved, model);
@@ -52,17 +53,19 @@ export function appliedModel(saved: SavedRuleset): AppliedModel {
 function unreadNftRules(native: ReturnType<typeof nativeTables>): AppliedModel['rules'] {
   return native.flatMap((t) =>
     t.chains.flatMap((c) =>
-      c.rules.flatMap((text, i) => familiesOf(t.family).map((family) => ({
-        family,
-        source: 'nft' as const,
-        table: t.name,
-        nftFamily: t.family,
-        chain: c.name,
-        position: i + 1,
-        matches: [{ kind: 'nft' as const, name: 'nft listing without json', options: [] }],
-        targets: [{ name: 'nft listing without json', args: [] }],
-        text,
-      }))),
+      c.rules.flatMap((text, i) =>
+        familiesOf(t.family).map((family) => ({
+          family,
+          source: 'nft' as const,
+          table: t.name,
+          nftFamily: t.family,
+          chain: c.name,
+          position: i + 1,
+          matches: [{ kind: 'nft' as const, name: 'nft listing without json', options: [] }],
+          targets: [{ name: 'nft listing without json', args: [] }],
+          text,
+        })),
+      ),
     ),
   );
 }

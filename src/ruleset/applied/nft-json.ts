@@ -22,12 +22,19 @@ export interface NftJsonTables {
  * ones are read from `*-save`); `texts` gives each rule's text by `family table chain` and position.
  * @throws LabSelfCheckError when the listing is not nft's JSON.
  */
-export function parseNftJson(json: string, keep: (family: string, table: string) => boolean, texts?: (family: string, table: string, chain: string, index: number) => string | undefined): NftJsonTables {
+export function parseNftJson(
+  json: string,
+  keep: (family: string, table: string) => boolean,
+  texts?: (family: string, table: string, chain: string, index: number) => string | undefined,
+): NftJsonTables {
   let parsed: z.infer<typeof listingSchema>;
   try {
     parsed = listingSchema.parse(JSON.parse(json));
   } catch (error) {
-    throw new LabSelfCheckError(`The ruleset read back with \`nft -j list ruleset\` is not nft's JSON (${error instanceof Error ? error.message.slice(0, 200) : String(error)}): the nft in the target image may be too old or too new`, { cause: error });
+    throw new LabSelfCheckError(
+      `The ruleset read back with \`nft -j list ruleset\` is not nft's JSON (${error instanceof Error ? error.message.slice(0, 200) : String(error)}): the nft in the target image may be too old or too new`,
+      { cause: error },
+    );
   }
   const rules: AppliedRule[] = [];
   const chains: AppliedChain[] = [];

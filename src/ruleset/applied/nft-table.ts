@@ -22,7 +22,10 @@ const transport = fields({ sport: 'varied', dport: 'varied' }, 'ports are tried;
 
 export const NFT_MATCHES: Record<string, ModuleEntry> = {
   'payload ip': fields({ saddr: 'varied', daddr: 'varied', protocol: 'varied' }, 'addresses and tcp/udp are tried; dscp, ecn, ttl, length, id, fragment fields are not'),
-  'payload ip6': fields({ saddr: 'varied', daddr: 'varied', nexthdr: 'varied' }, 'addresses, tcp/udp and one Destination Options or Hop-by-Hop header are tried; hop limit, flow label, dscp, length are not'),
+  'payload ip6': fields(
+    { saddr: 'varied', daddr: 'varied', nexthdr: 'varied' },
+    'addresses, tcp/udp and one Destination Options or Hop-by-Hop header are tried; hop limit, flow label, dscp, length are not',
+  ),
   'payload tcp': fields({ sport: 'varied', dport: 'varied', flags: tcpFlags, '&': 'neutral' }, 'ports, and flags by the SYN shapes tried (a mask read with them)'),
   'payload udp': transport,
   'payload th': transport,
@@ -42,10 +45,10 @@ export const NFT_MATCHES: Record<string, ModuleEntry> = {
   'meta random': unvaried('chance is confirmed by rate rounds only for iptables statistic; fail closed'),
   'ct state': fields({ state: state }, 'by polarity (conntrack-state.ts)'),
   'ct status': fields({ status: statusClass }, 'dnat and snat follow the NAT rules (conntrack-state.ts); other bits are not varied'),
-  'ct saddr': fields({ saddr: 'varied' }, 'the original source is the packet\'s'),
-  'ct daddr': fields({ daddr: 'varied' }, 'the original destination is the packet\'s'),
-  'ct proto-src': fields({ 'proto-src': 'varied' }, 'the packet\'s port'),
-  'ct proto-dst': fields({ 'proto-dst': 'varied' }, 'the packet\'s port'),
+  'ct saddr': fields({ saddr: 'varied' }, "the original source is the packet's"),
+  'ct daddr': fields({ daddr: 'varied' }, "the original destination is the packet's"),
+  'ct proto-src': fields({ 'proto-src': 'varied' }, "the packet's port"),
+  'ct proto-dst': fields({ 'proto-dst': 'varied' }, "the packet's port"),
   'ct l3proto': fields({ l3proto: 'varied' }, 'both families are tried'),
   'ct protocol': fields({ protocol: 'varied' }, 'tcp and udp are tried'),
   'exthdr hbh': fields({ exists: 'varied' }, 'one Hop-by-Hop header is tried; its fields are not'),

@@ -17,7 +17,11 @@ afterAll(async () => {
 
 it('lists every iptables extension the image ships', async () => {
   const listed = await container.runOk(['sh', '-c', 'ls /usr/lib/x86_64-linux-gnu/xtables/']);
-  const ours = listed.split('\n').filter((f) => /^lib(xt|ipt|ip6t)_.*\.so$/.test(f)).map((f) => f.slice(0, -3)).sort();
+  const ours = listed
+    .split('\n')
+    .filter((f) => /^lib(xt|ipt|ip6t)_.*\.so$/.test(f))
+    .map((f) => f.slice(0, -3))
+    .sort();
   expect(ours).toEqual([...XT_EXTENSIONS].sort());
 });
 

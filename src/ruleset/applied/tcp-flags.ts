@@ -15,7 +15,10 @@ const CONNECTING = Array.from({ length: 1 << EXTRA.length }, (_, n) => EXTRA.red
 /** Flags by name (`SYN,ACK`, `ALL`, `NONE`, nft's `syn`, `0x02`). null: a name it does not know. */
 export function flagBits(names: readonly string[]): number | null {
   let bits = 0;
-  for (const name of names.flatMap((n) => n.split(/[,|]/)).map((n) => n.trim().toUpperCase()).filter(Boolean)) {
+  for (const name of names
+    .flatMap((n) => n.split(/[,|]/))
+    .map((n) => n.trim().toUpperCase())
+    .filter(Boolean)) {
     if (name === 'ALL') bits |= 0xff;
     else if (name === 'NONE') continue;
     else if (/^(0X[0-9A-F]+|\d+)$/.test(name)) bits |= Number(name);

@@ -55,9 +55,7 @@ function antiSpoof(b: RuleBuilder, chain: string, p: BookParams): void {
 }
 
 function defaultLog(b: RuleBuilder, chain: string, dir: '-i' | '-o'): void {
-  b.section(`default ${chain} LOG rule`).add(chain, `${chain}: default LOG`, [
-    '!', dir, 'lo', '-j', 'LOG', '--log-prefix', 'DROP ', ...LOG_OPTIONS,
-  ]);
+  b.section(`default ${chain} LOG rule`).add(chain, `${chain}: default LOG`, ['!', dir, 'lo', '-j', 'LOG', '--log-prefix', 'DROP ', ...LOG_OPTIONS]);
 }
 
 function input(b: RuleBuilder, p: BookParams, loopbackAccept: boolean): void {

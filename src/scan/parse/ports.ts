@@ -28,12 +28,7 @@ interface ExtraPorts {
   reasons: ExtraReasons[];
 }
 
-export function readHostPorts(
-  host: XmlNode,
-  scanned: Set<number> | null,
-  ctx: ScanContext,
-  run: CommandOutcome,
-): { observations: Observation[]; others: PortSummary[] } {
+export function readHostPorts(host: XmlNode, scanned: Set<number> | null, ctx: ScanContext, run: CommandOutcome): { observations: Observation[]; others: PortSummary[] } {
   const target = ctx.target;
   if (attr(host, 'timedout') === 'true') {
     throw nmapErrors.noPorts(target, '<host timedout="true">: --host-timeout fired before the scan ended', run);
@@ -104,13 +99,7 @@ function readExtraPorts(node: XmlNode, ctx: ScanContext, run: CommandOutcome): E
  * Finds a port that nmap did not list individually. `unlisted` is set when the state came from the one
  * `<extraports>` that has no port lists, so its summary count can be reduced.
  */
-function locateInExtras(
-  port: number,
-  extras: readonly ExtraPorts[],
-  scanned: Set<number> | null,
-  ctx: ScanContext,
-  run: CommandOutcome,
-): { finding: PortFinding; unlisted?: ExtraPorts } {
+function locateInExtras(port: number, extras: readonly ExtraPorts[], scanned: Set<number> | null, ctx: ScanContext, run: CommandOutcome): { finding: PortFinding; unlisted?: ExtraPorts } {
   for (const extra of extras) {
     const holder = extra.reasons.find((reasons) => reasons.ports?.includes(port));
     if (holder) return { finding: { state: extra.state, reason: holder.reason } };
@@ -120,12 +109,7 @@ function locateInExtras(
   }
   const fullyListed = extras.every((e) => e.reasons.length > 0 && e.reasons.every((r) => r.ports !== null));
   if (fullyListed) {
-    throw nmapErrors.notScanned(
-      port,
-      ctx.protocol,
-      'it is neither a <port> element nor in any <extrareasons ports="…">',
-      run,
-    );
+    throw nmapErrors.notScanned(port, ctx.protocol, 'it is neither a <port> element nor in any <extrareasons ports="…">', run);
   }
   const only = extras.length === 1 ? extras[0] : undefined;
   if (only && only.reasons.every((r) => r.ports === null)) {
@@ -135,8 +119,7 @@ function locateInExtras(
   throw nmapErrors.notScanned(
     port,
     ctx.protocol,
-    `it is not listed individually and the ${extras.length} <extraports> groups (${groups}) do not say ` +
-      'which ports they hold, so its state is ambiguous',
+    `it is not listed individually and the ${extras.length} <extraports> groups (${groups}) do not say ` + 'which ports they hold, so its state is ambiguous',
     run,
   );
 }
@@ -147,11 +130,7 @@ function joinReasons(extra: ExtraPorts): string {
   return reasons.length === 0 ? 'unknown' : reasons.join(' or ');
 }
 
-function summariseOthers(
-  extras: readonly ExtraPorts[],
-  findings: ReadonlyMap<number, PortFinding>,
-  assignedFromUnlisted: ReadonlyMap<ExtraPorts, number>,
-): PortSummary[] {
+function summariseOthers(extras: readonly ExtraPorts[], findings: ReadonlyMap<number, PortFinding>, assignedFromUnlisted: ReadonlyMap<ExtraPorts, number>): PortSummary[] {
   const summaries: SummaryDraft[] = [];
   for (const extra of extras) {
     if (extra.reasons.length > 0 && extra.reasons.every((r) => r.ports !== null)) {

@@ -28,7 +28,10 @@ async function parse(name: string, scan: Scan, editStderr?: (stderr: string) => 
 }
 
 async function failure(name: string, scan: Scan, editStderr?: (stderr: string) => string): Promise<NmapScanError> {
-  const error = await parse(name, scan, editStderr).then(() => null, (e: unknown) => e);
+  const error = await parse(name, scan, editStderr).then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof NmapScanError)) throw new Error(`expected an NmapScanError, got ${String(error)}`);
   return error;
 }
@@ -40,9 +43,7 @@ describe('reading nmap stderr', () => {
   it('finds each failed send with its error and the destination port of its offending packet', async () => {
     const { failures, omitted } = readSendFailures((await fixture('output-drop-v6-loopback')).stderr);
     expect(omitted).toBe(false);
-    expect(failures.map((f) => [f.port, f.error, f.refusedByNetfilter])).toEqual(
-      [80, 22, 53, 53, 22, 80].map((port) => [port, 'Operation not permitted', true]),
-    );
+    expect(failures.map((f) => [f.port, f.error, f.refusedByNetfilter])).toEqual([80, 22, 53, 53, 22, 80].map((port) => [port, 'Operation not permitted', true]));
   });
 
   it('notices when nmap stops printing them, and reads ENOBUFS retries even then', async () => {
@@ -65,7 +66,7 @@ describe('reading nmap stderr', () => {
 });
 
 describe('silent ports and probes that never left', () => {
-  it('from loopback, probes the ruleset\'s own OUTPUT refused (EPERM) back the filtered reading, warnings kept', async () => {
+  it("from loopback, probes the ruleset's own OUTPUT refused (EPERM) back the filtered reading, warnings kept", async () => {
     const result = await parse('output-drop-v6-loopback', V6_OUTPUT_DROP);
     expect(result.observations.map((o) => `${o.port} ${o.state}`)).toEqual(['22 filtered', '53 filtered', '80 filtered']);
     expect(result.warnings).toHaveLength(7);
@@ -80,7 +81,7 @@ describe('silent ports and probes that never left', () => {
     expect(sweep.warnings.at(-1)).toMatch(/^Omitting future Sendto error messages/);
   });
 
-  it('from the peer, EPERM is the scanner\'s own firewall, not the host under test: NMAP_SEND_FAILED', async () => {
+  it("from the peer, EPERM is the scanner's own firewall, not the host under test: NMAP_SEND_FAILED", async () => {
     const error = await failure('output-drop-v6-loopback', { ...V6_OUTPUT_DROP, vantage: 'peer' });
     expect(error.code).toBe('NMAP_SEND_FAILED');
     expect(error.message).toContain('ports of interest tcp/22,53,80 got no answer');
@@ -88,14 +89,13 @@ describe('silent ports and probes that never left', () => {
     expect(error.message).toContain('=> Operation not permitted');
   });
 
-  it('any other send error is no firewall\'s decision: NMAP_SEND_FAILED from loopback too, TCP and UDP', async () => {
+  it("any other send error is no firewall's decision: NMAP_SEND_FAILED from loopback too, TCP and UDP", async () => {
     const tcp = await failure('output-drop-v6-loopback', V6_OUTPUT_DROP, ENOBUFS);
     expect(tcp.code).toBe('NMAP_SEND_FAILED');
     expect(tcp.message).toContain('The kernel did not send them (No buffer space available)');
     const udp = await failure('output-drop-v4-udp', { family: 'ipv4', protocol: 'udp', target: '127.0.0.1', ports: [53, 54] }, ENOBUFS);
     expect(udp.message).toContain('udp/53-54 got no answer');
-    const retried = await failure('output-drop-v4-omitted', { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22] },
-      (stderr) => `${stderr}Sleeping 15 seconds then retrying\n`);
+    const retried = await failure('output-drop-v4-omitted', { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22] }, (stderr) => `${stderr}Sleeping 15 seconds then retrying\n`);
     expect(retried.message).toContain('"Sleeping 15 seconds then retrying"');
   });
 
@@ -111,7 +111,10 @@ describe('silent ports and probes that never left', () => {
 
   it('with every failure printed, only a failure aimed at a silent port of interest counts', async () => {
     // The first failure of output-drop-v6-loopback (a probe to port 80), as ENOBUFS, stands for the whole stderr.
-    const firstFailure = ENOBUFS((await fixture('output-drop-v6-loopback')).stderr).split('\n').slice(0, 2).join('\n');
+    const firstFailure = ENOBUFS((await fixture('output-drop-v6-loopback')).stderr)
+      .split('\n')
+      .slice(0, 2)
+      .join('\n');
     expect(firstFailure).toMatch(/No buffer space available\nOffending packet: TCP \S+ > ::1:80 S/);
     const scan = { family: 'ipv4', protocol: 'tcp', target: '127.0.0.1' } as const;
     // tcp-v4-loopback: 53 filtered (its probes left), 80 closed (answered).

@@ -45,9 +45,7 @@ export function assertProbesLeft(ctx: ScanContext, observations: readonly Observ
   const silent = observations.filter((o) => interest.has(o.port) && o.reason.split(' or ').some((r) => SILENT_REASONS.has(r)));
   if (silent.length === 0) return;
   const silentPorts = new Set(silent.map((o) => o.port));
-  const unbacked = failures.find((failure) =>
-    !(failure.refusedByNetfilter && ctx.vantage === 'loopback') &&
-    (omitted || failure.port === null || silentPorts.has(failure.port)));
+  const unbacked = failures.find((failure) => !(failure.refusedByNetfilter && ctx.vantage === 'loopback') && (omitted || failure.port === null || silentPorts.has(failure.port)));
   if (!unbacked) return;
   const ports = `${ctx.protocol}/${formatPortSpec(silent.map((o) => o.port))}`;
   throw nmapErrors.sendFailed(ports, unbacked.line, advice(unbacked, ctx.vantage), run);
@@ -55,9 +53,10 @@ export function assertProbesLeft(ctx: ScanContext, observations: readonly Observ
 
 function advice(failure: SendFailure, vantage: Vantage): string {
   if (failure.refusedByNetfilter && vantage !== 'loopback') {
-    return "The peer's own netfilter refused them (EPERM): the peer is the scanner, not the host under test, and " +
-      'must let its probes out. Was a ruleset applied to the peer?';
+    return "The peer's own netfilter refused them (EPERM): the peer is the scanner, not the host under test, and " + 'must let its probes out. Was a ruleset applied to the peer?';
   }
-  return `The kernel did not send them (${failure.error}), which no firewall rule decides: a send queue or ` +
-    'buffer overflowed, or the lab lost a route. Re-run the scan; if it recurs, lower the packet rate (--min-rate).';
+  return (
+    `The kernel did not send them (${failure.error}), which no firewall rule decides: a send queue or ` +
+    'buffer overflowed, or the lab lost a route. Re-run the scan; if it recurs, lower the packet rate (--min-rate).'
+  );
 }

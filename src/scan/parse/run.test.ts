@@ -225,11 +225,7 @@ describe('parseNmapRun: <extraports>', () => {
   });
 
   it('rejects <extrareasons> whose ports disagree with its count', async () => {
-    const error = await parseFailure(
-      'tcp-v4-range',
-      { ...V4_TCP, ports: [80] },
-      replaceOrFail('ports="1-21,23-52,54-200"', 'ports="1-21,23-52,54-199"'),
-    );
+    const error = await parseFailure('tcp-v4-range', { ...V4_TCP, ports: [80] }, replaceOrFail('ports="1-21,23-52,54-200"', 'ports="1-21,23-52,54-199"'));
     expect(error.code).toBe('NMAP_XML_INVALID');
     expect(error.message).toContain('lists 197 ports');
   });

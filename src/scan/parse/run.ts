@@ -101,12 +101,7 @@ function readElapsed(finished: XmlNode): number | null {
   return Number.isFinite(elapsed) ? elapsed : null;
 }
 
-function findHost(
-  nmaprun: XmlNode,
-  runstats: XmlNode,
-  ctx: ScanContext,
-  run: CommandOutcome,
-): XmlNode | 'unreachable' {
+function findHost(nmaprun: XmlNode, runstats: XmlNode, ctx: ScanContext, run: CommandOutcome): XmlNode | 'unreachable' {
   const hosts = children(nmaprun, 'host');
   if (hosts.length === 0) return noHost(runstats, ctx, run);
   const target = canonicalIp(ctx.target);
@@ -133,17 +128,11 @@ function noHost(runstats: XmlNode, ctx: ScanContext, run: CommandOutcome): 'unre
       // interface is down, the address gone): that must never read as "nothing exposed".
       throw nmapErrors.hostMissing(
         ctx.target,
-        `nmap wrote no <host> and ${counts}: the IPv4 target did not answer ARP, which iptables rules cannot ` +
-          'cause. Is its lab interface down or its address removed (by the ruleset script)?',
+        `nmap wrote no <host> and ${counts}: the IPv4 target did not answer ARP, which iptables rules cannot ` + 'cause. Is its lab interface down or its address removed (by the ruleset script)?',
         run,
       );
     }
-    throw nmapErrors.hostMissing(
-      ctx.target,
-      `nmap wrote no <host> and ${counts}: it found the loopback target down, which loopback cannot be ` +
-        '(is -Pn missing?)',
-      run,
-    );
+    throw nmapErrors.hostMissing(ctx.target, `nmap wrote no <host> and ${counts}: it found the loopback target down, which loopback cannot be ` + '(is -Pn missing?)', run);
   }
   const hint = total === 0 ? '; no target was scanned at all, e.g. -6 with an IPv4 target or the reverse' : '';
   throw nmapErrors.hostMissing(ctx.target, `nmap wrote no <host> and ${counts}${hint}`, run);

@@ -23,14 +23,25 @@ describe('corroborate', () => {
 
   it('plans one probe per source × source port × port, with ids the tool echoes', () => {
     expect(probes.map((p) => p.id)).toEqual([
-      'peer.target.4.lab.tcp.3306.0', 'peer.target.4.lab.tcp.3306.53', 'peer.target.4.lab.udp.53.0', 'peer.target.4.lab.udp.53.53',
-      'peer.target.4.outside.tcp.3306.0', 'peer.target.4.outside.tcp.3306.53', 'peer.target.4.outside.udp.53.0', 'peer.target.4.outside.udp.53.53',
+      'peer.target.4.lab.tcp.3306.0',
+      'peer.target.4.lab.tcp.3306.53',
+      'peer.target.4.lab.udp.53.0',
+      'peer.target.4.lab.udp.53.53',
+      'peer.target.4.outside.tcp.3306.0',
+      'peer.target.4.outside.tcp.3306.53',
+      'peer.target.4.outside.udp.53.0',
+      'peer.target.4.outside.udp.53.53',
     ]);
     expect(probeCommand(probes.slice(1, 2), 1000, 64)).toEqual(['fwprobe-probe', '--timeout', '1000', '--parallel', '64', 'peer.target.4.lab.tcp.3306.53,tcp,10.213.7.2,3306,10.213.7.3,53']);
   });
 
-  it('a connect() from source port 53 makes a filtered port open, and keeps nmap\'s reading', () => {
-    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.id === 'peer.target.4.lab.tcp.3306.53' ? 'connected' : p.protocol === 'tcp' ? 'timeout' : 'silent'))) });
+  it("a connect() from source port 53 makes a filtered port open, and keeps nmap's reading", () => {
+    const outcomes = parseProbeOutput({
+      command: [],
+      exitCode: 0,
+      stderr: '',
+      stdout: output(probes.map((p) => line(p.id, p.id === 'peer.target.4.lab.tcp.3306.53' ? 'connected' : p.protocol === 'tcp' ? 'timeout' : 'silent'))),
+    });
     const [tcp, udp] = corroborate([obs('tcp', 3306, 'filtered'), obs('udp', 53, 'open|filtered')], probes, outcomes, []);
     expect(tcp).toMatchObject({ state: 'open', reason: 'connect() from 10.213.7.3:53', evidence: { probes: 4, reached: 1, scan: { state: 'filtered', reason: 'no-response' } } });
     expect(udp).toMatchObject({ state: 'open|filtered', evidence: { probes: 4, reached: 0 } });
@@ -39,7 +50,12 @@ describe('corroborate', () => {
 
   it('a datagram the listener logged without an answer is delivered, never filtered', () => {
     const token = 'fwprobe-probe n1.peer.target.4.outside.udp.53.0';
-    const outcomes = parseProbeOutput({ command: [], exitCode: 0, stderr: '', stdout: output(probes.map((p) => line(p.id, p.protocol === 'tcp' ? 'timeout' : 'silent', p.id === 'peer.target.4.outside.udp.53.0' ? token : '-'))) });
+    const outcomes = parseProbeOutput({
+      command: [],
+      exitCode: 0,
+      stderr: '',
+      stdout: output(probes.map((p) => line(p.id, p.protocol === 'tcp' ? 'timeout' : 'silent', p.id === 'peer.target.4.outside.udp.53.0' ? token : '-'))),
+    });
     const received = parseReceivedLog(`1795729258.196\tudp\t198.51.100.5\t41000\t198.51.100.6\t53\t31\t${token}\n`);
     const [, udp] = corroborate([obs('tcp', 3306, 'filtered'), obs('udp', 53, 'open|filtered')], probes, outcomes, received);
     expect(udp).toMatchObject({ state: 'delivered', evidence: { reached: 1, scan: { state: 'open|filtered' } } });
@@ -54,7 +70,14 @@ describe('corroborate', () => {
 
 describe('probe ids', () => {
   it('stay readable where the probe tool allows, and unique hashes where names are long', () => {
-    const long = { kind: 'public' as const, network: 'a-very-long-network-name-of-31c@another-iface', shape: { kind: 'via-interface' as const, iface: 'another-iface' }, family: 'ipv4' as const, address: '203.0.113.2', target: '192.168.10.1' };
+    const long = {
+      kind: 'public' as const,
+      network: 'a-very-long-network-name-of-31c@another-iface',
+      shape: { kind: 'via-interface' as const, iface: 'another-iface' },
+      family: 'ipv4' as const,
+      address: '203.0.113.2',
+      target: '192.168.10.1',
+    };
     const ids = planProbes('an-even-longer-peer-name-here-x', [long, { ...long, target: '192.168.10.2', network: `${long.network}2` }], { tcp: [22], udp: [] }, { sourcePorts: [0] }).map((p) => p.id);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/);
     expect(new Set(ids).size).toBe(2);

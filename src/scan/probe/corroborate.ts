@@ -14,12 +14,7 @@ import { VARIANT_LABELS } from './variants.ts';
 const REACHED = new Set(['connected', 'answered']);
 
 /** Observations with their evidence, overruled where a probe reached the listener. */
-export function corroborate(
-  observations: readonly Observation[],
-  probes: readonly Probe[],
-  outcomes: readonly ProbeOutcome[],
-  received: readonly Received[],
-): Observation[] {
+export function corroborate(observations: readonly Observation[], probes: readonly Probe[], outcomes: readonly ProbeOutcome[], received: readonly Received[]): Observation[] {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   // Which listeners logged each token: a datagram to a broadcast or multicast address may reach every host
   // on the segment, and counts only where the target itself logged it.
@@ -42,8 +37,7 @@ export function corroborate(
       const why = group.map((p) => `${p.id}: ${byId.get(p.id)?.result ?? 'no result'} ${byId.get(p.id)?.errno ?? ''}`.trim());
       throw new CommandFailedError(
         { command: ['fwprobe-probe'], exitCode: 1, stdout: why.join('\n'), stderr: '' },
-        `No client probe reached the wire for ${viewLabel(observation)} ${observation.family} ${observation.protocol}/${observation.port}, ` +
-          'so nothing backs its verdict.',
+        `No client probe reached the wire for ${viewLabel(observation)} ${observation.family} ${observation.protocol}/${observation.port}, ` + 'so nothing backs its verdict.',
       );
     }
     // A variant its plain twin could send but whose socket could not be set up (no capability, nft failed)

@@ -4,15 +4,7 @@
  */
 import { CommandFailedError, type CommandOutcome } from '../../model/errors.ts';
 
-export type ProbeResult =
-  | 'connected'
-  | 'refused'
-  | 'timeout'
-  | 'unreachable'
-  | 'answered'
-  | 'silent'
-  | 'error'
-  | 'aborted';
+export type ProbeResult = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'answered' | 'silent' | 'error' | 'aborted';
 
 /**
  * Whether a probe really went out (or was stopped by the firewall on its way: an EPERM at send is the

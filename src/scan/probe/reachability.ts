@@ -13,11 +13,13 @@ import { isOneWay, type SourceShape } from './shapes/shape.ts';
 /** One probe per source and service that source may reach (by the service's bind), from a random source port. */
 export function planReachability(sources: Readonly<Record<Vantage, readonly ProbeSource[]>>, vantages: readonly Vantage[], servicesOf: (host?: string) => readonly ServiceSpec[]): Probe[] {
   return vantages.flatMap((vantage) =>
-    (sources[vantage] ?? []).filter((source) => mustReach(source.shape)).flatMap((source) =>
-      servicesOf(source.host)
-        .filter((s) => reachable(s.bind, source.family, source.target))
-        .flatMap((s) => planProbes(vantage, [source], { tcp: s.protocol === 'tcp' ? [s.port] : [], udp: s.protocol === 'udp' ? [s.port] : [] }, { sourcePorts: [0] })),
-    ),
+    (sources[vantage] ?? [])
+      .filter((source) => mustReach(source.shape))
+      .flatMap((source) =>
+        servicesOf(source.host)
+          .filter((s) => reachable(s.bind, source.family, source.target))
+          .flatMap((s) => planProbes(vantage, [source], { tcp: s.protocol === 'tcp' ? [s.port] : [], udp: s.protocol === 'udp' ? [s.port] : [] }, { sourcePorts: [0] })),
+      ),
   );
 }
 
@@ -49,7 +51,12 @@ export async function checkReachability(probes: readonly Probe[], steps: Reachab
   for (let attempt = 0; attempt < 2 && failed.length > 0; attempt++) {
     await (steps.pause ?? (() => new Promise((resolve) => setTimeout(resolve, 250))))();
     const again = new Set(failed.map((o) => o.id));
-    failed = await stillFailing(await steps.send(probes.filter((p) => again.has(p.id)), false));
+    failed = await stillFailing(
+      await steps.send(
+        probes.filter((p) => again.has(p.id)),
+        false,
+      ),
+    );
     await steps.flush(new Set());
   }
   if (failed.length > 0) {

@@ -27,7 +27,7 @@ describe('variant generators', () => {
     }
   });
 
-  it('ecn and psh: TCP only, both families, never from loopback (the flags are rewritten in the sender\'s namespace)', () => {
+  it("ecn and psh: TCP only, both families, never from loopback (the flags are rewritten in the sender's namespace)", () => {
     for (const v of ['ecn', 'psh'] as const) {
       expect(GENERATORS[v](one(LAB4, 'tcp'))).toMatchObject({ variant: v, id: `peer.target.4.lab.tcp.3306.0.${v}` });
       expect(GENERATORS[v](one(LAB6, 'tcp'))).toMatchObject({ variant: v });
@@ -36,7 +36,7 @@ describe('variant generators', () => {
     }
   });
 
-  it('a variant\'s id stays within what fwprobe-probe accepts, and differs from the plain probe\'s', () => {
+  it("a variant's id stays within what fwprobe-probe accepts, and differs from the plain probe's", () => {
     const long: ProbeSource = { ...LAB6, network: 'a-rather-long-network-name@link-local', address: 'fe80::1:2:3:4%eth0', target: 'fe80::1%eth0' };
     const probe = GENERATORS.dstopts(one(long, 'tcp'))!;
     expect(probe.id).toMatch(/^[A-Za-z0-9._:@/+=][A-Za-z0-9._:@/+=-]{0,47}$/);
@@ -55,10 +55,16 @@ describe('withVariants', () => {
   it('keeps the plain probes first and adds each variant once per source, protocol and port', () => {
     expect(all.slice(0, plain.length)).toEqual(plain);
     expect(added.map((p) => p.id)).toEqual([
-      'peer.target.4.lab.tcp.3306.0.ecn', 'peer.target.4.lab.tcp.3306.0.psh',
-      'peer.target.6.lab.tcp.3306.0.dstopts', 'peer.target.6.lab.tcp.3306.0.hbh', 'peer.target.6.lab.tcp.3306.0.ecn', 'peer.target.6.lab.tcp.3306.0.psh',
-      'peer.target.6.lab.udp.53.0.dstopts', 'peer.target.6.lab.udp.53.0.hbh',
-      'loopback.target.6.loopback.tcp.3306.0.dstopts', 'loopback.target.6.loopback.tcp.3306.0.hbh',
+      'peer.target.4.lab.tcp.3306.0.ecn',
+      'peer.target.4.lab.tcp.3306.0.psh',
+      'peer.target.6.lab.tcp.3306.0.dstopts',
+      'peer.target.6.lab.tcp.3306.0.hbh',
+      'peer.target.6.lab.tcp.3306.0.ecn',
+      'peer.target.6.lab.tcp.3306.0.psh',
+      'peer.target.6.lab.udp.53.0.dstopts',
+      'peer.target.6.lab.udp.53.0.hbh',
+      'loopback.target.6.loopback.tcp.3306.0.dstopts',
+      'loopback.target.6.loopback.tcp.3306.0.hbh',
     ]);
     expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
   });
@@ -66,7 +72,10 @@ describe('withVariants', () => {
   it('takes the ephemeral source port where planned, else the first; never a one-way source', () => {
     expect(added.every((p) => p.sourcePort === 0 && !isOneWay(p.source.shape))).toBe(true);
     const fixed = withVariants(planProbes('peer', [LAB4], { tcp: [22], udp: [] }, { sourcePorts: [53, 20] }));
-    expect(fixed.filter((p) => p.variant).map((p) => [p.variant, p.sourcePort])).toEqual([['ecn', 53], ['psh', 53]]);
+    expect(fixed.filter((p) => p.variant).map((p) => [p.variant, p.sourcePort])).toEqual([
+      ['ecn', 53],
+      ['psh', 53],
+    ]);
   });
 
   it('is idempotent: variants of variants are never made', () => {
@@ -74,7 +83,7 @@ describe('withVariants', () => {
     expect(withVariants(all).filter((p) => p.variant)).toHaveLength(2 * added.length);
   });
 
-  it('sends the variant as the probe\'s seventh field', () => {
+  it("sends the variant as the probe's seventh field", () => {
     const psh = added.find((p) => p.variant === 'psh')!;
     expect(probeCommand([psh], 500, 8).at(-1)).toBe('peer.target.4.lab.tcp.3306.0.psh,tcp,10.213.7.2,3306,10.213.7.3,0,psh');
     expect(probeCommand([plain[0]!], 500, 8).at(-1)).toBe('peer.target.4.lab.tcp.3306.20,tcp,10.213.7.2,3306,10.213.7.3,20');

@@ -9,8 +9,7 @@ export const relativePath = z.string().min(1).describe('Path relative to the sce
 export const reasonSchema = (what: string) =>
   z
     .string({
-      error: (issue) =>
-        issue.input === undefined ? `a reason (why) is required: say why ${what}` : 'expected a string',
+      error: (issue) => (issue.input === undefined ? `a reason (why) is required: say why ${what}` : 'expected a string'),
     })
     .trim()
     .min(1, { error: `a non-empty reason (why) is required: say why ${what}` });

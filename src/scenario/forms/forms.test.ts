@@ -10,7 +10,10 @@ import { INPUT_FORMS, inputForms } from './index.ts';
 
 async function messagesOf(ruleset: unknown): Promise<string[]> {
   const raw = { name: 't', services: ['22/tcp'], ruleset, expect: { exposed: ['22/tcp'] } };
-  const error = await normaliseScenario(raw, { file: '/nowhere/t.scenario.yaml' }).then(() => null, (e: unknown) => e as { issues?: { message: string }[] });
+  const error = await normaliseScenario(raw, { file: '/nowhere/t.scenario.yaml' }).then(
+    () => null,
+    (e: unknown) => e as { issues?: { message: string }[] },
+  );
   return error?.issues?.map((i) => i.message) ?? [];
 }
 

@@ -23,7 +23,8 @@ export function nftFileProblems(file: LoadedFile): NftFileProblem[] {
     if (line.split(/[;{]/).some((part) => /^\s*include\b/.test(part))) {
       problems.push({
         line: i + 1,
-        message: '`include` is not supported: fwprobe copies only this file into the lab, so an include would read ' +
+        message:
+          '`include` is not supported: fwprobe copies only this file into the lab, so an include would read ' +
           "the lab image's files or nothing. Paste the included rules in, or list the other file as a layer of its own " +
           '(ruleset: [{ nft: a.nft }, { nft: b.nft }])',
       });
@@ -32,8 +33,7 @@ export function nftFileProblems(file: LoadedFile): NftFileProblem[] {
   if (statements === 0) {
     problems.push({
       line: null,
-      message: 'the nftables file has no statements (only blank lines and comments): nothing would be applied. ' +
-        'Write `ruleset: { none: true }` if no firewall is what this scenario tests',
+      message: 'the nftables file has no statements (only blank lines and comments): nothing would be applied. ' + 'Write `ruleset: { none: true }` if no firewall is what this scenario tests',
     });
   }
   return problems;

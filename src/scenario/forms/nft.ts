@@ -21,8 +21,7 @@ export const nftForm = {
   // `backend: legacy` the verdict would mix two rule engines that fwprobe reads separately.
   backendProblem: (backend) =>
     backend === 'legacy'
-      ? 'an nftables file needs the nft backend, found `backend: legacy`: remove `backend: legacy` ' +
-        '(iptables-legacy tables are invisible to nft, so the verdict could not describe both)'
+      ? 'an nftables file needs the nft backend, found `backend: legacy`: remove `backend: legacy` ' + '(iptables-legacy tables are invisible to nft, so the verdict could not describe both)'
       : null,
   async read(plan, _at, files) {
     const nft = await files.load('nft', plan.nft);

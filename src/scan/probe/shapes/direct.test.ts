@@ -13,7 +13,10 @@ describe('direct and via-interface', () => {
 
   it("via-interface: the target's address on each other interface, named by the interface", () => {
     const out = viaInterface(SEGMENT, [TARGET_LAN]);
-    expect(out.map((s) => [s.family, s.target, s.network])).toEqual([['ipv4', '192.168.10.1', 'wan@eth1'], ['ipv6', 'fd10:10::1', 'wan@eth1']]);
+    expect(out.map((s) => [s.family, s.target, s.network])).toEqual([
+      ['ipv4', '192.168.10.1', 'wan@eth1'],
+      ['ipv6', 'fd10:10::1', 'wan@eth1'],
+    ]);
     expect(out[0]!.shape).toEqual({ kind: 'via-interface', iface: 'eth1' });
     expect(viaInterface(SEGMENT, [])).toEqual([]);
   });

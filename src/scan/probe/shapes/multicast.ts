@@ -20,8 +20,8 @@ export function solicitedNodeGroup(address: string): string {
 
 /** Whether a group is link-scope: 224.0.0.0/24, or ff02::/16. Wider scopes need a multicast route the lab has not. */
 export function isLinkScope(group: string): boolean {
-  if (group.includes(':')) return (toInteger(group) >> 112n) === 0xff02n;
-  return (toInteger(group) >> 8n) === 0xe00000n;
+  if (group.includes(':')) return toInteger(group) >> 112n === 0xff02n;
+  return toInteger(group) >> 8n === 0xe00000n;
 }
 
 export interface MulticastInputs {

@@ -22,7 +22,10 @@ function twoNetworks(role: 'host' | 'router'): Topology {
 
 describe('peer sources', () => {
   it('loopback: 127.0.0.1 and ::1 to themselves', () => {
-    expect(loopbackSources().map((s) => [s.shape.kind, s.address, s.target])).toEqual([['loopback', '127.0.0.1', '127.0.0.1'], ['loopback', '::1', '::1']]);
+    expect(loopbackSources().map((s) => [s.shape.kind, s.address, s.target])).toEqual([
+      ['loopback', '127.0.0.1', '127.0.0.1'],
+      ['loopback', '::1', '::1'],
+    ]);
   });
 
   it('a host target: every shape but all-routers and anycast, spoofs from the first segment', () => {

@@ -58,7 +58,13 @@ export function peerSources(inputs: PeerInputs): { sources: ProbeSource[]; first
     sources.push(...broadcast(s, net.ipv4));
     const joined = inputs.joined?.get(s.target.name) ?? [];
     sources.push(...multicast(s, { targetLinkLocal: inputs.linkLocal('target', targetIfs.indexOf(s.target)), router, joined }));
-    if (router) sources.push(...anycast(s, targetIfs.map((t) => topology.networks.find((n) => n.name === t.network)!.ipv6)));
+    if (router)
+      sources.push(
+        ...anycast(
+          s,
+          targetIfs.map((t) => topology.networks.find((n) => n.name === t.network)!.ipv6),
+        ),
+      );
   }
   // Spoofed datagrams leave from the first interface, which carries the unused addresses (lab/wiring.ts).
   const spoofs = spoofAddresses(topology);

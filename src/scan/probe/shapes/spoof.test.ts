@@ -7,9 +7,7 @@ import { spoofOther, spoofOwn } from './spoof.ts';
 describe('spoof', () => {
   it("claims each other network's free address, per family where there is one", () => {
     const out = spoofOther(SEGMENT, new Map([['lan', { ipv4: '192.168.10.254', ipv6: null }]]));
-    expect(out).toEqual([
-      { kind: 'public', network: 'wan@spoof-lan', shape: { kind: 'spoof', network: 'lan' }, family: 'ipv4', address: '192.168.10.254', target: '203.0.113.1' },
-    ]);
+    expect(out).toEqual([{ kind: 'public', network: 'wan@spoof-lan', shape: { kind: 'spoof', network: 'lan' }, family: 'ipv4', address: '192.168.10.254', target: '203.0.113.1' }]);
   });
 
   it("claims each of the target's own IPv6 addresses, sent to its address on the segment; never IPv4 (a martian)", () => {
