@@ -98,3 +98,11 @@ export interface Mismatch {
   /** Human-readable, e.g. `peer ipv6 tcp/53: expected filtered, observed open (syn-ack)`. */
   message: string;
 }
+
+/** A port NAT maps onto a service port of the target (`--dport 13306 -j REDIRECT --to-ports 3306`). */
+export interface NatAlias {
+  protocol: Protocol;
+  port: number;
+  /** The service port the packets end at. */
+  to: number;
+}

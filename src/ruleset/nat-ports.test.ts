@@ -1,7 +1,7 @@
 /** NAT rules whose new port is a service's: their match ports are ports of interest. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { natPorts } from './nat-ports.ts';
+import { natAliases, natPorts } from './nat-ports.ts';
 
 const services = [
   { protocol: 'tcp' as const, port: 3306 },
@@ -34,5 +34,14 @@ describe('nat ports', () => {
     // nft 1.0.6's own JSON listing of that table (the lab reads `nft -j list ruleset` back beside the text).
     const nftJson = readFileSync(new URL('./applied/fixtures/nat-redirect-dnat.json', import.meta.url), 'utf8');
     expect(natPorts({ v4: '', v6: '', nft, nftJson }, services)).toEqual({ tcp: [13306, 13400, 13401], udp: [1053] });
+  });
+
+  it('aliases name the service port they end at; only REDIRECT counts as local (a DNAT may go to a host behind)', () => {
+    const v4 = nat('-A PREROUTING -p tcp -m tcp --dport 13306 -j REDIRECT --to-ports 3306\n-A PREROUTING -p udp -m udp --dport 5353 -j DNAT --to-destination 10.0.0.1:53');
+    expect(natAliases({ v4, v6: '' }, services)).toEqual([
+      { protocol: 'tcp', port: 13306, to: 3306 },
+      { protocol: 'udp', port: 5353, to: 53 },
+    ]);
+    expect(natAliases({ v4, v6: '' }, services, { local: true })).toEqual([{ protocol: 'tcp', port: 13306, to: 3306 }]);
   });
 });

@@ -19,7 +19,7 @@ import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
 import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived, runProbes } from './corroboration.ts';
-import { natPorts } from '../ruleset/nat-ports.ts';
+import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { startLab } from './lab-setup.ts';
 import { attribute } from './attribution.ts';
@@ -156,7 +156,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.scans = collected.scans;
 
     // The judge decides, unverified rules included: nothing after it changes the outcome.
-    const verdict = judge(scenario, result.observations, result.others, { unverified: unacknowledged(applied.saved, scenario) });
+    const verdict = judge(scenario, result.observations, result.others, {
+      unverified: unacknowledged(applied.saved, scenario),
+      natAliases: natAliases(applied.saved, scenario.services, { local: true }),
+    });
     Object.assign(result, verdictFields(verdict, scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));

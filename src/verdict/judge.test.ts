@@ -42,6 +42,25 @@ describe('judge', () => {
     ]);
   });
 
+  it('an unlisted port NAT redirects onto a service expected shut is held to not-open, named as the alias', () => {
+    const s = scenario([expectation({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', filtered: [3306] })]);
+    const observed = [obs('peer', 'ipv4', 'tcp', 3306, 'filtered', 'no-response'), obs('peer', 'ipv4', 'tcp', 13306, 'open', 'syn-ack')];
+    const withAlias = judge(s, observed, [], { unverified: [], natAliases: [{ protocol: 'tcp', port: 13306, to: 3306 }] });
+    expect(withAlias.passed).toBe(false);
+    expect(withAlias.mismatches.map((m) => m.message)).toEqual(['peer ipv4 tcp/13306: expected not-open (NAT maps it onto 3306/tcp, expected filtered), observed open (syn-ack)']);
+    // Without the alias the same observations pass (13306 is unchecked): the alias is what catches it.
+    expect(judge(s, observed, [], covered).passed).toBe(true);
+    // An alias of an open service, a listed alias port, or another protocol's alias inherits nothing.
+    const open = scenario([expectation({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', open: [3306] })]);
+    expect(
+      judge(open, [obs('peer', 'ipv4', 'tcp', 3306, 'open', 'syn-ack'), obs('peer', 'ipv4', 'tcp', 13306, 'open', 'syn-ack')], [], {
+        unverified: [],
+        natAliases: [{ protocol: 'tcp', port: 13306, to: 3306 }],
+      }).passed,
+    ).toBe(true);
+    expect(judge(s, observed, [], { unverified: [], natAliases: [{ protocol: 'udp', port: 13306, to: 3306 }] }).passed).toBe(true);
+  });
+
   it('udp open|filtered does not satisfy open', () => {
     const s = scenario([expectation({ ...v4tcp, protocol: 'udp', open: [53] })]);
     const verdict = judge(s, [obs('loopback', 'ipv4', 'udp', 53, 'open|filtered', 'no-response')], [], covered);

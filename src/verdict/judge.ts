@@ -4,7 +4,7 @@
  * here, and nothing after the judge changes its outcome. Pure: no I/O, deterministic order.
  */
 import { attributionText } from '../model/attribution.ts';
-import { viewLabel, type Mismatch, type Observation } from '../model/observation.ts';
+import { viewLabel, type Mismatch, type NatAlias, type Observation } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario.ts';
 import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
@@ -28,7 +28,7 @@ export function judge(scenario: Scenario, observations: readonly Observation[], 
   for (const set of scenario.expectations) {
     const key = scopeKey(set);
     judged.add(key);
-    judgeSet(set, observed.get(key) ?? [], summarised.get(key) ?? [], acc);
+    judgeSet(set, observed.get(key) ?? [], summarised.get(key) ?? [], acc, coverage.natAliases ?? []);
   }
   for (const [key, list] of observed) if (!judged.has(key)) acc.unchecked.observations.push(...list);
   for (const [key, list] of summarised) if (!judged.has(key)) acc.unchecked.summaries.push(...list);
@@ -45,7 +45,7 @@ export function judge(scenario: Scenario, observations: readonly Observation[], 
   return { passed, ...acc, parity, unverified };
 }
 
-function judgeSet(set: ExpectationSet, observations: readonly Observation[], summaries: readonly ObservedSummary[], acc: Accumulated): void {
+function judgeSet(set: ExpectationSet, observations: readonly Observation[], summaries: readonly ObservedSummary[], acc: Accumulated, aliases: readonly NatAlias[]): void {
   const listed = listedCategories(set);
   const byPort = groupBy(observations, (o) => String(o.port));
   for (const [port, category] of listed) {
@@ -53,8 +53,14 @@ function judgeSet(set: ExpectationSet, observations: readonly Observation[], sum
     if (!seen) acc.missing.push(missing(set, port, category, observations.length, summaries));
     else for (const o of seen) check(o, category, acc.mismatches);
   }
+  const inherited = inheritedByAliases(set, listed, aliases);
+  for (const [port, to] of inherited) {
+    const seen = byPort.get(String(port));
+    if (!seen) acc.missing.push(missing(set, port, 'not-open', observations.length, summaries));
+    else for (const o of seen) check(o, 'not-open', acc.mismatches, ` (NAT maps it onto ${to}/${set.protocol}, expected ${listed.get(to)})`);
+  }
   for (const o of observations) {
-    if (listed.has(o.port)) continue;
+    if (listed.has(o.port) || inherited.has(o.port)) continue;
     if (set.others === null) acc.unchecked.observations.push(o);
     else check(o, set.others, acc.mismatches);
   }
@@ -74,7 +80,22 @@ function listedCategories(set: ExpectationSet): Map<number, ExpectCategory> {
   return out;
 }
 
-function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void {
+/**
+ * The unlisted alias ports of this set whose service port is expected shut, with that service port: NAT
+ * delivers them to the same listener, so they must not be open either (only the target's own ports).
+ */
+function inheritedByAliases(set: ExpectationSet, listed: ReadonlyMap<number, ExpectCategory>, aliases: readonly NatAlias[]): Map<number, number> {
+  const out = new Map<number, number>();
+  if (set.host !== undefined) return out;
+  for (const alias of aliases) {
+    if (alias.protocol !== set.protocol || listed.has(alias.port)) continue;
+    const category = listed.get(alias.to);
+    if (category === 'closed' || category === 'filtered' || category === 'unreachable') out.set(alias.port, alias.to);
+  }
+  return out;
+}
+
+function check(o: Observation, category: ExpectCategory, into: Mismatch[], why = ''): void {
   if (satisfies(category, o.state, o.protocol)) return;
   into.push({
     vantage: o.vantage,
@@ -85,7 +106,7 @@ function check(o: Observation, category: ExpectCategory, into: Mismatch[]): void
     expected: statesSatisfying(category, o.protocol),
     observed: o.state,
     reason: o.reason,
-    message: `${portLabel(o, o.port)}: expected ${category}, observed ${o.state} (${o.reason})${o.attribution ? ` ← ${attributionText(o.attribution)}` : ''}`,
+    message: `${portLabel(o, o.port)}: expected ${category}${why}, observed ${o.state} (${o.reason})${o.attribution ? ` ← ${attributionText(o.attribution)}` : ''}`,
   });
 }
 

@@ -1,5 +1,5 @@
 /** What `judge` returns: every way the observations disagree with the scenario, and what went unchecked. */
-import type { Mismatch, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
+import type { Mismatch, NatAlias, Observation, PortState, Protocol, Vantage } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
 import type { ExpectCategory } from '../model/scenario.ts';
 import type { Scope } from './keys.ts';
@@ -39,6 +39,12 @@ export interface UnverifiedRule {
 export interface Coverage {
   /** Unacknowledged rules whose match fwprobe's clients do not vary (run/coverage.ts `unacknowledged`). */
   unverified: readonly UnverifiedRule[];
+  /**
+   * Ports NAT maps onto a service port of the target: an alias the scenario does not list is held to its
+   * service's expectation when that is closed, filtered or unreachable (it must not be a way in either).
+   * @default none
+   */
+  natAliases?: readonly NatAlias[];
 }
 
 export interface Verdict {
