@@ -38,39 +38,44 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     await host.copyContentToContainer(staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })));
   }
   const tools = TOOLS[host.backend];
-  const steps = [...staged.map(({ family, file }) => [tools[family].restore, '--test', file]), ...staged.map(({ family, file }) => [tools[family].restore, file]), ...saveCommands(host)];
-  const results = await host.runBatch(steps, { stopOnFailure: true });
-  const failed = results.find((step) => step.exitCode !== 0);
-  if (failed) {
-    const index = results.indexOf(failed);
-    const entry = index < 2 * staged.length ? staged[index % staged.length] : undefined;
+  const batch = await host.runNamedBatch(
+    {
+      test: staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
+      apply: staged.map(({ family, file }) => [tools[family].restore, file]),
+      ...saveCommands(host),
+    },
+    { stopOnFailure: true },
+  );
+  if (batch.failed) {
+    const { name, index, step: failed } = batch.failed;
+    const entry = name === 'test' || name === 'apply' ? staged[index] : undefined;
     if (!entry) throw new CommandFailedError(failed);
     const { text, source } = entry.ruleset;
     const reported = offendingLine(failed.stderr);
     const line = needsCulpritSearch(text, reported) ? ((await findCulpritLine(host, failed.command, tools[entry.family].save, text)) ?? reported) : reported;
     throw new RulesetApplyError({ family: entry.family, source, text, line, toolLine: reported, ...failed });
   }
-  return savedFrom(results);
+  return savedFrom(batch.steps);
 }
 
 /** The live ruleset of both families, as the backend's `*-save` prints it, and every table as nft lists it. */
 export async function savedRuleset(host: StartedFwprobeContainer): Promise<AppliedRuleset> {
-  return savedFrom(await host.runBatch(saveCommands(host), { stopOnFailure: false }));
+  return savedFrom(await host.runNamedBatch(saveCommands(host), { stopOnFailure: false }));
 }
 
-/** The commands `savedRuleset` runs, for a caller that puts them at the end of a batch of its own. */
-export function saveCommands(host: StartedFwprobeContainer): string[][] {
+/** The steps `savedRuleset` runs, by name, for a caller that adds them to a batch of its own. */
+export function saveCommands(host: StartedFwprobeContainer): { save4: string[]; save6: string[]; nftList: string[]; nftJson: string[] } {
   const tools = TOOLS[host.backend];
-  return [[tools.ipv4.save], [tools.ipv6.save], [...NFT_LIST], [...NFT_JSON_LIST]];
+  return { save4: [tools.ipv4.save], save6: [tools.ipv6.save], nftList: [...NFT_LIST], nftJson: [...NFT_JSON_LIST] };
 }
 
-/** The ruleset from the last four steps of a batch that ended with `saveCommands`. */
-export function savedFrom(steps: readonly StepResult[]): AppliedRuleset {
-  const [v4, v6, nft, json] = steps.slice(-4);
-  for (const step of [v4!, v6!, nft!, json!]) {
+/** The ruleset from the steps of a batch that included `saveCommands`. */
+export function savedFrom(steps: { save4: StepResult; save6: StepResult; nftList: StepResult; nftJson: StepResult }): AppliedRuleset {
+  const { save4, save6, nftList, nftJson } = steps;
+  for (const step of [save4, save6, nftList, nftJson]) {
     if (step.exitCode !== 0) throw new CommandFailedError(step);
   }
-  return { v4: stripSaveComments(v4!.stdout), v6: stripSaveComments(v6!.stdout), nft: nft!.stdout, nftJson: json!.stdout };
+  return { v4: stripSaveComments(save4.stdout), v6: stripSaveComments(save6.stdout), nft: nftList.stdout, nftJson: nftJson.stdout };
 }
 
 /**

@@ -10,6 +10,7 @@ import { CommandFailedError, TimeoutError } from '../model/errors.ts';
 import type { Backend } from '../model/ruleset.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
+import { layoutBatch, nameAllSteps, nameStoppedSteps, type BatchSpec, type BatchSteps, type StoppedBatch } from './batch-named.ts';
 import { creation, removeContainer, runLabels, trackContainer } from './cleanup.ts';
 import { getDocker } from './docker.ts';
 import { configureReaper } from './ryuk.ts';
@@ -211,6 +212,17 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
       throw new CommandFailedError({ command: command.slice(0, 2), ...result }, 'A batch of commands broke off.');
     }
     return steps;
+  }
+
+  /**
+   * Like `runBatch`, one exec, with the steps read back by name (batch-named.ts). Without `stopOnFailure`
+   * every step is there; with it, the step that stopped the batch is named and the later ones are absent.
+   */
+  async runNamedBatch<S extends BatchSpec>(spec: S, options: { stopOnFailure: false } & ExecOptions): Promise<BatchSteps<S>>;
+  async runNamedBatch<S extends BatchSpec>(spec: S, options: { stopOnFailure: true } & ExecOptions): Promise<StoppedBatch<S>>;
+  async runNamedBatch<S extends BatchSpec>(spec: S, options: { stopOnFailure: boolean } & ExecOptions): Promise<BatchSteps<S> | StoppedBatch<S>> {
+    const steps = await this.runBatch(layoutBatch(spec).commands, options);
+    return options.stopOnFailure ? nameStoppedSteps(spec, steps) : nameAllSteps(spec, steps);
   }
 
   /** The container's process id on the engine's host, which the lab switch wires interfaces into. */

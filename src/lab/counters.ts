@@ -14,14 +14,8 @@ export const MAX_COUNTERS_CHARS = 256 * 1024;
 export async function readCounters(host: StartedFwprobeContainer): Promise<AppliedRuleset | null> {
   const tools = TOOLS[host.backend];
   try {
-    const [v4, v6] = await host.runBatch(
-      [
-        [tools.ipv4.save, '-c'],
-        [tools.ipv6.save, '-c'],
-      ],
-      { stopOnFailure: false, phase: 'reading the rule counters' },
-    );
-    if (v4?.exitCode !== 0 || v6?.exitCode !== 0) return null;
+    const { v4, v6 } = await host.runNamedBatch({ v4: [tools.ipv4.save, '-c'], v6: [tools.ipv6.save, '-c'] }, { stopOnFailure: false, phase: 'reading the rule counters' });
+    if (v4.exitCode !== 0 || v6.exitCode !== 0) return null;
     return { v4: bounded(v4.stdout), v6: bounded(v6.stdout) };
   } catch {
     return null;

@@ -1,6 +1,7 @@
 /** Finding the rule behind a restore error that the tool blamed on COMMIT: cut files, applied one by one. */
 import { describe, expect, it } from 'vitest';
 import { RulesetApplyError } from '../model/errors.ts';
+import { layoutBatch, nameAllSteps, nameStoppedSteps, type BatchSpec } from './batch-named.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { cutFiles, findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 
@@ -45,6 +46,11 @@ function fakeHost(bad: string): { host: StartedFwprobeContainer; ran: string[][]
         if (exitCode !== 0 && options.stopOnFailure) break;
       }
       return results;
+    },
+    // As the container does it: the named steps laid out, run as one batch, and read back by name.
+    async runNamedBatch(spec: BatchSpec, options: { stopOnFailure: boolean }) {
+      const steps = await this.runBatch(layoutBatch(spec).commands, options);
+      return options.stopOnFailure ? nameStoppedSteps(spec, steps) : nameAllSteps(spec, steps);
     },
   };
   return { host: host as unknown as StartedFwprobeContainer, ran };

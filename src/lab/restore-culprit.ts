@@ -47,26 +47,25 @@ export async function findCulpritLine(host: StartedFwprobeContainer, failedComma
   const { cuts, ruleLines } = cutFiles(text);
   if (ruleLines.length === 0) return null;
   const [tool, ...args] = failedCommand;
+  if (tool === undefined) return null;
   const testOnly = args.includes('--test');
   const dir = `${RULES_DIR}/culprit`;
   const saved = `${dir}/saved`;
   await host.copyContentToContainer(cuts.map((content, k) => ({ content, target: `${dir}/cut-${k}`, mode: 0o600 })));
   // `"$0" > "$1"`: the save tool and the file travel as arguments, never as shell text.
   const save = testOnly ? [] : [['bash', '-c', '"$0" > "$1"', saveTool, saved]];
-  const restores = cuts.map((_, k) => [tool!, ...(testOnly ? ['--test'] : []), `${dir}/cut-${k}`]);
-  const steps = await host.runBatch([...save, ...restores], { stopOnFailure: true });
+  const search = await host.runNamedBatch({ save, cuts: cuts.map((_, k) => [tool, ...(testOnly ? ['--test'] : []), `${dir}/cut-${k}`]) }, { stopOnFailure: true });
   // Without a saved copy nothing was cut (the batch stopped there), and there is nothing to restore.
-  const saveFailed = save.length > 0 && steps[0]!.exitCode !== 0;
-  const cleanup = testOnly || saveFailed ? [] : [[tool!, saved]];
-  const [back] = await host.runBatch([...cleanup, ['rm', '-rf', dir]], { stopOnFailure: true });
-  if (cleanup.length > 0 && back!.exitCode !== 0) {
-    throw new CommandFailedError(back!, 'Restoring the ruleset saved before the search for the failing rule failed.');
+  const saveFailed = search.failed?.name === 'save';
+  const back = await host.runNamedBatch({ restore: testOnly || saveFailed ? [] : [[tool, saved]], remove: ['rm', '-rf', dir] }, { stopOnFailure: true });
+  if (back.failed?.name === 'restore') {
+    throw new CommandFailedError(back.failed.step, 'Restoring the ruleset saved before the search for the failing rule failed.');
   }
   if (saveFailed) return null;
-  const failedAt = steps.slice(save.length).findIndex((step) => step.exitCode !== 0);
   // Every cut applied: the last rule, the one only the whole file has, is the culprit.
-  if (failedAt === -1) return ruleLines.at(-1)!;
+  if (search.failed?.name !== 'cuts') return ruleLines.at(-1) ?? null;
   // Cut k holds rules 1 … k and failed where cut k - 1 did not: rule k is the culprit. Cut 0 failing
   // means the file fails without any rule.
-  return failedAt === 0 ? null : ruleLines[failedAt - 1]!;
+  const failedAt = search.failed.index;
+  return failedAt === 0 ? null : (ruleLines[failedAt - 1] ?? null);
 }

@@ -29,10 +29,10 @@ const INCOMPATIBLE = /table `\w+' is incompatible, use 'nft' tool/;
 const CONNTRACK_FILL = ['sh', '-c', 'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null | tr "\\n" " "; true'];
 
 /** What must hold for loopback scans to mean anything: 127.0.0.1 and ::1 are delivered locally on lo. */
-const LOCAL_ROUTES = [
-  { command: ['ip', 'route', 'get', '127.0.0.1'], expect: /^local 127\.0\.0\.1 dev lo\b/ },
-  { command: ['ip', '-6', 'route', 'get', '::1'], expect: /^local ::1 (from :: )?dev lo\b/ },
-];
+const LOCAL_ROUTES = {
+  local4: { command: ['ip', 'route', 'get', '127.0.0.1'], expect: /^local 127\.0\.0\.1 dev lo\b/ },
+  local6: { command: ['ip', '-6', 'route', 'get', '::1'], expect: /^local ::1 (from :: )?dev lo\b/ },
+};
 
 /**
  * Checks `::1` on `lo`, both iptables and ip6tables usable, every declared service listening, the lab
@@ -43,30 +43,29 @@ const LOCAL_ROUTES = [
 export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses: readonly string[]; peers: readonly string[] } = { addresses: [], peers: [] }): Promise<LabState> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
-  const steps = await host.runBatch(
-    [
-      ['ip', '-6', 'addr', 'show', 'dev', 'lo'],
-      [tools.ipv4.cli, '-w', '-S'],
-      [tools.ipv6.cli, '-w', '-S'],
-      SS_COMMAND,
-      ['ip', '-o', 'addr', 'show', 'up'],
-      [tools.ipv4.save],
-      [tools.ipv6.save],
-      ['ip', '-o', 'route', 'show', 'table', 'all'],
-      ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
-      CONNTRACK_FILL,
-      ['ip', '-o', 'link', 'show'],
-      [...NFT_LIST],
-      ...LOCAL_ROUTES.map((r) => r.command),
-      ...peers.map((address) => ['ip', 'route', 'get', address]),
-    ],
+  const steps = await host.runNamedBatch(
+    {
+      lo: ['ip', '-6', 'addr', 'show', 'dev', 'lo'],
+      v4: [tools.ipv4.cli, '-w', '-S'],
+      v6: [tools.ipv6.cli, '-w', '-S'],
+      ss: SS_COMMAND,
+      up: ['ip', '-o', 'addr', 'show', 'up'],
+      save4: [tools.ipv4.save],
+      save6: [tools.ipv6.save],
+      routes4: ['ip', '-o', 'route', 'show', 'table', 'all'],
+      routes6: ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
+      conntrack: CONNTRACK_FILL,
+      links: ['ip', '-o', 'link', 'show'],
+      nft: [...NFT_LIST],
+      local4: LOCAL_ROUTES.local4.command,
+      local6: LOCAL_ROUTES.local6.command,
+      toPeers: peers.map((address) => ['ip', 'route', 'get', address]),
+    },
     { stopOnFailure: false, phase: 'the lab self-check' },
   );
-  const [lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links, nft] = steps;
-  const local = steps.slice(12, 12 + LOCAL_ROUTES.length);
-  const toPeers = steps.slice(12 + LOCAL_ROUTES.length);
+  const { lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links, nft } = steps;
   const problems: string[] = [];
-  const [count, max] = (conntrack?.stdout.trim().split(/\s+/) ?? []).map(Number);
+  const [count, max] = (conntrack.stdout.trim().split(/\s+/) ?? []).map(Number);
   if (count !== undefined && max !== undefined && max > 0 && count >= 0.9 * max) {
     problems.push(
       `the connection tracking table is ${count}/${max} full: new connections may be dropped silently and read as ` +
@@ -75,7 +74,7 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
   }
   {
     // A script that takes the lab interface down would make the peer see "nothing": that is no firewall.
-    const live = up!.stdout;
+    const live = up.stdout;
     for (const address of lab.addresses) {
       const line = live.split('\n').find((l) => l.includes(` ${address}/`));
       if (!line || /tentative|dadfailed/.test(line)) {
@@ -86,29 +85,32 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
       }
     }
   }
-  if (lo!.exitCode !== 0 || !/inet6 ::1\/128/.test(lo!.stdout)) {
+  if (lo.exitCode !== 0 || !/inet6 ::1\/128/.test(lo.stdout)) {
     problems.push(
-      `::1 is not on lo (ip -6 addr show dev lo: exit ${lo!.exitCode}, ${JSON.stringify(lo!.stdout.trim())}). ` +
+      `::1 is not on lo (ip -6 addr show dev lo: exit ${lo.exitCode}, ${JSON.stringify(lo.stdout.trim())}). ` +
         'IPv6 loopback scans would prove nothing: the container needs the disable_ipv6=0 sysctls.',
     );
   }
-  for (const step of [v4!, v6!, save4!, save6!, nft!]) {
+  for (const step of [v4, v6, save4, save6, nft]) {
     // A native nft table named like iptables' own (`table ip filter`) makes `iptables -S` refuse it; the
     // nft listing reads that table, and iptables still works on the others.
     if (step.exitCode !== 0 && !INCOMPATIBLE.test(step.stderr)) {
       problems.push(`${step.command[0]} is unusable: ${describeCommandFailure(step.command, step.exitCode, step.stderr, step.stdout)}`);
     }
   }
-  local.forEach((step, i) => {
-    if (step.exitCode !== 0 || !LOCAL_ROUTES[i]!.expect.test(step.stdout.trim())) {
+  for (const [step, route] of [
+    [steps.local4, LOCAL_ROUTES.local4],
+    [steps.local6, LOCAL_ROUTES.local6],
+  ] as const) {
+    if (step.exitCode !== 0 || !route.expect.test(step.stdout.trim())) {
       problems.push(
         `\`${step.command.join(' ')}\` does not give a local route on lo (exit ${step.exitCode}: ` +
           `${JSON.stringify((step.stdout || step.stderr).trim())}): without it every loopback port reads filtered ` +
           'with no firewall rule at all. Did the ruleset script change the routes?',
       );
     }
-  });
-  for (const step of toPeers) {
+  }
+  for (const step of steps.toPeers) {
     if (step.exitCode !== 0 || /\b(unreachable|prohibit|blackhole)\b/.test(step.stdout)) {
       problems.push(
         `the target has no route back to ${step.command[3]} (exit ${step.exitCode}: ` +
@@ -116,28 +118,28 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
       );
     }
   }
-  for (const clock of expiringElements(nft!.stdout)) problems.push(clock);
-  const listening = ss!.exitCode === 0 ? parseSsListening(ss!.stdout) : [];
-  const missing = ss!.exitCode === 0 ? missingServices(host.services, listening) : [...host.services];
+  for (const clock of expiringElements(nft.stdout)) problems.push(clock);
+  const listening = ss.exitCode === 0 ? parseSsListening(ss.stdout) : [];
+  const missing = ss.exitCode === 0 ? missingServices(host.services, listening) : [...host.services];
   if (missing.length > 0) problems.push(`services not listening: ${missing.map(listenerSpec).join(', ')}`);
   if (problems.length > 0) {
     throw new LabSelfCheckError(`Lab self-check failed in ${host.getId().slice(0, 12)}:\n- ${problems.join('\n- ')}`);
   }
   return {
-    ruleset: { v4: normaliseSave(save4!.stdout), v6: normaliseSave(save6!.stdout), nft: normaliseNftListing(nft!.stdout) },
+    ruleset: { v4: normaliseSave(save4.stdout), v6: normaliseSave(save6.stdout), nft: normaliseNftListing(nft.stdout) },
     // Queue lengths move with traffic; which sockets listen where does not.
-    listening: lines(ss!.stdout).map((l) =>
+    listening: lines(ss.stdout).map((l) =>
       l
         .split(/\s+/)
         .filter((_, i) => i === 0 || i === 4)
         .join(' '),
     ),
     // Link-local addresses finish duplicate address detection whenever they do; nothing fwprobe scans uses them.
-    addresses: lines(up!.stdout)
+    addresses: lines(up.stdout)
       .filter((l) => !LINK_LOCAL.test(l))
       .map((l) => l.replace(/\s+(valid_lft|preferred_lft)\s+\S+/g, '').replace(/\\\s*$/, '')),
-    routes: [...new Set([...lines(routes4!.stdout), ...lines(routes6!.stdout)])].filter((l) => !LINK_LOCAL.test(l)).map((l) => l.replace(/\s+expires\s+\S+/, '')),
-    links: normaliseLinks(links!.stdout),
+    routes: [...new Set([...lines(routes4.stdout), ...lines(routes6.stdout)])].filter((l) => !LINK_LOCAL.test(l)).map((l) => l.replace(/\s+expires\s+\S+/, '')),
+    links: normaliseLinks(links.stdout),
   };
 }
 

@@ -22,10 +22,10 @@ export async function startServices(host: StartedFwprobeContainer): Promise<void
   let missing = [...host.services];
   let log = '';
   while (Date.now() < deadline) {
-    const [ss, cat] = await host.runBatch([SS_COMMAND, ['cat', LISTENER_LOG]], { stopOnFailure: false });
-    missing = missingServices(host.services, parseSsListening(ss!.stdout));
+    const { ss, log: cat } = await host.runNamedBatch({ ss: SS_COMMAND, log: ['cat', LISTENER_LOG] }, { stopOnFailure: false });
+    missing = missingServices(host.services, parseSsListening(ss.stdout));
     if (missing.length === 0) return probeUdpServices(host);
-    log = cat!.stdout.trim();
+    log = cat.stdout.trim();
     // The listener binds everything before READY and dies on the first failure: no use waiting then.
     if (/^fwprobe-listener: /m.test(log)) break;
     await new Promise((resolve) => setTimeout(resolve, SERVICE_POLL_MS));

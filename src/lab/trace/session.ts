@@ -27,14 +27,14 @@ export interface TraceSpec {
   maxLines: number;
 }
 
-function traceRules(spec: TraceSpec): string[][] {
+function traceRules(spec: TraceSpec): { chain: string; match: string[] }[] {
   const range = `${spec.ports.from - 2}:${spec.ports.to}`;
   return ['PREROUTING', 'OUTPUT'].flatMap((chain) =>
-    ['tcp', 'udp'].map((protocol) => ['-t', 'raw', chain, '-p', protocol, '-m', 'multiport', '--ports', range, '-m', 'comment', '--comment', spec.tag, '-j', 'TRACE']),
+    ['tcp', 'udp'].map((protocol) => ({ chain, match: ['-p', protocol, '-m', 'multiport', '--ports', range, '-m', 'comment', '--comment', spec.tag, '-j', 'TRACE'] })),
   );
 }
 
-const withOp = (cli: string, op: '-I' | '-D', rule: string[]) => [cli, '-w', ...rule.slice(0, 2), op, rule[2]!, ...(op === '-I' ? ['1'] : []), ...rule.slice(3)];
+const withOp = (cli: string, op: '-I' | '-D', rule: { chain: string; match: string[] }) => [cli, '-w', '-t', 'raw', op, rule.chain, ...(op === '-I' ? ['1'] : []), ...rule.match];
 
 /** The rule dump (handles in chain order), both families' save output and the nft listing with handles. */
 export interface RulePlaces {
@@ -53,31 +53,29 @@ export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpe
   await target.copyContentToContainer([{ content: reader, target: READER, mode: 0o755 }]);
   const tools = TOOLS[target.backend];
   const add = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-I', rule)));
-  const steps = await target.runBatch(
-    [
-      ...add,
+  const batch = await target.runNamedBatch(
+    {
+      add,
       // setsid: the reader outlives this exec; its pid is kept to stop it.
-      ['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
-      ['sh', '-c', 'i=0; while [ $i -lt 40 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.05; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
-      canaryCommand(canaryPort),
-      ['perl', READER, 'rules'],
-      [tools.ipv4.save],
-      [tools.ipv6.save],
-      ['nft', '-a', '-s', 'list', 'ruleset'],
-    ],
+      reader: ['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
+      ready: ['sh', '-c', 'i=0; while [ $i -lt 40 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.05; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
+      canary: canaryCommand(canaryPort),
+      dump: ['perl', READER, 'rules'],
+      save4: [tools.ipv4.save],
+      save6: [tools.ipv6.save],
+      nft: ['nft', '-a', '-s', 'list', 'ruleset'],
+    },
     { stopOnFailure: true, phase: 'starting the trace' },
   );
-  const failed = steps.find((step) => step.exitCode !== 0);
-  if (failed && steps.indexOf(failed) < add.length) {
-    throw new TraceError(`adding a trace rule failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
+  if (batch.failed) {
+    const { name, step } = batch.failed;
+    if (name === 'add') throw new TraceError(`adding a trace rule failed: ${step.command.join(' ')}: ${step.stderr.trim()}`);
+    if (name === 'reader' || name === 'ready') throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+    throw new TraceError(`reading the rule handles failed: ${step.command.join(' ')}: ${step.stderr.trim()}`);
   }
-  if (failed && steps.indexOf(failed) <= add.length + 1) {
-    throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
-  }
-  if (failed) throw new TraceError(`reading the rule handles failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
-  const [dump, v4, v6, nft] = steps.slice(-4);
+  const { dump, save4, save6, nft } = batch.steps;
   // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
-  return { dump: dump!.stdout, saved: { ipv4: v4!.stdout, ipv6: v6!.stdout }, nft: nft!.stdout };
+  return { dump: dump.stdout, saved: { ipv4: save4.stdout, ipv6: save6.stdout }, nft: nft.stdout };
 }
 
 /** A datagram from the target to itself from `sourcePort`, inside the traced range: a marker in the trace. */
@@ -125,14 +123,14 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
         })
       : [];
   // One exec: stop the reader, remove every trace rule, chain and table, and read the ruleset back.
-  const steps = await target.runBatch(
-    [
-      ['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`],
-      ...remove,
-      ...chains,
-      ...created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']),
+  const steps = await target.runNamedBatch(
+    {
+      stop: ['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`],
+      remove,
+      chains,
+      tables: created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']),
       ...saveCommands(target),
-    ],
+    },
     { stopOnFailure: false, phase: 'removing the trace' },
   );
   const now = savedFrom(steps);
