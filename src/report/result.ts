@@ -39,8 +39,10 @@ export interface ScenarioResult {
    */
   staticParity: string[];
   scans: ScanRecord[];
-  /** Every client source: its kind, lab network, the host behind the target it probes (if not the target). */
-  /** `network` is the old label (kept one version); `shape` says what the source tries (scan/probe/shapes/shape.ts). */
+  /**
+   * Every client source: its kind, lab network, the host behind the target it probes (if not the target).
+   * `network` is the old label (kept one version); `shape` says what the source tries (scan/probe/shapes/shape.ts).
+   */
   sources: { kind: 'lab' | 'public' | 'loopback'; network: string; shape?: SourceShape; host?: string; family: Family; address: string; target: string }[];
   /** Source ports every client source tried; 0 is the kernel's random choice. */
   sourcePorts: number[];
