@@ -7,6 +7,7 @@
 import { boundsHelp } from './bounds.ts';
 import { listPresets } from '../ruleset/index.ts';
 import { reportFileList } from '../report/report-files.ts';
+import { flagFormsText } from './ruleset-flag.ts';
 
 /** The services both labs of `compare` listen on when `--services` is not given. */
 export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
@@ -65,7 +66,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'quiet', short: 'q', type: 'boolean', description: 'no port tables, only each verdict', commands: ['run', 'demo'] },
   { name: 'json', type: 'boolean', description: "results.json's document on stdout, nothing else there (progress stays on stderr)", commands: ['run', 'demo'] },
-  { name: 'a', type: 'string', value: 'RULESET', description: 'the first ruleset: v4=FILE,v6=FILE | script=FILE | policy=FILE | preset=NAME[,param.KEY=VALUE] | none', commands: ['compare'] },
+  {
+    name: 'a',
+    type: 'string',
+    value: 'RULESET',
+    description: `the first ruleset, as the keys of a scenario's ruleset: (paths relative to the working directory): ${flagFormsText()}`,
+    commands: ['compare'],
+  },
   { name: 'b', type: 'string', value: 'RULESET', description: 'the second ruleset, in the same terms', commands: ['compare'] },
   { name: 'services', type: 'string', value: 'LIST', default: DEFAULT_COMPARE_SERVICES, description: 'the services both labs listen on', commands: ['compare'] },
   { name: 'ports', type: 'string', multiple: true, value: 'tcp=SPEC', description: 'scan more ports (tcp=1-1024, udp=top-100…), repeatable', commands: ['compare'] },

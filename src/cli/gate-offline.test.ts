@@ -13,7 +13,8 @@ import { gapResult } from '../report/fixtures.test-helpers.ts';
 import { buildResultsDocument, writeResults } from '../report/results-json.ts';
 import { captureOutput } from './capture.test-helpers.ts';
 import { runCli } from './main.ts';
-import { parseRulesetFlag } from './ruleset-flag.ts';
+import { flagFormsText, parseRulesetFlag } from './ruleset-flag.ts';
+import { inputForms } from '../scenario/forms/index.ts';
 
 const output = captureOutput();
 let dir: string;
@@ -283,18 +284,28 @@ describe('compare: ruleset flags', () => {
     ['policy=p.yaml', { policy: 'p.yaml' }],
     ['preset=book-2009,param.int_net=10.0.0.0/8', { preset: 'book-2009', params: { int_net: '10.0.0.0/8' } }],
     ['none', { none: true }],
+    ['nft=rules.nft', { nft: 'rules.nft' }],
+    ['ufw=etc-ufw,defaults=default-ufw', { ufw: 'etc-ufw', defaults: 'default-ufw' }],
   ])('%s', (text, expected) => {
     expect(parseRulesetFlag('--a', text)).toEqual(expected);
   });
 
   it.each([
-    ['nft=rules.nft', /--a "nft=rules.nft": unknown key "nft"/],
+    ['tolerate=x', /--a "tolerate=x": unknown key "tolerate"/],
+    ['defaults=default-ufw', /defaults do not make \{ ufw \}: ufw: /],
+    ['v4=a,param.x=1', /v4 with param\.\* do not make one form/],
     ['v4=a,script=b', /v4 and script do not make one form/],
     ['v4=a,v4=b', /v4 is given twice/],
     ['rules.v4', /"rules.v4" is not KEY=VALUE/],
     ['', /"" is not KEY=VALUE/],
   ])('%s is a usage error listing the forms', (text, message) => {
     expect(() => parseRulesetFlag('--a', text)).toThrow(message);
-    expect(() => parseRulesetFlag('--a', text)).toThrow(/Expected v4=FILE,v6=FILE \| script=FILE/);
+    expect(() => parseRulesetFlag('--a', text)).toThrow(/Expected none \| nft=… \| ufw=…\[,defaults=…\] \| v4=…,v6=… \| preset=…,policy=…\[,param\.KEY=VALUE…\] \| script=…/);
+  });
+
+  it('lists every form of the form table, each by the key that names it', () => {
+    const alternatives = flagFormsText().split(' | ');
+    expect(alternatives).toHaveLength(inputForms.length);
+    inputForms.forEach((form, i) => expect(alternatives[i]?.startsWith(form.keys[0] ?? '?')).toBe(true));
   });
 });
