@@ -40,7 +40,7 @@ describe.each(['nft', 'legacy'] as const)('a rule that does not apply, %s backen
     test(`${what}: the error names line 7, the rule itself, and the firewall is left as it was`, async () => {
       const host = hosts.get(backend)!;
       await applyRestore(host, { v4: GOOD, v6: null });
-      const before = await savedRuleset(host);
+      const before = withoutHandles(await savedRuleset(host));
       const error = await applyRestore(host, { v4: { source: 'bad.v4', text: withRule(rule) }, v6: null }).then(
         () => null,
         (e: unknown) => e,
@@ -48,7 +48,15 @@ describe.each(['nft', 'legacy'] as const)('a rule that does not apply, %s backen
       expect(error).toBeInstanceOf(RulesetApplyError);
       expect((error as RulesetApplyError).line, (error as Error).message).toBe(7);
       expect((error as Error).message).toContain(`bad.v4:7: ${rule}`);
-      expect(await savedRuleset(host)).toEqual(before);
+      expect(withoutHandles(await savedRuleset(host))).toEqual(before);
     });
   }
 });
+
+/**
+ * The ruleset as the kernel has it, without nft's object handles: a refused restore rolls back by loading
+ * the previous tables again, which leaves the same rules under new handles (2 → 5), not another firewall.
+ */
+function withoutHandles(saved: Awaited<ReturnType<typeof savedRuleset>>): unknown {
+  return { ...saved, nftJson: saved.nftJson?.replace(/"handle": \d+/g, '"handle": 0') };
+}
