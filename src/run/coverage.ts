@@ -11,6 +11,7 @@ import type { Scenario } from '../model/scenario.ts';
 import { interfaceMatches, interfaceNames, unvariedRules, type UnvariedRule } from '../ruleset/shape-matches.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { appliedModel } from '../ruleset/applied/model.ts';
+import { natUnverified } from '../ruleset/nat-ports.ts';
 import { blockedSourceNets } from '../ruleset/applied/blocked-sources.ts';
 
 /** The lab's interfaces in the target, e.g. `lo`, `eth0`, `eth1`. */
@@ -53,7 +54,7 @@ export function assertSourcesNotAllBlocked(applied: AppliedRuleset, sources: rea
 /** Rules on fields no client varies, less those the scenario acknowledges. */
 export function unacknowledged(applied: AppliedRuleset, scenario: Scenario): UnvariedRule[] {
   const accepted = new Set(scenario.sources.unvaried.map((u) => u.match));
-  return unvariedRules(applied).filter((r) => !accepted.has(r.match));
+  return [...unvariedRules(applied), ...natUnverified(applied, scenario.services)].filter((r) => !accepted.has(r.match));
 }
 
 function blockedNets(applied: AppliedRuleset, family: Family): { list: BlockList; rules: string[] } {
