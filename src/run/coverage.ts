@@ -12,6 +12,7 @@ import { interfaceMatches, interfaceNames, untriedSourcePorts, unvariedRules, ty
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { appliedModel } from '../ruleset/applied/model.ts';
 import { natUnverified } from '../ruleset/nat-ports.ts';
+import { untriedSourceNets } from './untried-sources.ts';
 import { blockedSourceNets } from '../ruleset/applied/blocked-sources.ts';
 
 /** The lab's interfaces in the target, e.g. `lo`, `eth0`, `eth1`. */
@@ -52,9 +53,15 @@ export function assertSourcesNotAllBlocked(applied: AppliedRuleset, sources: rea
 }
 
 /** Rules on fields no client varies (or source ports past the cap, untried), less those the scenario acknowledges. */
-export function unacknowledged(applied: AppliedRuleset, scenario: Scenario, sourcePorts: readonly number[]): UnvariedRule[] {
+export function unacknowledged(
+  applied: AppliedRuleset,
+  scenario: Scenario,
+  tried: { ports: readonly number[]; sources: readonly { kind: string; family: Family; address: string }[] },
+): UnvariedRule[] {
   const accepted = new Set(scenario.sources.unvaried.map((u) => u.match));
-  return [...unvariedRules(applied), ...natUnverified(applied, scenario.services), ...untriedSourcePorts(applied, sourcePorts)].filter((r) => !accepted.has(r.match));
+  return [...unvariedRules(applied), ...natUnverified(applied, scenario.services), ...untriedSourcePorts(applied, tried.ports), ...untriedSourceNets(applied, tried.sources)].filter(
+    (r) => !accepted.has(r.match),
+  );
 }
 
 function blockedNets(applied: AppliedRuleset, family: Family): { list: BlockList; rules: string[] } {

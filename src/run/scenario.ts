@@ -156,7 +156,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     result.scans = collected.scans;
 
     // The judge decides, unverified rules included: nothing after it changes the outcome.
-    const verdict = judge(scenario, result.observations, result.others, { unverified: unacknowledged(applied.saved, scenario, sourcePorts) });
+    const verdict = judge(scenario, result.observations, result.others, { unverified: unacknowledged(applied.saved, scenario, { ports: sourcePorts, sources: allSources }) });
     Object.assign(result, verdictFields(verdict, scenario.parity.mode));
   } catch (error) {
     Object.assign(result, errorFields(isStopping() ? interrupted(error) : error));
