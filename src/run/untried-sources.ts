@@ -25,10 +25,8 @@ export function untriedSourceNets(applied: AppliedRuleset, sources: readonly { k
     if (nets.length === 0 || !remote.some((s) => s.family === rule.family)) continue;
     const type = rule.family === 'ipv4' ? 'ipv4' : 'ipv6';
     const list = new BlockList();
-    try {
-      for (const net of nets) addNet(list, net, type);
-    } catch {
-      // Not an address this reader knows (a name, a set): fail closed.
+    // An address this reader does not know (a name, a set): fail closed.
+    if (!nets.every((net) => addNet(list, net, type))) {
       out.push({ family: rule.family, match: 'untried source', rule: rule.text });
       continue;
     }
@@ -51,10 +49,18 @@ function sourceNets(rule: AppliedRule): string[] {
   return out.flatMap((a) => a.split(','));
 }
 
-function addNet(list: BlockList, net: string, type: 'ipv4' | 'ipv6'): void {
-  if (net.startsWith('@')) throw new TypeError('a set');
-  const range = net.split('-');
-  if (range.length === 2) return list.addRange(range[0]!, range[1]!, type);
-  const [address, prefix] = net.split('/');
-  list.addSubnet(address!, prefix === undefined ? (type === 'ipv4' ? 32 : 128) : Number(prefix), type);
+/** Adds `net` to `list`; false when it is no address, range or prefix of this family. */
+function addNet(list: BlockList, net: string, type: 'ipv4' | 'ipv6'): boolean {
+  if (net.startsWith('@')) return false;
+  try {
+    const range = net.split('-');
+    if (range.length === 2) list.addRange(range[0]!, range[1]!, type);
+    else {
+      const [address, prefix] = net.split('/');
+      list.addSubnet(address!, prefix === undefined ? (type === 'ipv4' ? 32 : 128) : Number(prefix), type);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
