@@ -9,7 +9,8 @@ import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './l
 
 export const RULES_DIR = '/run/fwprobe';
 const LISTENER_LOG = '/run/fwprobe/listener.log';
-const SERVICE_WAIT_MS = 5_000;
+// Generous: perl's start under a loaded 2-core machine took seconds; READY ends the wait early anyway.
+const SERVICE_WAIT_MS = 15_000;
 const SERVICE_POLL_MS = 50;
 
 /** Starts the declared listeners and waits until `ss` shows every one of them. */
@@ -22,12 +23,13 @@ export async function startServices(host: StartedFwprobeContainer): Promise<void
   let missing = [...host.services];
   let log = '';
   while (Date.now() < deadline) {
-    const { ss, log: cat } = await host.runNamedBatch({ ss: SS_COMMAND, log: ['cat', LISTENER_LOG] }, { stopOnFailure: false });
+    // The log is read before ss: a READY read here was written before ss looked, so ss must show every socket.
+    const { log: cat, ss } = await host.runNamedBatch({ log: ['cat', LISTENER_LOG], ss: SS_COMMAND }, { stopOnFailure: false });
     missing = missingServices(host.services, parseSsListening(ss.stdout));
     if (missing.length === 0) return probeUdpServices(host);
     log = cat.stdout.trim();
     // The listener binds everything before READY and dies on the first failure: no use waiting then.
-    if (/^fwprobe-listener: /m.test(log)) break;
+    if (/^fwprobe-listener: /m.test(log) || /^READY$/m.test(log)) break;
     await new Promise((resolve) => setTimeout(resolve, SERVICE_POLL_MS));
   }
   throw new ServiceStartError(

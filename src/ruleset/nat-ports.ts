@@ -6,6 +6,7 @@
 import type { NatAlias, Protocol } from '../model/observation.ts';
 import { appliedModel, type SavedRuleset } from './applied/model.ts';
 import { natMappedPorts } from './applied/nat-ports.ts';
+import type { UnvariedRule } from './shape-matches.ts';
 
 /** Match ports of NAT rules that send to one of `servicePorts` (same protocol), per protocol. */
 export function natPorts(saved: SavedRuleset, services: readonly { protocol: Protocol; port: number }[]): Record<Protocol, number[]> {
@@ -34,8 +35,30 @@ export function natAliases(saved: SavedRuleset, services: readonly { protocol: P
   return [...out.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
 }
 
+/**
+ * NAT rules whose ways onto a service the clients cannot all try: a range longer than the bound that maps
+ * onto a service port (`--dport 3306:4305 -j REDIRECT --to-ports 3306`, `! --dport 22 -j REDIRECT …`: only
+ * the first ports are probed, the rest reach the service unseen), and a new port fwprobe cannot read (nft
+ * `redirect to tcp dport map { 13306 : 3306 }`, `--to-ports 3305-3306`): which ports lead to a service is
+ * unknown. Verdicts under them are unverified (`nat range`, `nat port`) until the scenario acknowledges them.
+ */
+export function natUnverified(saved: SavedRuleset, services: readonly { protocol: Protocol; port: number }[]): UnvariedRule[] {
+  const out = new Map<string, UnvariedRule>();
+  for (const mapped of natMappedPorts(appliedModel(saved))) {
+    const to = toPort(mapped.target);
+    // nft writes a literal port as a number; a map, a range or a concatenated map is an object.
+    const unreadable = /"(port|addr)":\s*\{"(map|range)"/.test(mapped.target);
+    const ranged = /--to-ports\s+\d+-\d|--to-destination\s+(\[[^\]]*\]|[\d.]*):\d+-\d/.test(mapped.target);
+    const onService = to !== null && services.some((s) => (mapped.protocol === null || s.protocol === mapped.protocol) && s.port === to);
+    const match = unreadable || ranged ? 'nat port' : mapped.bounded && onService ? 'nat range' : null;
+    if (match) out.set(`${mapped.family} ${match} ${mapped.rule}`, { family: mapped.family, match, rule: mapped.rule });
+  }
+  return [...out.values()];
+}
+
 /** The port a NAT target rewrites to (iptables options or nft's JSON statement), or null when it keeps it. */
 function toPort(target: string): number | null {
-  const m = /--to-ports\s+(\d+)/.exec(target) ?? /--to-destination\s+\S*:(\d+)/.exec(target) ?? /"port":\s*(\d+)/.exec(target);
+  // An IPv6 address without brackets has no port (`--to-destination fd00::1`): its last group is not one.
+  const m = /--to-ports\s+(\d+)/.exec(target) ?? /--to-destination\s+(?:\[[^\]]*\]|[\d.]*):(\d+)/.exec(target) ?? /"port":\s*(\d+)/.exec(target);
   return m ? Number(m[1]) : null;
 }

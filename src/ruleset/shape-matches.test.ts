@@ -1,7 +1,7 @@
 /** What a ruleset matches on that the clients do not vary by default. */
 import { describe, expect, it } from 'vitest';
 import { SHAPE } from './applied/nft-fixtures.test-helpers.ts';
-import { interfaceMatches, interfaceNames, trustedSourcePorts, unvariedRules } from './shape-matches.ts';
+import { interfaceMatches, interfaceNames, MAX_TRUSTED_SOURCE_PORTS, trustedSourcePorts, untriedSourcePorts, unvariedRules } from './shape-matches.ts';
 
 const v4 = [
   '*filter',
@@ -31,5 +31,17 @@ describe('shape matches', () => {
 
   it('lists header and clock matches, per family', () => {
     expect(unvariedRules({ v4, v6, nft, nftJson }).map((r) => `${r.family} ${r.match}`)).toEqual(['ipv4 dscp', 'ipv4 length', 'ipv4 time']);
+  });
+
+  it('tries the source ports of deciding rules first, and calls one past the cap unverified, never silently untried', () => {
+    const logs = Array.from({ length: MAX_TRUSTED_SOURCE_PORTS }, (_, i) => `-A INPUT -p udp -m udp --sport ${i + 1} -j LOG`);
+    const padded = ['*filter', ...logs, '-A INPUT -p udp -m udp --sport 5353 -j ACCEPT', 'COMMIT'].join('\n');
+    expect(trustedSourcePorts({ v4: padded, v6: '' })).toContain(5353);
+    const drops = Array.from({ length: MAX_TRUSTED_SOURCE_PORTS }, (_, i) => `-A INPUT -p udp -m udp --sport ${i + 1} -j DROP`);
+    const crowded = { v4: ['*filter', ...drops, '-A INPUT -p udp -m udp --sport 5353 -j ACCEPT', 'COMMIT'].join('\n'), v6: '' };
+    const tried = trustedSourcePorts(crowded);
+    expect(tried).not.toContain(5353);
+    expect(untriedSourcePorts(crowded, tried).map((r) => `${r.family} ${r.match}: ${r.rule}`)).toEqual(['ipv4 source port: -A INPUT -p udp -m udp --sport 5353 -j ACCEPT']);
+    expect(untriedSourcePorts(crowded, [...tried, 5353])).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * the table does not know is unvaried (fail closed).
  */
 import { appliedModel, type SavedRuleset } from './applied/model.ts';
-import { classifiedRules } from './applied/classify.ts';
+import { classifiedRules, judgeModel } from './applied/classify.ts';
 import { interfacesNamed, sourcePortsNamed } from './applied/readers.ts';
 
 /** One rule whose match depends on something the clients do not vary. */
@@ -17,9 +17,37 @@ export interface UnvariedRule {
   rule: string;
 }
 
-/** Source ports named by `--sport`, `--sports` (multiport) or nft `sport`: the first port of each range. */
+/** @default 16 source ports the clients try beside the scenario's own (each is a round of every client). */
+export const MAX_TRUSTED_SOURCE_PORTS = 16;
+
+/**
+ * Source ports named by `--sport`, `--sports` (multiport) or nft `sport`: the first port of each range, at
+ * most MAX_TRUSTED_SOURCE_PORTS, those of rules that decide a TCP/UDP verdict first (a LOG or an ICMP rule
+ * naming sixteen ports must not push out the one an ACCEPT trusts).
+ */
 export function trustedSourcePorts(saved: SavedRuleset): number[] {
-  return sourcePortsNamed(appliedModel(saved));
+  const model = appliedModel(saved);
+  const deciding = new Set(
+    judgeModel(model)
+      .filter((j) => j.relevant && j.decides)
+      .map((j) => j.rule),
+  );
+  const first = sourcePortsNamed({ ...model, rules: model.rules.filter((r) => deciding.has(r)) });
+  return [...new Set([...first, ...sourcePortsNamed(model)])].slice(0, MAX_TRUSTED_SOURCE_PORTS).sort((a, b) => a - b);
+}
+
+/**
+ * Rules that decide a TCP/UDP verdict on a source port the clients did not try (past the cap): their
+ * verdicts are unverified (`source port`), never silently backed by the other ports.
+ */
+export function untriedSourcePorts(saved: SavedRuleset, tried: readonly number[]): UnvariedRule[] {
+  const out: UnvariedRule[] = [];
+  for (const j of judgeModel(appliedModel(saved))) {
+    if (!j.relevant || !j.decides) continue;
+    const named = sourcePortsNamed({ rules: [j.rule], chains: [] });
+    if (named.some((port) => !tried.includes(port))) out.push({ family: j.rule.family, match: 'source port', rule: j.rule.text });
+  }
+  return out;
 }
 
 /** Interface names the rules match on (`-i`, `-o`, nft `iifname`/`oifname`/`iif`/`oif`), wildcards as written. */

@@ -8,9 +8,11 @@ import { LabSelfCheckError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset } from '../model/ruleset.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { interfaceMatches, interfaceNames, unvariedRules, type UnvariedRule } from '../ruleset/shape-matches.ts';
+import { interfaceMatches, interfaceNames, untriedSourcePorts, unvariedRules, type UnvariedRule } from '../ruleset/shape-matches.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
 import { appliedModel } from '../ruleset/applied/model.ts';
+import { natUnverified } from '../ruleset/nat-ports.ts';
+import { untriedSourceNets } from '../ruleset/untried-sources.ts';
 import { blockedSourceNets } from '../ruleset/applied/blocked-sources.ts';
 
 /** The lab's interfaces in the target, e.g. `lo`, `eth0`, `eth1`. */
@@ -50,10 +52,16 @@ export function assertSourcesNotAllBlocked(applied: AppliedRuleset, sources: rea
   }
 }
 
-/** Rules on fields no client varies, less those the scenario acknowledges. */
-export function unacknowledged(applied: AppliedRuleset, scenario: Scenario): UnvariedRule[] {
+/** Rules on fields no client varies (or source ports past the cap, untried), less those the scenario acknowledges. */
+export function unacknowledged(
+  applied: AppliedRuleset,
+  scenario: Scenario,
+  tried: { ports: readonly number[]; sources: readonly { kind: string; family: Family; address: string }[] },
+): UnvariedRule[] {
   const accepted = new Set(scenario.sources.unvaried.map((u) => u.match));
-  return unvariedRules(applied).filter((r) => !accepted.has(r.match));
+  return [...unvariedRules(applied), ...natUnverified(applied, scenario.services), ...untriedSourcePorts(applied, tried.ports), ...untriedSourceNets(applied, tried.sources)].filter(
+    (r) => !accepted.has(r.match),
+  );
 }
 
 function blockedNets(applied: AppliedRuleset, family: Family): { list: BlockList; rules: string[] } {

@@ -122,7 +122,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     );
 
     // Source ports the ruleset trusts (`--sport 22 -j ACCEPT`) are tried too.
-    const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved).slice(0, 16)])];
+    const sourcePorts = [...new Set([...scenario.sources.ports, ...trustedSourcePorts(applied.saved)])];
     result.sourcePorts = sourcePorts;
     // Ports NAT maps onto a service are ways in too (`--dport 13306 -j REDIRECT --to-ports 3306`).
     const nat = natPorts(applied.saved, scenario.services);
@@ -157,7 +157,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
     // The judge decides, unverified rules included: nothing after it changes the outcome.
     const verdict = judge(scenario, result.observations, result.others, {
-      unverified: unacknowledged(applied.saved, scenario),
+      unverified: unacknowledged(applied.saved, scenario, { ports: sourcePorts, sources: allSources }),
       natAliases: natAliases(applied.saved, scenario.services, { local: true }),
     });
     Object.assign(result, verdictFields(verdict, scenario.parity.mode));

@@ -16,7 +16,7 @@ export interface OptionContext {
   args: string[];
   polarity: Polarity;
   /** Every option of the same match (`--tcp-flags` reads its mask and comparison from its args). */
-  siblings: { name: string; args: string[] }[];
+  siblings: { name: string; args: string[]; negated: boolean }[];
 }
 
 /** A class, or a rule that picks one from the option's arguments and the rule's polarity. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifiedRules } from './classify.ts';
 import { appliedModel } from './model.ts';
+import { readFileSync } from 'node:fs';
 import { HBH } from './nft-fixtures.test-helpers.ts';
 
 const save = (...rules: string[]) => ['*filter', ':INPUT DROP [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...rules, 'COMMIT', ''].join('\n');
@@ -86,5 +87,48 @@ describe("ufw's stock rules (scenarios/ufw/allow-ssh-dns, as iptables-save read 
     expect(saved.v6).toContain('-m hl --hl-eq 255 -j ACCEPT');
     expect(saved.v6).toContain('-m rt --rt-type 0 -j DROP');
     expect(classifiedRules(appliedModel(saved), 'unvaried')).toEqual([]);
+  });
+
+  it('port knocking is unvaried: an ACCEPT on `recent` history another rule sets; a DROP on it stays rate', () => {
+    const knock = [
+      '-A INPUT -p tcp -m tcp --dport 47001 -m recent --set --name knock --rsource -j DROP',
+      '-A INPUT -p tcp -m tcp --dport 22 -m recent --rcheck --seconds 60 --name knock --rsource -j ACCEPT',
+    ];
+    expect(unvaried('', save(...knock))).toEqual([`ipv4 recent: ${knock[1]!}`]);
+    const ban = save('-A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP', '-A INPUT -p tcp -m tcp --dport 22 -m recent --set --name ssh -j ACCEPT');
+    expect(unvaried('', ban)).toEqual([]);
+    expect(classifiedRules(appliedModel({ v4: ban, v6: '' }), 'rate').map((r) => r.match)).toEqual(['recent', 'recent']);
+    const ufwLimit = save(
+      '-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --set --name DEFAULT --rsource',
+      '-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m recent --update --seconds 30 --hitcount 6 --name DEFAULT --rsource -j ufw-user-limit',
+      '-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT',
+      '-A ufw-user-limit -j REJECT',
+    ).replace(':OUTPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]\n:ufw-user-limit - [0:0]');
+    expect(unvaried('', ufwLimit)).toEqual([]);
+    const notKnocked = '-A INPUT -p tcp -m tcp --dport 22 -m recent ! --rcheck --name knock -j DROP';
+    expect(unvaried('', save(notKnocked))).toEqual([`ipv4 recent: ${notKnocked}`]);
+  });
+
+  it('port knocking in nft is unvaried: an ACCEPT on a set another rule writes (`update @k4 { ip saddr }`)', () => {
+    const nft = [
+      'table inet knock {',
+      '  chain input {',
+      '    type filter hook input priority filter; policy drop;',
+      ...[
+        'iifname "lo" accept',
+        'ct state established,related accept',
+        'meta l4proto ipv6-icmp accept',
+        'tcp dport 47001 update @k4 { ip saddr } drop',
+        'tcp dport 47001 update @k6 { ip6 saddr } drop',
+        'tcp dport 22 ip saddr @k4 accept',
+        'tcp dport 22 ip6 saddr @k6 accept',
+      ].map((r) => `    ${r}`),
+      '  }',
+      '}',
+    ].join('\n');
+    // nft 1.0.6's own JSON listing of that table, read back in the target image.
+    const nftJson = readFileSync(new URL('./fixtures/knock.json', import.meta.url), 'utf8');
+    const found = classifiedRules(appliedModel({ v4: '', v6: '', nft, nftJson }), 'unvaried').map((r) => `${r.family} ${r.match}: ${r.rule}`);
+    expect(found).toEqual(['ipv4 dynamic set: tcp dport 22 ip saddr @k4 accept', 'ipv6 dynamic set: tcp dport 22 ip6 saddr @k6 accept']);
   });
 });

@@ -32,11 +32,12 @@ const OTHER_L4 = new Set(['icmp', 'icmpv6', 'igmp', 'sctp', 'dccp', 'esp', 'ah',
 export function judgeModel(model: AppliedModel): JudgedRule[] {
   const base = model.rules.map((rule) => ({ rule, canMatch: canMatchTcpUdp(rule), decides: decides(rule) }));
   const reachable = reachableChains(model, base);
+  const written = writtenSets(model);
   return base.map(({ rule, canMatch, decides: d }) => ({
     rule,
     relevant: canMatch && reachable.has(chainKey(rule, rule.chain)),
     decides: d,
-    judged: judgeRule(rule),
+    judged: [...judgeRule(rule), ...historyOf(rule, written)],
   }));
 }
 
@@ -63,9 +64,36 @@ function judgeRule(rule: AppliedRule): JudgedMatch[] {
   return out;
 }
 
+/** nft sets a rule writes (`update @knock { ip saddr }`, `add @seen …`), by table. */
+function writtenSets(model: AppliedModel): Set<string> {
+  const out = new Set<string>();
+  for (const rule of model.rules) {
+    if (rule.source !== 'nft') continue;
+    for (const t of rule.targets) {
+      if (t.name !== 'set' && t.name !== 'map') continue;
+      const m = /"(?:set|map)":\s*"@([^"]+)"/.exec(t.args[0] ?? '');
+      if (m) out.add(`${rule.nftFamily ?? ''} ${rule.table} @${m[1]!}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * A lookup in a set another rule writes is history, like iptables `recent`: a DROP keyed on it only drops
+ * more (rate rounds confirm it); an ACCEPT or a jump keyed on it opens to a sender who first did something
+ * else (port knocking: `update @knock { ip saddr }` on one port, `ip saddr @knock accept` on the service).
+ */
+function historyOf(rule: AppliedRule, written: ReadonlySet<string>): JudgedMatch[] {
+  if (rule.source !== 'nft') return [];
+  const reads = rule.matches.some((m) => (m.values ?? []).some((v) => written.has(`${rule.nftFamily ?? ''} ${rule.table} ${v}`)));
+  if (!reads) return [];
+  const negated = rule.matches.some((m) => m.options.some((o) => o.negated));
+  return [{ name: 'dynamic set', class: polarityOf(rule.targets) === 'drop' && !negated ? 'rate' : 'unvaried' }];
+}
+
 function matchClass(entry: ModuleEntry | undefined, match: RuleMatch, polarity: Polarity): MatchClass {
   if (!entry) return 'unvaried';
-  const siblings = match.options.map((o) => ({ name: o.name, args: o.args }));
+  const siblings = match.options.map((o) => ({ name: o.name, args: o.args, negated: o.negated }));
   const bare = entry.bare;
   if (match.options.length === 0) return typeof bare === 'function' ? bare({ negated: false, args: [], polarity, siblings }) : bare;
   return worst(

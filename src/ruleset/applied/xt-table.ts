@@ -14,6 +14,20 @@ const tcpFlags: Classifier = (ctx) => {
 };
 const syn: Classifier = (ctx) => flagsClass(0x17, [0x02], ctx.negated);
 const ports = { '--sport': 'varied', '--source-port': 'varied', '--dport': 'varied', '--destination-port': 'varied' } as const;
+/**
+ * `recent`: history another rule writes (`--set`). A DROP keyed on it only drops more (a ban list, a
+ * brute-force limit: the rate rounds confirm it); an ACCEPT or a jump keyed on it, or a DROP of whoever is
+ * NOT in it, opens to a sender who first did something else (port knocking: `--set` on one port, `--rcheck`
+ * on the service), which no client does: unvaried. `--set` alone always matches. A jump with a hit count
+ * is ufw's `limit` (its chain rejects): rate; a knock that jumps on a hit count is not told apart.
+ */
+const recent: Classifier = (ctx) => {
+  const checks = ctx.siblings.filter((s) => ['--rcheck', '--update', '--remove'].includes(s.name));
+  if (checks.length === 0) return 'rate';
+  if (checks.some((s) => s.negated)) return 'unvaried';
+  // ufw's `limit` jumps to a chain that rejects: a hit count on a jump is a rate limit, as on a DROP.
+  return ctx.polarity === 'drop' || (ctx.polarity === 'other' && ctx.siblings.some((s) => s.name === '--hitcount')) ? 'rate' : 'unvaried';
+};
 const rate = (why: string): ModuleEntry => ({ bare: 'rate', why });
 const unvaried = (why: string): ModuleEntry => ({ bare: 'unvaried', why });
 /** A header the clients never send: a DROP on it is neutral, anything else unvaried (class.ts). */
@@ -72,7 +86,7 @@ export const XT_MATCHES: Record<string, ModuleEntry> = {
   ecn: { bare: 'unvaried', options: { '--ecn-tcp-cwr': 'varied', '--ecn-tcp-ece': 'varied', '--ecn-ip-ect': 'unvaried' }, why: "SYN|ECE|CWR is tried; the IP header's ECT bits are not" },
   limit: rate('rate'),
   hashlimit: rate('rate per source or destination'),
-  recent: rate('history'),
+  recent: { bare: recent, why: 'history: a DROP on it is rate, an ACCEPT or jump on it (port knocking) unvaried' },
   connlimit: rate('connections open at once'),
   statistic: rate('chance or every nth packet'),
   quota: rate('bytes so far'),
