@@ -9,28 +9,22 @@ import type { Segment } from './segment.ts';
 import { legacyNetwork, type ProbeSource, type SourceShape } from './shape.ts';
 
 export function direct(segment: Segment): ProbeSource[] {
-  const shape: SourceShape = { kind: 'direct' };
+  return bothFamilies(segment, { kind: 'direct' }, segment.target);
+}
+
+/** To each of `others` (the target's interfaces on networks the peer is not on), both families. */
+export function viaInterface(segment: Segment, others: readonly InterfaceSpec[]): ProbeSource[] {
+  return others.flatMap((other) => bothFamilies(segment, { kind: 'via-interface', iface: other.name }, other));
+}
+
+/** The peer's address on the segment to `target`'s, once per family. */
+function bothFamilies(segment: Segment, shape: SourceShape, target: Pick<InterfaceSpec, 'ipv4' | 'ipv6'>): ProbeSource[] {
   return FAMILIES.map((family) => ({
     kind: segment.kind,
     network: legacyNetwork(segment.peer.network, shape),
     shape,
     family,
     address: segment.peer[family],
-    target: segment.target[family],
+    target: target[family],
   }));
-}
-
-/** To each of `others` (the target's interfaces on networks the peer is not on), both families. */
-export function viaInterface(segment: Segment, others: readonly InterfaceSpec[]): ProbeSource[] {
-  return others.flatMap((other) => {
-    const shape: SourceShape = { kind: 'via-interface', iface: other.name };
-    return FAMILIES.map((family) => ({
-      kind: segment.kind,
-      network: legacyNetwork(segment.peer.network, shape),
-      shape,
-      family,
-      address: segment.peer[family],
-      target: other[family],
-    }));
-  });
 }
