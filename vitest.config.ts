@@ -17,7 +17,9 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           include: ['src/**/*.docker.test.ts', 'test/scenarios/**/*.test.ts'],
-          testTimeout: 180_000,
+          // Labs are limited machine-wide (src/lab/slots.ts), so a test may wait its turn for a lab: its
+          // timeout covers that wait. Every step inside a lab has its own, much shorter, bound.
+          testTimeout: 480_000,
           hookTimeout: 600_000,
           globalSetup: ['test/scenarios/global-setup.ts'],
         },

@@ -7,6 +7,7 @@ import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
 import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
+import { acquireLabSlot } from '../lab/slots.ts';
 import { readCounters } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
@@ -63,6 +64,12 @@ export interface RunScenarioOptions {
    * @default nothing
    */
   onRemoving?: () => void;
+  /**
+   * Labs at once on this machine, across every process that runs fwprobe (vitest workers, parallel
+   * commands): each scenario holds one of them from its lab's start to its removal.
+   * @default `FWPROBE_LABS`, else 2 × the CPUs (at least 2)
+   */
+  labs?: number;
   /** Called as each phase of the scenario starts (`lab`, `services`, `reachability`, `ruleset`, `scans`, …). @default nothing */
   onPhase?: (scenario: string, phase: string) => void;
 }
@@ -73,6 +80,16 @@ export interface RunScenarioOptions {
  * whatever happens, and the result is returned only after that: final (a failed removal is its error).
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
+  // The machine-wide lab limit: waiting for a slot is not the scenario's time, and the removal holds it.
+  const release = await acquireLabSlot(options.labs === undefined ? {} : { max: options.labs });
+  try {
+    return await runInLab(scenario, options);
+  } finally {
+    await release();
+  }
+}
+
+async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
   const phases: ScenarioResult['phases'] = [];
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {

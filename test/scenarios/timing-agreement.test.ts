@@ -113,7 +113,8 @@ describe.concurrent('tuned timing agrees with nmap -T3 with two CPU hogs running
   afterAll(() => {
     for (const hog of hogs) hog.kill('SIGKILL');
   });
-  for (const name of Object.keys(RULESETS)) test(name, () => agree(name));
+  // The rulesets whose silent ports a starved scanner could misread: drops, resets and a DROP policy.
+  for (const name of ['DROP on 53 and 80', 'REJECT with tcp-reset', 'INPUT-only DROP policy']) test(name, () => agree(name));
 });
 
 // Few ports silent here, so -T3 over 1024 ports stays quick; the tuned run counts without being told to.
