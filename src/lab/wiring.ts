@@ -117,7 +117,10 @@ function spoofing(host: WiredHost, topology: Topology): string[][] {
     .filter((n) => !host.interfaces.some((i) => i.network === n.name))
     .flatMap((n) => {
       const { ipv4, ipv6 } = spoofs.get(n.name)!;
-      return [...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []), ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad', 'preferred_lft', '0']] : [])];
+      return [
+        ...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []),
+        ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad', 'preferred_lft', '0']] : []),
+      ];
     });
 }
 

@@ -1,7 +1,8 @@
 /**
  * Every scan a scenario asks for, from each vantage and family, of the target and of every host behind it
  * the vantage reaches through the target, collected and sorted. Loopback scans run in the target, a peer's
- * in that peer, side by side; each address must pass the lab scope before nmap runs.
+ * in that peer, side by side; each address must pass the lab scope before nmap runs, and every scan leaves
+ * from the scanner's own address on that network (lab-setup.ts).
  */
 import { InternalError } from '../model/errors.ts';
 import type { StartedFwprobeContainer } from '../lab/container.ts';

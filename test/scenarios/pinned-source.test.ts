@@ -27,11 +27,12 @@ function pinned(command: readonly string[]): string | null {
 
 test('a router that forwards everything: closed ports of the host behind read closed on both families', async () => {
   const result = await runScenarioFile(`${FIXTURES}/router.scenario.yaml`, { image: inject('fwprobeImage') });
-  expect(result.status, result.error).toBe('passed');
+  // The readings first: a failure names what was read (the spoof-sourced scan read `filtered`, no-response).
   for (const family of ['ipv4', 'ipv6'] as const) {
     expect(reading(result, 'lanhost', family, 'tcp', 81), family).toEqual({ state: 'closed', reason: 'reset' });
     expect(reading(result, 'lanhost', family, 'udp', 54), family).toEqual({ state: 'closed', reason: 'port-unreach' });
   }
+  expect(result.status, result.error).toBe('passed');
   // Every scan, the loopback ones too, names its source: the scanner's own address and interface.
   expect(result.scans.length).toBeGreaterThanOrEqual(8);
   for (const scan of result.scans) {
@@ -42,9 +43,9 @@ test('a router that forwards everything: closed ports of the host behind read cl
 
 test('a DNAT gateway whose IPv6 FORWARD is ACCEPT: the host behind reads closed over IPv6, filtered over IPv4', async () => {
   const result = await runScenarioFile(`${FIXTURES}/dnat-gateway.scenario.yaml`, { image: inject('fwprobeImage') });
-  expect(result.status, result.error).toBe('passed');
   expect(reading(result, 'web', 'ipv6', 'tcp', 81)).toEqual({ state: 'closed', reason: 'reset' });
   expect(reading(result, 'web', 'ipv4', 'tcp', 81)).toEqual({ state: 'filtered', reason: 'no-response' });
+  expect(result.status, result.error).toBe('passed');
   // The gap is reported, not hidden: the two families differ on the host behind.
   expect(result.verdict!.parity.map((p) => `${p.host ?? 'target'} ${p.protocol}/${p.port}`)).toEqual(expect.arrayContaining(['web tcp/81', 'web tcp/80']));
 });

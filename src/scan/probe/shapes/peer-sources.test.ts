@@ -48,7 +48,10 @@ describe('peer sources', () => {
   });
 
   it('only the spoof shapes send from an address the peer does not own; every other shape binds to its own', () => {
-    const topology: Topology = { ...twoNetworks('router'), behind: [{ name: 'lanhost', interfaces: [{ name: 'eth0', network: 'lan', ipv4: '192.168.10.80', ipv6: 'fd10:10::80' }], services: [], scan: { tcp: [], udp: [] } }] };
+    const topology: Topology = {
+      ...twoNetworks('router'),
+      behind: [{ name: 'lanhost', interfaces: [{ name: 'eth0', network: 'lan', ipv4: '192.168.10.80', ipv6: 'fd10:10::80' }], services: [], scan: { tcp: [], udp: [] } }],
+    };
     const peer = topology.peers[0]!;
     const out = peerSources({ topology, peer, linkLocal, allowed: () => true })!;
     const own = new Set([PEER_WAN.ipv4, PEER_WAN.ipv6, `${linkLocal('peer', 0)}%${PEER_WAN.name}`]);
@@ -56,7 +59,11 @@ describe('peer sources', () => {
     const claimed = new Set([spoofs.ipv4, spoofs.ipv6, ...topology.target.interfaces.map((i) => i.ipv6)]);
     for (const source of out.sources) {
       const spoofed = source.shape.kind === 'spoof' || source.shape.kind === 'spoof-own';
-      expect({ shape: source.shape.kind, address: source.address, allowed: (spoofed ? claimed : own).has(source.address) }).toEqual({ shape: source.shape.kind, address: source.address, allowed: true });
+      expect({ shape: source.shape.kind, address: source.address, allowed: (spoofed ? claimed : own).has(source.address) }).toEqual({
+        shape: source.shape.kind,
+        address: source.address,
+        allowed: true,
+      });
     }
     // The host behind, whose prefix the IPv6 spoof address shares, is probed from the peer's own addresses.
     expect(out.sources.filter((s) => s.shape.kind === 'behind').map((s) => s.address)).toEqual([PEER_WAN.ipv4, PEER_WAN.ipv6]);
