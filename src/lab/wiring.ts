@@ -101,7 +101,14 @@ function routesThrough(host: WiredHost, target: WiredHost, topology: Topology): 
     ]);
 }
 
-/** Extra host addresses (/32, /128) on the peer's first interface, claiming the networks it is not on. */
+/**
+ * Extra host addresses (/32, /128) on the peer's first interface, claiming the networks it is not on. The
+ * IPv6 ones are deprecated (`preferred_lft 0`): the kernel's source choice passes over a deprecated address
+ * while the peer's own is there, and a socket bound to one still sends from it (measured: the spoofed
+ * datagrams arrive as before). Otherwise the one sharing the longest prefix with a host behind the target is
+ * the source of anything the peer sends there unbound, and the answers are lost on the inside segment. IPv4 needs none: its choice
+ * takes the address on the gateway's subnet, the peer's own, added first.
+ */
 function spoofing(host: WiredHost, topology: Topology): string[][] {
   const first = host.interfaces[0];
   if (!first) return [];
@@ -110,7 +117,10 @@ function spoofing(host: WiredHost, topology: Topology): string[][] {
     .filter((n) => !host.interfaces.some((i) => i.network === n.name))
     .flatMap((n) => {
       const { ipv4, ipv6 } = spoofs.get(n.name)!;
-      return [...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []), ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad']] : [])];
+      return [
+        ...(ipv4 ? [['ip', 'addr', 'add', `${ipv4}/32`, 'dev', first.name]] : []),
+        ...(ipv6 ? [['ip', '-6', 'addr', 'add', `${ipv6}/128`, 'dev', first.name, 'nodad', 'preferred_lft', '0']] : []),
+      ];
     });
 }
 

@@ -19,8 +19,10 @@ import { LabScope } from '../scan/scope.ts';
 export interface ScanTarget {
   host?: string;
   address: Record<Family, string>;
-  /** The scanner's own address towards `address` (its probes' source), where it is known. */
-  from?: Record<Family, string>;
+  /** The scanner's own address towards `address`: every scan of it leaves from here (nmap `-S`). */
+  from: Record<Family, string>;
+  /** The scanner's interface `from` is on (nmap `-e`). */
+  device: string;
 }
 
 export interface Lab {
@@ -89,7 +91,7 @@ function describe(
   const scope = new LabScope();
   const sources: Record<Vantage, ProbeSource[]> = { [LOOPBACK]: loopbackSources() };
   const scanTargets: Record<Vantage, ScanTarget[]> = {
-    [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' }, from: { ipv4: '127.0.0.1', ipv6: '::1' } }],
+    [LOOPBACK]: [{ address: { ipv4: '127.0.0.1', ipv6: '::1' }, from: { ipv4: '127.0.0.1', ipv6: '::1' }, device: 'lo' }],
   };
   const targetIfs = topology.target.interfaces;
   for (const iface of targetIfs) for (const family of FAMILIES) scope.allowLabAddress(iface[family], family);
@@ -101,12 +103,16 @@ function describe(
     const composed = peerSources({ topology, peer, linkLocal, allowed: (kind) => allowedSource(scenario, kind), joined });
     if (!composed) continue;
     const { first } = composed;
-    const targets: ScanTarget[] = [{ address: { ipv4: first.target.ipv4, ipv6: first.target.ipv6 }, from: { ipv4: first.peer.ipv4, ipv6: first.peer.ipv6 } }];
+    // Every scan leaves from the peer's own address on its first segment, the one its routes through the
+    // target use (lab/wiring.ts), as the `behind` clients do: the spoof addresses on that interface share a
+    // longer prefix with the networks behind, and the kernel would pick one of them.
+    const own = { from: { ipv4: first.peer.ipv4, ipv6: first.peer.ipv6 }, device: first.peer.name };
+    const targets: ScanTarget[] = [{ address: { ipv4: first.target.ipv4, ipv6: first.target.ipv6 }, ...own }];
     // A host behind is scanned through the target from every peer that is not on its network.
     for (const { spec } of behindStarted) {
       const inner = spec.interfaces[0];
       if (peer.interfaces.some((i) => i.network === inner.network)) continue;
-      targets.push({ host: spec.name, address: { ipv4: inner.ipv4, ipv6: inner.ipv6 } });
+      targets.push({ host: spec.name, address: { ipv4: inner.ipv4, ipv6: inner.ipv6 }, ...own });
     }
     sources[peer.name] = composed.sources;
     scanTargets[peer.name] = targets;

@@ -1,7 +1,8 @@
 /**
  * Every scan a scenario asks for, from each vantage and family, of the target and of every host behind it
  * the vantage reaches through the target, collected and sorted. Loopback scans run in the target, a peer's
- * in that peer, side by side; each address must pass the lab scope before nmap runs.
+ * in that peer, side by side; each address must pass the lab scope before nmap runs, and every scan leaves
+ * from the scanner's own address on that network (lab-setup.ts).
  */
 import { InternalError } from '../model/errors.ts';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
@@ -56,15 +57,15 @@ export async function runScans(
     const scanner = vantage === LOOPBACK ? hosts.target : hosts.peers.get(vantage);
     if (!scanner) throw new InternalError(`no scanner for vantage ${vantage}`);
     const scanFamily = async (family: Family) => {
-      for (const { host, address, from } of hosts.scanTargets[vantage] ?? []) {
+      for (const { host, address, from, device } of hosts.scanTargets[vantage] ?? []) {
         for (const protocol of PROTOCOLS) {
           const behind = host ? scenario.topology.behind.find((b) => b.name === host)! : null;
           const toScan = behind ? behind.scan[protocol] : scanned[protocol];
           if (toScan.length === 0) continue;
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
-          const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing };
+          const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting = !host && from && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
+          const counting = !host && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
           await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }

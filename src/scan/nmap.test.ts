@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nmapCommand, runNmap, scanPorts } from './nmap.ts';
 import type { Exec, ScanRequest } from './types.ts';
-import { OutOfScopeTargetError } from '../model/errors.ts';
+import { InternalError, OutOfScopeTargetError } from '../model/errors.ts';
 import { LabScope } from './scope.ts';
 
 describe('runNmap', () => {
@@ -27,6 +27,28 @@ describe('runNmap', () => {
     expect(command[command.indexOf('-p') + 1]).toBe('1-3,53');
     expect(command.at(-1)).toBe('fd00::2');
     expect(command).not.toContain('--host-timeout');
+  });
+
+  it('pins the source address and interface a request names, and leaves them to nmap otherwise', () => {
+    const request: ScanRequest = { vantage: 'internet', family: 'ipv6', protocol: 'tcp', target: 'fd40::2', ports: [81] };
+    const pinned = nmapCommand({ ...request, source: { address: '2001:db8:51::2', device: 'eth0' } });
+    expect(pinned.slice(pinned.indexOf('-S'), pinned.indexOf('-S') + 4)).toEqual(['-S', '2001:db8:51::2', '-e', 'eth0']);
+    const free = nmapCommand(request);
+    expect(free).not.toContain('-S');
+    expect(free).not.toContain('-e');
+  });
+
+  it('refuses a source of the other family before nmap runs', async () => {
+    const calls: string[][] = [];
+    const exec: Exec = async (command) => {
+      calls.push(command);
+      return { exitCode: 0, stdout: '', stderr: '' };
+    };
+    const scope = new LabScope();
+    scope.allowLabAddress('fd40::2', 'ipv6');
+    const request: ScanRequest = { vantage: 'internet', family: 'ipv6', protocol: 'tcp', target: 'fd40::2', ports: [81], source: { address: '198.51.100.2', device: 'eth0' } };
+    await expect(runNmap(exec, request, scope)).rejects.toBeInstanceOf(InternalError);
+    expect(calls).toEqual([]);
   });
 });
 

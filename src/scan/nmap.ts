@@ -1,8 +1,10 @@
 /**
  * nmap as fwprobe runs it: the command line from a request, the scope check, the XML parsed, the source
- * port pinned on loopback (source-port.ts), ambiguous UDP confirmed.
+ * address pinned where the caller names it, the source port pinned on loopback (source-port.ts),
+ * ambiguous UDP confirmed.
  */
 import { InternalError } from '../model/errors.ts';
+import { ipVersion } from '../model/ip.ts';
 import { parseNmapRun } from './parse/run.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
@@ -22,6 +24,8 @@ export function nmapCommand(request: ScanRequest): string[] {
     // No host discovery (a DROP policy would hide the host) and no DNS: only the port scan is evidence.
     '-Pn',
     '-n',
+    // The scan leaves from the scanner's own address, never from one the lab added for another shape.
+    ...(request.source === undefined ? [] : ['-S', request.source.address, '-e', request.source.device]),
     ...(request.sourcePort === undefined ? [] : ['-g', String(request.sourcePort)]),
     '--reason',
     '-p',
@@ -95,6 +99,9 @@ async function confirmUdp(exec: Exec, request: ScanRequest, first: ScanResult, s
 /** Checks the scope, runs nmap through `exec`, and parses its XML from stdout only. */
 export async function runNmap(exec: Exec, request: ScanRequest, scope: LabScope): Promise<ScanResult> {
   scope.assertAllowed(request.target, request.vantage, request.family);
+  if (request.source && ipVersion(request.source.address) !== (request.family === 'ipv4' ? 4 : 6)) {
+    throw new InternalError(`runNmap: source ${JSON.stringify(request.source.address)} is not an ${request.family} address`);
+  }
   if (request.ports.length === 0) throw new InternalError('runNmap: no ports of interest');
   const command = nmapCommand(request);
   const { exitCode, stdout, stderr } = await exec(command);

@@ -30,6 +30,22 @@ export interface ScanRequest {
    * @default nmap's own choice, a random port per run (and per retry)
    */
   sourcePort?: number;
+  /**
+   * The scanner's own address and the interface it leaves by (nmap `-S ADDR -e IFACE`). Left to the kernel,
+   * a peer's IPv6 scan of a host behind a routing target leaves from the spoof address that shares the host's
+   * prefix (lab/wiring.ts), and every answer is lost on the inside segment: closed ports read `filtered`.
+   * Every scan a scenario runs pins it (run/scans.ts).
+   * @default the kernel's choice
+   */
+  source?: ScanSource;
+}
+
+/** Where a scan leaves from: an address the scanning host owns on that network, and its interface. */
+export interface ScanSource {
+  /** Of the request's family: the peer's address on its segment, or loopback's. */
+  address: string;
+  /** The interface that address is on, e.g. `eth0` or `lo`. */
+  device: string;
 }
 
 /** Several commands in one exec in the target, one result per command, in order (see lab/batch.ts). */

@@ -1,6 +1,6 @@
 /** One peer's attacker shapes composed from the topology: which shapes, in which order, on which segment. */
 import { describe, expect, it } from 'vitest';
-import { defaultTopology, type Topology } from '../../../model/topology.ts';
+import { defaultTopology, spoofAddresses, type Topology } from '../../../model/topology.ts';
 import { DEFAULT_SOURCES } from '../../../model/scenario.ts';
 import { PEER_WAN, TARGET_LAN, TARGET_WAN } from './fixtures.test-helpers.ts';
 import { loopbackSources, peerSources } from './peer-sources.ts';
@@ -45,6 +45,28 @@ describe('peer sources', () => {
     const out = peerSources({ topology, peer: topology.peers[0]!, linkLocal, allowed: () => true })!;
     expect(out.sources.filter((s) => s.shape.kind === 'anycast').map((s) => s.target)).toEqual(['2001:db8:113::', 'fd10:10::']);
     expect(out.sources.filter((s) => s.shape.kind === 'multicast').map((s) => s.target)).toContain('ff02::2%eth0');
+  });
+
+  it('only the spoof shapes send from an address the peer does not own; every other shape binds to its own', () => {
+    const topology: Topology = {
+      ...twoNetworks('router'),
+      behind: [{ name: 'lanhost', interfaces: [{ name: 'eth0', network: 'lan', ipv4: '192.168.10.80', ipv6: 'fd10:10::80' }], services: [], scan: { tcp: [], udp: [] } }],
+    };
+    const peer = topology.peers[0]!;
+    const out = peerSources({ topology, peer, linkLocal, allowed: () => true })!;
+    const own = new Set([PEER_WAN.ipv4, PEER_WAN.ipv6, `${linkLocal('peer', 0)}%${PEER_WAN.name}`]);
+    const spoofs = spoofAddresses(topology).get('lan')!;
+    const claimed = new Set([spoofs.ipv4, spoofs.ipv6, ...topology.target.interfaces.map((i) => i.ipv6)]);
+    for (const source of out.sources) {
+      const spoofed = source.shape.kind === 'spoof' || source.shape.kind === 'spoof-own';
+      expect({ shape: source.shape.kind, address: source.address, allowed: (spoofed ? claimed : own).has(source.address) }).toEqual({
+        shape: source.shape.kind,
+        address: source.address,
+        allowed: true,
+      });
+    }
+    // The host behind, whose prefix the IPv6 spoof address shares, is probed from the peer's own addresses.
+    expect(out.sources.filter((s) => s.shape.kind === 'behind').map((s) => s.address)).toEqual([PEER_WAN.ipv4, PEER_WAN.ipv6]);
   });
 
   it('a peer that may not probe from a public segment keeps only its spoofs there; a peer off the target\u2019s networks has none', () => {
