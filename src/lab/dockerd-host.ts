@@ -89,7 +89,9 @@ export async function startDockerd(host: StartedFwprobeContainer, daemon: Daemon
 
 /** `docker run -d -p ...` in the target, then waits for the listener's READY; returns the container's IPv4. */
 export async function runPublished(host: StartedFwprobeContainer, container: PublishedContainer): Promise<string> {
-  const specs = container.services.map((s) => `${s.protocol}:${s.port}:any4`);
+  // Docker turns IPv6 off inside a container whose network has none: a dual-stack bind would fail there.
+  const ipv6 = (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', 'bridge'])).trim() === 'true';
+  const specs = container.services.map((s) => `${s.protocol}:${s.port}:${ipv6 ? 'any' : 'any4'}`);
   const run = ['docker', 'run', '-d', '--name', container.name, '-v', '/usr:/usr:ro', ...container.publish.flatMap((p) => ['-p', p]), INNER_IMAGE, 'fwprobe-listener', ...specs];
   await host.runOk(run, { phase: `docker run ${container.name} in the target` });
   const deadline = Date.now() + LISTENER_WAIT_MS;
