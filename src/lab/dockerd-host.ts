@@ -1,0 +1,108 @@
+/**
+ * A target that is a Docker host: Debian's own dockerd runs inside it and starts the declared containers
+ * itself, so the rules in `nat PREROUTING`/`FORWARD`, the `docker-proxy` listeners and their order against
+ * the user's rules are the real daemon's (measured in docs/docker-measurements.md). What this kernel and
+ * engine allow decides the shape: no `--privileged` (refused), but SYS_ADMIN, an unconfined seccomp
+ * profile (runc's session keyring needs keyctl), vfs storage on a tmpfs, no registry.
+ */
+import type { Protocol } from '../model/observation.ts';
+import { CommandFailedError } from '../model/errors.ts';
+import { FwprobeContainer, type StartedFwprobeContainer } from './container.ts';
+
+/**
+ * Docker's default capability set (what runc needs to start containers and hand them theirs) plus
+ * NET_ADMIN (dockerd's iptables, bridges) and SYS_ADMIN (mounts, namespaces, the cgroup remount).
+ */
+const DOCKERD_CAPABILITIES = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
+  'NET_ADMIN',
+  'SYS_ADMIN',
+];
+/** The image every inner container runs: an empty root with the target's /usr mounted (fwprobe-dockerd). */
+const INNER_IMAGE = 'fwprobe-inner:latest';
+/** dockerd took 0.9 to 3.9 s here, 30 s once under a load average of 28. */
+const DOCKERD_WAIT_S = 90;
+const LISTENER_WAIT_MS = 15_000;
+
+/** The host's /etc/docker/daemon.json: the keys that shape published ports. */
+export interface DaemonConfig {
+  /** @default true (dockerd's own default) */
+  iptables?: boolean;
+  /** Needs `experimental` on 20.10; on by default from 27.0. @default false (20.10) */
+  ip6tables?: boolean;
+  /** @default true */
+  'userland-proxy'?: boolean;
+  /** @default absent */
+  ipv6?: boolean;
+  /** @default absent */
+  'fixed-cidr-v6'?: string;
+  /** @default absent */
+  experimental?: boolean;
+}
+
+/** A container that the inner dockerd starts: `docker run -p` strings as written, and what listens in it. */
+export interface PublishedContainer {
+  name: string;
+  /** `docker run -p` syntax, passed as is: `8080:80`, `127.0.0.1:5432:5432`, `[::]:8443:443/tcp`. */
+  publish: string[];
+  services: { protocol: Protocol; port: number }[];
+}
+
+/** A target image with dockerd in it (see dockerd-image.ts), started with what dockerd needs. */
+export class DockerdHostContainer extends FwprobeContainer {
+  constructor(dockerdImage: string) {
+    super(dockerdImage);
+    this.withDroppedCapabilities('ALL');
+    this.hostConfig.CapAdd = [...DOCKERD_CAPABILITIES];
+    // The engine's default profile refuses keyctl: runc then fails with "unable to join session keyring".
+    this.hostConfig.SecurityOpt = ['seccomp=unconfined'];
+    // vfs copies every layer: a tmpfs keeps it off the engine's disk and gone with the container. exec and
+    // dev, or the inner containers could not run their binaries or open /dev/null.
+    this.withTmpFs({ '/var/lib/docker': 'rw,exec,suid,dev', '/run': 'rw,exec' });
+    // Forwarding off at start, as a booted Debian host has it: dockerd turns it on and, doing so, sets the
+    // FORWARD policy to DROP (a routing target turns it on first, and the policy stays ACCEPT, as measured).
+    this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '0' };
+  }
+}
+
+/** Starts dockerd with `daemon` as its daemon.json; resolves with the seconds it took to answer. */
+export async function startDockerd(host: StartedFwprobeContainer, daemon: DaemonConfig): Promise<number> {
+  const out = await host.runOk(['fwprobe-dockerd', JSON.stringify(daemon), String(DOCKERD_WAIT_S)], {
+    timeoutMs: (DOCKERD_WAIT_S + 30) * 1000,
+    phase: 'starting dockerd in the target',
+  });
+  return Number(/^dockerd-ready ([\d.]+)$/m.exec(out)?.[1] ?? NaN);
+}
+
+/** `docker run -d -p ...` in the target, then waits for the listener's READY; returns the container's IPv4. */
+export async function runPublished(host: StartedFwprobeContainer, container: PublishedContainer): Promise<string> {
+  // Docker turns IPv6 off inside a container whose network has none: a dual-stack bind would fail there.
+  const ipv6 = (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', 'bridge'])).trim() === 'true';
+  const specs = container.services.map((s) => `${s.protocol}:${s.port}:${ipv6 ? 'any' : 'any4'}`);
+  const run = ['docker', 'run', '-d', '--name', container.name, '-v', '/usr:/usr:ro', ...container.publish.flatMap((p) => ['-p', p]), INNER_IMAGE, 'fwprobe-listener', ...specs];
+  await host.runOk(run, { phase: `docker run ${container.name} in the target` });
+  const deadline = Date.now() + LISTENER_WAIT_MS;
+  let logs = { exitCode: 0, stdout: '', stderr: '' };
+  while (Date.now() < deadline) {
+    logs = await host.run(['docker', 'logs', container.name]);
+    if (/^READY$/m.test(logs.stdout)) {
+      return (await host.runOk(['docker', 'inspect', '-f', '{{.NetworkSettings.IPAddress}}', container.name])).trim();
+    }
+    if (/^fwprobe-listener: /m.test(logs.stderr)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new CommandFailedError({ command: run, exitCode: 1, stdout: logs.stdout, stderr: logs.stderr }, `The inner container ${container.name} did not report READY:`);
+}
