@@ -82,6 +82,8 @@ export function planSyntaxCheck(inputs: readonly SyntaxCheckInput[]): SyntaxPlan
         }
       }
     }
+    // Nothing to check (a ufw folder alone): no flush either.
+    if (plan.steps.length === 1) plan.steps = [];
     return plan;
   });
   return { copies, scenarios };
