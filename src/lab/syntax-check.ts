@@ -25,7 +25,7 @@ export interface SyntaxCheckResult {
 
 /** Options of `checkRulesetSyntax`. */
 export interface SyntaxCheckOptions {
-  /** Bounds for starting the container and for the check (`exec`, per ten scenarios). @default DEFAULT_BOUNDS */
+  /** Bounds for starting the container and for the check (`exec`, per ten commands). @default DEFAULT_BOUNDS */
   bounds?: Bounds;
 }
 
@@ -38,7 +38,8 @@ export async function checkRulesetSyntax(image: string, inputs: readonly SyntaxC
   const container = await new FwprobeContainer(image).withBounds(bounds).start();
   try {
     if (plan.copies.length > 0) await container.copyContentToContainer(plan.copies);
-    const timeoutMs = bounds.exec * Math.max(1, Math.ceil(inputs.length / 10));
+    // One exec for all: the exec bound per ten commands (a loaded engine runs each in 0.1 to 1 s).
+    const timeoutMs = bounds.exec * Math.max(1, Math.ceil(commands.length / 10));
     const results = await container.runBatch(commands, { stopOnFailure: false, timeoutMs, phase: 'checking the rulesets', bound: 'exec' });
     const out: SyntaxCheckResult[] = [];
     let at = 0;

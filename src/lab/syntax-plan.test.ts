@@ -8,7 +8,7 @@ const file = (name: string, text = 'x\n'): LoadedFile => ({ path: resolve(name),
 const restore: RulesetLayer = { kind: 'restore', v4: file('fw/rules.v4'), v6: file('fw/rules.v6') };
 const nft: RulesetLayer = { kind: 'nft', nft: file('fw/rules.nft') };
 const script: RulesetLayer = { kind: 'script', script: file('fw/fw.sh'), tolerate: [], leftoversAllowed: null };
-const ufw: RulesetLayer = { kind: 'ufw', dir: resolve('fw/ufw'), files: [], defaults: null };
+const ufw: RulesetLayer = { kind: 'ufw', dir: 'ufw', files: [{ name: 'user.rules', file: file('fw/ufw/user.rules') }], defaults: null };
 
 describe('planSyntaxCheck', () => {
   it('tests both restore files before applying either, with the backend tools, from an empty ruleset', () => {

@@ -4,7 +4,7 @@
  * whole check is one copy and one exec. Each scenario starts from an empty ruleset; its layers are checked,
  * then applied so that a later layer sees the tables an earlier one made, as in a run.
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Family } from '../model/observation.ts';
 import type { FormSpec } from '../model/ruleset-form.ts';
 import type { Backend, RulesetText } from '../model/ruleset.ts';
@@ -113,7 +113,8 @@ function filesOf(form: FormSpec): string[] {
     case 'script':
       return [rel(form.script)];
     case 'ufw':
-      return [relative(process.cwd(), form.dir) || '.'];
+      // `dir` is as the scenario wrote it; its files' paths are absolute.
+      return [form.files[0] ? relative(process.cwd(), dirname(form.files[0].file.path)) || '.' : form.dir];
     case 'generate':
       return [form.policy ? `${rel(form.policy)} (generated rules)` : `preset ${form.preset ?? ''} (generated rules)`];
     case 'none':
