@@ -112,7 +112,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   validate: {
     name: 'validate',
     args: '[FILES|DIRS…]',
-    summary: 'Load every scenario as a run would (schema, files, generated rulesets, limits), without Docker.',
+    summary: 'Load every scenario as a run would (schema, files, limits), then check its ruleset files with nft, iptables-restore and bash -n in one throwaway container.',
+    about: 'The ruleset check needs a Docker engine; without one it is skipped, said so, and the exit code is the rest.',
     exits: 'Exit 0: all valid; 2: a file is invalid (each problem names the file, line and field).',
   },
   baseline: {

@@ -2,7 +2,7 @@
  * What `fwprobe` prints is escaped: a path, a scenario name or a script line holding terminal controls
  * reaches the terminal as visible text, never as an instruction to it.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { captureOutput } from './capture.test-helpers.ts';
 import { emptyResult, type ScenarioResult } from '../report/result.ts';
 import { runGenerate } from './generate.ts';
@@ -67,8 +67,13 @@ describe('inFileOrder', () => {
 });
 
 describe('validate', () => {
-  it('loads the library without Docker: every file valid, exit 0', async () => {
+  // No engine answers here (a unit test never touches Docker): the syntax check says it is skipped.
+  beforeAll(() => vi.stubEnv('DOCKER_HOST', 'unix:///nonexistent/fwprobe-unit/docker.sock'));
+  afterAll(() => vi.unstubAllEnvs());
+
+  it('loads the library without Docker: every file valid, the syntax check named as skipped, exit 0', async () => {
     expect(await main(['validate', 'scenarios'])).toBe(0);
+    expect(output.out).toMatch(/\nskipped: ruleset syntax \(nft -c -f, iptables-restore --test, bash -n\): No Docker engine answers/);
     expect(output.out).toMatch(/\n\d+ valid, 0 invalid\n$/);
   });
 

@@ -1,6 +1,6 @@
 /**
  * What a user gets from `npm install fwprobe`: the `npm pack` tarball holds what users need (bin, src,
- * containers/ for the image, the schema) and nothing of the test tree; installed into a fresh project
+ * containers/ for the image, the schema, the GitHub workflow example) and nothing of the test tree; installed into a fresh project
  * with a scenario and the two-line test file, its `npm test` is green, sharded runs merge into one
  * report, and a ruleset that opens a port the scenario says is closed makes `npm test` red.
  */
@@ -89,6 +89,8 @@ describe('the packed tarball in a fresh project', () => {
       'containers/target/listener.pl',
       'schema/scenario.json',
       'scenarios/ipv6-gap/v4-only.scenario.yaml',
+      // The workflow the README shows (test/unit/example-workflow.test.ts: the same text).
+      'examples/github-workflow.yml',
     ]) {
       expect(packed).toContain(file);
     }
