@@ -52,11 +52,6 @@ export interface SummaryReading {
   ports: string | null;
 }
 
-/** The exposure a state means with no rule known, or null when the state does not say (`open|filtered`, …). */
-export function exposureOfState(state: PortState): Exposure | null {
-  return admissionOf(state)?.exposure ?? null;
-}
-
 // Stable and unambiguous whatever the names hold (a space, a quote).
 export function sliceKey(slice: ExposureSlice): string {
   return JSON.stringify([slice.vantage, slice.host, slice.family, slice.protocol]);
