@@ -76,7 +76,9 @@ async function synthesise(side: 'A' | 'B', flag: string, spec: string, args: Par
     // The files are the user's own, named on the command line: there is no scenario folder to keep them in.
     paths: { allowOutside: true },
     ...(backend === undefined ? {} : { backend }),
-    ...portsInput(args.strings('ports')),
+    // In a borrowed lab only the ruleset of this input is kept: one port stands in for the scan the
+    // borrowed scenario defines, so that the input is a scenario that scans something.
+    ...(borrowed ? { ports: { tcp: ['1'] } } : portsInput(args.strings('ports'))),
     // A scenario file must assert something; this one is judged by comparison instead (set below).
     parity: 'strict',
   };
