@@ -149,7 +149,8 @@ describe('the Grafana case: the gate guards what the firewall admits, for an nft
     grafana = await mkdtemp(join(tmpdir(), 'fwprobe-grafana-'));
     await writeFile(join(grafana, 'grafana.scenario.yaml'), GRAFANA_SCENARIO);
     await writeFile(join(grafana, 'grafana.nft'), grafanaNft(''));
-    await writeFile(join(grafana, 'admitted.nft'), grafanaNft('\t\ttcp dport 3000 accept\n'));
+    // B also lets the UDP service in: UDP is compared like TCP (blocked → open, not `open → not seen`).
+    await writeFile(join(grafana, 'admitted.nft'), grafanaNft('\t\ttcp dport 3000 accept\n\t\tudp dport 123 accept\n'));
   });
   afterAll(() => rm(grafana, { recursive: true, force: true }));
 
@@ -197,7 +198,7 @@ describe('the Grafana case: the gate guards what the firewall admits, for an nft
       '--report-dir',
       join(grafana, 'reports'),
     ]);
-    expect(changedLines(output.out)).toEqual(['ipv4', 'ipv6'].map((f) => `  peer ${f} tcp/3000: blocked → admitted (more access)`));
+    expect(changedLines(output.out)).toEqual(['ipv4', 'ipv6'].flatMap((f) => [`  peer ${f} tcp/3000: blocked → admitted (more access)`, `  peer ${f} udp/123: blocked → open (more access)`]));
     expect(code).toBe(1);
   });
 });
