@@ -7,7 +7,7 @@ import { writeFile, rename } from 'node:fs/promises';
 import { FWPROBE_VERSION } from '../model/version.ts';
 import { printable } from '../model/printable.ts';
 import { baselinePathFor, renderBaseline, rulesetsHash } from '../report/baseline-file.ts';
-import { exposureOf, portsWith } from '../report/exposure.ts';
+import { assumedAdmitted, exposureOf, portsWith } from '../report/exposure.ts';
 import { writeResults } from '../report/results-json.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { runScenarioFiles } from '../run/files.ts';
@@ -29,10 +29,14 @@ export async function runBaseline(args: readonly string[]): Promise<number> {
     }
     const target = baselinePathFor(file);
     await writeAtomically(target, baselineText(result));
-    const open = [...exposureOf(result.observations, result.others).values()].reduce((n, e) => n + portsWith(e, 'open').length, 0);
+    const exposure = exposureOf(result.observations, result.others);
+    const count = (word: 'open' | 'admitted') => [...exposure.values()].reduce((n, e) => n + portsWith(e, word).length, 0);
+    // Admitted by assumption (closed, no rule traced) is said: the reader may want the port traced or named.
+    const assumed = assumedAdmitted(exposure);
+    const admitted = `${count('admitted')} admitted${assumed > 0 ? ` (${assumed} closed with no rule traced, read as admitted)` : ''}`;
     // A failed verdict is still a known exposure; it is said, so nobody baselines a failure unawares.
     const note = result.status === 'failed' ? ' (the scenario FAILED its expectations: see fwprobe run)' : '';
-    process.stdout.write(`written  ${shown(target)}: ${open} open port(s)${note}\n`);
+    process.stdout.write(`written  ${shown(target)}: ${count('open')} open, ${admitted} port(s)${note}\n`);
   }
   return errors > 0 ? 2 : 0;
 }

@@ -1,12 +1,14 @@
 /**
- * `fwprobe check [PATHS…]`: runs the scenarios and compares each one's exposure with its committed
- * baseline, printing only what changed. Exit 0: the same; 1: changed; 2: an error, which includes a
- * missing or unreadable baseline (checked before any container starts) and a scenario that could not run.
+ * `fwprobe check [PATHS…]`: runs the scenarios and compares each one's exposure (what the firewall admits,
+ * report/admission.ts) with its committed baseline, printing only what changed. Exit 0: the same; 1:
+ * changed, which includes coverage that shrank (a port or slice the baseline had and the run did not see);
+ * 2: an error, which includes a missing or unreadable baseline (checked before any container starts) and
+ * a scenario that could not run.
  */
 import { BaselineInvalidError, BaselineMissingError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
 import { shellWord } from '../model/shell-word.ts';
-import { baselinePathFor, parseBaseline, rulesetsHash, type BaselineDocument } from '../report/baseline-file.ts';
+import { FORMAT_1_NOTE, baselinePathFor, parseBaseline, rulesetsHash, type BaselineDocument } from '../report/baseline-file.ts';
 import { exposureOf } from '../report/exposure.ts';
 import { exposureChanges, formatChange } from '../report/exposure-diff.ts';
 import { writeResults } from '../report/results-json.ts';
@@ -34,6 +36,8 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     if (baseline.scenario !== result.name) {
       process.stdout.write(`note     ${shown(file)}: its baseline was written for ${JSON.stringify(printable(baseline.scenario))}, the scenario is now ${JSON.stringify(printable(result.name))}\n`);
     }
+    const old = baseline.format === 1;
+    if (old) process.stdout.write(`note     ${shown(baselinePathFor(file))} ${FORMAT_1_NOTE}\n`);
     const changes = exposureChanges(baseline.exposure, exposureOf(result.observations, result.others));
     const hash = rulesetsHash(result.applied);
     if (changes.length > 0) {
@@ -42,7 +46,7 @@ export async function runCheck(args: readonly string[]): Promise<number> {
     } else {
       count.same++;
       // Said, not judged: the same exposure from other rules is a pass, but a reviewer may want to know.
-      if (hash !== baseline.rulesets) process.stdout.write(`same     ${shown(file)}: the applied rulesets changed, the exposure did not\n`);
+      if (!old && hash !== baseline.rulesets) process.stdout.write(`same     ${shown(file)}: the applied rulesets changed, the exposure did not\n`);
     }
   }
   process.stdout.write(`\n${count.changed} changed, ${count.same} same, ${count.error} error\n`);

@@ -77,6 +77,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'services', type: 'string', value: 'LIST', default: DEFAULT_COMPARE_SERVICES, description: 'the services both labs listen on', commands: ['compare'] },
   { name: 'ports', type: 'string', multiple: true, value: 'tcp=SPEC', description: 'scan more ports (tcp=1-1024, udp=top-100…), repeatable', commands: ['compare'] },
   { name: 'backend', type: 'string', value: 'nft|legacy', description: "the lab's iptables backend", commands: ['compare'] },
+  {
+    name: 'scenario',
+    type: 'string',
+    value: 'FILE',
+    description: "borrow a scenario's lab (networks, peers, hosts behind, services, vantages, scanned ports) instead of --services/--ports; its ruleset and verdict are not used",
+    commands: ['compare'],
+  },
   { name: 'preset', type: 'string', value: 'NAME', description: `a generator preset (${listPresets().join(', ')})`, commands: ['generate'] },
   { name: 'param', type: 'string', multiple: true, value: 'KEY=VALUE', description: "a preset's parameter, repeatable", commands: ['generate'] },
   { name: 'out', type: 'string', value: 'DIR', description: 'where the files are written (required)', commands: ['generate', 'merge-reports'] },
@@ -136,7 +143,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   compare: {
     name: 'compare',
-    args: '--a RULESET --b RULESET',
+    args: '--a RULESET --b RULESET [--scenario FILE]',
     summary: 'Run both rulesets in the same lab (same services, every vantage) and compare their exposure.',
     exits: 'Exit 0: identical exposure; 1: differences (listed A → B); 2: an error.',
   },

@@ -52,9 +52,9 @@ async function cli(args: string[]): Promise<number> {
 }
 
 describe('fwprobe diff', () => {
-  it('exit 0 and nothing listed when the exposure is the same (closed ↔ filtered is no exposure change)', async () => {
+  it('exit 0 and nothing listed when the exposure is the same (filtered ↔ unreachable: blocked either way)', async () => {
     const a = await resultsFile('same-a.json', [result('web', [obs(22, 'open'), obs(80, 'filtered')])]);
-    const b = await resultsFile('same-b.json', [result('web', [obs(22, 'open'), obs(80, 'closed')])]);
+    const b = await resultsFile('same-b.json', [result('web', [obs(22, 'open'), obs(80, 'unreachable')])]);
     expect(await cli(['diff', a, b])).toBe(0);
     expect(output.out).toBe('\n0 changed, 1 same, 0 error\n');
   });
@@ -63,7 +63,7 @@ describe('fwprobe diff', () => {
     const a = await resultsFile('a.json', [result('web', [obs(22, 'open', 'branch-office'), obs(80, 'filtered', 'branch-office')])]);
     const b = await resultsFile('b.json', [result('web', [obs(22, 'open', 'branch-office'), obs(80, 'open', 'branch-office')])]);
     expect(await cli(['diff', a, b])).toBe(1);
-    expect(output.out).toBe('changed  scenarios/web.scenario.yaml (web)\n  branch-office ipv6 tcp/80: shut → open\n\n1 changed, 0 same, 0 error\n');
+    expect(output.out).toBe('changed  scenarios/web.scenario.yaml (web)\n  branch-office ipv6 tcp/80: blocked → open (more access)\n\n1 changed, 0 same, 0 error\n');
   });
 
   it('files from different fwprobe versions are compared, and the difference said', async () => {
@@ -234,15 +234,15 @@ describe('fwprobe check without a usable baseline (found before any container st
     await writeFile(
       join(folder, 'web.baseline.json'),
       JSON.stringify({
-        format: 1,
+        format: 2,
         fwprobe: '0.1.0',
         scenario: 'web',
         rulesets: `sha256:${'0'.repeat(64)}`,
-        exposure: [{ vantage: 'loopback', host: 'target', family: 'ipv5', protocol: 'tcp', open: '22', shut: '' }],
+        exposure: [{ vantage: 'loopback', host: 'target', family: 'ipv5', protocol: 'tcp', open: '22', admitted: '', blocked: '' }],
       }),
     );
     expect(await cli(['check', folder])).toBe(2);
-    expect(output.err).toMatch(/web\.baseline\.json is not a valid fwprobe baseline:\n {2}exposure\[0\]\.family: /);
+    expect(output.err).toMatch(/web\.baseline\.json is not a valid fwprobe baseline \(format 2\):\n {2}exposure\[0\]\.family: /);
   });
 });
 

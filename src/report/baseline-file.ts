@@ -4,24 +4,44 @@
  * host × family × protocol in a stable order, ports as ranges, no timestamps, so that a change of
  * exposure is a one-line diff. The fwprobe version and a hash of the applied rulesets are recorded for
  * the reader; the comparison is about exposure only.
+ *
+ * Format 2 keeps what the firewall admits apart (`open`, `delivered`, `admitted`, `blocked`: admission.ts).
+ * Format 1 had `open`, `delivered` and `shut` (closed or filtered); it is still read, its `shut` kept as
+ * such and compared as `blocked` (see FORMAT_1_NOTE), and its rulesets hash covered iptables-save only.
  */
-import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BaselineInvalidError } from '../model/errors.ts';
 import { parsePortSpec, formatPortSpec } from '../model/ports.ts';
-import type { AppliedRuleset } from '../model/ruleset.ts';
 import { sliceKey, sortedEntries, portsWith, type Exposure, type ExposureSnapshot } from './exposure.ts';
 import { describeIssues, parseJsonText } from './input-issues.ts';
 
+export { rulesetsHash } from './rulesets-hash.ts';
+
+/** The baseline format this fwprobe writes. */
+export const BASELINE_FORMAT = 2;
+
 export interface BaselineDocument {
+  /** 2 when written by this fwprobe; 1 for an older baseline, read and upgraded in memory. */
+  format?: 1 | 2;
   /** The fwprobe version that wrote it. */
   fwprobe: string;
   scenario: string;
-  /** `sha256:` of the applied v4 and v6 rulesets, counters and comments left out. */
+  /** `sha256:` of the applied rulesets (rulesets-hash.ts); in format 1, of iptables-save's text only. */
   rulesets: string;
   exposure: ExposureSnapshot;
 }
+
+/**
+ * What `check` says of a format 1 baseline. Its `shut` lumped a port the firewall let through to a host
+ * with no listener (closed) together with one it blocked (filtered). Read as `blocked`, the fail-closed
+ * reading: a port the firewall admits now is a change (`shut → admitted`) even if it was closed all along,
+ * never a pass that hides a newly opened port. Reading it as admitted would let `filtered → closed` pass.
+ */
+export const FORMAT_1_NOTE =
+  'is format 1: its "shut" cannot say whether the firewall admitted a port (closed, no listener) or blocked it (filtered). ' +
+  'It is read as blocked, so a port the firewall admits shows as "shut → admitted" even if nothing changed; ' +
+  'its rulesets hash covered iptables-save only and is not compared. Review, then write it again with `fwprobe baseline` (format 2).';
 
 /** `dir/web.scenario.yaml` → `dir/web.baseline.json` (also for `.scenario.yml` and `.scenario.ts`). */
 export function baselinePathFor(scenarioFile: string): string {
@@ -31,28 +51,7 @@ export function baselinePathFor(scenarioFile: string): string {
   return join(dirname(scenarioFile), `${name}.baseline.json`);
 }
 
-// Docker's embedded DNS adds these nat chains in every container on a user network, with a random port
-// each time: they are the lab's, not the ruleset's.
-const DOCKER_DNS_CHAINS = /\bDOCKER_(OUTPUT|POSTROUTING)\b/;
-
-/**
- * The applied rulesets' fingerprint. iptables-save's packet counters and comment lines (with their
- * dates), and Docker's DNS rules, change from run to run without any rule of the user's changing: they
- * are left out.
- */
-export function rulesetsHash(applied: AppliedRuleset | null): string {
-  const clean = (text: string) =>
-    text
-      .split('\n')
-      .filter((line) => !line.startsWith('#') && !DOCKER_DNS_CHAINS.test(line))
-      .map((line) => line.replace(/\s*\[\d+:\d+\]\s*$/, '').trimEnd())
-      .join('\n')
-      .trim();
-  const text = applied ? `v4\n${clean(applied.v4)}\nv6\n${clean(applied.v6)}\n` : 'none\n';
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
-}
-
-/** The file's text: one line per slice, `open` and `shut` always, `delivered` when there are any. */
+/** The file's text (format 2): one line per slice, `open`, `admitted` and `blocked` always, `delivered` when there are any. */
 export function renderBaseline(doc: BaselineDocument): string {
   const lines = sortedEntries(doc.exposure).map((entry) => {
     const spec = (e: Exposure) => {
@@ -67,11 +66,18 @@ export function renderBaseline(doc: BaselineDocument): string {
       protocol: entry.protocol,
       open: spec('open'),
       ...(delivered ? { delivered } : {}),
-      shut: spec('shut'),
+      admitted: spec('admitted'),
+      blocked: spec('blocked'),
     };
     return `    ${JSON.stringify(fields)}`;
   });
-  const head = ['{', '  "format": 1,', `  "fwprobe": ${JSON.stringify(doc.fwprobe)},`, `  "scenario": ${JSON.stringify(doc.scenario)},`, `  "rulesets": ${JSON.stringify(doc.rulesets)},`];
+  const head = [
+    '{',
+    `  "format": ${BASELINE_FORMAT},`,
+    `  "fwprobe": ${JSON.stringify(doc.fwprobe)},`,
+    `  "scenario": ${JSON.stringify(doc.scenario)},`,
+    `  "rulesets": ${JSON.stringify(doc.rulesets)},`,
+  ];
   const body = lines.length === 0 ? ['  "exposure": []'] : ['  "exposure": [', lines.join(',\n'), '  ]'];
   return `${[...head, ...body, '}'].join('\n')}\n`;
 }
@@ -85,23 +91,30 @@ const portList = z.string().superRefine((text, ctx) => {
   }
 });
 
-const entrySchema = z.strictObject({
+const slice = {
   vantage: z.string().min(1),
   host: z.string().min(1),
   family: z.enum(['ipv4', 'ipv6']),
   protocol: z.enum(['tcp', 'udp']),
   open: portList,
   delivered: portList.optional(),
-  shut: portList,
-});
+};
+const entrySchemas = {
+  1: z.strictObject({ ...slice, shut: portList }),
+  2: z.strictObject({ ...slice, admitted: portList, blocked: portList }),
+};
+const FIELDS = { 1: ['open', 'delivered', 'shut'], 2: ['open', 'delivered', 'admitted', 'blocked'] } as const;
 
-const baselineSchema = z.strictObject({
-  format: z.literal(1, { error: 'expected 1 (the only baseline format this fwprobe reads)' }),
+const head = {
   fwprobe: z.string().min(1),
   scenario: z.string(),
   rulesets: z.string().regex(/^sha256:[0-9a-f]{64}$/, { error: 'expected sha256: and 64 hex digits' }),
-  exposure: z.array(entrySchema),
-});
+};
+const formatSchema = z.looseObject({ format: z.union([z.literal(1), z.literal(2)], { error: 'expected 2 (or 1, an older baseline this fwprobe still reads)' }) });
+const baselineSchemas = {
+  1: z.strictObject({ format: z.literal(1), ...head, exposure: z.array(entrySchemas[1]) }),
+  2: z.strictObject({ format: z.literal(2), ...head, exposure: z.array(entrySchemas[2]) }),
+};
 
 /**
  * Reads a baseline's text.
@@ -109,8 +122,12 @@ const baselineSchema = z.strictObject({
  */
 export function parseBaseline(text: string, file: string): BaselineDocument {
   const fail = (detail: string) => new BaselineInvalidError(`${detail}\nFix it, or write it again with \`fwprobe baseline\` for this scenario.`);
-  const parsed = baselineSchema.safeParse(parseJsonText(text, file, fail));
-  if (!parsed.success) throw fail(`${file} is not a valid fwprobe baseline:\n${describeIssues(parsed.error.issues)}`);
+  const json = parseJsonText(text, file, fail);
+  const version = formatSchema.safeParse(json);
+  if (!version.success) throw fail(`${file} is not a valid fwprobe baseline:\n${describeIssues(version.error.issues)}`);
+  const format = version.data.format;
+  const parsed = baselineSchemas[format].safeParse(json);
+  if (!parsed.success) throw fail(`${file} is not a valid fwprobe baseline (format ${format}):\n${describeIssues(parsed.error.issues)}`);
   const exposure: ExposureSnapshot = new Map();
   const problems: string[] = [];
   parsed.data.exposure.forEach((item, index) => {
@@ -118,8 +135,8 @@ export function parseBaseline(text: string, file: string): BaselineDocument {
     const key = sliceKey(slice);
     if (exposure.has(key)) problems.push(`  exposure[${index}]: ${item.vantage} ${item.host} ${item.family} ${item.protocol} is listed twice`);
     const ports = new Map<number, Exposure>();
-    for (const field of ['open', 'delivered', 'shut'] as const) {
-      const spec = item[field];
+    for (const field of FIELDS[format]) {
+      const spec = (item as Partial<Record<Exposure, string>>)[field];
       if (!spec?.trim()) continue;
       for (const port of parsePortSpec(spec)) {
         const other = ports.get(port);
@@ -130,5 +147,5 @@ export function parseBaseline(text: string, file: string): BaselineDocument {
     exposure.set(key, { ...slice, ports });
   });
   if (problems.length > 0) throw fail(`${file} is not a valid fwprobe baseline:\n${problems.slice(0, 20).join('\n')}`);
-  return { fwprobe: parsed.data.fwprobe, scenario: parsed.data.scenario, rulesets: parsed.data.rulesets, exposure };
+  return { format, fwprobe: parsed.data.fwprobe, scenario: parsed.data.scenario, rulesets: parsed.data.rulesets, exposure };
 }

@@ -1,17 +1,14 @@
 /**
  * Exposure: what a release gate compares. A run's observations reduced to one word per port whose state
- * is known, keyed by vantage, scanned host, family and protocol. Vantages and hosts are plain names here:
- * nothing assumes which vantages a lab has, and an observation without a host is about the target.
+ * is known (what the firewall admits: admission.ts), keyed by vantage, scanned host, family and protocol.
+ * Vantages and hosts are plain names here: nothing assumes which vantages a lab has, and an observation
+ * without a host is about the target.
  */
 import type { Family, PortState, Protocol } from '../model/observation.ts';
 import { parsePortSpec } from '../model/ports.ts';
+import { ACCESS_RANK, admissionOf, type DecidingRule, type Exposure } from './admission.ts';
 
-/**
- * - `open`: a scanner or a real client got an answer.
- * - `delivered`: a client's datagram reached the listener but no answer came back (exposed one way).
- * - `shut`: closed, filtered or unreachable: nothing exposed to the sources that were tried.
- */
-export type Exposure = 'open' | 'delivered' | 'shut';
+export type { Exposure } from './admission.ts';
 
 /** The host an observation without `host` is about. */
 export const TARGET_HOST = 'target';
@@ -26,6 +23,8 @@ export interface ExposureSlice {
 
 export interface ExposureEntry extends ExposureSlice {
   ports: Map<number, Exposure>;
+  /** Ports read as `admitted` only because no trace decided them (`closed`, no rule named): said, not hidden. */
+  assumed?: Set<number>;
 }
 
 /** Every slice of a run, keyed by `sliceKey`. */
@@ -39,6 +38,8 @@ export interface PortReading {
   protocol: Protocol;
   port: number;
   state: PortState;
+  /** The deciding rule, where the attribution phase traced the port. */
+  attribution?: DecidingRule | undefined;
 }
 
 /** What exposure reads of a summary of ports nmap did not list one by one. */
@@ -51,33 +52,15 @@ export interface SummaryReading {
   ports: string | null;
 }
 
-const EXPOSURE_OF: Record<PortState, Exposure | null> = {
-  open: 'open',
-  delivered: 'delivered',
-  closed: 'shut',
-  filtered: 'shut',
-  unreachable: 'shut',
-  // Ambiguous: nmap could not tell. A gate that counted them either way would flip on a lost reply.
-  'open|filtered': null,
-  'closed|filtered': null,
-  unfiltered: null,
-};
-
-/** The exposure a state means, or null when the state does not say (`open|filtered`, …). */
-export function exposureOfState(state: PortState): Exposure | null {
-  return EXPOSURE_OF[state];
-}
-
 // Stable and unambiguous whatever the names hold (a space, a quote).
 export function sliceKey(slice: ExposureSlice): string {
   return JSON.stringify([slice.vantage, slice.host, slice.family, slice.protocol]);
 }
 
-const RANK: Record<Exposure, number> = { shut: 0, delivered: 1, open: 2 };
-
 /**
  * The exposure of a run. Ports listed one by one win over summaries; summaries count only where nmap
- * said exactly which ports they hold. Two readings of one port keep the more exposed (never hide an open).
+ * said exactly which ports they hold. Two readings of one port keep the one with more access (never hide
+ * an open); an observation's attribution decides whether a `closed` port was admitted (admission.ts).
  */
 export function exposureOf(observations: readonly PortReading[], others: readonly SummaryReading[] = []): ExposureSnapshot {
   const snapshot: ExposureSnapshot = new Map();
@@ -92,19 +75,25 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
   for (const o of observations) {
     const e = entry(o);
     listed.add(`${sliceKey(e)}/${o.port}`);
-    const exposure = exposureOfState(o.state);
-    if (exposure === null) continue;
+    const admission = admissionOf(o.state, o.attribution);
+    if (admission === null) continue;
     const before = e.ports.get(o.port);
-    if (before === undefined || RANK[exposure] > RANK[before]) e.ports.set(o.port, exposure);
+    if (before !== undefined && ACCESS_RANK[admission.exposure] <= ACCESS_RANK[before]) continue;
+    e.ports.set(o.port, admission.exposure);
+    if (admission.assumed) (e.assumed ??= new Set()).add(o.port);
+    else e.assumed?.delete(o.port);
   }
   for (const s of others) {
-    const exposure = exposureOfState(s.state);
-    if (exposure === null || s.ports === null || s.ports.trim() === '') continue;
+    // A summary is never traced: its closed ports are admitted by assumption.
+    const admission = admissionOf(s.state);
+    if (admission === null || s.ports === null || s.ports.trim() === '') continue;
     const e = entry(s);
     for (const port of parsePortSpec(s.ports)) {
       if (listed.has(`${sliceKey(e)}/${port}`)) continue;
       const before = e.ports.get(port);
-      if (before === undefined || RANK[exposure] > RANK[before]) e.ports.set(port, exposure);
+      if (before !== undefined && ACCESS_RANK[admission.exposure] <= ACCESS_RANK[before]) continue;
+      e.ports.set(port, admission.exposure);
+      if (admission.assumed) (e.assumed ??= new Set()).add(port);
     }
   }
   return snapshot;
@@ -122,4 +111,9 @@ export function portsWith(entry: ExposureEntry, exposure: Exposure): number[] {
     .filter(([, e]) => e === exposure)
     .map(([port]) => port)
     .sort((a, b) => a - b);
+}
+
+/** How many ports of a snapshot are read as admitted only because no trace decided them. */
+export function assumedAdmitted(snapshot: ExposureSnapshot): number {
+  return [...snapshot.values()].reduce((n, e) => n + (e.assumed?.size ?? 0), 0);
 }

@@ -1,0 +1,56 @@
+/**
+ * What the firewall admitted, read from one port's state and the rule that decided it. A release gate
+ * guards admission, not listeners: a port the firewall lets through to a host with no listener in the lab
+ * is `closed` to nmap, yet on the real host (where the service runs) it is open to the world. So a
+ * `closed` port counts as admitted unless the deciding rule is a REJECT (whose reset or port-unreachable
+ * looks like the kernel's own), and a `closed` port no trace decided is admitted too: the gate assumes the
+ * wider reading it cannot rule out.
+ */
+import type { PortState } from '../model/observation.ts';
+
+/**
+ * - `open`: a scanner or a real client got an answer.
+ * - `delivered`: a client's datagram reached the listener but no answer came back (exposed one way).
+ * - `admitted`: the firewall let the packet through to the host's stack, which answered for a port with
+ *   no listener (a TCP reset, an ICMP port unreachable), or the rule that decided accepted it.
+ * - `blocked`: filtered, unreachable, or refused by a REJECT rule.
+ * - `shut`: only in baselines of format 1, which could not tell admitted from blocked (read as blocked).
+ */
+export type Exposure = 'open' | 'delivered' | 'admitted' | 'blocked' | 'shut';
+
+/** How much access each word means; a move to a higher rank is a move towards more access. */
+export const ACCESS_RANK: Record<Exposure, number> = { shut: 0, blocked: 0, admitted: 1, delivered: 2, open: 3 };
+
+/** The part of an observation's attribution (results.json `observations[].attribution`) admission reads. */
+export interface DecidingRule {
+  verdict?: string | undefined;
+  packet?: 'first' | 'reply' | undefined;
+  undecided?: string | undefined;
+}
+
+/** A word, and whether it rests on an assumption (a `closed` port no trace decided, read as admitted). */
+export interface Admission {
+  exposure: Exposure;
+  assumed: boolean;
+}
+
+/**
+ * The admission a state means given the rule that decided it, or null when neither says (`open|filtered`
+ * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
+ * either way would flip on a lost reply).
+ */
+export function admissionOf(state: PortState, rule?: DecidingRule): Admission | null {
+  if (state === 'open' || state === 'delivered') return { exposure: state, assumed: false };
+  if (state === 'unfiltered' || state === 'closed|filtered') return null;
+  const decided = rule && rule.undecided === undefined && rule.verdict !== undefined ? rule : undefined;
+  // A decision on the reply means the first packet was let in: the host's stack had it.
+  const letIn = decided !== undefined && (decided.packet === 'reply' || decided.verdict?.toUpperCase() === 'ACCEPT');
+  if (state === 'closed') {
+    if (!decided) return { exposure: 'admitted', assumed: true };
+    return { exposure: !letIn && decided.verdict?.toUpperCase() === 'REJECT' ? 'blocked' : 'admitted', assumed: false };
+  }
+  // filtered, unreachable, open|filtered: silence is blocked unless the trace shows the packet let in.
+  if (letIn) return { exposure: 'admitted', assumed: false };
+  if (state === 'open|filtered') return decided ? { exposure: 'blocked', assumed: false } : null;
+  return { exposure: 'blocked', assumed: false };
+}
