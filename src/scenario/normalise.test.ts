@@ -40,7 +40,7 @@ function set(partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' |
 }
 
 describe('normaliseScenario: defaults', () => {
-  it('fills defaults: nft, both vantages, report parity, empty description', async () => {
+  it('fills defaults: nft, both vantages, strict parity, empty description', async () => {
     const s = await normaliseScenario({ name: '  trimmed  ', ruleset: { none: true }, expect: { loopback: { ipv4: { tcp: { open: [22] } } } } }, { file });
     expect(s).toMatchObject({
       name: 'trimmed',
@@ -50,7 +50,7 @@ describe('normaliseScenario: defaults', () => {
       vantages: ['loopback', 'peer'],
       services: [],
       ruleset: { kind: 'none' },
-      parity: { mode: 'report', exceptions: [] },
+      parity: { mode: 'strict', exceptions: [] },
       scan: { tcp: { kind: 'list', ports: [22] }, udp: { kind: 'list', ports: [] } },
     });
   });
@@ -59,8 +59,13 @@ describe('normaliseScenario: defaults', () => {
     expect(await issuesOf({ ports: {} })).toEqual(['services: expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned']);
   });
 
-  it('rejects a scenario that asserts nothing (no expectation, parity not strict)', async () => {
-    expect(await issuesOf({ parity: 'report' })).toEqual(['expect: expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see']);
+  it('rejects a scenario that asserts nothing (no expectation, parity not written out as strict)', async () => {
+    const message = 'expect: expected at least one expectation (or `parity: strict` written out, to assert only that IPv4 and IPv6 agree), found none: this scenario would pass whatever the scans see';
+    expect(await issuesOf({ parity: 'report' })).toEqual([message]);
+    // Strict by default, yet a scenario that forgot its expectations is still told so.
+    expect(await issuesOf({ parity: undefined })).toEqual([message]);
+    expect(await issuesOf({ parity: { exceptions: [{ port: '9/udp', why: 'x' }] } })).toEqual([message]);
+    expect((await normalise({ parity: { mode: 'strict' } })).parity.mode).toBe('strict');
   });
 
   it('orders vantages canonically', async () => {
@@ -230,6 +235,27 @@ describe('normaliseScenario: expectations', () => {
   });
 });
 
+describe('normaliseScenario: delivered', () => {
+  it('lists udp ports expected delivered, scans them, and keeps them apart from the other lists', async () => {
+    const s = await normalise({ vantages: ['peer'], expect: { peer: { both: { udp: { delivered: [514, '160-161'], closed: [515] } } } } });
+    expect(s.expectations).toEqual([
+      set({ vantage: 'peer', family: 'ipv4', protocol: 'udp', closed: [515], delivered: [160, 161, 514] }),
+      set({ vantage: 'peer', family: 'ipv6', protocol: 'udp', closed: [515], delivered: [160, 161, 514] }),
+    ]);
+    expect(s.scan.udp).toEqual({ kind: 'list', ports: [9, 160, 161, 514, 515] });
+    expect(await issuesOf({ vantages: ['peer'], expect: { peer: { ipv4: { udp: { delivered: [514], open: [514] } } } } })).toEqual([
+      'expect.peer.ipv4.udp.delivered.0: expected peer ipv4 udp/514 in one list, found it delivered here and open at expect.peer.ipv4.udp.open[0]: keep one',
+    ]);
+  });
+
+  it('refuses delivered under tcp, naming the field and what to write instead', async () => {
+    expect(await issuesOf({ vantages: ['peer'], expect: { peer: { both: { tcp: { delivered: [514] } } } } })).toEqual([
+      'expect.peer.both.tcp.delivered: expected delivered only under udp (a datagram the listener receives, never answered), found it under tcp: ' +
+        'a TCP port whose answer is dropped reads filtered, one that answers reads open; list the port as filtered or open, or move it to udp.delivered',
+    ]);
+  });
+});
+
 describe('normaliseScenario: parity', () => {
   it('accepts the short form and expands exception ranges', async () => {
     expect((await normalise({ parity: 'strict' })).parity).toEqual({ mode: 'strict', exceptions: [] });
@@ -259,6 +285,14 @@ describe('normaliseScenario: parity', () => {
     expect(await issuesOf({ services: ['22/tcp'], parity: { mode: 'strict', exceptions: [{ port: '8080/tcp', why: 'x' }] } })).toEqual([
       'parity.exceptions.0.port: expected a scanned port, found 8080/tcp, which is never scanned: add it to services, ports.tcp or an expectation, or remove this exception',
     ]);
+  });
+
+  it('is strict unless the scenario says report, in either syntax', async () => {
+    const expectation = { expect: { loopback: { ipv4: { udp: { closed: [9] } } } } };
+    expect((await normalise({ ...expectation, parity: undefined })).parity).toEqual({ mode: 'strict', exceptions: [] });
+    expect((await normalise({ ...expectation, parity: { exceptions: [{ port: '9/udp', why: 'x' }] } })).parity.mode).toBe('strict');
+    expect((await normalise({ ...expectation, parity: 'report' })).parity.mode).toBe('report');
+    expect((await normalise({ ...expectation, parity: { mode: 'report' } })).parity.mode).toBe('report');
   });
 
   it('rejects an empty why', async () => {
