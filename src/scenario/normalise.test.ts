@@ -235,27 +235,6 @@ describe('normaliseScenario: expectations', () => {
   });
 });
 
-describe('normaliseScenario: delivered', () => {
-  it('lists udp ports expected delivered, scans them, and keeps them apart from the other lists', async () => {
-    const s = await normalise({ vantages: ['peer'], expect: { peer: { both: { udp: { delivered: [514, '160-161'], closed: [515] } } } } });
-    expect(s.expectations).toEqual([
-      set({ vantage: 'peer', family: 'ipv4', protocol: 'udp', closed: [515], delivered: [160, 161, 514] }),
-      set({ vantage: 'peer', family: 'ipv6', protocol: 'udp', closed: [515], delivered: [160, 161, 514] }),
-    ]);
-    expect(s.scan.udp).toEqual({ kind: 'list', ports: [9, 160, 161, 514, 515] });
-    expect(await issuesOf({ vantages: ['peer'], expect: { peer: { ipv4: { udp: { delivered: [514], open: [514] } } } } })).toEqual([
-      'expect.peer.ipv4.udp.delivered.0: expected peer ipv4 udp/514 in one list, found it delivered here and open at expect.peer.ipv4.udp.open[0]: keep one',
-    ]);
-  });
-
-  it('refuses delivered under tcp, naming the field and what to write instead', async () => {
-    expect(await issuesOf({ vantages: ['peer'], expect: { peer: { both: { tcp: { delivered: [514] } } } } })).toEqual([
-      'expect.peer.both.tcp.delivered: expected delivered only under udp (a datagram the listener receives, never answered), found it under tcp: ' +
-        'a TCP port whose answer is dropped reads filtered, one that answers reads open; list the port as filtered or open, or move it to udp.delivered',
-    ]);
-  });
-});
-
 describe('normaliseScenario: parity', () => {
   it('accepts the short form and expands exception ranges', async () => {
     expect((await normalise({ parity: 'strict' })).parity).toEqual({ mode: 'strict', exceptions: [] });
