@@ -41,9 +41,18 @@ export interface Attribution {
   note?: string;
   /** Set when nothing could be attributed, and why; then no other field is a claim. */
   undecided?: string;
+  /**
+   * When the reply decided (`packet: 'reply'`): the rule or policy that accepted the client's first packet on
+   * its way in. A `delivered` port is explained by both: let in here, its answer dropped by the rule above.
+   */
+  admittedBy?: Attribution;
 }
 
-/** One line, for mismatch messages and the table's footnotes: `policy ACCEPT of ip6tables INPUT (no rules)`. */
+/**
+ * One line, for mismatch messages and the table's footnotes: `policy ACCEPT of ip6tables INPUT (no rules)`;
+ * a reply dropped after its packet was let in names both (`policy DROP, iptables OUTPUT (on the reply);
+ * admitted by policy ACCEPT, iptables INPUT`).
+ */
 export function attributionText(a: Attribution): string {
   if (a.undecided !== undefined) return `undecided: ${printable(a.undecided)}`;
   const where = a.tool === 'nft' ? ['nft', a.family, a.table].filter(Boolean).join(' ') : [a.tool, a.table && a.table !== 'filter' ? `-t ${a.table}` : ''].filter(Boolean).join(' ');
@@ -59,7 +68,9 @@ export function attributionText(a: Attribution): string {
   const reply = a.packet === 'reply' ? ' (on the reply)' : '';
   const note = a.note ? `, ${a.note}` : '';
   const at = a.source ? ` [${sourceText(a.source)}]` : '';
-  return printable(`${what}${reply}${note}${at}`);
+  // The inner text is printable already; only the outer one is escaped here.
+  const admitted = a.admittedBy && a.admittedBy.undecided === undefined ? `; admitted by ${attributionText(a.admittedBy)}` : '';
+  return `${printable(`${what}${reply}${note}${at}`)}${admitted}`;
 }
 
 export function sourceText(s: AttributionSource): string {

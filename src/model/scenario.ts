@@ -89,6 +89,11 @@ export interface ExpectationSet {
   closed: number[];
   filtered: number[];
   unreachable: number[];
+  /**
+   * UDP only: ports whose datagrams must reach the listener while no answer comes back (a syslog or SNMP-trap
+   * receiver behind egress filtering). Absent when the scenario names none.
+   */
+  delivered?: number[];
   /** The expected category for every other scanned port. */
   others: ExpectCategory | null;
 }
@@ -97,7 +102,16 @@ export interface ExpectationSet {
  * What an expectation may ask for. `not-open` is what the `exposed` shorthand uses for every port it does
  * not list. See `src/verdict/satisfies.ts` for which nmap states satisfy which category.
  */
-export type ExpectCategory = 'open' | 'closed' | 'filtered' | 'unreachable' | 'not-open';
+export type ExpectCategory = 'open' | 'closed' | 'filtered' | 'unreachable' | 'delivered' | 'not-open';
+
+/** The categories a port may be listed under, in the order a set's lists are read. */
+export const LISTED_CATEGORIES = ['open', 'closed', 'filtered', 'unreachable', 'delivered'] as const;
+export type ListedCategory = (typeof LISTED_CATEGORIES)[number];
+
+/** Every port an expectation set lists, in any category: each is scanned and backed by real clients. */
+export function listedPorts(set: ExpectationSet): number[] {
+  return LISTED_CATEGORIES.flatMap((category) => set[category] ?? []);
+}
 
 export type ParityMode = 'strict' | 'report' | 'off';
 

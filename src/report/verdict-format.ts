@@ -8,6 +8,7 @@
  * parity (strict):
  *   ✗ loopback tcp/53: ipv4 filtered (no-response), ipv6 open (syn-ack)
  *   ~ loopback tcp/80: ipv4 filtered (no-response), ipv6 closed (reset) — excused: legacy clients
+ *   (parity is strict unless the scenario says `parity: report`: …)
  * unchecked: 2 ports (loopback ipv4 tcp/8080 open (syn-ack), …)
  * ```
  */
@@ -19,6 +20,10 @@ import type { JudgedVerdict } from './result.ts';
 
 const MAX_UNCHECKED_SHOWN = 10;
 
+/** Strict parity is the default: a failing gap says how to accept it, on purpose and in writing. */
+export const STRICT_HINT =
+  '  (parity is strict unless the scenario says `parity: report`: make IPv6 answer as IPv4 does, excuse the port under parity.exceptions with a why, or write `parity: report` to list gaps without failing)';
+
 export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string {
   const lines = [headline(verdict, parityMode)];
   const problems = [...verdict.mismatches.map((m) => m.message), ...verdict.missing.map((m) => m.message), ...verdict.othersMismatches.map((m) => m.message)];
@@ -28,6 +33,7 @@ export function formatVerdict(verdict: Verdict, parityMode: ParityMode): string 
     for (const finding of verdict.parity) {
       lines.push(finding.excusedBy === null ? `  ${parityMode === 'strict' ? '✗' : '!'} ${finding.message}` : `  ~ ${finding.message} — excused: ${printable(finding.excusedBy)}`);
     }
+    if (parityMode === 'strict' && verdict.parity.some((f) => f.excusedBy === null)) lines.push(STRICT_HINT);
   }
   for (const u of verdict.unverified) lines.push(`  ✗ ${unverifiedText(u)}`);
   const unchecked = uncheckedText(verdict);

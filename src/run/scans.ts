@@ -8,7 +8,7 @@ import { InternalError } from '../model/errors.ts';
 import type { StartedFwprobeContainer } from '../lab/container.ts';
 import { compareViews, FAMILIES, LOOPBACK, PROTOCOLS, type Family, type Observation, type Protocol, type Vantage } from '../model/observation.ts';
 import type { Bounds } from '../model/bounds.ts';
-import type { Scenario } from '../model/scenario.ts';
+import { listedPorts, type Scenario } from '../model/scenario.ts';
 import { scanPorts } from '../scan/nmap.ts';
 import type { LabScope } from '../scan/scope.ts';
 import type { ScanTarget } from './lab-setup.ts';
@@ -101,7 +101,7 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
   const named = new Set([...scenario.services.filter((s) => s.protocol === protocol).map((s) => s.port), ...nat]);
   for (const set of scenario.expectations) {
     if (set.protocol !== protocol || set.host) continue;
-    for (const port of [...set.open, ...set.closed, ...set.filtered, ...set.unreachable]) named.add(port);
+    for (const port of listedPorts(set)) named.add(port);
   }
   const ports = [...named].sort((a, b) => a - b);
   // The parser needs at least one port of interest; the lowest scanned port stands in.

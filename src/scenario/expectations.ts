@@ -9,10 +9,10 @@ import { formatFieldPath, type FieldPath, type IssueList } from '../source/issue
 import { formatRange, mergeRanges, parsePortRange, parsePortRef, type PortRange } from '../model/ports.ts';
 import { RangeSet } from '../model/range-set.ts';
 import type { HostExpectInput, ProtocolExpectInput, ScenarioInput, VantageExpectInput } from './schema.ts';
-import type { ExpectCategory, ExpectationSet } from '../model/scenario.ts';
+import { LISTED_CATEGORIES, type ExpectCategory, type ExpectationSet, type ListedCategory } from '../model/scenario.ts';
 
-type ListCategory = 'open' | 'closed' | 'filtered' | 'unreachable';
-const LIST_CATEGORIES: readonly ListCategory[] = ['open', 'closed', 'filtered', 'unreachable'];
+type ListCategory = ListedCategory;
+const LIST_CATEGORIES: readonly ListCategory[] = LISTED_CATEGORIES;
 
 interface SetDraft {
   vantage: Vantage;
@@ -100,6 +100,15 @@ export class ExpectationDrafts {
       for (const protocol of PROTOCOLS) {
         const lists = input[key]?.[protocol];
         if (!lists) continue;
+        if (protocol === 'tcp' && lists.delivered !== undefined) {
+          // A TCP port completes the handshake (open) or not: "received, never answered" has no TCP form.
+          this.issues.add(
+            [...path, key, protocol, 'delivered'],
+            'expected delivered only under udp (a datagram the listener receives, never answered), found it under tcp: ' +
+              'a TCP port whose answer is dropped reads filtered, one that answers reads open; list the port as filtered or open, or move it to udp.delivered',
+          );
+          continue;
+        }
         for (const family of families) this.addLists(view, family, protocol, lists, [...path, key, protocol]);
       }
     }
@@ -197,7 +206,7 @@ export class ExpectationDrafts {
     const key = `${viewLabel(view)}/${family}/${protocol}`;
     let draft = this.drafts.get(key);
     if (!draft) {
-      const lists = { open: new RangeSet(), closed: new RangeSet(), filtered: new RangeSet(), unreachable: new RangeSet() };
+      const lists = { open: new RangeSet(), closed: new RangeSet(), filtered: new RangeSet(), unreachable: new RangeSet(), delivered: new RangeSet() };
       draft = { vantage, ...(host ? { host } : {}), family, protocol, lists, items: [], others: null };
       this.drafts.set(key, draft);
     }
@@ -233,6 +242,7 @@ function toExpectationSet(draft: SetDraft): ExpectationSet {
     closed: draft.lists.closed.toPorts(),
     filtered: draft.lists.filtered.toPorts(),
     unreachable: draft.lists.unreachable.toPorts(),
+    ...(draft.lists.delivered.toRanges().length === 0 ? {} : { delivered: draft.lists.delivered.toPorts() }),
     others: draft.others?.value ?? null,
   };
 }

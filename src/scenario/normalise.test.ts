@@ -40,7 +40,7 @@ function set(partial: Partial<ExpectationSet> & Pick<ExpectationSet, 'vantage' |
 }
 
 describe('normaliseScenario: defaults', () => {
-  it('fills defaults: nft, both vantages, report parity, empty description', async () => {
+  it('fills defaults: nft, both vantages, strict parity, empty description', async () => {
     const s = await normaliseScenario({ name: '  trimmed  ', ruleset: { none: true }, expect: { loopback: { ipv4: { tcp: { open: [22] } } } } }, { file });
     expect(s).toMatchObject({
       name: 'trimmed',
@@ -50,7 +50,7 @@ describe('normaliseScenario: defaults', () => {
       vantages: ['loopback', 'peer'],
       services: [],
       ruleset: { kind: 'none' },
-      parity: { mode: 'report', exceptions: [] },
+      parity: { mode: 'strict', exceptions: [] },
       scan: { tcp: { kind: 'list', ports: [22] }, udp: { kind: 'list', ports: [] } },
     });
   });
@@ -59,8 +59,13 @@ describe('normaliseScenario: defaults', () => {
     expect(await issuesOf({ ports: {} })).toEqual(['services: expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned']);
   });
 
-  it('rejects a scenario that asserts nothing (no expectation, parity not strict)', async () => {
-    expect(await issuesOf({ parity: 'report' })).toEqual(['expect: expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see']);
+  it('rejects a scenario that asserts nothing (no expectation, parity not written out as strict)', async () => {
+    const message = 'expect: expected at least one expectation (or `parity: strict` written out, to assert only that IPv4 and IPv6 agree), found none: this scenario would pass whatever the scans see';
+    expect(await issuesOf({ parity: 'report' })).toEqual([message]);
+    // Strict by default, yet a scenario that forgot its expectations is still told so.
+    expect(await issuesOf({ parity: undefined })).toEqual([message]);
+    expect(await issuesOf({ parity: { exceptions: [{ port: '9/udp', why: 'x' }] } })).toEqual([message]);
+    expect((await normalise({ parity: { mode: 'strict' } })).parity.mode).toBe('strict');
   });
 
   it('orders vantages canonically', async () => {
@@ -259,6 +264,14 @@ describe('normaliseScenario: parity', () => {
     expect(await issuesOf({ services: ['22/tcp'], parity: { mode: 'strict', exceptions: [{ port: '8080/tcp', why: 'x' }] } })).toEqual([
       'parity.exceptions.0.port: expected a scanned port, found 8080/tcp, which is never scanned: add it to services, ports.tcp or an expectation, or remove this exception',
     ]);
+  });
+
+  it('is strict unless the scenario says report, in either syntax', async () => {
+    const expectation = { expect: { loopback: { ipv4: { udp: { closed: [9] } } } } };
+    expect((await normalise({ ...expectation, parity: undefined })).parity).toEqual({ mode: 'strict', exceptions: [] });
+    expect((await normalise({ ...expectation, parity: { exceptions: [{ port: '9/udp', why: 'x' }] } })).parity.mode).toBe('strict');
+    expect((await normalise({ ...expectation, parity: 'report' })).parity.mode).toBe('report');
+    expect((await normalise({ ...expectation, parity: { mode: 'report' } })).parity.mode).toBe('report');
   });
 
   it('rejects an empty why', async () => {

@@ -121,8 +121,10 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     issues.add(['services'], 'expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned');
   }
   // A scenario that asserts nothing would pass whatever the scans saw: a green result that proves nothing.
-  if (expectations.length === 0 && parity.mode !== 'strict') {
-    issues.add(['expect'], 'expected at least one expectation (or `parity: strict`), found none: this scenario would pass whatever the scans see');
+  // Strict parity is the default, but only a scenario that writes it down means "the families agree" as its
+  // one assertion; one that forgot its expectations is told so.
+  if (expectations.length === 0 && !explicitlyStrict(input.parity)) {
+    issues.add(['expect'], 'expected at least one expectation (or `parity: strict` written out, to assert only that IPv4 and IPv6 agree), found none: this scenario would pass whatever the scans see');
   }
   const scenario: Omit<Scenario, 'ruleset'> = {
     name: input.name.trim(),
@@ -139,6 +141,10 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     topology,
   };
   return { scenario, plan };
+}
+
+function explicitlyStrict(parity: ScenarioInput['parity']): boolean {
+  return parity === 'strict' || (typeof parity === 'object' && parity.mode === 'strict');
 }
 
 /** Default: loopback and every peer. Otherwise each named vantage must be loopback or a peer, once. */

@@ -1,5 +1,6 @@
 /**
- * `parity`: the mode (default report) and its exceptions, one per port. Ranges are checked against the scan
+ * `parity`: the mode (default strict: an IPv6 port that answers otherwise than its IPv4 twin fails unless an
+ * exception excuses it with a reason, or the scenario says `parity: report`) and its exceptions, one per port. Ranges are checked against the scan
  * and against earlier exceptions as ranges: a port named again (same vantage and protocol) keeps its first
  * reason, so 2,000 exceptions of "2-65535" give 65,534 exceptions, not 131 million.
  */
@@ -13,13 +14,16 @@ import type { ParityException, ParityMode, PortSelection } from '../model/scenar
 
 type ParityInput = NonNullable<ScenarioInput['parity']>;
 
+/** A scenario that says nothing about parity is held to it: the IPv6 gap is the mistake fwprobe exists to catch. */
+export const DEFAULT_PARITY_MODE: ParityMode = 'strict';
+
 export function normaliseParity(
   input: ParityInput | undefined,
   vantages: readonly Vantage[],
   scan: Record<Protocol, PortSelection>,
   issues: IssueList,
 ): { mode: ParityMode; exceptions: ParityException[] } {
-  if (input === undefined) return { mode: 'report', exceptions: [] };
+  if (input === undefined) return { mode: DEFAULT_PARITY_MODE, exceptions: [] };
   if (typeof input === 'string') return { mode: input, exceptions: [] };
   const exceptions: ParityException[] = [];
   const scanned = { tcp: scannedSet(scan.tcp), udp: scannedSet(scan.udp) };
@@ -49,5 +53,5 @@ export function normaliseParity(
     earlier.add(ref);
   });
   exceptions.sort((a, b) => PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) || a.port - b.port);
-  return { mode: input.mode ?? 'report', exceptions };
+  return { mode: input.mode ?? DEFAULT_PARITY_MODE, exceptions };
 }

@@ -92,6 +92,7 @@ const protocolExpectSchema = z.strictObject({
   closed: list(portSpecSchema).optional(),
   filtered: list(portSpecSchema).optional(),
   unreachable: list(portSpecSchema).optional(),
+  delivered: list(portSpecSchema).optional().describe('UDP only: the listener receives the datagram and no answer comes back (a syslog or SNMP-trap receiver behind egress filtering).'),
   others: othersSchema.optional(),
 });
 
@@ -140,7 +141,7 @@ const paritySchema = z.union(
   [
     parityModeSchema,
     z.strictObject({
-      mode: parityModeSchema.optional().describe("Default: 'report'."),
+      mode: parityModeSchema.optional().describe("Default: 'strict'."),
       exceptions: list(parityExceptionSchema).optional(),
     }),
   ],
@@ -167,7 +168,12 @@ export const scenarioInputSchema = z
     behind: behindSchemaFor(serviceSchema).optional(),
     ports: z.strictObject({ tcp: portSelectionSchema.optional(), udp: portSelectionSchema.optional() }).optional().describe('Ports to scan beyond the services and the ports named in expectations.'),
     expect: expectSchema.optional(),
-    parity: paritySchema.optional().describe("IPv4/IPv6 parity check. Default: 'report'."),
+    parity: paritySchema
+      .optional()
+      .describe(
+        "IPv4/IPv6 parity check. Default: 'strict': a port whose IPv4 and IPv6 readings differ fails the scenario unless an exception excuses it with a why. " +
+          "'report' lists the differences without failing (say why in a comment: the gap is the point); 'off' skips the check.",
+      ),
     sources: sourcesSchema.optional(),
     attribution: z.boolean().optional().describe('After the scans, trace one client per port of interest and name the rule or policy that decided it. Default: true.'),
   })

@@ -24,6 +24,23 @@ describe('judge', () => {
     });
   });
 
+  it('delivered: a one-way UDP receiver passes on delivered, fails on an answer or on silence', () => {
+    const peer = { vantage: 'peer', protocol: 'udp' } as const;
+    const s = scenario([expectation({ ...peer, family: 'ipv4', delivered: [514] }), expectation({ ...peer, family: 'ipv6', delivered: [514] })]);
+    const logged = 'listener received from 10.0.0.3:random, no answer came back';
+    const ok = judge(s, [obs('peer', 'ipv4', 'udp', 514, 'delivered', logged), obs('peer', 'ipv6', 'udp', 514, 'delivered', logged)], [], covered);
+    expect(ok.passed).toBe(true);
+    const bad = judge(s, [obs('peer', 'ipv4', 'udp', 514, 'open', 'udp-response'), obs('peer', 'ipv6', 'udp', 514, 'open|filtered', 'no-response')], [], covered);
+    expect(bad.passed).toBe(false);
+    expect(bad.mismatches.map((m) => m.message)).toEqual([
+      'peer ipv4 udp/514: expected delivered, observed open (udp-response)',
+      'peer ipv6 udp/514: expected delivered, observed open|filtered (no-response)',
+    ]);
+    expect(bad.mismatches.map((m) => m.expected)).toEqual([['delivered'], ['delivered']]);
+    const unseen = judge(s, [obs('peer', 'ipv4', 'udp', 53, 'closed', 'port-unreach')], [], covered);
+    expect(unseen.missing.map((m) => `${m.family} ${m.port} ${m.expected}`)).toEqual(['ipv4 514 delivered', 'ipv6 514 delivered']);
+  });
+
   it('reports a mismatch with the issue-2 wording and the satisfying states', () => {
     const s = scenario([expectation({ vantage: 'peer', family: 'ipv6', protocol: 'tcp', filtered: [53] })]);
     const verdict = judge(s, [obs('peer', 'ipv6', 'tcp', 53, 'open', 'syn-ack')], [], covered);

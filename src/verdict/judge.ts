@@ -6,7 +6,7 @@
 import { attributionText } from '../model/attribution.ts';
 import { viewLabel, type Mismatch, type NatAlias, type Observation } from '../model/observation.ts';
 import type { ObservedSummary } from '../scan/types.ts';
-import type { ExpectCategory, ExpectationSet, Scenario } from '../model/scenario.ts';
+import { LISTED_CATEGORIES, type ExpectCategory, type ExpectationSet, type Scenario } from '../model/scenario.ts';
 import { compareScoped, groupBy, portLabel, scopeKey, type Scope } from './keys.ts';
 import { findParityGaps } from './parity.ts';
 import { satisfies, statesSatisfying } from './satisfies.ts';
@@ -74,8 +74,8 @@ function judgeSet(set: ExpectationSet, observations: readonly Observation[], sum
 
 function listedCategories(set: ExpectationSet): Map<number, ExpectCategory> {
   const out = new Map<number, ExpectCategory>();
-  for (const category of ['open', 'closed', 'filtered', 'unreachable'] as const) {
-    for (const port of set[category]) out.set(port, category);
+  for (const category of LISTED_CATEGORIES) {
+    for (const port of set[category] ?? []) out.set(port, category);
   }
   return out;
 }

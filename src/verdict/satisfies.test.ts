@@ -29,9 +29,16 @@ describe('satisfies', () => {
     expect(PORT_STATES.map(categoryOf)).toEqual(['open', 'closed', 'filtered', 'unfiltered', 'filtered', 'filtered', 'unreachable', 'delivered']);
   });
 
-  it('delivered (a datagram reached the listener) satisfies no category: not filtered, not "not open"', () => {
+  it('delivered (a datagram reached the listener) satisfies only delivered: not filtered, not "not open"', () => {
     for (const category of ['open', 'closed', 'filtered', 'unreachable', 'not-open'] as const) {
       expect(satisfies(category, 'delivered', 'udp'), category).toBe(false);
     }
+    expect(satisfies('delivered', 'delivered', 'udp')).toBe(true);
+  });
+
+  it('delivered is proven only by the listener log: an answer or silence breaks it', () => {
+    expect(statesSatisfying('delivered', 'udp')).toEqual(['delivered']);
+    expect(satisfies('delivered', 'open', 'udp')).toBe(false);
+    expect(satisfies('delivered', 'open|filtered', 'udp')).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
  * | `closed`      | closed                                           | closed                                |
  * | `filtered`    | filtered                                         | filtered, open|filtered (no reply)    |
  * | `unreachable` | unreachable                                      | unreachable                           |
+ * | `delivered`   | (refused at load: no one-way TCP service)        | delivered                             |
  * | `not-open`    | closed, filtered, open|filtered, closed|filtered, unreachable (all but open and unfiltered) | same |
  *
  * Why:
@@ -16,8 +17,10 @@
  * - `not-open` is everything that is not proven open, except `unfiltered` (ACK scans only): that state says
  *   the port is reachable but not whether it is open, so it can prove neither side.
  * - `closed|filtered` (idle scans) satisfies only `not-open`.
- * - `delivered` (a client's datagram reached the listener, no answer came back) satisfies nothing: it is
- *   not proof of an open service to the client, and it is certainly not "filtered" or "not open".
+ * - `delivered` (a client's datagram reached the listener, no answer came back) satisfies only `delivered`:
+ *   it is not proof of an open service to the client, and it is certainly not "filtered" or "not open". A
+ *   one-way receiver (syslog, SNMP traps behind egress filtering) says so with `delivered: [514]`; an answer
+ *   (`open`) breaks that expectation as much as silence does (`open|filtered`: nothing logged the datagram).
  */
 import { PORT_STATES, type PortState, type Protocol } from '../model/observation.ts';
 import type { ExpectCategory } from '../model/scenario.ts';
@@ -32,6 +35,8 @@ export function satisfies(category: ExpectCategory, state: PortState, protocol: 
       return state === 'filtered' || (protocol === 'udp' && state === 'open|filtered');
     case 'unreachable':
       return state === 'unreachable';
+    case 'delivered':
+      return state === 'delivered';
     case 'not-open':
       return state !== 'open' && state !== 'unfiltered' && state !== 'delivered';
   }

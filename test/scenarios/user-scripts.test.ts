@@ -126,7 +126,8 @@ describe.concurrent("the book's script", () => {
 
   test('ending on a tolerated line without any exit, it runs; an explicit failing exit still fails', async () => {
     const modern = await readFile(MODERN, 'utf8');
-    const ruleset = `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\n` + 'expect:\n  loopback: { ipv6: { tcp: { open: [22] } } }';
+    // The script is the 2009 post's v4-only host: the IPv6 gap is what it reproduces, so parity only reports it.
+    const ruleset = `ruleset:\n  script: firewall.sh\n${TOLERATE_YAML}\nvantages: [loopback]\n` + 'expect:\n  loopback: { ipv6: { tcp: { open: [22] } } }\nparity: report';
     const noExit = await run(await scenarioWithScript(modern.replace(/^exit$/m, ''), ruleset));
     expect(noExit.status, noExit.error).toBe('passed');
     const exit3 = await run(await scenarioWithScript(modern.replace(/^exit$/m, 'exit 3'), ruleset));

@@ -48,8 +48,11 @@ describe('trace output', () => {
     expect(first.map((t) => t.base)).toEqual(['PREROUTING', 'INPUT']);
     const d = decide(first, [], 'INPUT');
     expect(d).toEqual({ decided: expect.objectContaining({ packet: 'first', table: 'filter', chain: 'INPUT', handle: 12, verdict: 'ACCEPT', path: ['INPUT'] }) });
-    // The reply dropped on its way out is what the client saw.
-    expect(decide(first, reply, 'INPUT')).toEqual({ decided: expect.objectContaining({ packet: 'reply', chain: 'OUTPUT', kind: 'policy', verdict: 'DROP' }) });
+    // The reply dropped on its way out is what the client saw, after the accept that let its packet in.
+    expect(decide(first, reply, 'INPUT')).toEqual({
+      decided: expect.objectContaining({ packet: 'reply', chain: 'OUTPUT', kind: 'policy', verdict: 'DROP' }),
+      admitted: { decided: expect.objectContaining({ packet: 'first', chain: 'INPUT', handle: 12, verdict: 'ACCEPT' }) },
+    });
   });
 
   test('a RETURN goes back to the caller, and the policy decides', () => {

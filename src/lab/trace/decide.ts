@@ -33,10 +33,17 @@ export interface Decided {
 }
 
 export type Decision =
-  | { decided: Decided }
+  /**
+   * `admitted`: for a decision on the reply, what let the client's first packet in (its own decision): a
+   * datagram delivered to the listener whose answer is dropped on the way out is explained by both.
+   */
+  | { decided: Decided; admitted?: FirstDecision }
   /** The packet crossed every hook that has a chain, accepted, and no filter chain exists on its hook. */
   | { noChain: { packet: 'first'; hook: string } }
   | { undecided: string };
+
+/** The first packet's own decision when it got through: the accept on its hook, or no chain there. */
+export type FirstDecision = { decided: Decided } | { noChain: { packet: 'first'; hook: string } };
 
 const TERMINAL = new Set(['accept', 'drop', 'stolen', 'queue', 'stop']);
 
@@ -78,11 +85,11 @@ export function decide(first: readonly Traversal[], reply: readonly Traversal[],
   // Every filter chain on the hook accepted: an accepting rule says more than another table's empty policy.
   const onHook = ends.filter((e) => delivers(e.t));
   const delivering = onHook.filter((e) => e.end!.event.type !== 'policy').at(-1) ?? onHook.at(-1);
-  const firstDecision: Decision = delivering ? { decided: toDecided('first', delivering.t, delivering.end!) } : { noChain: { packet: 'first', hook } };
+  const firstDecision: FirstDecision = delivering ? { decided: toDecided('first', delivering.t, delivering.end!) } : { noChain: { packet: 'first', hook } };
   // Accepted on the way in: a reply dropped on its way out is what the client saw.
   for (const t of reply) {
     const end = ending(t);
-    if (end && end.event.verdict !== 'accept') return { decided: toDecided('reply', t, end) };
+    if (end && end.event.verdict !== 'accept') return { decided: toDecided('reply', t, end), admitted: firstDecision };
   }
   return firstDecision;
 }

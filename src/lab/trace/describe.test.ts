@@ -5,6 +5,7 @@
  * as such, an unreadable handle says so, and a native nft rule is read back by handle.
  */
 import { describe, expect, test } from 'vitest';
+import { attributionText } from '../../model/attribution.ts';
 import type { RulesetLayer, RulesetSpec } from '../../model/scenario.ts';
 import type { Decided } from './decide.ts';
 import { describeDecision, inconsistency, type RuleContext } from './describe.ts';
@@ -85,7 +86,43 @@ describe('describeDecision', () => {
   });
 });
 
+describe('a datagram let in whose answer is dropped on the way out', () => {
+  // OUTPUT DROP by policy, the datagram accepted by `-A SERVICES … --dport 22 -j ACCEPT` (handle 7).
+  const saved = SAVED_V4.replace('COMMIT', ':OUTPUT DROP [0:0]\nCOMMIT');
+  const replyDrop = {
+    decided: { packet: 'reply', family: 2, table: 'filter', base: 'OUTPUT', chain: 'OUTPUT', kind: 'policy', handle: null, verdict: 'DROP', path: ['OUTPUT'] } as Decided,
+    admitted: decided({ handle: 7 }),
+  };
+  const silent = { ...client, delivered: false };
+
+  test('names the outbound drop and the inbound accept, each at its line', () => {
+    const a = describeDecision(replyDrop, 'ipv4', ctx(restore, { saved: { ipv4: saved, ipv6: '' } }), silent);
+    expect(a).toMatchObject({
+      chain: 'OUTPUT',
+      policy: 'DROP',
+      packet: 'reply',
+      probe: client.label,
+      admittedBy: { tool: 'iptables', chain: 'SERVICES', verdict: 'ACCEPT', rule: '-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT', source: { file: 'x/rules.v4', line: 5 } },
+    });
+    expect(a.admittedBy?.probe).toBeUndefined();
+    expect(attributionText(a)).toMatch(/^policy DROP, iptables OUTPUT \(on the reply\).*; admitted by iptables INPUT → SERVICES: -A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT \[x\/rules\.v4:5\]$/);
+    expect(inconsistency('delivered', a, null)).toBeNull();
+  });
+
+  test("an INPUT with no chain lets it in by the kernel's default, though the client heard nothing", () => {
+    const a = describeDecision({ ...replyDrop, admitted: { noChain: { packet: 'first', hook: 'INPUT' } } }, 'ipv4', ctx(restore, { saved: { ipv4: '', ipv6: '' } }), silent);
+    expect(a.admittedBy).toMatchObject({ tool: 'iptables', chain: 'INPUT', verdict: 'ACCEPT', policy: 'ACCEPT' });
+  });
+});
+
 describe('inconsistency', () => {
+  test('delivered is explained by an accepted datagram or a dropped answer, never by a dropped datagram', () => {
+    const dropped = { tool: 'iptables', chain: 'INPUT', verdict: 'DROP', packet: 'first' as const, path: ['INPUT'], policy: 'DROP' };
+    expect(inconsistency('delivered', { ...dropped, verdict: 'ACCEPT', policy: 'ACCEPT' }, null)).toBeNull();
+    expect(inconsistency('delivered', { ...dropped, chain: 'OUTPUT', packet: 'reply' }, null)).toBeNull();
+    expect(inconsistency('delivered', dropped, null)).toMatch(/yet the port reads delivered/);
+  });
+
   test('an accepted client explains an open port, not a filtered one', () => {
     const a = { tool: 'iptables', chain: 'INPUT', verdict: 'ACCEPT', packet: 'first' as const, path: ['INPUT'], rule: '-A INPUT -j ACCEPT' };
     expect(inconsistency('open', a, null)).toBeNull();

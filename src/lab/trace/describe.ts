@@ -34,6 +34,14 @@ export interface TracedClient {
 const TOOL: Record<number, string> = { 2: 'iptables', 10: 'ip6tables' };
 
 export function describeDecision(decision: Decision, family: Family, ctx: RuleContext, client: TracedClient): Attribution {
+  const described = describeOne(decision, family, ctx, client);
+  if (!('decided' in decision) || decision.admitted === undefined || described.undecided !== undefined) return described;
+  // A reply means the first packet reached the target's stack, whatever the client heard back.
+  const { probe: _probe, ...admittedBy } = describeOne(decision.admitted, family, ctx, { ...client, delivered: true });
+  return { ...described, admittedBy };
+}
+
+function describeOne(decision: Decision, family: Family, ctx: RuleContext, client: TracedClient): Attribution {
   const tool = family === 'ipv4' ? 'iptables' : 'ip6tables';
   const probe = client.label;
   if ('undecided' in decision) return { path: [], probe, undecided: decision.undecided };
@@ -116,7 +124,8 @@ export function inconsistency(state: PortState, a: Attribution, incomplete: stri
   const accepted = a.verdict === 'ACCEPT' && a.packet === 'first';
   const ok: Record<PortState, boolean> = {
     open: accepted,
-    delivered: accepted,
+    // The listener logged the datagram: let in, and either never answered or its answer was dropped going out.
+    delivered: accepted || a.packet === 'reply',
     closed: accepted || a.verdict === 'REJECT',
     filtered: !accepted || a.packet === 'reply',
     unreachable: true,

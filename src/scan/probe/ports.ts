@@ -4,7 +4,7 @@
  * database). Every named port is probed, or the scenario is an error that says how to narrow it.
  */
 import type { Protocol } from '../../model/observation.ts';
-import type { Scenario } from '../../model/scenario.ts';
+import { listedPorts, type Scenario } from '../../model/scenario.ts';
 import { TooManyPortsError } from '../../model/errors.ts';
 
 /** Above this many ports per protocol and host the clients would take minutes: the scenario is an error. */
@@ -25,7 +25,7 @@ export function portsToProbe(scenario: Pick<Scenario, 'services' | 'expectations
   const own = host ? (scenario.topology.behind.find((b) => b.name === host)?.services ?? []) : scenario.services;
   for (const protocol of ['tcp', 'udp'] as const) {
     const services = own.filter((s) => s.protocol === protocol).map((s) => s.port);
-    const named = scenario.expectations.filter((e) => e.protocol === protocol && e.host === host).flatMap((e) => [...e.open, ...e.closed, ...e.filtered, ...e.unreachable]);
+    const named = scenario.expectations.filter((e) => e.protocol === protocol && e.host === host).flatMap(listedPorts);
     const nat = host ? [] : natPorts[protocol];
     const all = [...new Set([...services, ...named, ...nat])].sort((a, b) => a - b);
     if (all.length > MAX_PROBED_PORTS) {
