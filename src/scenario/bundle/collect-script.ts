@@ -65,12 +65,12 @@ item() {
   else
     o=$( { "$@" 2>/dev/null; printf '\nfwprobe-rc=%s' "$?"; } | head -c "$CAP")
   fi
-  rc=${"$"}{o##*"$NL"fwprobe-rc=}
+  rc=${'$'}{o##*"$NL"fwprobe-rc=}
   case $o in *"$NL"fwprobe-rc=*) ;; *) rc=x ;; esac
   case $rc in
     ''|*[!0-9]*) emit "$name" truncated -1 "$(printf '%s' "$o" | b64)"; return ;;
   esac
-  out=${"$"}{o%"$NL"fwprobe-rc=*}
+  out=${'$'}{o%"$NL"fwprobe-rc=*}
   if [ "$rc" = 0 ]; then st=ok; elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then st=timeout; else st=failed; fi
   emit "$name" "$st" "$rc" "$(printf '%s' "$out" | b64)"
 }
