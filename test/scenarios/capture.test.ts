@@ -17,7 +17,8 @@ import { captureBundle, collectScript } from '../../src/scenario/bundle/index.ts
 import { parseBundle } from '../../src/scenario/bundle/schema.ts';
 
 /** The 2009 post's host: INPUT DROP with ssh allowed, for IPv4 only. */
-const V4_ONLY = '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+const V4_ONLY =
+  '*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
 
 describe('collect → capture → run', () => {
   test('the captured host shows its IPv6 gap: 80 filtered over IPv4, open over IPv6, from the peer', async () => {
@@ -51,10 +52,14 @@ describe('collect → capture → run', () => {
     try {
       const { files } = captureBundle(collected.stdout, 'lab.json');
       for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+      process.stderr.write(`collect took ${collectMs} ms; captured scenario:\n${files['host.scenario.yaml']}\n`);
       const yaml = files['host.scenario.yaml']!;
       // The host's bind addresses and interfaces, as they were.
       expect(yaml).toMatch(/port: 5432\n\s+protocol: tcp\n\s+bind: 127\.0\.0\.1/);
       expect(yaml).toMatch(/port: 8080\n\s+protocol: tcp\n\s+bind: any6/);
+      // One dual-stack socket (ss prints `*:22`) stays one dual-stack service.
+      expect(yaml).toMatch(/port: 22\n\s+protocol: tcp\n\s+bind: any\n/);
+      expect(yaml).toMatch(/peer-eth0:\n\s+network: eth0\n\s+peer-eth1:/);
       expect(yaml).toContain('ipv4: 10.213.0.0/24');
       expect(files).not.toHaveProperty('host.rules.v6');
 

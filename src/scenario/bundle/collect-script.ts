@@ -49,7 +49,7 @@ START=$(date +%s)
 NL='
 '
 SEP=''
-b64() { base64 | tr -d '\n'; }
+b64() { base64 -w 0; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # item NAME CMD...: runs CMD bounded and capped, prints "NAME":{"status":...,"rc":N,"out":"BASE64"}.
@@ -84,6 +84,7 @@ emit() {
 ss_args=-Hlntu
 if [ "$(id -u)" = 0 ]; then ss_args=-Hlntup; fi
 
+# What capture needs most comes first: on a loaded host the budget skips the tail, not the rulesets.
 printf '{"format":"${BUNDLE_FORMAT}","items":{'
 item uid id -u
 item hostname uname -n
@@ -91,12 +92,12 @@ item iptables_version iptables -V
 item iptables_save iptables-save
 item ip6tables_save ip6tables-save
 item nft_ruleset nft list ruleset
-item nft_ruleset_json nft -j list ruleset
 item ss ss "$ss_args"
 item ip_addr ip -j addr show
+item sysctl sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv6.conf.all.disable_ipv6 net.ipv6.conf.default.disable_ipv6
 item ip_route4 ip -j -4 route show table all
 item ip_route6 ip -j -6 route show table all
-item sysctl sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.ipv6.conf.all.disable_ipv6 net.ipv6.conf.default.disable_ipv6
+item nft_ruleset_json nft -j list ruleset
 if have docker; then
   item docker_ps docker ps --no-trunc --format '{{json .}}'
   ids=$(docker ps -q 2>/dev/null | head -n 64 | tr -cd '0-9a-f\n' | tr '\n' ' ')
