@@ -87,7 +87,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'preset', type: 'string', value: 'NAME', description: `a generator preset (${listPresets().join(', ')})`, commands: ['generate'] },
   { name: 'param', type: 'string', multiple: true, value: 'KEY=VALUE', description: "a preset's parameter, repeatable", commands: ['generate'] },
   { name: 'out', type: 'string', value: 'DIR', description: 'where the files are written (required)', commands: ['generate', 'merge-reports', 'capture'] },
-  { name: 'from', type: 'string', value: 'BUNDLE', description: 'the JSON bundle the collect script wrote on the host (required)', commands: ['capture'] },
+  {
+    name: 'from',
+    type: 'string',
+    value: 'BUNDLE',
+    description: 'the JSON bundle the collect script wrote on the host',
+    default: 'this machine: the collect script is run here (root on Linux)',
+    commands: ['capture'],
+  },
   { name: 'help', short: 'h', type: 'boolean', description: 'this text', commands: COMMAND_NAMES },
 ];
 
@@ -165,7 +172,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   capture: {
     name: 'capture',
-    args: '--from BUNDLE --out DIR',
+    args: '[--from BUNDLE] --out DIR',
     summary: "Turn a host's bundle into a scenario folder: its ruleset, its listeners with their bind addresses, its interfaces and subnets, a peer on each.",
     about:
       'The bundle is hostile input: size-bounded and checked field by field; nothing of it reaches a shell. The scenario asserts\n' +

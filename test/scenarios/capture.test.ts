@@ -13,6 +13,8 @@ import { wireLab } from '../../src/lab/wiring.ts';
 import { DEFAULT_SOURCES } from '../../src/model/scenario.ts';
 import { defaultTopology } from '../../src/model/topology.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
+import { main } from '../../src/cli/main.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { captureBundle, collectScript } from '../../src/scenario/bundle/index.ts';
 import { parseBundle } from '../../src/scenario/bundle/schema.ts';
 
@@ -76,6 +78,23 @@ describe('collect → capture → run', () => {
       ]);
       const gaps = (result.verdict?.parity ?? []).map((f) => `${f.vantage} ${f.protocol}/${f.port} ${f.ipv4.state}→${f.ipv6.state}`);
       expect(gaps).toContain(`${peer} tcp/80 filtered→open`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('capture without --from', () => {
+  // It needs root, as on a server; CI runs as root.
+  test.skipIf(process.getuid?.() !== 0)('reads the machine it runs on (root, with its own Docker rules) into a scenario that loads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fwprobe-captured-here-'));
+    try {
+      const started = Date.now();
+      expect(await main(['capture', '--out', dir])).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const scenario = await loadScenario(join(dir, 'host.scenario.yaml'));
+      expect(scenario.ruleset).toBeDefined();
+      expect(scenario.parity.mode).toBe('strict');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
