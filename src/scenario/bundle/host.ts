@@ -78,7 +78,7 @@ export function hostFacts(bundle: Bundle): HostFacts {
   if (!root) notes.push('collect did not run as root: rulesets and socket owners may be missing; run it with sudo');
   const hostname = bundle.hostname.text.trim();
   const version = readable('iptables_version', 'the iptables backend');
-  const backend = version === null ? null : /\(nf_tables\)/.test(version) ? 'nft' : /\(legacy\)/.test(version) ? 'legacy' : null;
+  const backend = version === null ? null : backendOf(version);
   const ssText = readable('ss', 'the listening sockets');
   const addrText = readable('ip_addr', 'the interfaces');
   const sysctls = parseSysctl(readable('sysctl', 'forwarding and disable_ipv6') ?? '');
@@ -97,6 +97,13 @@ export function hostFacts(bundle: Bundle): HostFacts {
     dockerContainers: dockerPs,
     notes,
   };
+}
+
+/** `iptables v1.8.9 (nf_tables)`; before 1.8 iptables had one backend, the legacy one, and did not name it. */
+function backendOf(version: string): 'nft' | 'legacy' | null {
+  if (/\(nf_tables\)/.test(version)) return 'nft';
+  if (/\(legacy\)/.test(version) || /^iptables v1\.[0-7]\./.test(version)) return 'legacy';
+  return null;
 }
 
 function describeStatus(item: BundleItem): string {

@@ -59,6 +59,9 @@ describe('bundle → scenario', () => {
     expect(routed.files['host.nft']).not.toContain('table ip filter');
     const legacy = toScenario(facts({ ...V4_ONLY_HOST, iptables_version: 'iptables v1.8.9 (legacy)\n' }));
     expect(legacy.scenario.backend).toBe('legacy');
+    // iptables before 1.8 had only the legacy backend and did not name it.
+    expect(toScenario(facts({ ...V4_ONLY_HOST, iptables_version: 'iptables v1.4.21\n' })).scenario.backend).toBe('legacy');
+    expect(toScenario(facts({ ...V4_ONLY_HOST, iptables_version: 'iptables v1.8.9 (nf_tables)\n' })).scenario).not.toHaveProperty('backend');
   });
 
   test('nativeNftTables keeps only tables iptables-nft did not make', () => {
@@ -77,9 +80,15 @@ describe('bundle → scenario', () => {
     expect(notes).toContainEqual(expect.stringMatching(/no interface of the host was reproduced/));
   });
 
-  test('the written folder loads as a scenario, as `fwprobe run` would load it', async () => {
+  test('the written folder loads as a scenario, as `fwprobe run` would load it; a host with no listener still scans ports', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fwprobe-capture-'));
     try {
+      const quiet = captureBundle(bundleText({ ...V4_ONLY_HOST, ss: '' }), 'quiet.json');
+      await writeFile(join(dir, 'quiet.scenario.yaml'), quiet.files['host.scenario.yaml']!);
+      await writeFile(join(dir, 'host.rules.v4'), quiet.files['host.rules.v4']!);
+      const quietLoaded = await loadScenario(join(dir, 'quiet.scenario.yaml'));
+      expect(quietLoaded.services).toEqual([]);
+      expect(quietLoaded.scan.tcp).toMatchObject({ kind: 'top', count: 100 });
       const { files } = captureBundle(bundleText(V4_ONLY_HOST), 'host.json');
       for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
       expect(parse(files['host.scenario.yaml']!)).toMatchObject({ name: 'captured web1', parity: 'strict' });
