@@ -44,7 +44,9 @@ describe('collect → capture → run', () => {
     const collected = await host.run(['dash', '-c', collectScript()]);
     const collectMs = Date.now() - started;
     expect(collected.exitCode, collected.stderr).toBe(0);
-    expect(collectMs).toBeLessThan(6_000);
+    // The script stops starting commands at 4 s and kills one at 5 s at the latest; the rest is `docker exec`
+    // on a loaded machine (4.8 s measured here with five other suites running).
+    expect(collectMs).toBeLessThan(8_000);
     const bundle = parseBundle(collected.stdout, 'lab bundle');
     expect(bundle.iptables_version.text).toContain('nf_tables');
     expect(bundle.iptables_save.text).toContain('--dport 22 -j ACCEPT');
