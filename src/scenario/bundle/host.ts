@@ -45,6 +45,8 @@ export interface HostFacts {
   dockerContainers: number;
   /** What could not be read or is not reproduced, one sentence each. */
   notes: string[];
+  /** Why an item was not read (`the command exited 1`, `truncated`), by item. */
+  unread: Partial<Record<BundleItemName, string>>;
 }
 
 /** Linux's own rule (IFNAMSIZ, no slash, space or colon), tighter: what the lab's topology accepts. */
@@ -68,10 +70,12 @@ const ipAddrSchema = z
 /** Reads every item; throws BundleInvalidError naming the field of the first hostile value. */
 export function hostFacts(bundle: Bundle): HostFacts {
   const notes: string[] = [];
+  const unread: HostFacts['unread'] = {};
   const readable = (name: BundleItemName, what: string): string | null => {
     const item = bundle[name];
     if (item.status === 'ok') return item.text;
-    notes.push(`${what} was not read (${itemField(name)}: ${describeStatus(item)})`);
+    unread[name] = describeStatus(item);
+    notes.push(`${what} was not read (${itemField(name)}: ${unread[name]})`);
     return null;
   };
   const root = bundle.uid.status === 'ok' && bundle.uid.text.trim() === '0';
@@ -96,6 +100,7 @@ export function hostFacts(bundle: Bundle): HostFacts {
     ipv6Disabled: sysctls.get('net.ipv6.conf.all.disable_ipv6') === '1',
     dockerContainers: dockerPs,
     notes,
+    unread,
   };
 }
 
@@ -110,7 +115,8 @@ function describeStatus(item: BundleItem): string {
   if (item.status === 'failed') return `the command exited ${item.rc}`;
   if (item.status === 'missing') return 'the tool is not installed';
   if (item.status === 'skipped') return "skipped: the script's time budget ran out";
-  return item.status;
+  if (item.status === 'truncated') return 'its output was cut at the cap: too large to reproduce whole';
+  return 'the command timed out';
 }
 
 /** `ss -Hlntu[p]` lines: `tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* [process]`. */

@@ -49,9 +49,9 @@ export function nativeNftTables(text: string): string {
 export function capturedRuleset(facts: HostFacts): CapturedRuleset {
   const notes: string[] = [];
   if (facts.v4 === null || facts.v6 === null) {
-    const family = facts.v4 === null ? 'items.iptables_save' : 'items.ip6tables_save';
+    const name = facts.v4 === null ? 'iptables_save' : 'ip6tables_save';
     throw new BundleInvalidError(
-      `${family}: the host's ruleset for this family was not read, so a scenario could not say what the host applies. ` +
+      `items.${name}: ${facts.unread[name] ?? 'not read'}, so a scenario could not say what the host applies for this family. ` +
         'Run the collect script as root (sudo sh collect.sh) on a host with iptables installed',
     );
   }

@@ -74,7 +74,8 @@ describe('hostile values inside the items', () => {
   });
 
   test('a ruleset the collect script could not read refuses the capture: a scenario must not claim the host applies nothing', () => {
-    expect(refusal(bundleText({ ...V4_ONLY_HOST, ip6tables_save: { status: 'failed', rc: 1 } }))).toMatch(/items\.ip6tables_save: .*run the collect script as root/i);
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, ip6tables_save: { status: 'failed', rc: 1 } }))).toMatch(/items\.ip6tables_save: the command exited 1, .*run the collect script as root/i);
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, iptables_save: { status: 'truncated', rc: -1, text: '*filter\n' } }))).toMatch(/items\.iptables_save: its output was cut at the cap/);
   });
 
   test('a hostname with control characters is not used as the scenario name', () => {
