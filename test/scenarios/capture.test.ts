@@ -2,7 +2,9 @@
  * The round trip of a real host, in labs: a lab container set up as the host (a v4-only ruleset, listeners
  * on some addresses only, two interfaces), the collect script run in it with dash, the bundle captured into
  * a scenario folder, and that scenario run: it must see what the host exposes, the IPv6 gap included.
+ * Then, on the machine the tests run on: capture without --from, and the script run without root.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +102,17 @@ describe('capture without --from', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the collect script without root', () => {
+  // setpriv drops to nobody, which only root may do; CI runs as root.
+  test.skipIf(process.getuid?.() !== 0)('writes a whole bundle that says what it could not read, and capture refuses it naming the field', () => {
+    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'dash', '-s'], { input: collectScript(), encoding: 'utf8', timeout: 15_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const bundle = parseBundle(run.stdout, 'nobody bundle');
+    expect(bundle.uid.text).toBe('65534\n');
+    expect(bundle.iptables_save.status).toBe('failed');
+    expect(() => captureBundle(run.stdout, 'nobody.json')).toThrow(/items\.iptables_save: the command exited \d+, .*as root/);
   });
 });
