@@ -4,7 +4,8 @@
  * is `closed` to nmap, yet on the real host (where the service runs) it is open to the world. So a
  * `closed` port counts as admitted unless the deciding rule is a REJECT (whose reset or port-unreachable
  * looks like the kernel's own), and a `closed` port no trace decided is admitted too: the gate assumes the
- * wider reading it cannot rule out.
+ * wider reading it cannot rule out. So is a `closed` port whose REJECT matches on what a scan's probe and
+ * the traced client differ in (TCP options, source port, a rate): the client's fate is not the scan's.
  */
 import type { PortState } from '../model/observation.ts';
 
@@ -26,6 +27,19 @@ export interface DecidingRule {
   verdict?: string | undefined;
   packet?: 'first' | 'reply' | undefined;
   undecided?: string | undefined;
+  /** The deciding rule's text, as the kernel prints it back. */
+  rule?: string | undefined;
+}
+
+// What a scanner's SYN and a traced client's SYN can differ in (TCP options, length, TTL, window, source
+// port, the moment): a REJECT that matches on one of these may have refused the client while the scan's own
+// probe went through to the host's stack, whose reset looks the same. Comments are not matches.
+const SHAPE_OR_MOMENT =
+  /\b(option|tcp-option|sport|sports|source-port|length|ttl|hoplimit|hl|window|mss|tcpmss|sequence|ackseq|id|frag|tos|dscp|ecn|osf|u32|bpf|limit|hashlimit|random|numgen|statistic|connlimit|count|recent|quota|time)\b|@(ll|nh|th),/i;
+function rejectIsTheScans(rule: DecidingRule): boolean {
+  if (rule.rule === undefined) return false;
+  const matches = rule.rule.replace(/\bcomment\s+"[^"]*"/g, '').replace(/--comment\s+("[^"]*"|\S+)/g, '');
+  return !SHAPE_OR_MOMENT.test(matches);
 }
 
 /** A word, and whether it rests on an assumption (a `closed` port no trace decided, read as admitted). */
@@ -47,7 +61,9 @@ export function admissionOf(state: PortState, rule?: DecidingRule): Admission | 
   const letIn = decided !== undefined && (decided.packet === 'reply' || decided.verdict?.toUpperCase() === 'ACCEPT');
   if (state === 'closed') {
     if (!decided) return { exposure: 'admitted', assumed: true };
-    return { exposure: !letIn && decided.verdict?.toUpperCase() === 'REJECT' ? 'blocked' : 'admitted', assumed: false };
+    if (letIn || decided.verdict?.toUpperCase() !== 'REJECT') return { exposure: 'admitted', assumed: false };
+    // The traced client was rejected; the scan's probe met the same fate only if the rule cannot tell them apart.
+    return rejectIsTheScans(decided) ? { exposure: 'blocked', assumed: false } : { exposure: 'admitted', assumed: true };
   }
   // filtered, unreachable, open|filtered: silence is blocked unless the trace shows the packet let in.
   if (letIn) return { exposure: 'admitted', assumed: false };
