@@ -66,6 +66,11 @@ export interface Observation {
   evidence?: Evidence;
   /** The rule or chain policy that decided a traced client's fate (ports of interest only). */
   attribution?: Attribution;
+  /**
+   * Where the target's drop ledger (a counted sweep, scan/ledger.ts) saw this silent port's probe or answer
+   * stop: `reply` means the firewall let the probe in and dropped the host's answer (admitted, not blocked).
+   */
+  droppedAt?: 'output' | 'input' | 'reply';
 }
 
 /** The real-client corroboration of one observation (see scan/corroborate.ts). */

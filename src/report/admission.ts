@@ -6,6 +6,7 @@
  * looks like the kernel's own), and a `closed` port no trace decided is admitted too: the gate assumes the
  * wider reading it cannot rule out. So is a `closed` port whose REJECT matches on what a scan's probe and
  * the traced client differ in (TCP options, source port, a rate): the client's fate is not the scan's.
+ * A `filtered` port a counted sweep's ledger saw delivered, its answer held on the way out, is admitted.
  */
 import type { PortState } from '../model/observation.ts';
 
@@ -53,7 +54,9 @@ export interface Admission {
  * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
  * either way would flip on a lost reply).
  */
-export function admissionOf(state: PortState, rule?: DecidingRule): Admission | null {
+export function admissionOf(state: PortState, rule?: DecidingRule, droppedAt?: string): Admission | null {
+  // The target's drop ledger saw the probe delivered and the host's answer held: the firewall admitted it.
+  if (state === 'filtered' && droppedAt === 'reply') return { exposure: 'admitted', assumed: false };
   if (state === 'open' || state === 'delivered') return { exposure: state, assumed: false };
   if (state === 'unfiltered' || state === 'closed|filtered') return null;
   const decided = rule && rule.undecided === undefined && rule.verdict !== undefined ? rule : undefined;

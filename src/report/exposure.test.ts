@@ -57,6 +57,18 @@ describe('exposureOf', () => {
     expect(ports(exposureOf([obs(3000, 'closed', { attribution: { verdict: 'REJECT', packet: 'first', rule } })]))).toEqual({ 3000: 'blocked' });
   });
 
+  it("filtered ports a sweep's ledger saw delivered, their answer held on the way out, are admitted (listed or summarised)", () => {
+    const s = exposureOf(
+      [obs(3000, 'filtered', { droppedAt: 'reply' }), obs(3001, 'filtered', { droppedAt: 'input' })],
+      [
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '4000-4001', droppedAt: 'reply' },
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '4002', droppedAt: 'input' },
+      ],
+    );
+    expect(ports(s)).toEqual({ 3000: 'admitted', 3001: 'blocked', 4000: 'admitted', 4001: 'admitted', 4002: 'blocked' });
+    expect(assumedAdmitted(s)).toBe(0);
+  });
+
   it('UDP silence is blocked where the trace shows the datagram dropped, left out where nothing decided it', () => {
     const udp = { protocol: 'udp' as const };
     const s = exposureOf([
