@@ -36,7 +36,7 @@ export interface DecidingRule {
 // port, the moment): a REJECT that matches on one of these may have refused the client while the scan's own
 // probe went through to the host's stack, whose reset looks the same. Comments are not matches.
 const SHAPE_OR_MOMENT =
-  /\b(option|tcp-option|sport|sports|source-port|length|ttl|hoplimit|hl|window|mss|tcpmss|sequence|ackseq|id|frag|tos|dscp|ecn|osf|u32|bpf|limit|hashlimit|random|numgen|statistic|connlimit|count|recent|quota|time)\b|@(ll|nh|th),/i;
+  /\b(option|tcp-option|sport|sports|source-port|length|ttl|hoplimit|hl|window|mss|tcpmss|sequence|ackseq|id|frag|tos|dscp|ecn|osf|u32|bpf|limit|hashlimit|random|numgen|statistic|connlimit|count|recent|quota|time|hour|day|cpu|flowlabel|doff|proto-src|ctorigsrcport)\b|@(ll|nh|th),/i;
 function rejectIsTheScans(rule: DecidingRule): boolean {
   if (rule.rule === undefined) return false;
   const matches = rule.rule.replace(/\bcomment\s+"[^"]*"/g, '').replace(/--comment\s+("[^"]*"|\S+)/g, '');

@@ -44,6 +44,8 @@ describe('exposureOf', () => {
     ['nft, a TCP option', 'tcp dport 3000 tcp option sack-perm exists reject with tcp reset'],
     ['nft, a source port range', 'tcp dport 3000 tcp sport 32768-60999 reject with tcp reset'],
     ['nft, a rate', 'tcp dport 3000 limit rate 1/second reject with tcp reset'],
+    ['nft, the TCP header length', 'tcp dport 3000 tcp doff 10 reject with tcp reset'],
+    ['nft, the IPv6 flow label', 'ip6 flowlabel != 0 tcp dport 3000 reject with tcp reset'],
     ['iptables, a packet length', '-A INPUT -p tcp -m tcp --dport 3000 -m length --length 60:65535 -j REJECT --reject-with tcp-reset'],
     ['iptables, a TTL', '-A INPUT -p tcp -m tcp --dport 3000 -m ttl --ttl-eq 64 -j REJECT --reject-with tcp-reset'],
   ])('closed + a REJECT matching on what a scan and a client differ in (%s) is admitted, not blocked', (_what, rule) => {
