@@ -79,6 +79,12 @@ export interface Evidence {
   probes: number;
   /** How many of them reached the listener. */
   reached: number;
+  /**
+   * How many were refused (a TCP reset, an ICMP port unreachable: connect() said ECONNREFUSED), and from
+   * where the first was. The kernel's refusal for a port the firewall let in, or a REJECT's: set only when >0.
+   */
+  refused?: number;
+  refusedFrom?: string;
   /** The sources probed from, e.g. `198.51.100.5:53`, `10.213.7.3:random`. */
   sources: string[];
   /** nmap's own state and reason, kept when the probes overruled it. */

@@ -54,7 +54,23 @@ export interface Admission {
  * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
  * either way would flip on a lost reply).
  */
-export function admissionOf(state: PortState, rule?: DecidingRule, droppedAt?: string): Admission | null {
+/** What else admission reads of an observation besides its state and deciding rule. */
+export interface Backing {
+  /** nmap's reason (`no-response`, `port-unreach`, `reset`…). */
+  reason?: string | undefined;
+  /** Where a counted sweep's ledger saw the silent probe or its answer stop (`reply`: admitted). */
+  droppedAt?: string | undefined;
+  /** How many real client probes were refused (a reset or port unreachable). */
+  refused?: number | undefined;
+}
+
+export function admissionOf(state: PortState, rule?: DecidingRule, backing: Backing = {}): Admission | null {
+  const { droppedAt } = backing;
+  // nmap's probe met silence, yet a client (another source, source port or shape) was refused: the firewall
+  // treats that client otherwise, and its refusal may be the kernel's for a port let in, which the trace of
+  // one client cannot rule out. The wider reading, said as an assumption.
+  const silentToScan = (state === 'filtered' || state === 'open|filtered') && backing.reason === 'no-response';
+  if (silentToScan && (backing.refused ?? 0) > 0) return { exposure: 'admitted', assumed: true };
   // The target's drop ledger saw the probe delivered and the host's answer held: the firewall admitted it.
   if (state === 'filtered' && droppedAt === 'reply') return { exposure: 'admitted', assumed: false };
   if (state === 'open' || state === 'delivered') return { exposure: state, assumed: false };

@@ -71,6 +71,17 @@ describe('exposureOf', () => {
     expect(assumedAdmitted(s)).toBe(0);
   });
 
+  it('silence to the scan but a client refused (another source let in, the kernel reset it) is admitted by assumption', () => {
+    const s = exposureOf([
+      obs(3000, 'filtered', { reason: 'no-response', evidence: { refused: 10 } }),
+      // A REJECT the scan met too (its own port unreachable): the client's refusal says nothing more.
+      obs(3001, 'filtered', { reason: 'port-unreach', evidence: { refused: 10 } }),
+      obs(3002, 'filtered', { reason: 'no-response', evidence: {} }),
+    ]);
+    expect(ports(s)).toEqual({ 3000: 'admitted', 3001: 'blocked', 3002: 'blocked' });
+    expect(assumedAdmitted(s)).toBe(1);
+  });
+
   it('UDP silence is blocked where the trace shows the datagram dropped, left out where nothing decided it', () => {
     const udp = { protocol: 'udp' as const };
     const s = exposureOf([
