@@ -104,7 +104,14 @@ function withDropPlaces(result: ScanResult, proven: ReadonlyMap<number, DropPlac
   const others = result.others.flatMap((summary) => {
     if (summary.ports === null || summary.state !== 'filtered') return [summary];
     const byPlace = new Map<DropPlace | undefined, number[]>();
-    for (const port of parsePortSpec(summary.ports)) byPlace.set(proven.get(port), [...(byPlace.get(proven.get(port)) ?? []), port]);
+    // Pushed, never copied: a full sweep's summary holds ~65,000 ports (a copy per port blocked the event
+    // loop for minutes, and every other lab's bounded steps timed out behind it).
+    for (const port of parsePortSpec(summary.ports)) {
+      const place = proven.get(port);
+      const ports = byPlace.get(place);
+      if (ports) ports.push(port);
+      else byPlace.set(place, [port]);
+    }
     if (byPlace.size === 1 && !byPlace.has('reply')) return [summary];
     return [...byPlace].map(([place, ports]) => ({ ...summary, count: ports.length, ports: formatPortSpec(ports), ...(place ? { droppedAt: place } : {}) }));
   });
