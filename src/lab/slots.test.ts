@@ -42,6 +42,13 @@ describe('lab slots', () => {
     stop.abort();
   });
 
+  it('Infinity takes no slot: the folder stays empty', async () => {
+    const dir = await folder();
+    const release = await acquireLabSlot({ max: Infinity, dir });
+    expect(await readdir(dir)).toEqual([]);
+    await release();
+  });
+
   it('FWPROBE_LABS sets the limit; anything but a whole number ≥ 1 falls back to 2 × CPUs', () => {
     expect(labLimit({ FWPROBE_LABS: '3' })).toBe(3);
     expect(labLimit({ FWPROBE_LABS: '0' })).toBe(labLimit({}));

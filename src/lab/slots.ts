@@ -17,7 +17,7 @@ export const LABS_ENV = 'FWPROBE_LABS';
 export type ReleaseSlot = () => Promise<void>;
 
 export interface LabSlotOptions {
-  /** Labs at once on this machine, across processes. @default `FWPROBE_LABS`, else 2 × the CPUs (at least 2) */
+  /** Labs at once on this machine, across processes; `Infinity` takes no slot. @default `FWPROBE_LABS`, else 2 × the CPUs (at least 2) */
   max?: number;
   /** The folder holding the slot files. @default `<tmpdir>/fwprobe-lab-slots` */
   dir?: string;
@@ -35,6 +35,8 @@ export function labLimit(env: NodeJS.ProcessEnv = process.env): number {
 /** Waits for a free slot and returns its release. Gives up waiting (a no-op release) once SIGINT/SIGTERM arrived or `signal` aborts. */
 export async function acquireLabSlot(options: LabSlotOptions = {}): Promise<ReleaseSlot> {
   const max = options.max ?? labLimit();
+  // No limit asked for: no slot to wait for (a caller that bounds its labs itself, or a test without Docker).
+  if (max === Infinity) return async () => undefined;
   const dir = options.dir ?? join(tmpdir(), 'fwprobe-lab-slots');
   await mkdir(dir, { recursive: true, mode: 0o1777 });
   for (let wait = 20; !isStopping() && !options.signal?.aborted; wait = Math.min(wait * 2, 250)) {

@@ -66,7 +66,7 @@ export interface RunScenarioOptions {
   onRemoving?: () => void;
   /**
    * Labs at once on this machine, across every process that runs fwprobe (vitest workers, parallel
-   * commands): each scenario holds one of them from its lab's start to its removal.
+   * commands): each scenario holds one of them from its lab's start to its removal. `Infinity` lifts it.
    * @default `FWPROBE_LABS`, else 2 × the CPUs (at least 2)
    */
   labs?: number;
