@@ -12,7 +12,7 @@ import { flagFormsText } from './ruleset-flag.ts';
 /** The services both labs of `compare` listen on when `--services` is not given. */
 export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
 
-export const COMMAND_NAMES = ['run', 'demo', 'generate', 'validate', 'baseline', 'check', 'diff', 'compare', 'merge-reports'] as const;
+export const COMMAND_NAMES = ['run', 'demo', 'generate', 'validate', 'baseline', 'check', 'diff', 'compare', 'merge-reports', 'collect', 'capture'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface OptionSpec {
@@ -86,7 +86,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'preset', type: 'string', value: 'NAME', description: `a generator preset (${listPresets().join(', ')})`, commands: ['generate'] },
   { name: 'param', type: 'string', multiple: true, value: 'KEY=VALUE', description: "a preset's parameter, repeatable", commands: ['generate'] },
-  { name: 'out', type: 'string', value: 'DIR', description: 'where the files are written (required)', commands: ['generate', 'merge-reports'] },
+  { name: 'out', type: 'string', value: 'DIR', description: 'where the files are written (required)', commands: ['generate', 'merge-reports', 'capture'] },
+  {
+    name: 'from',
+    type: 'string',
+    value: 'BUNDLE',
+    description: 'the JSON bundle the collect script wrote on the host',
+    default: 'this machine: the collect script is run here (root on Linux)',
+    commands: ['capture'],
+  },
   { name: 'help', short: 'h', type: 'boolean', description: 'this text', commands: COMMAND_NAMES },
 ];
 
@@ -152,6 +160,24 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     args: '--out DIR SHARD_DIR…',
     summary: `Merge the results.json of CI shards into DIR: ${reportFileList()}.`,
     exits: "Exit 0: merged; 2: a shard's results.json is missing or invalid, from another fwprobe, or a scenario is in two shards.",
+  },
+  collect: {
+    name: 'collect',
+    args: '',
+    summary: "Print a POSIX sh script that reads a host's firewall state into one JSON bundle: ssh HOST sudo sh < collect.sh > HOST.json",
+    about:
+      'The script needs no Node on the host: sh, iptables, nft, ss, ip and sysctl (Docker, ufw, firewalld when present).\n' +
+      'It only reads: no packet sent, nothing installed or written, each command under `timeout`, under 5 s in all,\n' +
+      'outputs capped; what it could not read (not root, no nft) is recorded in the bundle.',
+  },
+  capture: {
+    name: 'capture',
+    args: '[--from BUNDLE] --out DIR',
+    summary: "Turn a host's bundle into a scenario folder: its ruleset, its listeners with their bind addresses, its interfaces and subnets, a peer on each.",
+    about:
+      'The bundle is hostile input: size-bounded and checked field by field; nothing of it reaches a shell. The scenario asserts\n' +
+      'only `parity: strict` (IPv6 filtered like IPv4): `fwprobe run` answers that; `fwprobe baseline` then `check` hold the exposure.',
+    exits: 'Exit 0: written; 2: the bundle is invalid (the field is named) or the scenario could not be written.',
   },
 };
 

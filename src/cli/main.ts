@@ -17,6 +17,8 @@ import { runCheck } from './check.ts';
 import { runCompare } from './compare.ts';
 import { runDiff } from './diff.ts';
 import { runMergeReports } from './merge-reports.ts';
+import { runCollect } from './collect.ts';
+import { runCapture } from './capture.ts';
 
 export { EXIT, formatResult, inFileOrder } from './run.ts';
 
@@ -31,6 +33,8 @@ const HANDLERS: Record<CommandName, (args: string[]) => Promise<number>> = {
   diff: runDiff,
   compare: runCompare,
   'merge-reports': runMergeReports,
+  collect: runCollect,
+  capture: runCapture,
 };
 
 export async function main(argv: string[]): Promise<number> {

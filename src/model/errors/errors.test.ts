@@ -42,6 +42,7 @@ const SAMPLES: Record<string, () => FwprobeError> = {
   TooManyPortsError: () => new errors.TooManyPortsError('70 tcp ports named'),
   BaselineMissingError: () => new errors.BaselineMissingError('no baseline'),
   BaselineInvalidError: () => new errors.BaselineInvalidError('bad baseline'),
+  BundleInvalidError: () => new errors.BundleInvalidError('bad bundle'),
   ResultsFileError: () => new errors.ResultsFileError('bad results.json'),
   NmapExitError: () => new errors.NmapExitError('nmap exited', run),
   NmapRunError: () => new errors.NmapRunError('nmap stopped', run, { errormsg: 'x' }),

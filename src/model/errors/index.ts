@@ -10,7 +10,7 @@ export { InterruptedError, TimeoutError } from './run.ts';
 export { DockerUnavailableError, ImageBuildError, LabChangedError, LabCleanupError, LabSelfCheckError, LabWiringError, ServiceStartError, SubnetCollisionError, TraceError } from './lab.ts';
 export { NftApplyError, RulesetApplyError, ScriptFailedError, ScriptLeftoversError, ScriptLineError, UfwApplyError, type NftErrorAt } from './ruleset-apply.ts';
 export { NoScenariosError, PolicyError, PolicyFileError, policyMistakeField, PresetError, ScenarioError, TooManyPortsError, UsageError, type ScenarioErrorCode } from './scenario.ts';
-export { BaselineInvalidError, BaselineMissingError, PortSpecError, ResultsFileError, SaveParseError } from './input.ts';
+export { BaselineInvalidError, BundleInvalidError, BaselineMissingError, PortSpecError, ResultsFileError, SaveParseError } from './input.ts';
 export {
   NmapExitError,
   NmapHostMissingError,

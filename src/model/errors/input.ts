@@ -34,3 +34,5 @@ export class BaselineMissingError extends coded('BASELINE_MISSING') {}
 export class BaselineInvalidError extends coded('BASELINE_INVALID') {}
 /** A results.json (or a shard's report folder) that cannot be read or compared: the message names the file and the field. */
 export class ResultsFileError extends coded('RESULTS_INVALID') {}
+/** A host bundle (`fwprobe collect`'s output) that cannot be captured: the message names the bundle's field and what to do. */
+export class BundleInvalidError extends coded('BUNDLE_INVALID') {}

@@ -1,0 +1,87 @@
+/**
+ * The host's ruleset as the files a scenario loads, in the forms fwprobe already applies: the iptables-save
+ * pair as a restore form (with the host's backend), and the nftables tables iptables did not make as an
+ * nft layer on top, as the host holds both. A ruleset the bundle could not read refuses the capture: a
+ * scenario that silently applied nothing for a family would describe another host.
+ */
+import { BundleInvalidError } from '../../model/errors.ts';
+import type { HostFacts } from './host.ts';
+
+export interface CapturedRuleset {
+  /** The scenario's `ruleset` value. */
+  ruleset: Record<string, unknown> | Record<string, unknown>[];
+  backend: 'nft' | 'legacy';
+  /** File name → content, written beside the scenario. */
+  files: Record<string, string>;
+  notes: string[];
+}
+
+/** The tables iptables-nft creates; any other nftables table was written natively (nftables.conf, firewalld). */
+const IPTABLES_NFT_TABLE = /^table (ip|ip6) (filter|nat|mangle|raw|security) \{$/;
+
+/** A save file with at least one table (`*filter`): an empty one is a family iptables never touched. */
+function hasTables(save: string): boolean {
+  return save.split('\n').some((line) => /^\*[a-z]+\s*$/.test(line));
+}
+
+/** The top-level `table … { … }` blocks of `nft list ruleset` that iptables-nft did not create. */
+export function nativeNftTables(text: string): string {
+  const kept: string[] = [];
+  let current: string[] | null = null;
+  let native = false;
+  for (const line of text.split('\n')) {
+    if (current === null) {
+      if (/^table \S+ \S+ \{$/.test(line)) {
+        current = [line];
+        native = !IPTABLES_NFT_TABLE.test(line);
+      }
+      continue;
+    }
+    current.push(line);
+    if (line === '}') {
+      if (native) kept.push(current.join('\n'));
+      current = null;
+    }
+  }
+  return kept.join('\n');
+}
+
+export function capturedRuleset(facts: HostFacts): CapturedRuleset {
+  const notes: string[] = [];
+  if (facts.v4 === null || facts.v6 === null) {
+    const name = facts.v4 === null ? 'iptables_save' : 'ip6tables_save';
+    throw new BundleInvalidError(
+      `items.${name}: ${facts.unread[name] ?? 'not read'}, so a scenario could not say what the host applies for this family. ` +
+        'Run the collect script as root (sudo sh collect.sh) on a host with iptables installed',
+    );
+  }
+  const backend = facts.backend ?? 'nft';
+  if (facts.backend === null) notes.push('the iptables backend was not read: the lab uses nft, the default');
+  const files: Record<string, string> = {};
+  const restore: Record<string, string> = {};
+  if (hasTables(facts.v4)) {
+    files['host.rules.v4'] = ensureNewline(facts.v4);
+    restore['v4'] = 'host.rules.v4';
+  }
+  if (hasTables(facts.v6)) {
+    files['host.rules.v6'] = ensureNewline(facts.v6);
+    restore['v6'] = 'host.rules.v6';
+  } else notes.push('ip6tables holds no table on the host: nothing is applied for IPv6, as on the host');
+  const native = facts.nft === null ? '' : nativeNftTables(facts.nft);
+  if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
+  if (native !== '' && backend === 'legacy') {
+    notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');
+  }
+  const layers: Record<string, unknown>[] = [];
+  if (Object.keys(restore).length > 0) layers.push(restore);
+  if (native !== '' && backend === 'nft') {
+    files['host.nft'] = `${native}\n`;
+    layers.push({ nft: 'host.nft' });
+  }
+  if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'] };
+  return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes };
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
