@@ -3,6 +3,7 @@
  * and the containers its dockerd runs, each with its `-p` flags and the services listening inside it.
  * Loading fills every default, so the lab only starts what is written here.
  */
+import { ipVersion } from './ip.ts';
 import type { Protocol } from './observation.ts';
 
 /** One `docker run -p`, parsed: the target's ports a peer can try, and where Docker sends them. */
@@ -38,3 +39,10 @@ export interface DockerSpec {
 
 /** Docker's bridge network for IPv6 when `ip6tables` is on: a ULA, never an address outside the lab. */
 export const DOCKER_FIXED_CIDR_V6 = 'fd00:d0c::/64';
+
+/** The -p flag fwprobe passes to docker run: rebuilt from the parsed parts, never the user's text as is. */
+export function publishFlag(port: PublishedPort): string {
+  const ip = port.hostIp === null ? '' : ipVersion(port.hostIp) === 6 ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+  const range = (r: { from: number; to: number }) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`);
+  return `${ip}${range(port.host)}:${range(port.container)}/${port.protocol}`;
+}

@@ -10,6 +10,8 @@ import { isValidPort } from '../model/ports.ts';
 import type { Protocol } from '../model/observation.ts';
 import type { PublishedPort } from '../model/docker.ts';
 
+export { publishFlag } from '../model/docker.ts';
+
 /** Longer than any valid -p string (a full IPv6 address, two ranges, a protocol). */
 const MAX_LENGTH = 100;
 const RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
@@ -54,13 +56,6 @@ export function parsePublish(text: string): PublishedPort | { problem: string } 
 export function publishProblem(text: string): string | null {
   const parsed = parsePublish(text);
   return 'problem' in parsed ? parsed.problem : null;
-}
-
-/** The -p flag fwprobe passes to docker run: rebuilt from the parsed parts, never the user's text as is. */
-export function publishFlag(port: PublishedPort): string {
-  const ip = port.hostIp === null ? '' : ipVersion(port.hostIp) === 6 ? `[${port.hostIp}]:` : `${port.hostIp}:`;
-  const range = (r: { from: number; to: number }) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`);
-  return `${ip}${range(port.host)}:${range(port.container)}/${port.protocol}`;
 }
 
 function splitHostIp(mapping: string): { hostIp: string | null; rest: string } | { problem: string } {
