@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bounds } from '../model/bounds.ts';
 import type { Attribution } from '../model/attribution.ts';
 import { LabChangedError } from '../model/errors.ts';
-import type { Observation } from '../model/observation.ts';
+import { LOOPBACK, type Observation } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { LabState } from '../lab/self-check.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
@@ -18,6 +18,7 @@ import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
 import { portsToProbe, runProbes } from './corroboration.ts';
+import { natMappedPorts, type NatMappedPorts } from '../ruleset/redirecting.ts';
 import type { Lab } from './lab-setup.ts';
 
 /** Traced clients use source ports from here up (the two below are the canaries). */
@@ -50,6 +51,7 @@ export async function attribute(
   for (const o of targets.slice(MAX_TRACED)) set(o, { path: [], undecided: `more than ${MAX_TRACED} ports of interest: only the first ${MAX_TRACED} are traced` });
   const probes = traced.flatMap(({ probe }) => (probe ? [probe] : []));
   for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
+  const nat = natMappedPorts({ v4: before.ruleset.v4, v6: before.ruleset.v6 });
   if (probes.length === 0) return out;
 
   const spec: TraceSpec = {
@@ -93,9 +95,21 @@ export async function attribute(
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
     const attribution = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
-    set(o, wrong ? { path: [], probe: label, undecided: wrong } : attribution);
+    set(o, withNatPath(wrong ? { path: [], probe: label, undecided: wrong } : attribution, o, nat));
   }
   return out;
+}
+
+/**
+ * A DNATed port's packet goes nat PREROUTING → filter FORWARD (Docker's `-p`), a path the trace does not
+ * follow yet: an undecided port says which DNAT may have sent it there, never naming it as the decision.
+ */
+function withNatPath(a: Attribution, o: Observation, nat: readonly NatMappedPorts[]): Attribution {
+  if (a.undecided === undefined || o.vantage === LOOPBACK || o.host !== undefined) return a;
+  const rules = nat.filter((m) => m.family === o.family && m.protocol === o.protocol && m.from <= o.port && o.port <= m.to && /^DNAT\b/i.test(m.target));
+  if (rules.length === 0) return a;
+  const named = rules.map((m) => `\`${m.rule}\``).join(', ');
+  return { ...a, undecided: `${a.undecided}; a nat DNAT may have sent it on to filter FORWARD, a path the trace does not follow yet: ${named}` };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Issue 21 in a real lab: a scenario with a `docker:` block runs Debian's dockerd in the target, and a
  * scenario that believes the admin's INPUT drop hides a published port fails on exactly that port, with
- * no wrong rule named as the reason (the DNAT path is not traced yet: the attribution says undecided).
+ * no wrong rule named as the reason (the DNAT path is not traced yet: the attribution says undecided and names
+ * the DNAT that may have sent it to FORWARD).
  * One scenario run (two inner containers); the passing library scenarios are in library.test.ts.
  */
 import { expect, inject, test } from 'vitest';
@@ -23,6 +24,8 @@ test('docker: -p 8080:80 past an INPUT drop fails the scenario on peer ipv4 tcp/
   // The open port is never blamed on the INPUT rule it bypassed.
   const why = result.observations.find((o) => o.vantage === 'peer' && o.family === 'ipv4' && o.port === 8080)?.attribution;
   expect(why?.undecided, JSON.stringify(why)).toMatch(/never showed in iptables filter INPUT/);
+  // What it does name, as a path not followed (not as the decision): Docker's DNAT for 8080, not the 127.0.0.1 one.
+  expect(why?.undecided).toMatch(/a nat DNAT may have sent it on to filter FORWARD.*`-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.17\.0\.\d+:80`$/);
   expect(why?.rule).toBeUndefined();
   expect(result.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['docker image', 'ruleset', 'docker', 'self-check', 'scans']));
   console.log(`docker scenario: ${((Date.now() - t0) / 1000).toFixed(1)} s, docker phase ${result.phases.find((p) => p.name === 'docker')?.ms} ms`);
