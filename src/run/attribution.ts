@@ -91,25 +91,35 @@ export async function attribute(
     const { first, reply } = journeys(trace.traversals, t, () => false);
     const outcome = outcomes.find((x) => x.id === probe.id);
     const context: RuleContext = { ruleset: scenario.ruleset, saved: places.saved, rules, tag: spec.tag, nft: places.nft };
-    const decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
+    const dnats = dnatRules(o, nat);
+    let decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
+    // A DNATed packet (Docker's -p) is delivered through filter FORWARD and never shows in INPUT: when the
+    // trace saw it pass FORWARD, that is where it was decided.
+    const forwarded = dnats.length > 0 && t.hook === 'INPUT' && 'noChain' in decision ? decide(first, reply, 'FORWARD', deliveringChain(listed, 'FORWARD')) : null;
+    if (forwarded && 'decided' in forwarded) decision = forwarded;
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
-    const attribution = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
+    const described = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
+    const attribution = decision === forwarded && described.undecided === undefined ? { ...described, note: joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, described.note) } : described;
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
-    set(o, withNatPath(wrong ? { path: [], probe: label, undecided: wrong } : attribution, o, nat));
+    set(o, wrong ? { path: [], probe: label, undecided: wrong } : withNatPath(attribution, dnats));
   }
   return out;
 }
 
-/**
- * A DNATed port's packet goes nat PREROUTING → filter FORWARD (Docker's `-p`), a path the trace does not
- * follow yet: an undecided port says which DNAT may have sent it there, never naming it as the decision.
- */
-function withNatPath(a: Attribution, o: Observation, nat: readonly NatMappedPorts[]): Attribution {
-  if (a.undecided === undefined || o.vantage === LOOPBACK || o.host !== undefined) return a;
-  const rules = nat.filter((m) => m.family === o.family && m.protocol === o.protocol && m.from <= o.port && o.port <= m.to && /^DNAT\b/i.test(m.target));
-  if (rules.length === 0) return a;
-  const named = rules.map((m) => `\`${m.rule}\``).join(', ');
-  return { ...a, undecided: `${a.undecided}; a nat DNAT may have sent it on to filter FORWARD, a path the trace does not follow yet: ${named}` };
+/** The DNAT rules of `o`'s family and protocol whose match ports hold its port, as `*-save` prints them. */
+function dnatRules(o: Observation, nat: readonly NatMappedPorts[]): string[] {
+  if (o.vantage === LOOPBACK || o.host !== undefined) return [];
+  return nat.filter((m) => m.family === o.family && m.protocol === o.protocol && m.from <= o.port && o.port <= m.to && /^DNAT\b/i.test(m.target)).map((m) => `\`${m.rule}\``);
+}
+
+/** An undecided port that a DNAT maps says which DNAT may have sent it on, never naming it as the decision. */
+function withNatPath(a: Attribution, dnats: readonly string[]): Attribution {
+  if (a.undecided === undefined || dnats.length === 0) return a;
+  return { ...a, undecided: `${a.undecided}; a nat DNAT may have sent it on to filter FORWARD, where the trace saw no verdict: ${dnats.join(', ')}` };
+}
+
+function joinNotes(first: string, second: string | undefined): string {
+  return second ? `${first}; ${second}` : first;
 }
 
 /**
