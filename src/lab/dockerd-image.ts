@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getDocker } from './docker.ts';
+import { dockerBuild } from './docker-build.ts';
 import { hashDirectory, imageExists } from './image.ts';
 import { ImageBuildError } from '../model/errors.ts';
 
@@ -24,14 +24,7 @@ export async function ensureDockerdImage(targetImage: string, log: (line: string
   return tag;
 }
 
-interface BuildEvent {
-  stream?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-}
-
 async function build(tag: string, targetImage: string, log: (line: string) => void): Promise<void> {
-  const docker = getDocker();
   const entries = await readdir(DOCKERD_CONTEXT, { withFileTypes: true, recursive: true });
   const src = entries.filter((e) => e.isFile()).map((e) => relative(DOCKERD_CONTEXT, join(e.parentPath, e.name)));
   const output: string[] = [];
@@ -42,20 +35,7 @@ async function build(tag: string, targetImage: string, log: (line: string) => vo
       { cause },
     );
   try {
-    const stream = await docker.buildImage({ context: DOCKERD_CONTEXT, src }, { t: tag, buildargs: { TARGET: targetImage }, labels: { 'org.fwprobe.image': 'dockerd' }, rm: true });
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: BuildEvent) => {
-          if (event.stream) {
-            output.push(event.stream);
-            if (event.stream.startsWith('Step ')) log(event.stream.trim());
-          }
-          if (event.error) output.push(event.errorDetail?.message ?? event.error);
-        },
-      );
-    });
+    await dockerBuild({ context: DOCKERD_CONTEXT, src, tag, buildargs: { TARGET: targetImage }, kind: 'dockerd' }, output, log);
   } catch (error) {
     throw failed(`failed: ${error instanceof Error ? error.message : String(error)}`, error);
   }

@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { dockerBuild } from './docker-build.ts';
 import { getDocker, isNotFound } from './docker.ts';
 import { DockerUnavailableError, ImageBuildError } from '../model/errors.ts';
 
@@ -116,31 +117,11 @@ async function buildLocalBase(log: (line: string) => void): Promise<void> {
   }
 }
 
-interface BuildEvent {
-  stream?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-}
-
 async function buildTarget(tag: string, base: string, log: (line: string) => void): Promise<void> {
-  const docker = getDocker();
   const src = (await listFiles(TARGET_CONTEXT)).map((file) => relative(TARGET_CONTEXT, file));
   const output: string[] = [];
   try {
-    const stream = await docker.buildImage({ context: TARGET_CONTEXT, src }, { t: tag, buildargs: { BASE: base }, labels: { 'org.fwprobe.image': 'target' }, rm: true });
-    await new Promise<void>((resolve, reject) => {
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: BuildEvent) => {
-          if (event.stream) {
-            output.push(event.stream);
-            if (event.stream.startsWith('Step ')) log(event.stream.trim());
-          }
-          if (event.error) output.push(event.errorDetail?.message ?? event.error);
-        },
-      );
-    });
+    await dockerBuild({ context: TARGET_CONTEXT, src, tag, buildargs: { BASE: base }, kind: 'target' }, output, log);
   } catch (error) {
     throw new ImageBuildError(`docker build of ${TARGET_CONTEXT} (BASE=${base}) failed: ${errorText(error)}\n` + `last build output:\n${output.slice(-20).join('').trimEnd()}`, { cause: error });
   }
