@@ -55,7 +55,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: RUNS,
   },
   { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
-  { name: 'concurrency', type: 'string', value: 'N', default: 'FWPROBE_LABS, else 2 × the CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check'] },
+  { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check'] },
   {
     name: 'bound',
     type: 'string',

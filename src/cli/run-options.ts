@@ -19,7 +19,7 @@ export interface RunOptions {
   files: string[];
   /** Where the reports go. @default $FWPROBE_REPORT_DIR, else `reports` */
   reportDir: string;
-  /** Scenarios at once. @default `FWPROBE_LABS`, else 2 × the CPUs */
+  /** Scenarios at once. @default the number of CPUs */
   concurrency: number | undefined;
   bounds: Partial<Bounds>;
   /** No port tables on stdout. @default false */

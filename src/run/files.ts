@@ -4,12 +4,12 @@
  * result is handed out only once that removal has ended: final, never changed afterwards. A file that does
  * not load is a result with status `error`, so one bad file never stops the others.
  */
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { isStopping } from '../lab/cleanup.ts';
 import { emptyResult, errorFields, type ScenarioResult } from '../report/result.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { createLimiter } from './limiter.ts';
-import { labLimit } from '../lab/slots.ts';
 import { runScenario, type RunScenarioOptions } from './scenario.ts';
 import type { Scenario } from '../model/scenario.ts';
 
@@ -32,7 +32,7 @@ export async function runScenarioFile(file: string, options: RunScenarioOptions)
 export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
   /**
    * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
-   * @default `FWPROBE_LABS`, else 2 × the CPUs (the machine-wide lab limit)
+   * @default the number of CPUs (labs are limited machine-wide too: `FWPROBE_LABS`)
    */
   concurrency?: number;
   /** Called once per scenario with its final result (its lab removed), and its index in `files`. */
@@ -68,7 +68,7 @@ async function runMany<T>(
   nameOf: (item: T) => string,
   options: RunManyOptions,
 ): Promise<ScenarioResult[]> {
-  const limit = createLimiter(options.concurrency ?? labLimit());
+  const limit = createLimiter(options.concurrency ?? availableParallelism());
   return Promise.all(
     items.map(async (item, index) => {
       const result = await slotUntilRemoving((onRemoving) =>

@@ -25,7 +25,7 @@ import type {} from '../report/vitest-reporter.ts';
 export interface ScenarioTestsOptions {
   /** The target image; built (or found) once when not given. @default built from fwprobe's containers/ */
   image?: string;
-  /** Scenarios running at once in this process (labs are limited machine-wide too: `FWPROBE_LABS`). @default `FWPROBE_LABS`, else 2 × the CPUs */
+  /** Scenarios running at once in this process (labs are limited machine-wide too: `FWPROBE_LABS`). @default the number of CPUs */
   concurrency?: number;
   /** Step bounds, as `fwprobe run --bound`. @default DEFAULT_BOUNDS */
   bounds?: Partial<Bounds>;
