@@ -71,7 +71,9 @@ export class DockerdHostContainer extends FwprobeContainer {
     this.hostConfig.SecurityOpt = ['seccomp=unconfined'];
     // vfs copies every layer: a tmpfs keeps it off the engine's disk and gone with the container. exec and
     // dev, or the inner containers could not run their binaries or open /dev/null.
-    this.withTmpFs({ '/var/lib/docker': 'rw,exec,suid,dev', '/run': 'rw,exec' });
+    // /run stays on the container's own root: fwprobe copies ruleset files there (/run/fwprobe), and a copy
+    // into a tmpfs mount lands under it, unseen.
+    this.withTmpFs({ '/var/lib/docker': 'rw,exec,suid,dev' });
     // Forwarding off at start, as a booted Debian host has it: dockerd turns it on and, doing so, sets the
     // FORWARD policy to DROP (a routing target turns it on first, and the policy stays ACCEPT, as measured).
     this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, 'net.ipv4.ip_forward': '0', 'net.ipv6.conf.all.forwarding': '0' };

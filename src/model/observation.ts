@@ -66,6 +66,11 @@ export interface Observation {
   evidence?: Evidence;
   /** The rule or chain policy that decided a traced client's fate (ports of interest only). */
   attribution?: Attribution;
+  /**
+   * Where the target's drop ledger (a counted sweep, scan/ledger.ts) saw this silent port's probe or answer
+   * stop: `reply` means the firewall let the probe in and dropped the host's answer (admitted, not blocked).
+   */
+  droppedAt?: 'output' | 'input' | 'reply';
 }
 
 /** The real-client corroboration of one observation (see scan/corroborate.ts). */
@@ -74,6 +79,12 @@ export interface Evidence {
   probes: number;
   /** How many of them reached the listener. */
   reached: number;
+  /**
+   * How many were refused (a TCP reset, an ICMP port unreachable: connect() said ECONNREFUSED), and from
+   * where the first was. The kernel's refusal for a port the firewall let in, or a REJECT's: set only when >0.
+   */
+  refused?: number;
+  refusedFrom?: string;
   /** The sources probed from, e.g. `198.51.100.5:53`, `10.213.7.3:random`. */
   sources: string[];
   /** nmap's own state and reason, kept when the probes overruled it. */

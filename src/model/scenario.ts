@@ -6,6 +6,7 @@
 import type { Family, PortState, Protocol, Vantage } from './observation.ts';
 import type { RulesetText } from './ruleset.ts';
 import type { Topology } from './topology.ts';
+import type { DockerSpec } from './docker.ts';
 
 /** A file the scenario refers to, read at load time so that a missing file is a load error. */
 export interface LoadedFile {
@@ -158,6 +159,8 @@ export interface Scenario {
   sources: SourcesSpec;
   /** Networks, the target's interfaces, peers and hosts behind the target, every address resolved. */
   topology: Topology;
+  /** The target is a Docker host: dockerd starts after the ruleset and runs these containers. Absent: no dockerd. */
+  docker?: DockerSpec;
   /** Whether the attribution phase traces the ports of interest after the scans. @default true */
   attribution?: boolean;
   /**

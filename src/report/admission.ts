@@ -4,7 +4,9 @@
  * is `closed` to nmap, yet on the real host (where the service runs) it is open to the world. So a
  * `closed` port counts as admitted unless the deciding rule is a REJECT (whose reset or port-unreachable
  * looks like the kernel's own), and a `closed` port no trace decided is admitted too: the gate assumes the
- * wider reading it cannot rule out.
+ * wider reading it cannot rule out. So is a `closed` port whose REJECT matches on what a scan's probe and
+ * the traced client differ in (TCP options, source port, a rate): the client's fate is not the scan's.
+ * A `filtered` port a counted sweep's ledger saw delivered, its answer held on the way out, is admitted.
  */
 import type { PortState } from '../model/observation.ts';
 
@@ -26,6 +28,19 @@ export interface DecidingRule {
   verdict?: string | undefined;
   packet?: 'first' | 'reply' | undefined;
   undecided?: string | undefined;
+  /** The deciding rule's text, as the kernel prints it back. */
+  rule?: string | undefined;
+}
+
+// What a scanner's SYN and a traced client's SYN can differ in (TCP options, length, TTL, window, source
+// port, the moment): a REJECT that matches on one of these may have refused the client while the scan's own
+// probe went through to the host's stack, whose reset looks the same. Comments are not matches.
+const SHAPE_OR_MOMENT =
+  /\b(option|tcp-option|sport|sports|source-port|length|ttl|hoplimit|hl|window|mss|tcpmss|sequence|ackseq|id|frag|tos|dscp|ecn|osf|u32|bpf|limit|hashlimit|random|numgen|statistic|connlimit|count|recent|quota|time|hour|day|cpu|flowlabel|doff|proto-src|ctorigsrcport)\b|@(ll|nh|th),/i;
+function rejectIsTheScans(rule: DecidingRule): boolean {
+  if (rule.rule === undefined) return false;
+  const matches = rule.rule.replace(/\bcomment\s+"[^"]*"/g, '').replace(/--comment\s+("[^"]*"|\S+)/g, '');
+  return !SHAPE_OR_MOMENT.test(matches);
 }
 
 /** A word, and whether it rests on an assumption (a `closed` port no trace decided, read as admitted). */
@@ -39,7 +54,25 @@ export interface Admission {
  * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
  * either way would flip on a lost reply).
  */
-export function admissionOf(state: PortState, rule?: DecidingRule): Admission | null {
+/** What else admission reads of an observation besides its state and deciding rule. */
+export interface Backing {
+  /** nmap's reason (`no-response`, `port-unreach`, `reset`…). */
+  reason?: string | undefined;
+  /** Where a counted sweep's ledger saw the silent probe or its answer stop (`reply`: admitted). */
+  droppedAt?: string | undefined;
+  /** How many real client probes were refused (a reset or port unreachable). */
+  refused?: number | undefined;
+}
+
+export function admissionOf(state: PortState, rule?: DecidingRule, backing: Backing = {}): Admission | null {
+  const { droppedAt } = backing;
+  // nmap's probe met silence, yet a client (another source, source port or shape) was refused: the firewall
+  // treats that client otherwise, and its refusal may be the kernel's for a port let in, which the trace of
+  // one client cannot rule out. The wider reading, said as an assumption.
+  const silentToScan = (state === 'filtered' || state === 'open|filtered') && backing.reason === 'no-response';
+  if (silentToScan && (backing.refused ?? 0) > 0) return { exposure: 'admitted', assumed: true };
+  // The target's drop ledger saw the probe delivered and the host's answer held: the firewall admitted it.
+  if (state === 'filtered' && droppedAt === 'reply') return { exposure: 'admitted', assumed: false };
   if (state === 'open' || state === 'delivered') return { exposure: state, assumed: false };
   if (state === 'unfiltered' || state === 'closed|filtered') return null;
   const decided = rule && rule.undecided === undefined && rule.verdict !== undefined ? rule : undefined;
@@ -47,7 +80,9 @@ export function admissionOf(state: PortState, rule?: DecidingRule): Admission | 
   const letIn = decided !== undefined && (decided.packet === 'reply' || decided.verdict?.toUpperCase() === 'ACCEPT');
   if (state === 'closed') {
     if (!decided) return { exposure: 'admitted', assumed: true };
-    return { exposure: !letIn && decided.verdict?.toUpperCase() === 'REJECT' ? 'blocked' : 'admitted', assumed: false };
+    if (letIn || decided.verdict?.toUpperCase() !== 'REJECT') return { exposure: 'admitted', assumed: false };
+    // The traced client was rejected; the scan's probe met the same fate only if the rule cannot tell them apart.
+    return rejectIsTheScans(decided) ? { exposure: 'blocked', assumed: false } : { exposure: 'admitted', assumed: true };
   }
   // filtered, unreachable, open|filtered: silence is blocked unless the trace shows the packet let in.
   if (letIn) return { exposure: 'admitted', assumed: false };

@@ -10,7 +10,7 @@ import { exposureChanges, formatChange } from './exposure-diff.ts';
 
 const obs = (port: number, state: PortState, more: Partial<PortReading> = {}): PortReading => ({ vantage: 'peer', family: 'ipv4', protocol: 'tcp', port, state, ...more });
 const ACCEPT = { verdict: 'ACCEPT', packet: 'first' as const };
-const REJECT = { verdict: 'REJECT', packet: 'first' as const };
+const REJECT = { verdict: 'REJECT', packet: 'first' as const, rule: '-A INPUT -p tcp -m tcp --dport 3000:3001 -m comment --comment "no limit" -j REJECT --reject-with tcp-reset' };
 
 const ports = (snapshot: ReturnType<typeof exposureOf>, vantage = 'peer', host = 'target', protocol: 'tcp' | 'udp' = 'tcp') =>
   Object.fromEntries(snapshot.get(sliceKey({ vantage, host, family: 'ipv4', protocol }))?.ports ?? []);
@@ -33,6 +33,52 @@ describe('exposureOf', () => {
       obs(3004, 'filtered', { attribution: { verdict: 'DROP', packet: 'first' } }),
     ]);
     expect(ports(s)).toEqual({ 3000: 'admitted', 3001: 'blocked', 3002: 'admitted', 3003: 'admitted', 3004: 'blocked' });
+    expect(assumedAdmitted(s)).toBe(1);
+  });
+
+  // Attack (real run): `tcp dport 3000 tcp option sack-perm exists reject with tcp reset` then `tcp dport 3000
+  // accept`: the traced client (a kernel SYN, with SACK) was rejected, nmap's bare SYN went through to the
+  // host's stack; both read closed, and the port was called blocked. A REJECT that can tell the two apart
+  // is not the scan's fate: the port is admitted by assumption.
+  it.each([
+    ['nft, a TCP option', 'tcp dport 3000 tcp option sack-perm exists reject with tcp reset'],
+    ['nft, a source port range', 'tcp dport 3000 tcp sport 32768-60999 reject with tcp reset'],
+    ['nft, a rate', 'tcp dport 3000 limit rate 1/second reject with tcp reset'],
+    ['nft, the TCP header length', 'tcp dport 3000 tcp doff 10 reject with tcp reset'],
+    ['nft, the IPv6 flow label', 'ip6 flowlabel != 0 tcp dport 3000 reject with tcp reset'],
+    ['iptables, a packet length', '-A INPUT -p tcp -m tcp --dport 3000 -m length --length 60:65535 -j REJECT --reject-with tcp-reset'],
+    ['iptables, a TTL', '-A INPUT -p tcp -m tcp --dport 3000 -m ttl --ttl-eq 64 -j REJECT --reject-with tcp-reset'],
+  ])('closed + a REJECT matching on what a scan and a client differ in (%s) is admitted, not blocked', (_what, rule) => {
+    const s = exposureOf([obs(3000, 'closed', { attribution: { verdict: 'REJECT', packet: 'first', rule } })]);
+    expect(ports(s)).toEqual({ 3000: 'admitted' });
+    expect(assumedAdmitted(s)).toBe(1);
+  });
+
+  it('a plain REJECT stays blocked, whatever its comment says', () => {
+    const rule = 'tcp dport 3000 reject with tcp reset comment "limit time"';
+    expect(ports(exposureOf([obs(3000, 'closed', { attribution: { verdict: 'REJECT', packet: 'first', rule } })]))).toEqual({ 3000: 'blocked' });
+  });
+
+  it("filtered ports a sweep's ledger saw delivered, their answer held on the way out, are admitted (listed or summarised)", () => {
+    const s = exposureOf(
+      [obs(3000, 'filtered', { droppedAt: 'reply' }), obs(3001, 'filtered', { droppedAt: 'input' })],
+      [
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '4000-4001', droppedAt: 'reply' },
+        { vantage: 'peer', family: 'ipv4', protocol: 'tcp', state: 'filtered', ports: '4002', droppedAt: 'input' },
+      ],
+    );
+    expect(ports(s)).toEqual({ 3000: 'admitted', 3001: 'blocked', 4000: 'admitted', 4001: 'admitted', 4002: 'blocked' });
+    expect(assumedAdmitted(s)).toBe(0);
+  });
+
+  it('silence to the scan but a client refused (another source let in, the kernel reset it) is admitted by assumption', () => {
+    const s = exposureOf([
+      obs(3000, 'filtered', { reason: 'no-response', evidence: { refused: 10 } }),
+      // A REJECT the scan met too (its own port unreachable): the client's refusal says nothing more.
+      obs(3001, 'filtered', { reason: 'port-unreach', evidence: { refused: 10 } }),
+      obs(3002, 'filtered', { reason: 'no-response', evidence: {} }),
+    ]);
+    expect(ports(s)).toEqual({ 3000: 'admitted', 3001: 'blocked', 3002: 'blocked' });
     expect(assumedAdmitted(s)).toBe(1);
   });
 

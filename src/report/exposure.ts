@@ -40,6 +40,12 @@ export interface PortReading {
   state: PortState;
   /** The deciding rule, where the attribution phase traced the port. */
   attribution?: DecidingRule | undefined;
+  /** Where a counted sweep's ledger saw the silent probe or its answer stop (`reply`: admitted). */
+  droppedAt?: string | undefined;
+  /** nmap's reason for the state. */
+  reason?: string | undefined;
+  /** The real clients' evidence: how many were refused. */
+  evidence?: { refused?: number | undefined } | undefined;
 }
 
 /** What exposure reads of a summary of ports nmap did not list one by one. */
@@ -50,6 +56,8 @@ export interface SummaryReading {
   protocol: Protocol;
   state: PortState;
   ports: string | null;
+  /** As PortReading's. */
+  droppedAt?: string | undefined;
 }
 
 // Stable and unambiguous whatever the names hold (a space, a quote).
@@ -75,7 +83,7 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
   for (const o of observations) {
     const e = entry(o);
     listed.add(`${sliceKey(e)}/${o.port}`);
-    const admission = admissionOf(o.state, o.attribution);
+    const admission = admissionOf(o.state, o.attribution, { reason: o.reason, droppedAt: o.droppedAt, refused: o.evidence?.refused });
     if (admission === null) continue;
     const before = e.ports.get(o.port);
     if (before !== undefined && ACCESS_RANK[admission.exposure] <= ACCESS_RANK[before]) continue;
@@ -85,7 +93,7 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
   }
   for (const s of others) {
     // A summary is never traced: its closed ports are admitted by assumption.
-    const admission = admissionOf(s.state);
+    const admission = admissionOf(s.state, undefined, { droppedAt: s.droppedAt });
     if (admission === null || s.ports === null || s.ports.trim() === '') continue;
     const e = entry(s);
     for (const port of parsePortSpec(s.ports)) {

@@ -10,22 +10,30 @@ import { createHash } from 'node:crypto';
 import type { AppliedRuleset } from '../model/ruleset.ts';
 
 // Docker's embedded DNS adds these nat chains in every container on a user network, with a random port
-// each time: they are the lab's, not the ruleset's.
+// each time: they are the lab's, not the ruleset's. Only their rules are left out (in the nat table, about
+// Docker's resolver 127.0.0.11): a user's rule elsewhere that merely names them (a comment "DOCKER_OUTPUT",
+// a filter chain of that name) is the user's and must change the hash like any other.
 const DOCKER_DNS_CHAINS = /\bDOCKER_(OUTPUT|POSTROUTING)\b/;
+const DOCKER_RESOLVER = /\b127\.0\.0\.11\b/;
 
 function cleanSave(text: string): string {
+  let table = '';
   return text
     .split('\n')
-    .filter((line) => !line.startsWith('#') && !DOCKER_DNS_CHAINS.test(line))
+    .filter((line) => {
+      if (line.startsWith('*')) table = line.trim();
+      return !line.startsWith('#') && !(table === '*nat' && DOCKER_DNS_CHAINS.test(line) && DOCKER_RESOLVER.test(line));
+    })
     .map((line) => line.replace(/\s*\[\d+:\d+\]\s*$/, '').trimEnd())
     .join('\n')
     .trim();
 }
 
-/** nft's listing without what moves by itself; Docker's DNS chains dropped whole (their rules hold the port). */
+/** nft's listing without what moves by itself; Docker's DNS rules (ip nat, about 127.0.0.11) dropped (they hold the port). */
 export function cleanNftListing(text: string): string {
   const out: string[] = [];
-  let skipping = false;
+  let natTable = false;
+  let dockerChain = false;
   for (const raw of text.split('\n')) {
     // nft prints its "managed by iptables-nft" warnings after the listing, sometimes on the closing brace's line.
     const line = raw
@@ -33,15 +41,10 @@ export function cleanNftListing(text: string): string {
       .replace(/\bcounter packets \d+ bytes \d+/g, 'counter')
       .replace(/ expires \S+/g, '')
       .trimEnd();
-    if (skipping) {
-      if (/^\s*\}$/.test(line)) skipping = false;
-      continue;
-    }
-    if (/^\s*chain DOCKER_(OUTPUT|POSTROUTING) \{$/.test(line)) {
-      skipping = true;
-      continue;
-    }
-    if (line.trim() === '' || line.trimStart().startsWith('#') || DOCKER_DNS_CHAINS.test(line)) continue;
+    if (/^table /.test(line)) natTable = line === 'table ip nat {';
+    if (/^\s*chain /.test(line)) dockerChain = natTable && /^\s*chain DOCKER_(OUTPUT|POSTROUTING) \{$/.test(line);
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (natTable && (dockerChain || DOCKER_DNS_CHAINS.test(line)) && DOCKER_RESOLVER.test(line)) continue;
     out.push(line);
   }
   return out.join('\n');

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bounds } from '../model/bounds.ts';
 import type { Attribution } from '../model/attribution.ts';
 import { LabChangedError } from '../model/errors.ts';
-import type { Observation } from '../model/observation.ts';
+import { LOOPBACK, type Observation } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
 import type { LabState } from '../lab/self-check.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
@@ -18,6 +18,7 @@ import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
 import { portsToProbe, runProbes } from './corroboration.ts';
+import { natMappedPorts, type NatMappedPorts } from '../ruleset/redirecting.ts';
 import type { Lab } from './lab-setup.ts';
 
 /** Traced clients use source ports from here up (the two below are the canaries). */
@@ -50,6 +51,7 @@ export async function attribute(
   for (const o of targets.slice(MAX_TRACED)) set(o, { path: [], undecided: `more than ${MAX_TRACED} ports of interest: only the first ${MAX_TRACED} are traced` });
   const probes = traced.flatMap(({ probe }) => (probe ? [probe] : []));
   for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
+  const nat = natMappedPorts({ v4: before.ruleset.v4, v6: before.ruleset.v6 });
   if (probes.length === 0) return out;
 
   const spec: TraceSpec = {
@@ -89,13 +91,35 @@ export async function attribute(
     const { first, reply } = journeys(trace.traversals, t, () => false);
     const outcome = outcomes.find((x) => x.id === probe.id);
     const context: RuleContext = { ruleset: scenario.ruleset, saved: places.saved, rules, tag: spec.tag, nft: places.nft };
-    const decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
+    const dnats = dnatRules(o, nat);
+    let decision = decide(first, reply, t.hook, deliveringChain(listed, t.hook));
+    // A DNATed packet (Docker's -p) is delivered through filter FORWARD and never shows in INPUT: when the
+    // trace saw it pass FORWARD, that is where it was decided.
+    const forwarded = dnats.length > 0 && t.hook === 'INPUT' && 'noChain' in decision ? decide(first, reply, 'FORWARD', deliveringChain(listed, 'FORWARD')) : null;
+    if (forwarded && 'decided' in forwarded) decision = forwarded;
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
-    const attribution = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
+    const described = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
+    const attribution = decision === forwarded && described.undecided === undefined ? { ...described, note: joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, described.note) } : described;
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
-    set(o, wrong ? { path: [], probe: label, undecided: wrong } : attribution);
+    set(o, wrong ? { path: [], probe: label, undecided: wrong } : withNatPath(attribution, dnats));
   }
   return out;
+}
+
+/** The DNAT rules of `o`'s family and protocol whose match ports hold its port, as `*-save` prints them. */
+function dnatRules(o: Observation, nat: readonly NatMappedPorts[]): string[] {
+  if (o.vantage === LOOPBACK || o.host !== undefined) return [];
+  return nat.filter((m) => m.family === o.family && m.protocol === o.protocol && m.from <= o.port && o.port <= m.to && /^DNAT\b/i.test(m.target)).map((m) => `\`${m.rule}\``);
+}
+
+/** An undecided port that a DNAT maps says which DNAT may have sent it on, never naming it as the decision. */
+function withNatPath(a: Attribution, dnats: readonly string[]): Attribution {
+  if (a.undecided === undefined || dnats.length === 0) return a;
+  return { ...a, undecided: `${a.undecided}; a nat DNAT may have sent it on to filter FORWARD, where the trace saw no verdict: ${dnats.join(', ')}` };
+}
+
+function joinNotes(first: string, second: string | undefined): string {
+  return second ? `${first}; ${second}` : first;
 }
 
 /**

@@ -32,7 +32,7 @@ export async function runScenarioFile(file: string, options: RunScenarioOptions)
 export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
   /**
    * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
-   * @default the number of CPUs
+   * @default the number of CPUs (labs are limited machine-wide too: `FWPROBE_LABS`)
    */
   concurrency?: number;
   /** Called once per scenario with its final result (its lab removed), and its index in `files`. */

@@ -7,6 +7,9 @@ import { FwprobeContainer, type StartedFwprobeContainer } from '../lab/container
 import type { Disposer } from '../lab/disposer.ts';
 import { assertNoSubnetCollision } from '../lab/collisions.ts';
 import { linkLocalAddress, wireLab, type WiredHost } from '../lab/wiring.ts';
+import { ensureDockerdImage } from '../lab/dockerd-image.ts';
+import { DockerdHostContainer } from '../lab/dockerd-host.ts';
+import type { StartedDockerHost } from '../lab/docker-host.ts';
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
@@ -52,7 +55,9 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
   const peerSpecs = topology.peers.filter((p) => peerNames.includes(p.name));
   const wired = peerSpecs.length > 0 || topology.behind.length > 0;
   const base = () => new FwprobeContainer(image).withBounds(bounds);
-  const targetBuilder = base().withServices(scenario.services).withBackend(scenario.backend);
+  // Only a scenario that declares `docker:` gets the Docker host: SYS_ADMIN and no seccomp filter.
+  const dockerImage = scenario.docker ? await phase('docker image', () => ensureDockerdImage(image)) : null;
+  const targetBuilder = (dockerImage ? new DockerdHostContainer(dockerImage).withBounds(bounds) : base()).withServices(scenario.services).withBackend(scenario.backend);
   if (topology.target.role === 'router') targetBuilder.withForwarding();
   const builders = [targetBuilder, ...peerSpecs.map(() => base().withNonlocalBind()), ...topology.behind.map((b) => base().withServices(b.services)), ...(wired ? [base().withHostPid()] : [])];
   const started = await phase('containers', async () => {
@@ -127,4 +132,26 @@ function describe(
 /** The default peer probes from the sources `sources.peer` names; a declared peer from each of its addresses. */
 function allowedSource(scenario: Scenario, kind: 'lab' | 'public'): boolean {
   return scenario.topology.declared || scenario.sources.peer.includes(kind);
+}
+
+/**
+ * The inner containers of the target's dockerd are hosts behind the target: their addresses join the
+ * scope (exactly those, read from that dockerd), and every peer on a network of the target routes Docker's
+ * bridge subnets through it, as an attacker on the segment can.
+ */
+export async function addDockerContainers(scenario: Scenario, lab: Lab, docker: StartedDockerHost): Promise<void> {
+  for (const c of docker.containers) {
+    lab.scope.allowLabAddress(c.ipv4, 'ipv4');
+    if (c.ipv6) lab.scope.allowLabAddress(c.ipv6, 'ipv6');
+  }
+  const targetIfs = scenario.topology.target.interfaces;
+  await Promise.all(
+    [...lab.peers].map(async ([name, peer]) => {
+      const spec = scenario.topology.peers.find((p) => p.name === name);
+      const via = targetIfs.find((t) => spec?.interfaces.some((i) => i.network === t.network));
+      if (!via) return;
+      await peer.runOk(['ip', 'route', 'replace', docker.subnets.ipv4, 'via', via.ipv4], { phase: `routing ${name} to Docker's bridge through the target` });
+      if (docker.subnets.ipv6) await peer.runOk(['ip', '-6', 'route', 'replace', docker.subnets.ipv6, 'via', via.ipv6], { phase: `routing ${name} to Docker's bridge through the target` });
+    }),
+  );
 }

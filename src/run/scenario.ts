@@ -22,7 +22,8 @@ import { corroborate } from '../scan/probe/corroborate.ts';
 import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived, runProbes } from './corroboration.ts';
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
-import { startLab } from './lab-setup.ts';
+import { addDockerContainers, startLab } from './lab-setup.ts';
+import { startDockerHost } from '../lab/docker-host.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -120,8 +121,20 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.sources = allSources.map(({ kind, network, shape, host, family, address, target: to }) => ({ kind, network, shape, ...(host ? { host } : {}), family, address, target: to }));
 
     await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
-    const [, linksBefore] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
+    const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
+    let linksBefore = linksBeforeRuleset;
+    // A Docker host boots as Debian orders it: the admin's rules (netfilter-persistent, ufw) load before
+    // docker.service, whose dockerd then inserts its chains and keeps DOCKER-USER's rules.
+    const { docker } = scenario;
+    if (docker) {
+      assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
+      const started = await phase('docker', () => startDockerHost(target, docker));
+      applied.saved = started.saved;
+      await addDockerContainers(scenario, hosts, started);
+      // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
+      linksBefore = await readLinks(target);
+    }
     result.applied = applied.saved;
     result.staticParity = staticParityFindings(applied.saved);
     result.tolerated = applied.tolerated;

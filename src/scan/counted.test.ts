@@ -51,4 +51,45 @@ describe('countedScan', () => {
     expect(scan.backing?.note).toContain('21000 of 21000 silent ports were unaccounted for');
     expect(scan.others).toEqual([]);
   });
+
+  // Attack (real run, a 300-port sweep): `tcp dport 3000-3299 accept` in input behind an output policy drop.
+  // The ledger proved every probe delivered and its reset held on the way out (countedBy.reply: 300), yet the
+  // ports read filtered, so the gate read them blocked and `check` passed a firewall that now admits them.
+  test('silent ports whose answer the ledger saw held are marked droppedAt reply, in observations and summaries', async () => {
+    const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
+    const ledger = `table inet t {\n${listed('out_flight', [])}${listed('in_flight', [80, 81])}${listed('reply_flight', [3000, 3001, 3002])}${listed('rejected', [])}}\n`;
+    const run = async (r: ScanRequest): Promise<ScanResult> => {
+      const base = result([80, 81, 3001, 3002], ['counted']);
+      return {
+        ...base,
+        observations: [...base.observations, { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', port: 3000, state: 'filtered', reason: 'no-response' }],
+        command: [r.timing ?? 'lab'],
+      };
+    };
+    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? ledger : '', stderr: '' }));
+    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    expect(scan.backing).toMatchObject({ method: 'counted', countedBy: { reply: 3, input: 2 }, retried: 0 });
+    expect(scan.observations.find((o) => o.port === 3000)).toMatchObject({ state: 'filtered', droppedAt: 'reply' });
+    expect(scan.others).toEqual(
+      expect.arrayContaining([
+        { state: 'filtered', reason: 'no-response', count: 2, ports: '80-81', droppedAt: 'input' },
+        { state: 'filtered', reason: 'no-response', count: 2, ports: '3001-3002', droppedAt: 'reply' },
+      ]),
+    );
+  });
+  // Found by the library under vitest: the split copied its port list once per port, so a full sweep's summary
+  // (65,534 silent ports) held the event loop for minutes and every other lab's bounded steps timed out.
+  test('a full sweep proven dropped at input, one answer held, splits into exact summaries (and in linear time)', async () => {
+    const silent = Array.from({ length: 65534 }, (_, i) => i + 2).filter((p) => p !== 22);
+    const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
+    const ledger = `table inet t {\n${listed('out_flight', [])}${listed('in_flight', silent.filter((p) => p !== 3000))}${listed('reply_flight', [3000])}${listed('rejected', [])}}\n`;
+    const run = async (r: ScanRequest): Promise<ScanResult> => ({ ...result(silent, ['counted']), command: [r.timing ?? 'lab'] });
+    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? ledger : '', stderr: '' }));
+    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    expect(scan.backing).toMatchObject({ method: 'counted', silent: 65533, dropped: 65533, countedBy: { input: 65532, reply: 1 }, retried: 0 });
+    expect(scan.others).toEqual([
+      { state: 'filtered', reason: 'no-response', count: 65532, ports: '2-21,23-2999,3001-65535', droppedAt: 'input' },
+      { state: 'filtered', reason: 'no-response', count: 1, ports: '3000', droppedAt: 'reply' },
+    ]);
+  }, 5000);
 });

@@ -8,7 +8,7 @@ import { CommandFailedError, InternalError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import { CONNTRACK_STAT_COMMAND, conntrackDrops, ledgerInstallCommand, ledgerReadCommands, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
-import { formatPortSpec } from '../model/ports.ts';
+import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
 import type { BatchExec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
 
@@ -74,7 +74,8 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
   const countedBy = { output: 0, input: 0, reply: 0 };
   for (const place of proven.values()) countedBy[place]++;
   const backing: ScanBacking = { method: 'counted', silent: silent.length, dropped: proven.size, countedBy, retried: unaccounted.length, ...(note ? { note } : {}) };
-  if (unaccounted.length === 0) return { ...first, backing };
+  const placed = withDropPlaces(first, proven);
+  if (unaccounted.length === 0) return { ...placed, backing };
   if (formatPortSpec(unaccounted).length > MAX_RETRY_SPEC_CHARS) {
     const plain = await run({ ...request, timing: 'lab' });
     const why = `${unaccounted.length} of ${silent.length} silent ports were unaccounted for (${proven.size} proven dropped), too many to list: the whole scan ran again with retries`;
@@ -82,11 +83,39 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
   }
   const again = await run({ ...request, ports: unaccounted, scanPorts: unaccounted, timing: 'lab' });
   return {
-    ...replacePorts(first, again, unaccounted),
+    ...replacePorts(placed, again, unaccounted),
     followUpCommands: [...first.followUpCommands, again.command, ...again.followUpCommands],
     warnings: mergeWarnings(first.warnings, again.warnings),
     backing,
   };
+}
+
+/**
+ * The result with each proven silent port marked where it stopped. A port whose answer was held (`reply`)
+ * was admitted by the firewall: without the mark it reads `filtered`, as a port the firewall dropped.
+ * Summaries are split so that the marked ports of one stand apart.
+ */
+function withDropPlaces(result: ScanResult, proven: ReadonlyMap<number, DropPlace>): ScanResult {
+  if (proven.size === 0) return result;
+  const observations = result.observations.map((o) => {
+    const place = proven.get(o.port);
+    return place && o.state === 'filtered' ? { ...o, droppedAt: place } : o;
+  });
+  const others = result.others.flatMap((summary) => {
+    if (summary.ports === null || summary.state !== 'filtered') return [summary];
+    const byPlace = new Map<DropPlace | undefined, number[]>();
+    // Pushed, never copied: a full sweep's summary holds ~65,000 ports (a copy per port blocked the event
+    // loop for minutes, and every other lab's bounded steps timed out behind it).
+    for (const port of parsePortSpec(summary.ports)) {
+      const place = proven.get(port);
+      const ports = byPlace.get(place);
+      if (ports) ports.push(port);
+      else byPlace.set(place, [port]);
+    }
+    if (byPlace.size === 1 && !byPlace.has('reply')) return [summary];
+    return [...byPlace].map(([place, ports]) => ({ ...summary, count: ports.length, ports: formatPortSpec(ports), ...(place ? { droppedAt: place } : {}) }));
+  });
+  return { ...result, observations, others };
 }
 
 /** The ledger's proof for the silent ports, or every one of them unaccounted (with why) when it proves nothing. */

@@ -54,7 +54,8 @@ export function replacePorts(main: ScanResult, followUp: ScanResult, ports: read
   }
   for (const group of byState.values()) {
     const { state, reason } = group[0]!;
-    const into = others.find((s) => s.state === state && s.reason === reason && s.ports !== null);
+    // Never into a summary the ledger placed: a retried port was not proven anywhere.
+    const into = others.find((s) => s.state === state && s.reason === reason && s.ports !== null && s.droppedAt === undefined);
     const groupPorts = group.map((o) => o.port);
     if (into) {
       const all = [...parsePortSpec(into.ports!), ...groupPorts];

@@ -95,6 +95,8 @@ export interface PortSummary {
   count: number;
   /** Exactly which ports, in nmap's `-p` syntax (`1-21,23-79`); null when nmap did not list them. */
   ports: string | null;
+  /** Where the drop ledger saw these silent ports' probes or answers stop (Observation.droppedAt). */
+  droppedAt?: 'output' | 'input' | 'reply';
 }
 
 export interface ScanResult {

@@ -17,6 +17,7 @@ import { computeScan, scannedProtocols } from './scan-selection.ts';
 import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.ts';
 import { normaliseServices } from './services.ts';
 import { normaliseSources } from './sources-schema.ts';
+import { normaliseDocker, publishedPorts } from './docker-schema.ts';
 import type { RulesetSpec, Scenario, ScenarioLines } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
@@ -104,7 +105,9 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     });
     drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : undefined, vantages);
   }
-  const scan = computeScan(input.ports, services, drafts.rangesByProtocol(), issues);
+  const docker = input.docker ? normaliseDocker(input.docker, services, issues) : null;
+  // Published ports are the target's ports: scanned like its services, though dockerd, not fwprobe, opens them.
+  const scan = computeScan(input.ports, [...services, ...publishedPorts(docker)], drafts.rangesByProtocol(), issues);
   for (const host of topology.behind) {
     const named = drafts.rangesByProtocol(host.name);
     for (const protocol of ['tcp', 'udp'] as const) {
@@ -139,6 +142,7 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     parity,
     sources,
     topology,
+    ...(docker ? { docker } : {}),
   };
   return { scenario, plan };
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { portRefProblem, portSpecProblem, TOP_PATTERN } from '../model/ports.ts';
 import { list, printedText } from './schema-fields.ts';
 import { sourcesSchema } from './sources-schema.ts';
+import { dockerSchema } from './docker-schema.ts';
 import { formsText, inputForms } from './forms/index.ts';
 import { reasonSchema } from './forms/fields.ts';
 import { behindSchemaFor, labNameSchema, networksSchema, peersSchema, targetSchema } from './topology-schema.ts';
@@ -154,6 +155,7 @@ export const scenarioInputSchema = z
     description: printedText('description', 'expected a string', '\n\t', 'line breaks and tabs are fine').optional().describe('What the scenario proves; may span lines.'),
     services: list(serviceSchema).optional().describe('Ports the target listens on.'),
     ruleset: rulesetSchema,
+    docker: dockerSchema.optional(),
     paths: z
       .strictObject({
         allowOutside: z.boolean().optional().describe("Let ruleset, policy and script paths lead outside the scenario's folder. Default: false."),

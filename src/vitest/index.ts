@@ -9,7 +9,6 @@
  * once as the readable diff), and one for parity and coverage. Results reach the reporter in
  * `fwprobe/vitest-reporter` (results.json, junit.xml, summary.md).
  */
-import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Bounds } from '../model/bounds.ts';
@@ -26,7 +25,7 @@ import type {} from '../report/vitest-reporter.ts';
 export interface ScenarioTestsOptions {
   /** The target image; built (or found) once when not given. @default built from fwprobe's containers/ */
   image?: string;
-  /** Scenarios running at once. @default the number of CPUs */
+  /** Scenarios running at once in this process (labs are limited machine-wide too: `FWPROBE_LABS`). @default the number of CPUs */
   concurrency?: number;
   /** Step bounds, as `fwprobe run --bound`. @default DEFAULT_BOUNDS */
   bounds?: Partial<Bounds>;
@@ -47,7 +46,7 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   const runs = new Map(files.map((file, i) => [file, waiting[i]!.promise]));
   runScenarioFiles(files, {
     image,
-    concurrency: options.concurrency ?? availableParallelism(),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.bounds ? { bounds: options.bounds } : {}),
     onResult: (result, i) => waiting[i]!.resolve(result),
   }).catch((error: unknown) => waiting.forEach((w) => w.reject(error)));

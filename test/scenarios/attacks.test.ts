@@ -6,7 +6,6 @@
  * ports it names (`caught`) or the unverified rule matches it names (`unverified`), or an `error` with its
  * code, or (`stage: load`) a load error: never a bare `status: failed`, which any failure would satisfy.
  */
-import { availableParallelism } from 'node:os';
 import { readFile, realpath } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parse } from 'yaml';
@@ -17,6 +16,7 @@ import type { ScenarioResult } from '../../src/report/result.ts';
 import { verdictTextOf } from '../../src/report/verdict-format.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
+import { labLimit } from '../../src/lab/slots.ts';
 import { discoverScenarioFiles } from '../../src/scenario/discover.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
@@ -71,8 +71,8 @@ const cases = await Promise.all(
   }),
 );
 
-// A few at a time: several of them spend seconds waiting out rate limits and DROP rules.
-const limit = createLimiter(Math.max(2, availableParallelism()));
+// As many as the machine-wide lab limit: several of them spend seconds waiting out rate limits and DROP rules.
+const limit = createLimiter(labLimit());
 const image = inject('fwprobeImage');
 // Each run starts when its test does, so `-t NAME` runs only the named fixtures.
 const run = (file: string) => limit(() => runScenarioFile(file, { image, bounds: { script: 10_000 } }));

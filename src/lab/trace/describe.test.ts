@@ -84,6 +84,20 @@ describe('describeDecision', () => {
       source: { file: 'x/inet.nft', line: 4 },
     });
   });
+
+  // Attack (real run, SARIF at the rule's line): `tcp dport $grafana accept` decided, a later redundant
+  // `tcp dport 3000 accept` lists the same; the text matched only the later line, so SARIF and the mismatch
+  // pointed at the rule that never decided (deleting it changes nothing). Twins in the chain name no line.
+  test('a native nft rule whose text the chain holds twice names the file, not a line', () => {
+    const file = 'define grafana = 3000\ntable inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    tcp dport $grafana accept\n    tcp dport 3000 accept\n  }\n}\n';
+    const nft =
+      'table inet filter { # handle 1\n\tchain input { # handle 1\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 3000 accept # handle 11\n\t\ttcp dport 3000 accept # handle 12\n\t}\n}\n';
+    const spec: RulesetSpec = { kind: 'nft', nft: { path: `${process.cwd()}/x/inet.nft`, text: file } };
+    const a = describeDecision(decided({ family: 1, chain: 'input', handle: 11, path: ['input'] }), 'ipv4', ctx(spec, { nft }), client);
+    expect(a).toMatchObject({ tool: 'nft', rule: 'tcp dport 3000 accept', source: { file: 'x/inet.nft' } });
+    expect(a.source?.line).toBeUndefined();
+    expect(a.note).toMatch(/holds this rule 2 times/);
+  });
 });
 
 describe('a datagram let in whose answer is dropped on the way out', () => {

@@ -111,8 +111,17 @@ function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: st
   }
   // nf_tables reports a reject as the drop it ends in.
   const verdict = d.verdict === 'DROP' && /\breject\b/.test(found.rule) ? 'REJECT' : d.verdict;
-  const source = ruleOrigin(ctx.ruleset, { ...at, rule: { text: found.rule } });
-  return { ...base, verdict, rule: found.rule, ...(source ? { source } : {}) };
+  // The file's line is found by the rule's text: where the chain holds that text twice (`tcp dport $grafana
+  // accept` and a later `tcp dport 3000 accept`), the one line that reads so may be the rule that never decided.
+  const twins = found.chain.rules.filter((r) => r === found.rule).length;
+  const source = ruleOrigin(ctx.ruleset, { ...at, rule: twins > 1 ? null : { text: found.rule } });
+  return {
+    ...base,
+    verdict,
+    rule: found.rule,
+    ...(source ? { source } : {}),
+    ...(twins > 1 ? { note: `${table.family} ${table.name} ${d.chain} holds this rule ${twins} times: which line of the file wrote it is not known` } : {}),
+  };
 }
 
 /**

@@ -48,6 +48,21 @@ describe('corroborate', () => {
     expect(udp?.evidence?.sources).toEqual(['10.213.7.3:random', '10.213.7.3:53', '198.51.100.5:random', '198.51.100.5:53']);
   });
 
+  // Attack (real run): `ip saddr 198.51.100.0/28 tcp dport 3000 accept`, no listener on 3000: nmap from the lab
+  // address read filtered (no-response), the public source's connect() got the kernel's reset, and nothing
+  // said so: the gate read 3000 blocked and passed the widening. The refusals are now part of the evidence.
+  it('clients refused (a reset or port unreachable) are counted, with the first source, and the state is left to nmap', () => {
+    const outcomes = parseProbeOutput({
+      command: [],
+      exitCode: 0,
+      stderr: '',
+      stdout: output(probes.map((p) => line(p.id, p.protocol === 'tcp' ? (p.source === PUBLIC ? 'refused' : 'timeout') : 'silent'))),
+    });
+    const [tcp, udp] = corroborate([obs('tcp', 3306, 'filtered'), obs('udp', 53, 'open|filtered')], probes, outcomes, []);
+    expect(tcp).toMatchObject({ state: 'filtered', reason: 'no-response', evidence: { probes: 4, reached: 0, refused: 2, refusedFrom: '198.51.100.5:random' } });
+    expect(udp?.evidence?.refused).toBeUndefined();
+  });
+
   it('a datagram the listener logged without an answer is delivered, never filtered', () => {
     const token = 'fwprobe-probe n1.peer.target.4.outside.udp.53.0';
     const outcomes = parseProbeOutput({

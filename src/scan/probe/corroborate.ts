@@ -54,9 +54,12 @@ export function corroborate(observations: readonly Observation[], probes: readon
     }
     const reached = sent.filter((p) => REACHED.has(byId.get(p.id)!.result));
     const delivered = sent.filter((p) => p.protocol === 'udp' && logged(p));
+    const refused = sent.filter((p) => byId.get(p.id)!.result === 'refused');
     const evidence = {
       probes: sent.length,
       reached: new Set([...reached, ...delivered]).size,
+      // Said, not judged here: a refusal from a source the scan's was not (exposure reads it, admission.ts).
+      ...(refused.length > 0 ? { refused: refused.length, refusedFrom: sourceLabel(plainFirst(refused)!) } : {}),
       sources: [...new Set(sent.map(sourceLabel))],
       ...variantsOf(sent),
     };

@@ -1,0 +1,31 @@
+/**
+ * Issue 21 in a real lab: a scenario with a `docker:` block runs Debian's dockerd in the target, and a
+ * scenario that believes the admin's INPUT drop hides a published port fails on exactly that port, with
+ * the path named instead of the INPUT rule it bypassed: Docker's FORWARD accept, after its nat DNAT.
+ * One scenario run (two inner containers); the passing library scenarios are in library.test.ts.
+ */
+import { expect, inject, test } from 'vitest';
+import { runScenarioFile } from '../../src/run/files.ts';
+
+test('docker: -p 8080:80 past an INPUT drop fails the scenario on peer ipv4 tcp/8080 only', async () => {
+  const t0 = Date.now();
+  const result = await runScenarioFile('test/fixtures/docker/believes-input-drop/believes-input-drop.scenario.yaml', { image: inject('fwprobeImage') });
+  expect(result.status, result.error).toBe('failed');
+  expect(result.verdict?.mismatches.map((m) => `${m.vantage} ${m.family} ${m.protocol}/${m.port}: expected ${m.expected.join('|')}, observed ${m.observed}`)).toEqual([
+    'peer ipv4 tcp/8080: expected filtered, observed open',
+  ]);
+  expect(result.verdict?.unverified).toEqual([]);
+  expect(result.verdict?.missing).toEqual([]);
+  // The rules judged are the daemon's own, beside the admin's: the DNAT to the container is in them.
+  expect(result.applied?.v4).toMatch(/-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.17\.0\.\d+:80/);
+  expect(result.applied?.v4).toMatch(/-A DOCKER -d 127\.0\.0\.1\/32 ! -i docker0 -p tcp -m tcp --dport 5432 -j DNAT/);
+  expect(result.applied?.v4).toMatch(/-A INPUT -p tcp -m tcp --dport 8080 -j DROP/);
+  // The open port is never blamed on the INPUT rule it bypassed: it names the path, nat DNAT then FORWARD.
+  const why = result.observations.find((o) => o.vantage === 'peer' && o.family === 'ipv4' && o.port === 8080)?.attribution;
+  expect(why, JSON.stringify(why)).toMatchObject({ tool: 'iptables', table: 'filter', chain: 'DOCKER', verdict: 'ACCEPT', path: ['FORWARD', 'DOCKER'] });
+  expect(why?.rule).toMatch(/^-A DOCKER -d 172\.17\.0\.\d+\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT$/);
+  // Docker's DNAT for 8080, not the 127.0.0.1 one for 5432.
+  expect(why?.note).toMatch(/^forwarded after a nat DNAT: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.17\.0\.\d+:80`$/);
+  expect(result.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['docker image', 'ruleset', 'docker', 'self-check', 'scans']));
+  console.log(`docker scenario: ${((Date.now() - t0) / 1000).toFixed(1)} s, docker phase ${result.phases.find((p) => p.name === 'docker')?.ms} ms`);
+});
