@@ -57,8 +57,9 @@ export function exposuresPanel(scenarios: readonly ScenarioEntry[], ids: Ids): s
 }
 
 function row(link: string, vantage: string, family: string, port: string, expected: string, observed: string, rule: string): string {
-  const cells = [link, esc(vantage), esc(family), `<code>${esc(port)}</code>`, `expected <strong>${esc(expected)}</strong>`, `<strong class="observed">${esc(observed)}</strong>`, rule];
-  return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  // The name and the rule wrap anywhere; the short words keep to one line, so the rule gets the width.
+  const short = [esc(vantage), esc(family), `<code>${esc(port)}</code>`, `expected <strong>${esc(expected)}</strong>`, `<strong class="observed">${esc(observed)}</strong>`];
+  return `<tr><td class="long">${link}</td>${short.map((c) => `<td class="short">${c}</td>`).join('')}<td class="long">${rule}</td></tr>`;
 }
 
 /** The scans' IPv4/IPv6 differences; excused ones stay listed, greyed, with the scenario's why. */

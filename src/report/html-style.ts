@@ -24,8 +24,10 @@ ul.findings { margin: 4px 0; padding-left: 20px; font-weight: 400; } ul.findings
 /* A table never widens the page: it scrolls inside its own box, and long texts (rules, paths) wrap. */
 .scroll { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; margin: 6px 0; }
-th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; font-size: 13px; overflow-wrap: anywhere; }
-table.lines td { vertical-align: top; } table.lines strong.observed { color: #b3261e; }
+th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; font-size: 13px; overflow-wrap: break-word; }
+th, td.short, .badge { white-space: nowrap; }
+td.long, td code { overflow-wrap: anywhere; }
+table.lines { width: 100%; } table.lines td { vertical-align: top; } table.lines strong.observed { color: #b3261e; }
 li, p, summary, .meta, .file, code, h2 { overflow-wrap: anywhere; }
 a.mark { font-size: 11px; color: inherit; text-decoration: none; vertical-align: 1px; }
 ol.why { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; padding-left: 32px; }

@@ -22,9 +22,11 @@ describe('renderHtml', () => {
     expect(parity).toBeLessThan(page.indexOf('<section class="scenario'));
     // The gap's 4 exposures (IPv6 53 and 80 from both vantages), one row each, with the expectation's word.
     expect(page).toContain('Exposed, not expected (4)');
-    const lines = page.slice(exposures, parity).match(/<tr><td><a href="#scenario-\d+">/g);
+    const lines = page.slice(exposures, parity).match(/<tr><td class="long"><a href="#scenario-\d+">/g);
     expect(lines).toHaveLength(4);
-    expect(page.slice(exposures, parity)).toContain('<td>peer</td><td>ipv6</td><td><code>tcp/80</code></td><td>expected <strong>filtered</strong></td><td><strong class="observed">open</strong></td>');
+    expect(page.slice(exposures, parity)).toContain(
+      '<td class="short">peer</td><td class="short">ipv6</td><td class="short"><code>tcp/80</code></td><td class="short">expected <strong>filtered</strong></td><td class="short"><strong class="observed">open</strong></td>',
+    );
     expect(page).toContain('loopback tcp/53: ipv4 filtered (no-response), ipv6 open (syn-ack)');
     // 2 scenarios with a matrix × 3 ports × 4 columns.
     expect(page.match(/<td class="cell /g)).toHaveLength(24);
