@@ -147,6 +147,29 @@ describe.skipIf(!available)(`index.html in headless Chromium (${CHROMIUM})`, () 
     expect((await stat(shot)).size).toBeGreaterThan(10_000);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
+  it('scrolls a matrix wider than the page inside its own box (16 columns), the page itself no wider than 1280 px', async () => {
+    const doc = JSON.parse(await readFile(FIXTURE, 'utf8')) as ResultsDocument;
+    const web01 = doc.scenarios.find((s) => s.name.includes('web01'))!;
+    // Eight vantages of two families each: the same readings, as a topology with many peers gives them.
+    const vantages = Array.from({ length: 8 }, (_, i) => `peer-in-zone-${i + 1}`);
+    web01.observations = vantages.flatMap((vantage) => web01.observations.map((o) => ({ ...o, vantage })));
+    web01.scans = vantages.flatMap((vantage) => web01.scans.map((x) => ({ ...x, vantage })));
+    const dir = await mkdtemp(join(tmpdir(), 'fwprobe-html-'));
+    const file = join(dir, 'index.html');
+    await writeFile(file, renderHtml(doc));
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const id = await scenarioId(page, 'web01');
+    await expect(page.locator(`#${id} table.matrix th`).count()).resolves.toBe(1 + 16 + 1 + 3);
+    const box = await page.locator(`#${id} div.scroll`).evaluate((el) => {
+      const e = el as unknown as { scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number } };
+      return { scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, right: e.getBoundingClientRect().right };
+    });
+    expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+    expect(box.right).toBeLessThanOrEqual(1280);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
 });
 
 interface Box {

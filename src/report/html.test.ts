@@ -71,6 +71,27 @@ describe('renderHtml', () => {
     expect(page).toMatch(/<span class="rule" title="policy ACCEPT[^"]*rules\.v6:4\]">policy ACCEPT/);
   });
 
+  it("lists a sweep's summarised open ports as one exposure line, with the count", () => {
+    const gap = gapResult();
+    gap.verdict!.othersMismatches = [
+      {
+        vantage: 'peer',
+        family: 'ipv6',
+        protocol: 'tcp',
+        expected: 'not-open',
+        observed: 'open',
+        reason: 'syn-ack',
+        count: 12,
+        message: 'peer ipv6 tcp (12 other ports): expected not-open, observed open (syn-ack)',
+      },
+      { vantage: 'peer', family: 'ipv4', protocol: 'tcp', expected: 'closed', observed: 'filtered', reason: 'no-response', count: 9, message: 'not an exposure' },
+    ];
+    const page = html([gap]);
+    expect(page).toContain('Exposed, not expected (5)');
+    expect(page).toContain('<td class="short"><code>tcp (12 other ports)</code></td><td class="short">expected <strong>not-open</strong></td>');
+    expect(page).not.toContain('tcp (9 other ports)');
+  });
+
   it('keeps the lint notes in their own folded panel, after the parity findings', () => {
     const gap = { ...gapResult(), staticParity: ['ipv4: 24 rule(s) not analysed (user chains), e.g. "-A X"; the scans still judge what they do.'] };
     const page = html([gap]);
