@@ -118,10 +118,22 @@ describe('renderHtml', () => {
   it('escapes names, paths, errors and XML: a <script> in a name is shown, never run', () => {
     const evil = { ...gapResult('<script>alert(1)</script><img src=x onerror=alert(2)>"\u001b[31m'), file: 'x/<b>.scenario.yaml' };
     evil.scans = [scanRecord('loopback', 'ipv4', '</pre><script>alert(3)</script>')];
+    // A rule's comment is the user's text too: in the exposures line, the cell's title and the why list.
+    for (const o of evil.observations.filter((x) => x.family === 'ipv6')) {
+      o.attribution = {
+        tool: 'ip6tables',
+        table: 'filter',
+        chain: 'INPUT',
+        verdict: 'ACCEPT',
+        rule: '-A INPUT -m comment --comment "\'><script>alert(5)</script>" -j ACCEPT',
+        path: ['INPUT'],
+      } as never;
+    }
     const page = html([evil, { ...errorResult(), error: '<iframe src="javascript:alert(4)">' }]);
     expect(page).not.toMatch(/<script|<img|<iframe|<b>/i);
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;\\x1b[31m');
     expect(page).toContain('&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;');
+    expect(page.match(/&quot;&#39;&gt;&lt;script&gt;alert\(5\)&lt;\/script&gt;&quot;/g)!.length).toBeGreaterThanOrEqual(4);
   });
 
   it('stays bounded however much raw text the results carry', () => {
