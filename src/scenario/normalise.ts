@@ -35,7 +35,7 @@ export interface NormaliseOptions {
  */
 export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
   const parsed = scenarioInputSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw), raw));
+  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw, { schema: scenarioInputSchema }), raw));
   const issues = new IssueList();
   const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
   if (!issues.empty || !plan) throw invalid(options, issues.items);
@@ -85,7 +85,7 @@ function formIssuesOf(item: unknown): ScenarioIssue[] {
   const forms = rulesetForms.filter((form) => keys.some((key) => (form.keys as readonly string[]).includes(key)));
   const form = forms.length === 1 ? forms[0] : undefined;
   const result = form?.schema.safeParse(item);
-  return !result || result.success ? [] : fromZodIssues(result.error.issues, item);
+  return !result || result.success || !form ? [] : fromZodIssues(result.error.issues, item, { schema: form.schema });
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
