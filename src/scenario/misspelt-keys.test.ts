@@ -37,6 +37,13 @@ describe('did you mean, for scenario keys', () => {
     expect(await issuesOf({ parity: { mdoe: 'strict' } })).toContain('parity.mdoe: unknown field "mdoe": did you mean "mode"? (fields are case-sensitive)');
   });
 
+  it("a ruleset whose only key is a slip of a form's key names that form's key", async () => {
+    expect(await issuesOf({ ruleset: { nnft: 'rules.nft' } })).toEqual(['ruleset.nnft: unknown field "nnft": did you mean "nft"? (fields are case-sensitive)']);
+    expect(await issuesOf({ ruleset: { ufw: 'etc-ufw', defualts: 'default-ufw' } })).toContain('ruleset.defualts: unknown field "defualts": did you mean "defaults"? (fields are case-sensitive)');
+    // Near no form's key: the list of forms, as before.
+    expect((await issuesOf({ ruleset: { firewall: 'x' } }))[0]).toMatch(/^ruleset: expected exactly one form/);
+  });
+
   it('keeps the plain advice for a key near nothing known', async () => {
     expect(await issuesOf({ colour: 'red' })).toEqual(['colour: unknown field "colour": remove it or check its spelling (fields are case-sensitive)']);
   });
