@@ -21,6 +21,7 @@ import { normaliseDocker, publishedPorts } from './docker-schema.ts';
 import type { RulesetSpec, Scenario, ScenarioLines } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
+import { closest } from '../model/spelling.ts';
 
 export interface NormaliseOptions {
   /** Absolute path of the scenario file; relative ruleset paths resolve against its directory. */
@@ -35,7 +36,7 @@ export interface NormaliseOptions {
  */
 export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
   const parsed = scenarioInputSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw), raw));
+  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw, { schema: scenarioInputSchema }), raw));
   const issues = new IssueList();
   const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
   if (!issues.empty || !plan) throw invalid(options, issues.items);
@@ -83,9 +84,19 @@ function formIssuesOf(item: unknown): ScenarioIssue[] {
   if (typeof item !== 'object' || item === null) return [];
   const keys = Object.keys(item);
   const forms = rulesetForms.filter((form) => keys.some((key) => (form.keys as readonly string[]).includes(key)));
+  if (forms.length === 0) return misspeltFormKeys(keys);
   const form = forms.length === 1 ? forms[0] : undefined;
   const result = form?.schema.safeParse(item);
-  return !result || result.success ? [] : fromZodIssues(result.error.issues, item);
+  return !result || result.success || !form ? [] : fromZodIssues(result.error.issues, item, { schema: form.schema });
+}
+
+/** Keys that name no form: each one a slip of a form's key (`nnft` → `nft`) says which. */
+function misspeltFormKeys(keys: readonly string[]): ScenarioIssue[] {
+  const known = [...new Set(rulesetForms.flatMap((form) => form.keys as readonly string[]))];
+  return keys.flatMap((key) => {
+    const meant = closest(key, known);
+    return meant ? [{ path: [key], message: `unknown field "${key}": did you mean "${meant}"? (fields are case-sensitive)` }] : [];
+  });
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
