@@ -82,13 +82,13 @@ describe('--anonymise on a capture', () => {
     const { files } = captureBundle(bundleText(HOST), 'web1.json', { anonymiser: new Anonymiser() });
     const all = Object.values(files).join('\n');
     for (const original of ORIGINALS) expect(all).not.toMatch(new RegExp(`(?<![\\w.:-])${original.replace(/[.]/g, '\\.')}(?![\\w.:-])`));
-    const scenario = parse(files['host.scenario.yaml']!) as { name: string; networks: Record<string, { ipv4: string; ipv6?: string }>; target: { interfaces: { name: string; ipv4: string; ipv6?: string }[] } };
+    const scenario = parse(files['host.scenario.yaml']!) as { name: string; networks: Record<string, { ipv4: string; ipv6?: string }>; target: { interfaces: { network: string; name: string; ipv4: string; ipv6?: string }[] } };
     expect(scenario.name).toMatch(/^captured host-[0-9a-f]{6}$/);
     const [eth0, dmz] = scenario.target.interfaces;
     expect(eth0!.name).toBe('eth0');
     expect(dmz!.name).toBe('if0');
     // The rules name the mapped interface, the mapped target address and the mapped subnet of that interface.
-    expect(files['host.rules.v4']).toContain(`-A INPUT -s ${scenario.networks[dmz!.network as never]!.ipv4} -i if0 -p tcp --dport 5432 -j ACCEPT`);
+    expect(files['host.rules.v4']).toContain(`-A INPUT -s ${scenario.networks[dmz!.network]!.ipv4} -i if0 -p tcp --dport 5432 -j ACCEPT`);
     expect(files['host.rules.v4']).toContain(`-A INPUT -d ${eth0!.ipv4}/32 -p tcp --dport 22 -j ACCEPT`);
     expect(files['host.rules.v6']).toContain(`-A INPUT -s ${scenario.networks['eth0']!.ipv6} -p tcp`);
     expect(contains(parseSubnet(scenario.networks['eth0']!.ipv6!), eth0!.ipv6!)).toBe(true);

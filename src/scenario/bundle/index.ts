@@ -3,6 +3,7 @@
  * the scenario mapped and written as YAML with what it does not reproduce said at its top.
  */
 import { stringify } from 'yaml';
+import { BundleInvalidError } from '../../model/errors.ts';
 import type { Anonymiser } from './anonymise.ts';
 import { hostFacts } from './host.ts';
 import { parseBundle } from './schema.ts';
@@ -28,8 +29,8 @@ export interface CaptureOptions {
 /** @throws BundleInvalidError naming the field, before anything is written. */
 export function captureBundle(text: string, where: string, options: CaptureOptions = {}): CaptureOutput {
   const { anonymiser } = options;
-  const facts = hostFacts(parseBundle(text, where));
-  const { scenario, files, notes } = toScenario(anonymiser ? anonymiser.facts(facts) : facts);
+  const facts = named(where, () => hostFacts(parseBundle(text, where)));
+  const { scenario, files, notes } = named(where, () => toScenario(anonymiser ? anonymiser.facts(facts) : facts));
   if (anonymiser) notes.push(...anonymiser.notes, 'addresses, the hostname and non-standard interface names are anonymised; rule comments and chain names are kept as written');
   const source = anonymiser ? 'an anonymised bundle' : (where.split('/').pop() ?? 'a bundle').replace(/[^\x20-\x7e]/g, '?');
   const header = [
@@ -41,4 +42,14 @@ export function captureBundle(text: string, where: string, options: CaptureOptio
   const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes };
   anonymiser?.assertGone(facts, output.files);
   return output;
+}
+
+/** A refusal names the bundle's file first: in a fleet, `items.ss line 3` alone does not say which host. */
+function named<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof BundleInvalidError && !error.message.startsWith(`${where}: `)) throw new BundleInvalidError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
