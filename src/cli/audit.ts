@@ -92,7 +92,11 @@ async function captureAll(from: string | undefined, anonymiser: Anonymiser | und
   for (const [i, path] of paths.entries()) {
     const captured = captureBundle(await readBundle(path), path, options);
     // The file name may be the hostname: anonymised, the folder is only a number.
-    let folder = anonymiser ? `host-${i + 1}` : basename(path, '.json').replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_') || `host-${i + 1}`;
+    let folder = anonymiser
+      ? `host-${i + 1}`
+      : basename(path, '.json')
+          .replace(/[^A-Za-z0-9_.-]/g, '_')
+          .replace(/^\.+/, '_') || `host-${i + 1}`;
     while (used.has(folder)) folder = `${folder}_`;
     used.add(folder);
     hosts.push({ folder, captured });

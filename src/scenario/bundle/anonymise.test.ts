@@ -71,7 +71,13 @@ const HOST = {
     '-A INPUT -s 10.1.0.0/16 -i dmz-uplink -p tcp --dport 5432 -j ACCEPT\n-A INPUT -d 192.0.2.10/32 -p tcp --dport 22 -j ACCEPT\nCOMMIT\n',
   ip6tables_save: '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 2001:db8:1::/64 -p tcp --dport 22 -j ACCEPT\nCOMMIT\n',
   ip_addr: JSON.stringify([
-    { ifname: 'eth0', addr_info: [{ family: 'inet', local: '192.0.2.10', prefixlen: 24, scope: 'global' }, { family: 'inet6', local: '2001:db8:1::10', prefixlen: 64, scope: 'global' }] },
+    {
+      ifname: 'eth0',
+      addr_info: [
+        { family: 'inet', local: '192.0.2.10', prefixlen: 24, scope: 'global' },
+        { family: 'inet6', local: '2001:db8:1::10', prefixlen: 64, scope: 'global' },
+      ],
+    },
     { ifname: 'dmz-uplink', addr_info: [{ family: 'inet', local: '10.1.2.3', prefixlen: 16, scope: 'global' }] },
   ]),
 };
@@ -82,7 +88,11 @@ describe('--anonymise on a capture', () => {
     const { files } = captureBundle(bundleText(HOST), 'web1.json', { anonymiser: new Anonymiser() });
     const all = Object.values(files).join('\n');
     for (const original of ORIGINALS) expect(all).not.toMatch(new RegExp(`(?<![\\w.:-])${original.replace(/[.]/g, '\\.')}(?![\\w.:-])`));
-    const scenario = parse(files['host.scenario.yaml']!) as { name: string; networks: Record<string, { ipv4: string; ipv6?: string }>; target: { interfaces: { network: string; name: string; ipv4: string; ipv6?: string }[] } };
+    const scenario = parse(files['host.scenario.yaml']!) as {
+      name: string;
+      networks: Record<string, { ipv4: string; ipv6?: string }>;
+      target: { interfaces: { network: string; name: string; ipv4: string; ipv6?: string }[] };
+    };
     expect(scenario.name).toMatch(/^captured host-[0-9a-f]{6}$/);
     const [eth0, dmz] = scenario.target.interfaces;
     expect(eth0!.name).toBe('eth0');

@@ -74,7 +74,10 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
   const native = facts.nft === null ? '' : nativeNftTables(facts.nft);
   const include = native.split('\n').findIndex((line) => line.split(/[;{]/).some((part) => /^\s*include\b/.test(part)));
   // `nft -f` would read a file of the lab by it: a host's `nft list ruleset` never prints one.
-  if (include >= 0) throw new BundleInvalidError(`items.nft_ruleset: expected \`nft list ruleset\` output, found an include in table rules (${JSON.stringify(native.split('\n')[include]!.trim().slice(0, 60))}): give the bundle the collect script wrote, unchanged`);
+  if (include >= 0)
+    throw new BundleInvalidError(
+      `items.nft_ruleset: expected \`nft list ruleset\` output, found an include in table rules (${JSON.stringify(native.split('\n')[include]!.trim().slice(0, 60))}): give the bundle the collect script wrote, unchanged`,
+    );
   if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
   if (native !== '' && backend === 'legacy') {
     notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');

@@ -70,7 +70,9 @@ describe('hostile values inside the items', () => {
 
   test('a ruleset that is no iptables-save output, or holds control characters, is refused naming the item and line', () => {
     expect(refusal(bundleText({ ...V4_ONLY_HOST, iptables_save: 'hello\n' }))).toMatch(/host\.json: items\.iptables_save:1: expected "\*TABLE" before "hello" \(expected iptables-save output\)/);
-    expect(refusal(bundleText({ ...V4_ONLY_HOST, ip6tables_save: '*filter\n:INPUT DROP [0:0]\u001b[2J\nCOMMIT\n' }))).toMatch(/items\.ip6tables_save line 2: expected printable text, found a control character/);
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, ip6tables_save: '*filter\n:INPUT DROP [0:0]\u001b[2J\nCOMMIT\n' }))).toMatch(
+      /items\.ip6tables_save line 2: expected printable text, found a control character/,
+    );
     expect(refusal(bundleText({ ...V4_ONLY_HOST, iptables_save: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n' }))).toMatch(/items\.iptables_save:4: table \*filter has no COMMIT/);
   });
 
