@@ -78,6 +78,15 @@ describe('fwprobe audit', () => {
     expect(out.text).toMatch(/\nhost-1: Open over IPv6/);
   });
 
+  it('a bundle whose listening sockets were not read gets no answer and exit 2, whatever the lab saw', async () => {
+    const from = join(dir, 'loaded.json');
+    writeFileSync(from, bundleText({ ...V4_ONLY_HOST, ss: { status: 'skipped', rc: -1 } }));
+    engine.fixed = true;
+    const out = stream();
+    expect(await runAudit(['--from', from, '--report-dir', reports, '-q'], { out, err: stream() })).toBe(2);
+    expect(out.text).toMatch(/\nloaded: Not answered: the listening sockets were not read \(items\.ss: skipped: the script's time budget ran out\)/);
+  });
+
   it('a hostile bundle in a fleet refuses the audit naming its file and field; nothing is started', async () => {
     const fleet = join(dir, 'hostile');
     mkdirSync(fleet);

@@ -68,7 +68,10 @@ export async function runAudit(args: readonly string[], streams: RunStreams = ST
     } finally {
       progress.close();
     }
-    const answers = results.map(answerIpv6);
+    const answers = results.map((result, i) => {
+      const ss = hosts[i]!.captured.unread.ss;
+      return answerIpv6(result, ss === undefined ? {} : { unknown: `the listening sockets were not read (items.ss: ${ss}), so the lab may serve less than the host; collect again` });
+    });
     const colour = useColour(out);
     results.forEach((result, i) => out.write(formatHost(result, hosts[i]!, answers[i]!, { table: !parsed.flag('quiet'), colour })));
     const reportFile = await writeReports(reportDir, buildResultsDocument(results, { startedAt: started, now: new Date() }));

@@ -40,10 +40,16 @@ export interface Ipv6Answer {
 /** States in which a sender reaches the service. */
 const REACHED: ReadonlySet<PortState> = new Set(['open', 'delivered']);
 
-export function answerIpv6(result: ScenarioResult): Ipv6Answer {
+export interface AnswerOptions {
+  /** Why the lab may not hold what the host serves (its listening sockets were not read): no answer then. @default none */
+  unknown?: string;
+}
+
+export function answerIpv6(result: ScenarioResult, options: AnswerOptions = {}): Ipv6Answer {
   const differences = result.verdict?.parity ?? [];
   const unanswered = (why: string): Ipv6Answer => ({ kind: 'unanswered', sentence: `Not answered: ${why}.`, differences, exposures: [] });
   if (result.status === 'error' || result.verdict === null) return unanswered(`the run did not finish (${result.error ?? 'no verdict'})`);
+  if (options.unknown !== undefined) return unanswered(options.unknown);
   if (result.verdict.parityMode === 'off') return unanswered('the parity check was off for this scenario');
   const compared = comparedViews(result);
   if (compared.length === 0) return unanswered('no vantage other than loopback scanned both IPv4 and IPv6');

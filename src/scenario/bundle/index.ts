@@ -5,7 +5,7 @@
 import { stringify } from 'yaml';
 import { BundleInvalidError } from '../../model/errors.ts';
 import type { Anonymiser } from './anonymise.ts';
-import { hostFacts } from './host.ts';
+import { hostFacts, type HostFacts } from './host.ts';
 import { parseBundle } from './schema.ts';
 import { toScenario } from './to-scenario.ts';
 
@@ -19,6 +19,8 @@ export interface CaptureOutput {
   /** File name → content: the scenario file and its ruleset files. */
   files: Record<string, string>;
   notes: string[];
+  /** Why an item was not read, by item (`ss`: the listening sockets, so the lab may serve less than the host). */
+  unread: HostFacts['unread'];
 }
 
 export interface CaptureOptions {
@@ -39,7 +41,7 @@ export function captureBundle(text: string, where: string, options: CaptureOptio
     '# IPv4. `fwprobe baseline` records what the host exposes now; `fwprobe check` then says when that changes.',
     ...(notes.length > 0 ? ['# Notes (what is not read or not reproduced):', ...notes.map((n) => `#  - ${n.replace(/[^\x20-\x7e]/g, '?')}`)] : []),
   ];
-  const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes };
+  const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes, unread: facts.unread };
   anonymiser?.assertGone(facts, output.files);
   return output;
 }
