@@ -126,6 +126,16 @@ describe('--anonymise on a capture', () => {
     }
   });
 
+  test('a hostname that is also a ruleset word is mapped in comments only; where it stays, the capture is refused', () => {
+    const save = '# nat\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -m comment --comment "ssh to nat" -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
+    const anonymiser = new Anonymiser(KEY);
+    const text = anonymiser.text(save, 'nat');
+    expect(text).toContain('\n*nat\n');
+    expect(text).toMatch(/^# host-[0-9a-f]{6}\n/);
+    expect(text).toMatch(/--comment "ssh to host-[0-9a-f]{6}"/);
+    expect(() => captureBundle(bundleText({ ...HOST, hostname: 'nat\n', iptables_save: save }), 'nat.json', { anonymiser })).toThrow(/--anonymise: "nat" is still in host\.rules\.v4/);
+  });
+
   test('an original value the mapping missed refuses the capture, naming it', () => {
     const anonymiser = new Anonymiser(KEY);
     const facts = { hostname: 'web1', interfaces: [], listeners: [], v4: null, v6: null, nft: null } as never;

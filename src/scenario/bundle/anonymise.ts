@@ -68,7 +68,12 @@ export class Anonymiser {
       this.notes.add('an address range (A-B) was mapped end by end: prefixes keep their relations, ranges may not cover the same addresses');
     }
     for (const [original, mapped] of this.names) out = replaceWord(out, original, mapped);
-    if (hostname !== null) out = replaceWord(out, hostname, this.hostname(hostname));
+    // Only in comments and quoted strings: a hostname may also be a ruleset word (`nat`, `filter`), and
+    // renaming `*nat` would break the ruleset. Left in a rule, assertGone refuses the capture.
+    if (hostname !== null) {
+      const mapped = this.hostname(hostname);
+      out = out.replace(/^#.*$|"[^"\n]*"/gm, (part) => replaceWord(part, hostname, mapped));
+    }
     return out;
   }
 
