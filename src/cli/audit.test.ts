@@ -3,10 +3,10 @@
  * files they are given, so these tests see what audit captures, what it prints and answers, its exit code,
  * and that a bad bundle stops it before anything starts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixedResult, gapResult } from '../report/fixtures.test-helpers.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { bundleText, V4_ONLY_HOST } from '../scenario/bundle/bundle.test-helpers.ts';
@@ -33,7 +33,11 @@ const stream = () => {
 describe('fwprobe audit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fwprobe-audit-cli-'));
   const reports = join(dir, 'reports');
+  const kept: string[] = [];
   beforeEach(() => Object.assign(engine, { prepared: 0, files: [], yaml: [], fixed: false }));
+  afterAll(() => {
+    for (const d of [dir, ...kept]) rmSync(d, { recursive: true, force: true });
+  });
 
   it('one bundle: differences first, the table, the sentence from the parity findings; exit 1; the temporary folder removed', async () => {
     const from = join(dir, 'web1.json');
@@ -64,6 +68,7 @@ describe('fwprobe audit', () => {
     expect(engine.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['db1/host.scenario.yaml', 'web1/host.scenario.yaml']);
     expect(engine.files.every((f) => existsSync(f))).toBe(true);
     expect(err.text).toMatch(/kept the captured scenarios in .*fwprobe-audit-/);
+    kept.push(err.text.replace(/^[\s\S]*kept the captured scenarios in (\S+)\n[\s\S]*$/, '$1'));
     expect(out.text).toMatch(/\ndb1: IPv6 is filtered like IPv4 \(compared from peer\)\.\nweb1: IPv6 is filtered like IPv4 \(compared from peer\)\.\n/);
     expect(out.text).not.toContain('OPEN');
   });

@@ -191,7 +191,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     args: '[--from BUNDLE|DIR]',
     summary: 'Capture each host into a temporary folder, run it, and answer "have you checked ip6tables lately?" in one sentence per host.',
     about:
-      'capture, then run, then one answer per host: every IPv4/IPv6 difference first, the port table, then either "IPv6 is filtered\n' +
+      'Captures each host, runs it, and answers per host: every IPv4/IPv6 difference first, the port table, then either "IPv6 is filtered\n' +
       'like IPv4" or the ports open over IPv6 and not IPv4 (from the lab peers: loopback differences come from bind addresses and\n' +
       'are listed, not counted). Every bundle is checked before any container starts. The usual reports are written.',
     exits: 'Exit 0: no host exposes more over IPv6 than over IPv4; 1: one does (its ports named); 2: an error (a bad bundle, a run that did not finish).',
