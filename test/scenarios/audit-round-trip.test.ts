@@ -13,8 +13,10 @@ import type { StartedFwprobeContainer } from '../../src/lab/container.ts';
 import { categoryOf } from '../../src/verdict/satisfies.ts';
 import type { Observation } from '../../src/model/observation.ts';
 import { runAudit } from '../../src/cli/audit.ts';
+import { writeCaptured } from '../../src/cli/capture.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
-import { collectScript } from '../../src/scenario/bundle/index.ts';
+import { captureBundle, collectScript } from '../../src/scenario/bundle/index.ts';
+import { Anonymiser } from '../../src/scenario/bundle/anonymise.ts';
 
 const hook = vi.hoisted(() => ({ bundle: '' }));
 // The original lab's target, right after its ruleset: the collect script runs there as on a server.
@@ -97,6 +99,12 @@ describe('original lab → collect → audit', () => {
       expect(captured).toEqual(seen);
       expect(seen).toMatchObject({ 'peer-eth0 ipv4 tcp/80': 'filtered', 'peer-eth0 ipv6 tcp/80': 'open', 'peer-eth1 ipv4 tcp/22': 'open', 'peer-eth1 ipv6 tcp/22': 'closed' });
       expect(out.text).toMatch(/\nweb: Open over IPv6 and not IPv4: tcp\/80 \(from peer-eth0: IPv4 filtered; from peer-eth1: IPv4 filtered\)\.\n/);
+
+      // The same real bundle anonymised (no lab): none of the lab's addresses is left, and it still loads.
+      const anonymised = captureBundle(hook.bundle, 'web.json', { anonymiser: new Anonymiser() });
+      const text = Object.values(anonymised.files).join('\n');
+      for (const address of ['10.231.70.2', '10.231.71.2', 'fd0c:231:70::2', 'fd0c:231:71::2', '10.231.70.0', 'fd0c:231:70::']) expect(text).not.toContain(address);
+      await writeCaptured(anonymised, join(dir, 'anonymised'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
