@@ -6,6 +6,8 @@
  * scenario ended in `error`, or a measurement threw), else 0.
  *
  * --quick skips the default-timing reference of section 2 (100-200 s per family by design).
+ * --profile runs only the 4-port scenario (a warm-up, then --runs runs) and prints where each ms went: per
+ * phase, its share, and every container round trip in it (bench/profile.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -24,12 +26,14 @@ import { eightScenarios, fourPortScenario } from './scenarios.ts';
 import { commandBuildScaling, runSweeps, type SweepFigures } from './sweep.ts';
 import { formatRows } from './table.ts';
 import { runLibrary } from './library.ts';
+import { formatProfile, profileOnce } from './profile.ts';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     runs: { type: 'string', default: '5' },
     'report-dir': { type: 'string', default: 'reports' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(values.runs);
@@ -254,7 +258,36 @@ function backingNote(s: SweepFigures): string {
   return `${b.method}: ${b.silent} silent = ${b.dropped} proven dropped (output ${b.countedBy.output}, input ${b.countedBy.input}, reply ${b.countedBy.reply}) + ${b.retried} retried${b.note ? `; ${b.note}` : ''}`;
 }
 
+/** `--profile`: the 4-port scenario's round trips, phase by phase; nothing else runs. */
+async function profile(): Promise<void> {
+  installSignalCleanup();
+  await sweepStale();
+  const image = await ensureTargetImage({ log });
+  const loadBefore = loadavg();
+  log('profile: warm-up run');
+  await profileOnce(image);
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    log(`profile: run ${i + 1}/${RUNS}`);
+    runs.push(await profileOnce(image));
+  }
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  process.stdout.write(formatProfile(runs));
+  process.stdout.write(`load average at start ${load(loadBefore)}, at end ${load(loadavg())} on ${cpus().length} CPUs\n`);
+}
+
 let code = 0;
+if (values.profile) {
+  try {
+    await profile();
+  } catch (error) {
+    process.stderr.write(`bench: error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    code = 1;
+  } finally {
+    await removeAllTracked();
+  }
+  process.exit(code);
+}
 try {
   const doc = await main();
   process.stdout.write(
