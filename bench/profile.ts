@@ -5,7 +5,10 @@
  * container, a container's start). Timing wraps `StartedFwprobeContainer.prototype` in this process only;
  * behaviour is unchanged.
  */
+import { cpus, loadavg } from 'node:os';
+import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
 import { StartedFwprobeContainer } from '../src/lab/container.ts';
+import { ensureTargetImage } from '../src/lab/image.ts';
 import { runScenario } from '../src/run/scenario.ts';
 import { median } from './measure.ts';
 import { fourPortScenario } from './scenarios.ts';
@@ -83,4 +86,30 @@ export function formatProfile(runs: readonly { wallMs: number; status: string; p
     for (const t of p.trips) lines.push(`    +${String(t.at).padStart(6)} ${String(t.ms).padStart(6)} ms  ${t.what.slice(0, 110)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `--profile`: a warm-up, then `runs` profiled runs; prints the median run's profile and the load. Returns the exit code. */
+export async function profileMain(runs: number, log: (line: string) => void): Promise<number> {
+  installSignalCleanup();
+  try {
+    await sweepStale();
+    const image = await ensureTargetImage({ log });
+    const loadBefore = loadavg();
+    log('profile: warm-up run');
+    await profileOnce(image);
+    const done = [];
+    for (let i = 0; i < runs; i++) {
+      log(`profile: run ${i + 1}/${runs}`);
+      done.push(await profileOnce(image));
+    }
+    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+    process.stdout.write(formatProfile(done));
+    process.stdout.write(`load average at start ${load(loadBefore)}, at end ${load(loadavg())} on ${cpus().length} CPUs\n`);
+    return 0;
+  } catch (error) {
+    log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    await removeAllTracked();
+  }
 }

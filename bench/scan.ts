@@ -26,7 +26,7 @@ import { eightScenarios, fourPortScenario } from './scenarios.ts';
 import { commandBuildScaling, runSweeps, type SweepFigures } from './sweep.ts';
 import { formatRows } from './table.ts';
 import { runLibrary } from './library.ts';
-import { formatProfile, profileOnce } from './profile.ts';
+import { profileMain } from './profile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -266,36 +266,9 @@ function backingNote(s: SweepFigures): string {
   return `${b.method}: ${b.silent} silent = ${b.dropped} proven dropped (output ${b.countedBy.output}, input ${b.countedBy.input}, reply ${b.countedBy.reply}) + ${b.retried} retried${b.note ? `; ${b.note}` : ''}`;
 }
 
-/** `--profile`: the 4-port scenario's round trips, phase by phase; nothing else runs. */
-async function profile(): Promise<void> {
-  installSignalCleanup();
-  await sweepStale();
-  const image = await ensureTargetImage({ log });
-  const loadBefore = loadavg();
-  log('profile: warm-up run');
-  await profileOnce(image);
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    log(`profile: run ${i + 1}/${RUNS}`);
-    runs.push(await profileOnce(image));
-  }
-  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  process.stdout.write(formatProfile(runs));
-  process.stdout.write(`load average at start ${load(loadBefore)}, at end ${load(loadavg())} on ${cpus().length} CPUs\n`);
-}
-
+// --profile: only the 4-port scenario's profile (bench/profile.ts), exit 1 if it threw.
+if (values.profile) process.exit(await profileMain(RUNS, log));
 let code = 0;
-if (values.profile) {
-  try {
-    await profile();
-  } catch (error) {
-    process.stderr.write(`bench: error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    code = 1;
-  } finally {
-    await removeAllTracked();
-  }
-  process.exit(code);
-}
 try {
   const doc = await main();
   process.stdout.write(
