@@ -13,60 +13,46 @@ const LISTENER_LOG = '/run/fwprobe/listener.log';
 const SERVICE_WAIT_MS = 15_000;
 const SERVICE_POLL_MS = 50;
 
-/**
- * Starts the declared listeners and waits until `ss` shows every one of them, then asks each UDP service
- * once: one exec, the wait inside the container (a poll from here cost a round trip each, and perl's start
- * under load takes several).
- */
+/** Starts the declared listeners and waits until `ss` shows every one of them. */
 export async function startServices(host: StartedFwprobeContainer): Promise<void> {
   if (host.services.length === 0) return;
   const specs = host.services.map(listenerSpec);
-  const udp = udpTargets(host);
-  const polls = Math.ceil(SERVICE_WAIT_MS / SERVICE_POLL_MS);
-  const {
-    start,
-    log: cat,
-    ss,
-    probe,
-  } = await host.runNamedBatch(
-    {
-      // setsid + nohup: the listener must outlive the exec session that started it.
-      start: ['sh', '-c', `mkdir -p ${RULES_DIR} && { setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null & }`, 'fwprobe-listener', ...specs],
-      // The listener binds everything before READY and dies on the first failure: the wait ends on either.
-      wait: ['sh', '-c', `i=0; while [ $i -lt ${polls} ]; do grep -qE '^(READY$|fwprobe-listener: )' ${LISTENER_LOG} 2>/dev/null && exit 0; sleep ${SERVICE_POLL_MS / 1000}; i=$((i+1)); done; exit 1`],
-      // The log is read before ss: a READY read here was written before ss looked, so ss must show every socket.
-      log: ['cat', LISTENER_LOG],
-      ss: SS_COMMAND,
-      probe: udp.length > 0 ? [['fwprobe-listener', '--probe', ...udp]] : [],
-    },
-    { stopOnFailure: false, phase: 'starting the services', timeoutMs: SERVICE_WAIT_MS + host.bounds.exec },
-  );
-  if (start.exitCode !== 0) throw new ServiceStartError(`Starting fwprobe-listener failed: ${describeCommandFailure(start.command, start.exitCode, start.stderr, start.stdout)}`);
-  const missing = missingServices(host.services, parseSsListening(ss.stdout));
-  if (missing.length > 0) {
-    throw new ServiceStartError(
-      `These services are not listening: ${missing.map(listenerSpec).join(', ')}.\n` +
-        `fwprobe-listener ${specs.join(' ')} said:\n${cat.stdout.trim() || '(nothing)'}\n` +
-        'A service `bind` must be any, any4, any6 or an address the container has (127.0.0.1, ::1, or its lab address).',
-    );
+  // setsid + nohup: the listener must outlive the exec session that started it.
+  await host.runOk(['sh', '-c', `mkdir -p ${RULES_DIR} && { setsid nohup fwprobe-listener "$@" >${LISTENER_LOG} 2>&1 </dev/null & }`, 'fwprobe-listener', ...specs]);
+  const deadline = Date.now() + SERVICE_WAIT_MS;
+  let missing = [...host.services];
+  let log = '';
+  while (Date.now() < deadline) {
+    // The log is read before ss: a READY read here was written before ss looked, so ss must show every socket.
+    const { log: cat, ss } = await host.runNamedBatch({ log: ['cat', LISTENER_LOG], ss: SS_COMMAND }, { stopOnFailure: false });
+    missing = missingServices(host.services, parseSsListening(ss.stdout));
+    if (missing.length === 0) return probeUdpServices(host);
+    log = cat.stdout.trim();
+    // The listener binds everything before READY and dies on the first failure: no use waiting then.
+    if (/^fwprobe-listener: /m.test(log) || /^READY$/m.test(log)) break;
+    await new Promise((resolve) => setTimeout(resolve, SERVICE_POLL_MS));
   }
-  const [asked] = probe;
-  if (asked) udpFailure(asked.command, asked);
+  throw new ServiceStartError(
+    `These services are not listening: ${missing.map(listenerSpec).join(', ')}.\n` +
+      `fwprobe-listener ${specs.join(' ')} said:\n${log || '(nothing)'}\n` +
+      'A service `bind` must be any, any4, any6 or an address the container has (127.0.0.1, ::1, or its lab address).',
+  );
 }
 
 /**
  * A UDP socket that is bound but does not answer would read `open|filtered`, as if a firewall dropped
- * it. Each UDP service is asked once, in the start's exec, on each family it serves before any ruleset.
+ * it. Each UDP service is asked once on each family it serves before any ruleset is applied.
  */
-function udpTargets(host: StartedFwprobeContainer): string[] {
-  return host.services.filter((s) => s.protocol === 'udp').flatMap((s) => loopbackTargets(s.bind).map((address) => `[${address}]:${s.port}`));
-}
-
-function udpFailure(command: readonly string[], result: { exitCode: number; stdout: string; stderr: string }): void {
-  if (result.exitCode === 0) return;
-  throw new ServiceStartError(
-    `UDP services do not answer on loopback before any ruleset is applied:\n${result.stdout.trim()}\n` + describeCommandFailure([...command], result.exitCode, result.stderr, ''),
-  );
+export async function probeUdpServices(host: StartedFwprobeContainer): Promise<void> {
+  const targets = host.services.filter((s) => s.protocol === 'udp').flatMap((s) => loopbackTargets(s.bind).map((address) => `[${address}]:${s.port}`));
+  if (targets.length === 0) return;
+  const result = await host.run(['fwprobe-listener', '--probe', ...targets]);
+  if (result.exitCode !== 0) {
+    throw new ServiceStartError(
+      `UDP services do not answer on loopback before any ruleset is applied:\n${result.stdout.trim()}\n` +
+        describeCommandFailure(['fwprobe-listener', '--probe', ...targets], result.exitCode, result.stderr, ''),
+    );
+  }
 }
 
 /** Loopback addresses through which a service bound to `bind` can be asked. */
