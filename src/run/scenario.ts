@@ -5,12 +5,12 @@
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
+import { assertLinksUntouched, assertUnchanged, readLinks, recheckLab, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { acquireLabSlot } from '../lab/slots.ts';
-import { readCounters } from '../lab/counters.ts';
+import { countersFrom } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
-import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -19,7 +19,7 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived, runProbes } from './corroboration.ts';
+import { chanceRounds, checkServicesReachable, planAll, probeAgain, READ_RECEIVED, readReceived, runProbes } from './corroboration.ts';
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
@@ -172,9 +172,15 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    const [received, , counters] = await phase('recheck', () =>
-      Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after)), readCounters(target)]),
-    );
+    // One exec in the target: the self-check, the rule counters (its saves, with `-c`) and the listener's log.
+    const { received, counters } = await phase('recheck', async () => {
+      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED]]);
+      assertUnchanged(before, again.state);
+      const log = again.also[0];
+      // A batch without stopOnFailure returns every step or throws: a missing log is a broken invariant.
+      if (!log) throw new InternalError("the recheck's batch returned no listener log");
+      return { received: await readReceived(hosts, { target: log.stdout }), counters: countersFrom(again.counters) };
+    });
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
