@@ -53,7 +53,7 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   }
   // Every scenario starts as soon as the limiter lets it, each in its own lab; each describe block below
   // only waits for its own.
-  const image = options.image ?? (await prepareEngine());
+  const image = options.image ?? (await prepareEngine({ startEngine: true }));
   const waiting = files.map(() => settleable<ScenarioResult>());
   runScenarioFiles(files, {
     image,
