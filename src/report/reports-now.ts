@@ -5,6 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { printable } from '../model/printable.ts';
 import { REPORT_FILES } from './report-files.ts';
 import type { ScenarioResult } from './result.ts';
 import { buildResultsDocument, type ResultsMeta } from './results-document.ts';
@@ -23,4 +24,18 @@ export function writeReportsNow(dir: string, results: readonly ScenarioResult[],
     renameSync(temp, join(dir, name));
   }
   return join(dir, LAST);
+}
+
+/**
+ * After SIGINT/SIGTERM: the reports of the scenarios that had finished, written now, and the one line that
+ * says so, or why nothing was written (no scenario had finished, or the write failed).
+ */
+export function afterSignal(signal: string, dir: string, results: readonly ScenarioResult[], startedAt: Date): string {
+  if (results.length === 0) return `fwprobe: ${signal} before any scenario finished: no report written to ${printable(dir)}`;
+  try {
+    const file = writeReportsNow(dir, results, { startedAt });
+    return `fwprobe: ${signal}: ${results.length} finished scenario result(s) written to ${printable(file)} (the others were stopped)`;
+  } catch (error) {
+    return `fwprobe: ${signal}: the reports could not be written to ${printable(dir)}: ${printable(error instanceof Error ? error.message : String(error))}`;
+  }
 }

@@ -7,7 +7,7 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/no
 import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
 import { writeResults } from './results-json.ts';
-import { writeReportsNow } from './reports-now.ts';
+import { afterSignal } from './reports-now.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -67,15 +67,6 @@ export default class FwprobeReporter implements Reporter {
   }
 
   #interrupted(signal: NodeJS.Signals): void {
-    if (this.#results.size === 0) {
-      process.stderr.write(`fwprobe: ${signal} before any scenario finished: no report written to ${printable(REPORT_DIR)}\n`);
-      return;
-    }
-    try {
-      const file = writeReportsNow(REPORT_DIR, [...this.#results.values()], { startedAt: this.#startedAt });
-      process.stderr.write(`fwprobe: ${signal}: ${this.#results.size} finished scenario result(s) written to ${printable(file)}\n`);
-    } catch (error) {
-      process.stderr.write(`fwprobe: ${signal}: the reports could not be written to ${printable(REPORT_DIR)}: ${printable(String(error))}\n`);
-    }
+    process.stderr.write(`${afterSignal(signal, REPORT_DIR, [...this.#results.values()], this.#startedAt)}\n`);
   }
 }
