@@ -32,8 +32,16 @@ export default class FwprobeReporter implements Reporter {
 
   onInit(): void {
     this.#startedAt = new Date();
-    // vitest exits a millisecond after a signal without ending the run: the reports are written now, synchronously.
-    for (const signal of SIGNALS) process.once(signal, this.#onSignal);
+  }
+
+  onTestRunStart(): void {
+    this.#startedAt = new Date();
+    this.#results.clear();
+    // vitest exits a millisecond after a signal without ending the run: the reports are written then, synchronously.
+    for (const signal of SIGNALS) {
+      process.off(signal, this.#onSignal);
+      process.once(signal, this.#onSignal);
+    }
   }
 
   onTestCaseResult(test: TestCase): void {
@@ -41,7 +49,6 @@ export default class FwprobeReporter implements Reporter {
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, _errors: unknown, reason?: TestRunEndReason): Promise<void> {
-    for (const signal of SIGNALS) process.off(signal, this.#onSignal);
     const skipped: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
@@ -56,6 +63,8 @@ export default class FwprobeReporter implements Reporter {
     } else if (reason === 'interrupted') {
       console.log(`fwprobe: run interrupted before any scenario finished: no report written to ${printable(REPORT_DIR)}`);
     }
+    // Until the reports are on disk, a signal still writes them (synchronously) rather than leave a half-made folder.
+    for (const signal of SIGNALS) process.off(signal, this.#onSignal);
     if (skipped.length > 0) {
       const names = skipped.sort().map((name) => printable(name));
       console.log(`fwprobe: ${skipped.length} skipped test(s), declared:\n  ${names.join('\n  ')}`);
