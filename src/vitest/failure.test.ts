@@ -32,7 +32,15 @@ const observed: Observation = {
   port: 80,
   state: 'open',
   reason: 'syn-ack',
-  attribution: { tool: 'ip6tables', table: 'filter', chain: 'INPUT', verdict: 'ACCEPT', rule: '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT', path: ['INPUT'], source: { file: 'scenarios/web01/rules.v6', line: 7 } },
+  attribution: {
+    tool: 'ip6tables',
+    table: 'filter',
+    chain: 'INPUT',
+    verdict: 'ACCEPT',
+    rule: '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT',
+    path: ['INPUT'],
+    source: { file: 'scenarios/web01/rules.v6', line: 7 },
+  },
 } as Observation;
 const mismatch: Mismatch = {
   vantage: 'peer',
@@ -64,7 +72,7 @@ describe('a failing slice under vitest', () => {
     expect(error.name).toBe('AssertionError');
     expect(error.stack!.split('\n')[1]).toBe(`    at web01 (${file}:10:37)`);
     expect(error.stack).not.toMatch(/src\/vitest/);
-    expect(error.codeFrame.split('\n')).toEqual(['     8|   peer:', '     9|     ipv6:', '    10|       tcp: { open: [22], filtered: [80] }', '      |                                     ^']);
+    expect(error.codeFrame.split('\n')).toEqual(['     9|     ipv6:', '    10|       tcp: { open: [22], filtered: [80] }', '      |                                     ^']);
     expect(sliceFailure(result(), 'loopback', 'ipv4', 'web01')).toBeNull();
   });
 

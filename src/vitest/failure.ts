@@ -80,7 +80,7 @@ export function scenarioFailure(message: string, scenarioFile: string, at: FileL
   return error;
 }
 
-/** The two lines before `at`, its line and a caret under its column, as vitest draws code frames. */
+/** The line before `at`, its line and a caret under its column, as vitest draws code frames (kept short). */
 export function codeFrame(file: string, at: FileLine): string | null {
   let lines: string[];
   try {
@@ -89,7 +89,7 @@ export function codeFrame(file: string, at: FileLine): string | null {
     return null;
   }
   if (at.line < 1 || at.line > lines.length) return null;
-  const first = Math.max(1, at.line - 2);
+  const first = Math.max(1, at.line - 1);
   const width = String(at.line).length;
   const shown = lines.slice(first - 1, at.line).map((text, i) => `${String(first + i).padStart(width + 4)}| ${printable(text)}`);
   return [...shown, `${' '.repeat(width + 4)}| ${' '.repeat(Math.max(0, at.column - 1))}^`].join('\n');
