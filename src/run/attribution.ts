@@ -19,6 +19,7 @@ import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
 import { portsToProbe, runProbes } from './corroboration.ts';
 import { natMappedPorts, type NatMappedPorts } from '../ruleset/redirecting.ts';
+import { notOnPath } from '../ruleset/applied/input-denials.ts';
 import type { Lab } from './lab-setup.ts';
 
 /** Traced clients use source ports from here up (the two below are the canaries). */
@@ -99,7 +100,12 @@ export async function attribute(
     if (forwarded && 'decided' in forwarded) decision = forwarded;
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
     const described = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
-    const attribution = decision === forwarded && described.undecided === undefined ? { ...described, note: joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, described.note) } : described;
+    // The admin's INPUT rule that denies this port never saw the packet: said beside the path that decided.
+    const bypassed = dnats.length > 0 ? notOnPath(before.ruleset, o) : null;
+    const attribution =
+      decision === forwarded && described.undecided === undefined
+        ? { ...described, note: joinNotes(joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, bypassed ?? undefined), described.note) }
+        : described;
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
     set(o, wrong ? { path: [], probe: label, undecided: wrong } : withNatPath(attribution, dnats));
   }

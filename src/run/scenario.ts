@@ -24,6 +24,8 @@ import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
 import { startDockerHost } from '../lab/docker-host.ts';
+import { planContainerProbes, probeContainers } from './docker-reach.ts';
+import type { Probe } from '../scan/probe/plan.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -124,6 +126,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
+    let containerProbes: Probe[] = [];
     // A Docker host boots as Debian orders it: the admin's rules (netfilter-persistent, ufw) load before
     // docker.service, whose dockerd then inserts its chains and keeps DOCKER-USER's rules.
     const { docker } = scenario;
@@ -131,7 +134,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
       assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
       const started = await phase('docker', () => startDockerHost(target, docker));
       applied.saved = started.saved;
-      await addDockerContainers(scenario, hosts, started);
+      containerProbes = planContainerProbes(scenario, hosts, started, await addDockerContainers(scenario, hosts, started));
       // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
       linksBefore = await readLinks(target);
     }
@@ -177,6 +180,8 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     );
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
+    // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
+    if (containerProbes.length > 0) collected.observations.push(...(await phase('docker reach', () => probeContainers(hosts, containerProbes, bounds))));
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {
       collected.observations = await phase('attribution', () => attribute(scenario, hosts, collected.observations, { probes, outcomes }, before, bounds));

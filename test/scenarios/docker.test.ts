@@ -11,9 +11,9 @@ test('docker: -p 8080:80 past an INPUT drop fails the scenario on peer ipv4 tcp/
   const t0 = Date.now();
   const result = await runScenarioFile('test/fixtures/docker/believes-input-drop/believes-input-drop.scenario.yaml', { image: inject('fwprobeImage') });
   expect(result.status, result.error).toBe('failed');
-  expect(result.verdict?.mismatches.map((m) => `${m.vantage} ${m.family} ${m.protocol}/${m.port}: expected ${m.expected.join('|')}, observed ${m.observed}`)).toEqual([
-    'peer ipv4 tcp/8080: expected filtered, observed open',
-  ]);
+  expect(
+    result.verdict?.mismatches.map((m) => `${m.host ? `${m.vantage}→${m.host}` : m.vantage} ${m.family} ${m.protocol}/${m.port}: expected ${m.expected.join('|')}, observed ${m.observed}`),
+  ).toEqual(['peer ipv4 tcp/8080: expected filtered, observed open', 'peer→db ipv4 tcp/5432: expected filtered, observed open']);
   expect(result.verdict?.unverified).toEqual([]);
   expect(result.verdict?.missing).toEqual([]);
   // The rules judged are the daemon's own, beside the admin's: the DNAT to the container is in them.
@@ -25,7 +25,10 @@ test('docker: -p 8080:80 past an INPUT drop fails the scenario on peer ipv4 tcp/
   expect(why, JSON.stringify(why)).toMatchObject({ tool: 'iptables', table: 'filter', chain: 'DOCKER', verdict: 'ACCEPT', path: ['FORWARD', 'DOCKER'] });
   expect(why?.rule).toMatch(/^-A DOCKER -d 172\.17\.0\.\d+\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT$/);
   // Docker's DNAT for 8080, not the 127.0.0.1 one for 5432.
-  expect(why?.note).toMatch(/^forwarded after a nat DNAT: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.17\.0\.\d+:80`$/);
+  // and the admin's INPUT drop that never saw it, named as off the path.
+  expect(why?.note).toMatch(
+    /^forwarded after a nat DNAT: `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172\.17\.0\.\d+:80`; filter INPUT: `-A INPUT -p tcp -m tcp --dport 8080 -j DROP` denies 8080\/tcp on INPUT: not on this path$/,
+  );
   expect(result.phases.map((p) => p.name)).toEqual(expect.arrayContaining(['docker image', 'ruleset', 'docker', 'self-check', 'scans']));
   console.log(`docker scenario: ${((Date.now() - t0) / 1000).toFixed(1)} s, docker phase ${result.phases.find((p) => p.name === 'docker')?.ms} ms`);
 });
