@@ -49,12 +49,12 @@ export function planContainerProbes(scenario: Scenario, lab: Pick<Lab, 'scanTarg
 }
 
 /** Sends the probes and reads each outcome as the state a client saw, with the inner listeners' logs for silent UDP. */
-export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds: Bounds): Promise<Observation[]> {
-  if (probes.length === 0) return [];
+export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds: Bounds): Promise<{ observations: Observation[]; outcomes: ProbeOutcome[] }> {
+  if (probes.length === 0) return { observations: [], outcomes: [] };
   const outcomes = await runProbes(lab, probes, bounds);
   const received = await receivedInside(lab, [...new Set(probes.map((p) => p.host!))]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  return probes.flatMap((p) => {
+  const observations = probes.flatMap((p) => {
     const seen = byId.get(p.id);
     const read = seen ? stateOf(p, seen, received) : null;
     // A probe that never went out is no evidence: no observation, so an expectation of it is missing, never met.
@@ -63,6 +63,7 @@ export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds
     const evidence = { probes: 1, reached, ...(read.state === 'closed' ? { refused: 1, refusedFrom: p.source.target } : {}), sources: [`${p.source.address}:random`] };
     return [{ vantage: p.vantage, host: p.host!, family: p.family, protocol: p.protocol, port: p.port, state: read.state, reason: read.reason, evidence }];
   });
+  return { observations, outcomes };
 }
 
 function stateOf(p: Probe, o: ProbeOutcome, received: readonly Received[]): { state: PortState; reason: string } | null {

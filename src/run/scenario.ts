@@ -132,7 +132,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const { docker } = scenario;
     if (docker) {
       assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
-      const started = await phase('docker', () => startDockerHost(target, docker));
+      const started = await startDockerHost(target, docker, phase);
       applied.saved = started.saved;
       containerProbes = planContainerProbes(scenario, hosts, started, await addDockerContainers(scenario, hosts, started));
       // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
@@ -181,10 +181,13 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
-    if (containerProbes.length > 0) collected.observations.push(...(await phase('docker reach', () => probeContainers(hosts, containerProbes, bounds))));
+    const reach = containerProbes.length > 0 ? await phase('docker reach', () => probeContainers(hosts, containerProbes, bounds)) : { observations: [], outcomes: [] };
+    collected.observations.push(...reach.observations);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {
-      collected.observations = await phase('attribution', () => attribute(scenario, hosts, collected.observations, { probes, outcomes }, before, bounds));
+      collected.observations = await phase('attribution', () =>
+        attribute(scenario, hosts, collected.observations, { probes: [...probes, ...containerProbes], outcomes: [...outcomes, ...reach.outcomes] }, before, bounds),
+      );
     }
     result.observations = collected.observations;
     result.others = collected.others;
