@@ -1,6 +1,6 @@
 /**
- * The clients a peer sends to the Docker host's containers at their own addresses: from the peer's own
- * address, to every service inside each container and every port an expectation names for it, per family
+ * The clients a peer sends to the Docker host's containers at their own addresses: from each of the peer's
+ * own addresses (lab and public), every source port, to every service inside each container and every port an expectation names for it, per family
  * the container has an address in, and from routed peers only.
  */
 import { describe, expect, test } from 'vitest';
@@ -28,23 +28,44 @@ describe('planContainerProbes', () => {
     const s = await scenario();
     expect(containerPorts(s, 'web')).toEqual({ tcp: [22, 80], udp: [] });
     expect(containerPorts(s, 'db')).toEqual({ tcp: [5432], udp: [53] });
-    const lab = { scanTargets: { peer: [{ address: { ipv4: '10.9.0.1', ipv6: 'fd09::1' }, from: { ipv4: '10.9.0.2', ipv6: 'fd09::2' }, device: 'eth0' }] } } as unknown as Lab;
+    const direct = { shape: { kind: 'direct' } };
+    const lab = {
+      sources: {
+        peer: [
+          { ...direct, kind: 'lab', network: 'lan', family: 'ipv4', address: '10.9.0.2', target: '10.9.0.1' },
+          { ...direct, kind: 'public', network: 'outside', family: 'ipv4', address: '198.51.100.2', target: '10.9.0.1' },
+          { ...direct, kind: 'lab', network: 'lan', family: 'ipv6', address: 'fd09::2', target: 'fd09::1' },
+          // Not the peer's own address: a spoofed or link-local shape is no way to a container.
+          { kind: 'lab', network: 'lan@spoof', shape: { kind: 'spoof', network: 'x' }, family: 'ipv4', address: '10.7.0.9', target: '10.9.0.1' },
+        ],
+      },
+    } as unknown as Lab;
     const containers = [
       { name: 'web', ipv4: '172.17.0.2', ipv6: null },
       { name: 'db', ipv4: '172.17.0.3', ipv6: 'fd00:d0c::242:ac11:3' },
     ];
-    const probes = planContainerProbes(s, lab, { containers }, ['peer']);
-    expect(probes.map((p) => `${p.vantage}→${p.host} ${p.protocol} ${p.source.address} → ${p.source.target}:${p.port} sport ${p.sourcePort}`)).toEqual([
-      'peer→web tcp 10.9.0.2 → 172.17.0.2:22 sport 0',
-      'peer→web tcp 10.9.0.2 → 172.17.0.2:80 sport 0',
-      'peer→db tcp 10.9.0.2 → 172.17.0.3:5432 sport 0',
-      'peer→db udp 10.9.0.2 → 172.17.0.3:53 sport 0',
-      'peer→db tcp fd09::2 → fd00:d0c::242:ac11:3:5432 sport 0',
-      'peer→db udp fd09::2 → fd00:d0c::242:ac11:3:53 sport 0',
+    const probes = planContainerProbes(s, lab, { containers }, ['peer'], [0, 53]);
+    const lines = probes.map((p) => `${p.vantage}→${p.host} ${p.protocol} ${p.source.address}:${p.sourcePort} → ${p.source.target}:${p.port}`);
+    expect(lines.filter((l) => l.startsWith('peer→web'))).toEqual([
+      'peer→web tcp 10.9.0.2:0 → 172.17.0.2:22',
+      'peer→web tcp 10.9.0.2:53 → 172.17.0.2:22',
+      'peer→web tcp 10.9.0.2:0 → 172.17.0.2:80',
+      'peer→web tcp 10.9.0.2:53 → 172.17.0.2:80',
+      'peer→web tcp 198.51.100.2:0 → 172.17.0.2:22',
+      'peer→web tcp 198.51.100.2:53 → 172.17.0.2:22',
+      'peer→web tcp 198.51.100.2:0 → 172.17.0.2:80',
+      'peer→web tcp 198.51.100.2:53 → 172.17.0.2:80',
     ]);
+    expect(lines.filter((l) => l.startsWith('peer→db') && l.includes('fd00'))).toEqual([
+      'peer→db tcp fd09::2:0 → fd00:d0c::242:ac11:3:5432',
+      'peer→db tcp fd09::2:53 → fd00:d0c::242:ac11:3:5432',
+      'peer→db udp fd09::2:0 → fd00:d0c::242:ac11:3:53',
+      'peer→db udp fd09::2:53 → fd00:d0c::242:ac11:3:53',
+    ]);
+    expect(probes).toHaveLength(8 + 8 + 4);
     expect(new Set(probes.map((p) => p.id)).size).toBe(probes.length);
-    // A peer that is not routed to Docker's bridge, and loopback, send nothing.
-    expect(planContainerProbes(s, lab, { containers }, [])).toEqual([]);
+    // A peer that is not routed to Docker's bridge sends nothing.
+    expect(planContainerProbes(s, lab, { containers }, [], [0])).toEqual([]);
   });
 });
 
@@ -74,6 +95,22 @@ describe('expectations of a container', () => {
       () => null,
       (e: unknown) => e as { issues?: { path: unknown[]; message: string }[] },
     );
+    const ipv6 = await normaliseScenario(
+      {
+        name: 'n',
+        ruleset: { none: true },
+        docker: { containers: { db: { publish: ['5432:5432'], services: ['5432/tcp'] } } },
+        expect: { peer: { behind: { db: { both: { tcp: { filtered: [5432] } } } } } },
+      },
+      { file },
+    ).then(
+      () => null,
+      (e: unknown) => e as { issues?: { path: unknown[]; message: string }[] },
+    );
+    // Reported once per set: both families were written, only IPv6 is refused.
+    expect(ipv6?.issues?.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      "expect.peer.behind.db: expected ipv4 expectations only for container db: with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)",
+    ]);
     expect(error?.issues?.map((i) => `${i.path.join('.')}: ${i.message}`)).toContain(
       'docker.containers.web: expected container names other than the hosts under behind, found web in both: expectations could not tell them apart',
     );

@@ -32,17 +32,21 @@ export function containerPorts(scenario: Scenario, name: string): Record<Protoco
   return out;
 }
 
-/** The probes from every routed peer to every container address of a family it has, one source port each. */
-export function planContainerProbes(scenario: Scenario, lab: Pick<Lab, 'scanTargets'>, docker: Pick<StartedDockerHost, 'containers'>, routed: readonly string[]): Probe[] {
+/**
+ * The probes from every routed peer to every container address of a family it has: from each of the
+ * peer's own sources (its lab address and the outside network's public one), from every source port the
+ * run tries, as the peer's clients try the target.
+ */
+export function planContainerProbes(scenario: Scenario, lab: Pick<Lab, 'sources'>, docker: Pick<StartedDockerHost, 'containers'>, routed: readonly string[], sourcePorts: readonly number[]): Probe[] {
   return routed.flatMap((vantage) => {
-    const own = lab.scanTargets[vantage]?.[0];
-    if (!own || vantage === LOOPBACK) return [];
+    if (vantage === LOOPBACK) return [];
+    const own = (lab.sources[vantage] ?? []).filter((s) => s.shape.kind === 'direct' && s.host === undefined);
     return docker.containers.flatMap((c) =>
       FAMILIES.flatMap((family) => {
         const address = family === 'ipv4' ? c.ipv4 : c.ipv6;
         if (!address) return [];
-        const source = { kind: 'lab' as const, network: 'docker0', shape: { kind: 'behind' as const, host: c.name }, host: c.name, family, address: own.from[family], target: address };
-        return planProbes(vantage, [source], containerPorts(scenario, c.name), { sourcePorts: [0] });
+        const sources = own.filter((s) => s.family === family).map((s) => ({ ...s, network: `${s.network}@docker0`, shape: { kind: 'behind' as const, host: c.name }, host: c.name, target: address }));
+        return planProbes(vantage, sources, containerPorts(scenario, c.name), { sourcePorts });
       }),
     );
   });
@@ -54,20 +58,41 @@ export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds
   const outcomes = await runProbes(lab, probes, bounds);
   const received = await receivedInside(lab, [...new Set(probes.map((p) => p.host!))]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const observations = probes.flatMap((p) => {
-    const seen = byId.get(p.id);
-    const read = seen ? stateOf(p, seen, received) : null;
-    // A probe that never went out is no evidence: no observation, so an expectation of it is missing, never met.
-    if (!read) return [];
-    const reached = read.state === 'open' || read.state === 'delivered' ? 1 : 0;
-    const evidence = { probes: 1, reached, ...(read.state === 'closed' ? { refused: 1, refusedFrom: p.source.target } : {}), sources: [`${p.source.address}:random`] };
-    return [{ vantage: p.vantage, host: p.host!, family: p.family, protocol: p.protocol, port: p.port, state: read.state, reason: read.reason, evidence }];
+  // One observation per port: open if any client got in, closed if one was refused, else what silence means.
+  const groups = new Map<string, Probe[]>();
+  for (const p of probes) {
+    const key = `${p.vantage}|${p.host}|${p.family}|${p.protocol}|${p.port}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const observations = [...groups.values()].flatMap((group) => {
+    const read = group.flatMap((p) => {
+      const seen = byId.get(p.id);
+      const state = seen ? stateOf(p, seen, received) : null;
+      return state ? [{ p, ...state }] : [];
+    });
+    // A port no probe of which went out has no evidence: no observation, so an expectation of it is missing, never met.
+    const best = RANK.map((state) => read.find((r) => r.state === state)).find((r) => r !== undefined);
+    if (!best) return [];
+    const first = group[0]!;
+    const reached = read.filter((r) => r.state === 'open' || r.state === 'delivered').length;
+    const refused = read.filter((r) => r.state === 'closed');
+    const evidence = {
+      probes: read.length,
+      reached,
+      ...(refused.length > 0 ? { refused: refused.length, refusedFrom: refused[0]!.p.source.target } : {}),
+      sources: [...new Set(read.map((r) => `${r.p.source.address}:${r.p.sourcePort === 0 ? 'random' : r.p.sourcePort}`))],
+    };
+    return [{ vantage: first.vantage, host: first.host!, family: first.family, protocol: first.protocol, port: first.port, state: best.state, reason: best.reason, evidence }];
   });
   return { observations, outcomes };
 }
 
+/** Which client's state a port reads as: any client that got in decides it. */
+const RANK: readonly PortState[] = ['open', 'delivered', 'closed', 'filtered', 'open|filtered'];
+
 function stateOf(p: Probe, o: ProbeOutcome, received: readonly Received[]): { state: PortState; reason: string } | null {
-  const at = `a client from ${p.source.address} to ${p.source.target}:${p.port}, routed through the target`;
+  const from = p.sourcePort === 0 ? p.source.address : `${p.source.address} port ${p.sourcePort}`;
+  const at = `a client from ${from} to ${p.source.target}:${p.port}, routed through the target`;
   switch (o.result) {
     case 'connected':
       return { state: 'open', reason: `connected: ${at}` };

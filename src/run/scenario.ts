@@ -23,9 +23,8 @@ import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
-import { startDockerHost } from '../lab/docker-host.ts';
+import { startDockerHost, type StartedDockerHost } from '../lab/docker-host.ts';
 import { planContainerProbes, probeContainers } from './docker-reach.ts';
-import type { Probe } from '../scan/probe/plan.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -126,7 +125,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
-    let containerProbes: Probe[] = [];
+    let dockerHost: { started: StartedDockerHost; routed: string[] } | null = null;
     // A Docker host boots as Debian orders it: the admin's rules (netfilter-persistent, ufw) load before
     // docker.service, whose dockerd then inserts its chains and keeps DOCKER-USER's rules.
     const { docker } = scenario;
@@ -134,7 +133,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
       assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
       const started = await startDockerHost(target, docker, phase);
       applied.saved = started.saved;
-      containerProbes = planContainerProbes(scenario, hosts, started, await addDockerContainers(scenario, hosts, started));
+      dockerHost = { started, routed: await addDockerContainers(scenario, hosts, started) };
       // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
       linksBefore = await readLinks(target);
     }
@@ -159,6 +158,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.sourcePorts = sourcePorts;
     // Ports NAT maps onto a service are ways in too (`--dport 13306 -j REDIRECT --to-ports 3306`).
     const nat = natPorts(applied.saved, scenario.services);
+    const containerProbes = dockerHost ? planContainerProbes(scenario, hosts, dockerHost.started, dockerHost.routed, sourcePorts) : [];
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
     const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
     const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;

@@ -131,6 +131,13 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     return (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0);
   });
   const expectations = drafts.build();
+  // Without ip6tables, dockerd gives its containers no IPv6 address: such an expectation could never be met.
+  for (const e of expectations.filter((x) => x.family === 'ipv6' && x.host !== undefined && containerNames.includes(x.host) && !docker?.daemon.ip6tables)) {
+    issues.add(
+      ['expect', e.vantage, 'behind', e.host!],
+      `expected ipv4 expectations only for container ${e.host}: with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)`,
+    );
+  }
   const parity = normaliseParity(input.parity, vantages, scan, issues);
   if (scanned.length === 0) {
     issues.add(['services'], 'expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned');
