@@ -165,10 +165,13 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
-    const [collected, outcomes] = await phase('scans', async () => {
-      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
+    // The clients to a Docker host's containers at their own addresses go with the others.
+    const reachContainers = () => probeContainers(hosts, containerProbes, bounds);
+    const [collected, outcomes, reach] = await phase('scans', async () => {
+      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds), reachContainers()]);
       const first = await probeAgain(hosts, probes, bounds, chanceRounds(result.rateDependent));
-      return [await scans(), first] as const;
+      const containers = await reachContainers();
+      return [await scans(), first, containers] as const;
     });
     // A verdict over no scan at all would be a pass that proves nothing.
     if (collected.scans.length === 0) {
@@ -181,7 +184,6 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
-    const reach = containerProbes.length > 0 ? await phase('docker reach', () => probeContainers(hosts, containerProbes, bounds)) : { observations: [], outcomes: [] };
     collected.observations.push(...reach.observations);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {
