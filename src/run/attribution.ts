@@ -82,7 +82,7 @@ export async function attribute(
   const rules = places ? parseRuleDump(places.dump) : new Map();
   const listed = parseNftListing(places?.nft ?? '');
   // The trace's own `*-save`, in table order: the self-check's copy is sorted for diffing, and read as
-  // tables it puts every rule in the last table named (a DNAT went unseen once a *raw table existed).
+  // tables it puts every rule in the last table named (filter INPUT and its jumps could not be followed).
   const savedAtTrace = { v4: places?.saved.ipv4 ?? '', v6: places?.saved.ipv6 ?? '' };
   const nat = natMappedPorts(savedAtTrace);
   for (const { o, probe } of traced) {
