@@ -5,9 +5,9 @@
 import { expect, test } from 'vitest';
 import { daemonJson } from './docker-host.ts';
 
-test("daemon.json: the declared keys; ip6tables brings 20.10's experimental flag and a ULA bridge; containerd is the one started ahead", () => {
-  expect(daemonJson({ iptables: true, ip6tables: false, userlandProxy: true })).toEqual({ iptables: true, 'userland-proxy': true, containerd: '/run/containerd/containerd.sock' });
-  expect(daemonJson({ iptables: false, ip6tables: false, userlandProxy: false })).toEqual({ iptables: false, 'userland-proxy': false, containerd: '/run/containerd/containerd.sock' });
+test("daemon.json: the declared keys; ip6tables brings 20.10's experimental flag and a ULA bridge", () => {
+  expect(daemonJson({ iptables: true, ip6tables: false, userlandProxy: true })).toEqual({ iptables: true, 'userland-proxy': true });
+  expect(daemonJson({ iptables: false, ip6tables: false, userlandProxy: false })).toEqual({ iptables: false, 'userland-proxy': false });
   expect(daemonJson({ iptables: true, ip6tables: true, userlandProxy: true })).toEqual({
     iptables: true,
     'userland-proxy': true,
@@ -15,6 +15,5 @@ test("daemon.json: the declared keys; ip6tables brings 20.10's experimental flag
     ipv6: true,
     'fixed-cidr-v6': 'fd00:d0c::/64',
     ip6tables: true,
-    containerd: '/run/containerd/containerd.sock',
   });
 });

@@ -11,7 +11,7 @@ import { ipVersion } from '../model/ip.ts';
 import { LabSelfCheckError } from '../model/errors.ts';
 import { savedRuleset } from './apply-ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { CONTAINERD_SOCKET, runPublished, startDockerd, type DaemonConfig } from './dockerd-host.ts';
+import { runPublished, startDockerd, type DaemonConfig } from './dockerd-host.ts';
 
 export interface StartedDockerHost {
   /** Each inner container with the addresses its dockerd gave it (IPv6 only with `ip6tables`). */
@@ -24,11 +24,10 @@ export interface StartedDockerHost {
   readySeconds: number;
 }
 
-/** The daemon.json fwprobe writes: 20.10 needs `experimental` and an IPv6 bridge for `ip6tables`; startContainerd first. */
+/** The daemon.json fwprobe writes: 20.10 needs `experimental` and an IPv6 bridge for `ip6tables`. */
 export function daemonJson(spec: DockerSpec['daemon']): DaemonConfig {
   const v6 = spec.ip6tables ? { experimental: true, ipv6: true, 'fixed-cidr-v6': DOCKER_FIXED_CIDR_V6, ip6tables: true } : {};
-  // containerd was started ahead (startContainerd), as Debian's containerd.service is.
-  return { iptables: spec.iptables, 'userland-proxy': spec.userlandProxy, ...v6, containerd: CONTAINERD_SOCKET };
+  return { iptables: spec.iptables, 'userland-proxy': spec.userlandProxy, ...v6 };
 }
 
 /** Runs `work` as a named step of the scenario (the runner's phase timer); by default just runs it. */

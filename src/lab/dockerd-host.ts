@@ -51,33 +51,7 @@ export interface DaemonConfig {
   'fixed-cidr-v6'?: string;
   /** @default absent */
   experimental?: boolean;
-  /** The socket of a containerd already running (Debian's docker.service uses containerd.service's). @default dockerd starts its own */
-  containerd?: string;
 }
-
-/** Where containerd listens when fwprobe starts it ahead of dockerd. */
-export const CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
-
-/**
- * Starts containerd in the target and returns at once: as containerd.service starts at boot before the
- * admin's rules and docker.service, it has nothing to do with the firewall, so it comes up beside the
- * lab's other steps and dockerd (started with `containerd` set) does not wait for it.
- */
-export async function startContainerd(host: StartedFwprobeContainer): Promise<void> {
-  await host.runOk(['sh', '-c', 'mkdir -p /run/fwprobe && setsid nohup containerd >/run/fwprobe/containerd.log 2>&1 </dev/null &'], { phase: 'starting containerd in the target' });
-}
-
-/** Waits for containerd's socket (when dockerd is to use it), then runs the starter: one exec. */
-const AFTER_CONTAINERD = `sock=$1; shift
-if [ -n "$sock" ]; then
-  i=0
-  until [ -S "$sock" ]; do
-    i=$((i + 1))
-    if [ "$i" -gt 300 ]; then echo "fwprobe-dockerd: containerd did not listen on $sock within 30s; its log:" >&2; tail -n 30 /run/fwprobe/containerd.log >&2; exit 1; fi
-    sleep 0.1
-  done
-fi
-exec fwprobe-dockerd "$@"`;
 
 /** A container that the inner dockerd starts: `docker run -p` strings as written, and what listens in it. */
 export interface PublishedContainer {
@@ -108,7 +82,7 @@ export class DockerdHostContainer extends FwprobeContainer {
 
 /** Starts dockerd with `daemon` as its daemon.json; resolves with the seconds it took to answer. */
 export async function startDockerd(host: StartedFwprobeContainer, daemon: DaemonConfig): Promise<number> {
-  const out = await host.runOk(['sh', '-c', AFTER_CONTAINERD, 'sh', daemon.containerd ?? '', JSON.stringify(daemon), String(DOCKERD_WAIT_S)], {
+  const out = await host.runOk(['fwprobe-dockerd', JSON.stringify(daemon), String(DOCKERD_WAIT_S)], {
     timeoutMs: (DOCKERD_WAIT_S + 30) * 1000,
     phase: 'starting dockerd in the target',
   });

@@ -25,7 +25,6 @@ import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unac
 import { addDockerContainers, startLab } from './lab-setup.ts';
 import { startDockerHost, type StartedDockerHost } from '../lab/docker-host.ts';
 import { planContainerProbes, probeContainers } from './docker-reach.ts';
-import { startContainerd } from '../lab/dockerd-host.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -122,8 +121,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const allSources = Object.values(hosts.sources).flat();
     result.sources = allSources.map(({ kind, network, shape, host, family, address, target: to }) => ({ kind, network, shape, ...(host ? { host } : {}), family, address, target: to }));
 
-    // A Docker host's containerd has nothing to do with the firewall: it starts here, as at boot before the rules.
-    await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container)), ...(scenario.docker ? [startContainerd(target)] : [])]));
+    await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
