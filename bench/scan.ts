@@ -5,7 +5,8 @@
  * reports/bench.json. Targets are informational: the exit code is 1 only when something errored (a
  * scenario ended in `error`, or a measurement threw), else 0.
  *
- * --quick skips the default-timing reference of section 2 (100-200 s per family by design).
+ * --quick skips the default-timing reference of section 2 (100-200 s per family by design); --docker-only
+ * runs section 6 alone (the docker: block's cost).
  * --profile runs only the 4-port scenario (a warm-up, then --runs runs) and prints where each ms went: per
  * phase, its share, and every container round trip in it (bench/profile.ts).
  */
@@ -27,10 +28,12 @@ import { commandBuildScaling, runSweeps, type SweepFigures } from './sweep.ts';
 import { formatRows } from './table.ts';
 import { runLibrary } from './library.ts';
 import { profileMain } from './profile.ts';
+import { dockerCost } from './docker.ts';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    'docker-only': { type: 'boolean', default: false },
     runs: { type: 'string', default: '5' },
     'report-dir': { type: 'string', default: 'reports' },
     profile: { type: 'boolean', default: false },
@@ -65,6 +68,12 @@ async function main(): Promise<Record<string, unknown>> {
   // First call may build the image; the second is what "image ready (cached)" means.
   const image = await ensureTargetImage({ log });
   const imageReady = await timed(() => ensureTargetImage());
+  if (values['docker-only']) {
+    const docker = await dockerCost(image, RUNS, log);
+    checkResults('section 6', docker.results);
+    rows.push(...docker.rows);
+    return { version: 1, generatedAt: new Date().toISOString(), image, rows, docker: docker.runs, errors };
+  }
 
   // Sections 1 and 3: one warm-up (testcontainers and dockerode initialise on first use), then RUNS runs.
   log('4-port scenario: warm-up run');
@@ -91,6 +100,8 @@ async function main(): Promise<Record<string, unknown>> {
   log('the scenario library');
   const library = await runLibrary(image);
   checkResults('section 5', library.results);
+  const docker = await dockerCost(image, RUNS, log);
+  checkResults('section 6', docker.results);
   const loadAfter = loadavg();
 
   // --- Section 1: phases of the median run, and each phase's median over all runs.
@@ -197,6 +208,7 @@ async function main(): Promise<Record<string, unknown>> {
     row({ section: S5, metric: 'sum / wall', value: library.sumMs / library.wallMs, unit: 'x', note: 'overlap the runner achieves' }),
   );
 
+  rows.push(...docker.rows);
   rows.push(row({ section: 'process', metric: 'peak RSS (node)', value: peakRssMb(), unit: 'MB' }));
   const avg = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   rows.push(
@@ -228,6 +240,7 @@ async function main(): Promise<Record<string, unknown>> {
       concurrentMs: eight.concurrentMs,
       results: eight.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })),
     },
+    docker: docker.runs,
     library: { wallMs: library.wallMs, sumMs: library.sumMs, results: library.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })) },
     errors,
   };

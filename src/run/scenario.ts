@@ -23,7 +23,8 @@ import { chanceRounds, checkServicesReachable, planAll, probeAgain, READ_RECEIVE
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
-import { startDockerHost } from '../lab/docker-host.ts';
+import { startDockerHost, type StartedDockerHost } from '../lab/docker-host.ts';
+import { planContainerProbes, probeContainers } from './docker-reach.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -124,14 +125,15 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
+    let dockerHost: { started: StartedDockerHost; routed: string[] } | null = null;
     // A Docker host boots as Debian orders it: the admin's rules (netfilter-persistent, ufw) load before
     // docker.service, whose dockerd then inserts its chains and keeps DOCKER-USER's rules.
     const { docker } = scenario;
     if (docker) {
       assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
-      const started = await phase('docker', () => startDockerHost(target, docker));
+      const started = await startDockerHost(target, docker, phase);
       applied.saved = started.saved;
-      await addDockerContainers(scenario, hosts, started);
+      dockerHost = { started, routed: await addDockerContainers(scenario, hosts, started) };
       // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
       linksBefore = await readLinks(target);
     }
@@ -156,16 +158,20 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.sourcePorts = sourcePorts;
     // Ports NAT maps onto a service are ways in too (`--dport 13306 -j REDIRECT --to-ports 3306`).
     const nat = natPorts(applied.saved, scenario.services);
+    const containerProbes = dockerHost ? planContainerProbes(scenario, hosts, dockerHost.started, dockerHost.routed, sourcePorts) : [];
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
     const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
     const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
     const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
-    const [collected, outcomes] = await phase('scans', async () => {
-      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
+    // The clients to a Docker host's containers at their own addresses go with the others.
+    const reachContainers = () => probeContainers(hosts, containerProbes, bounds);
+    const [collected, outcomes, reach] = await phase('scans', async () => {
+      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds), reachContainers()]);
       const first = await probeAgain(hosts, probes, bounds, chanceRounds(result.rateDependent));
-      return [await scans(), first] as const;
+      const containers = await reachContainers();
+      return [await scans(), first, containers] as const;
     });
     // A verdict over no scan at all would be a pass that proves nothing.
     if (collected.scans.length === 0) {
@@ -183,9 +189,13 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     });
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
+    // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
+    collected.observations.push(...reach.observations);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {
-      collected.observations = await phase('attribution', () => attribute(scenario, hosts, collected.observations, { probes, outcomes }, before, bounds));
+      collected.observations = await phase('attribution', () =>
+        attribute(scenario, hosts, collected.observations, { probes: [...probes, ...containerProbes], outcomes: [...outcomes, ...reach.outcomes] }, before, bounds),
+      );
     }
     result.observations = collected.observations;
     result.others = collected.others;

@@ -107,16 +107,22 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   const plan = planRuleset(input.ruleset, issues);
   if (plan) checkBackend(plan, input.backend ?? 'nft', issues);
   const drafts = new ExpectationDrafts(issues);
-  const behindNames = topology.behind.map((b) => b.name);
+  const docker = input.docker ? normaliseDocker(input.docker, services, issues) : null;
+  // A Docker host's containers are hosts behind it: every peer reaches them routed through the target.
+  const containerNames = (docker?.containers ?? []).map((c) => c.name);
+  for (const name of containerNames.filter((n) => topology.behind.some((b) => b.name === n))) {
+    issues.add(['docker', 'containers', name], `expected container names other than the hosts under behind, found ${name} in both: expectations could not tell them apart`);
+  }
+  const behindNames = [...topology.behind.map((b) => b.name), ...containerNames];
   if (input.expect) {
     drafts.addVantageInputs(input.expect, vantages, behindNames, (vantage, host) => {
+      if (containerNames.includes(host)) return true;
       // As the lab scans them (run/lab-setup.ts): a peer scans a host behind only from another network.
       const inner = topology.behind.find((b) => b.name === host)?.interfaces[0].network;
       return !topology.peers.find((p) => p.name === vantage)?.interfaces.some((i) => i.network === inner);
     });
     drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : undefined, vantages);
   }
-  const docker = input.docker ? normaliseDocker(input.docker, services, issues) : null;
   // Published ports are the target's ports: scanned like its services, though dockerd, not fwprobe, opens them.
   const scan = computeScan(input.ports, [...services, ...publishedPorts(docker)], drafts.rangesByProtocol(), issues);
   for (const host of topology.behind) {
@@ -128,8 +134,21 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   }
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
-  drafts.addExposedOthers((host) => (host === undefined ? scanned : (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0)));
+  drafts.addExposedOthers((host) => {
+    if (host === undefined) return scanned;
+    // A container is probed on its services and the ports its expectations name (run/docker-reach.ts).
+    const container = docker?.containers.find((c) => c.name === host);
+    if (container) return (['tcp', 'udp'] as const).filter((p) => container.services.some((s) => s.protocol === p) || drafts.rangesByProtocol(host)[p].length > 0);
+    return (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0);
+  });
   const expectations = drafts.build();
+  // Without ip6tables, dockerd gives its containers no IPv6 address: such an expectation could never be met.
+  for (const e of expectations.filter((x) => x.family === 'ipv6' && x.host !== undefined && containerNames.includes(x.host) && !docker?.daemon.ip6tables)) {
+    issues.add(
+      ['expect', e.vantage, 'behind', e.host!],
+      `expected ipv4 expectations only for container ${e.host}: with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)`,
+    );
+  }
   const parity = normaliseParity(input.parity, vantages, scan, issues);
   if (scanned.length === 0) {
     issues.add(['services'], 'expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned');
