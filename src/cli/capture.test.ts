@@ -29,6 +29,17 @@ describe('fwprobe collect and capture', () => {
     expect(output.out).toContain('next: fwprobe run');
   });
 
+  it('capture --anonymise writes no address or hostname of the bundle, and says so in its notes', async () => {
+    const from = join(dir, 'web1.json');
+    const out = join(dir, 'anon');
+    expect(await main(['capture', '--from', from, '--out', out, '--anonymise'])).toBe(0);
+    const yaml = readFileSync(join(out, 'host.scenario.yaml'), 'utf8') + readFileSync(join(out, 'host.rules.v4'), 'utf8');
+    for (const original of ['web1', '192.0.2.10', '2001:db8:1::10', '10.1.2.3', '198.51.100.7']) expect(yaml).not.toContain(original);
+    expect(yaml).toContain('# Captured by fwprobe capture from an anonymised bundle.');
+    expect(output.out).toMatch(/note: addresses, the hostname and non-standard interface names are anonymised/);
+    expect(output.out).not.toContain('web1');
+  });
+
   it('a hostile bundle is refused with the field named, and nothing is written', async () => {
     const from = join(dir, 'evil.json');
     writeFileSync(from, bundleText({ ...V4_ONLY_HOST, ip_addr: JSON.stringify([{ ifname: 'eth0;reboot' }]) }));

@@ -1,15 +1,17 @@
 /**
  * `fwprobe capture [--from BUNDLE] --out DIR`: turns a host's bundle (what the collect script wrote; without
- * --from, the script is run on this machine, as root) into a scenario folder that reproduces the host in a lab. The bundle is checked whole before a file is written,
- * and the written scenario is loaded back as a run would load it, so a capture never leaves a folder that
- * `fwprobe run` refuses without saying so.
+ * --from, the script is run on this machine, as root) into a scenario folder that reproduces the host in a
+ * lab. The bundle is checked whole before a file is written, and the written scenario is loaded back as a
+ * run would load it, so a capture never leaves a folder that `fwprobe run` refuses without saying so.
+ * `fwprobe audit` captures through the same functions.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleInvalidError, CommandFailedError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
-import { CAPTURED_SCENARIO_FILE, captureBundle, collectScript, MAX_BUNDLE_BYTES } from '../scenario/bundle/index.ts';
+import { CAPTURED_SCENARIO_FILE, captureBundle, collectScript, MAX_BUNDLE_BYTES, type CaptureOutput } from '../scenario/bundle/index.ts';
+import { Anonymiser } from '../scenario/bundle/anonymise.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { readTextFile } from '../source/read-file.ts';
 import { parseCommandArgs } from './args.ts';
@@ -21,27 +23,35 @@ export async function runCapture(args: readonly string[]): Promise<number> {
   if (parsed.positionals.length > 0) throw new UsageError(`capture takes no positional arguments, found ${parsed.positionals.join(' ')}`);
   if (!out) throw new UsageError('capture needs --out DIR');
   const text = from ? await readBundle(from) : collectHere();
-  const captured = captureBundle(text, from ?? 'this machine');
-  await mkdir(out, { recursive: true });
-  for (const [name, content] of Object.entries(captured.files)) await writeFile(join(out, name), content);
-  const scenarioFile = join(out, CAPTURED_SCENARIO_FILE);
-  await loadScenario(scenarioFile);
+  const anonymiser = parsed.flag('anonymise') ? new Anonymiser() : undefined;
+  const captured = captureBundle(text, from ?? 'this machine', anonymiser ? { anonymiser } : {});
+  const scenarioFile = await writeCaptured(captured, out);
   process.stdout.write(`wrote ${printable(scenarioFile)} and ${Object.keys(captured.files).length - 1} ruleset file(s)\n`);
   for (const note of captured.notes) process.stdout.write(`  note: ${printable(note)}\n`);
   process.stdout.write(`next: fwprobe run ${printable(scenarioFile)}  (fails on an IPv4/IPv6 difference); fwprobe baseline, then fwprobe check, holds the exposure\n`);
   return 0;
 }
 
-async function readBundle(from: string): Promise<string> {
+/** Writes a capture's files into `out` and loads the scenario back as a run would. @returns the scenario file. */
+export async function writeCaptured(captured: CaptureOutput, out: string): Promise<string> {
+  await mkdir(out, { recursive: true });
+  for (const [name, content] of Object.entries(captured.files)) await writeFile(join(out, name), content);
+  const scenarioFile = join(out, CAPTURED_SCENARIO_FILE);
+  await loadScenario(scenarioFile);
+  return scenarioFile;
+}
+
+/** A bundle file's text, size-bounded before it is read whole. */
+export async function readBundle(from: string): Promise<string> {
   const read = await readTextFile(from, MAX_BUNDLE_BYTES);
   if ('problem' in read) throw new BundleInvalidError(`${from}: cannot read the bundle: ${read.problem.reason}`);
   return read.text;
 }
 
 /** The collect script run here, as on a server: the same bundle, read the same way (never trusted more). */
-function collectHere(): string {
+export function collectHere(): string {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) {
-    throw new UsageError('capture without --from reads this machine, which needs root on Linux: run it with sudo, or give --from BUNDLE (the JSON `sh collect.sh` wrote)');
+    throw new UsageError('reading this machine (no --from) needs root on Linux: run it with sudo, or give --from BUNDLE (the JSON `sh collect.sh` wrote)');
   }
   // The script bounds itself (4 s); this deadline only guards against a shell that never returns.
   const run = spawnSync('sh', ['-s'], { input: collectScript(), encoding: 'utf8', maxBuffer: MAX_BUNDLE_BYTES, timeout: 30_000 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from './capture.test-helpers.ts';
-import { closest, parseCommandArgs } from './args.ts';
+import { parseCommandArgs } from './args.ts';
 import { COMMAND_NAMES, OPTIONS, optionsOf } from './commands.ts';
 import { main } from './main.ts';
 import { commandUsage, overviewUsage } from './usage.ts';
@@ -36,16 +36,6 @@ describe('parseCommandArgs', () => {
   it('refuses a string option without its value and a flag with one', () => {
     expect(() => parseCommandArgs('run', ['--report-dir'])).toThrow('--report-dir needs a value (--report-dir DIR)');
     expect(() => parseCommandArgs('run', ['--json=yes'])).toThrow('--json takes no value');
-  });
-});
-
-describe('closest', () => {
-  it('finds a near word, never a far one or a one-letter neighbour', () => {
-    expect(closest('concurency', ['report-dir', 'concurrency'])).toBe('concurrency');
-    expect(closest('baselin', COMMAND_NAMES)).toBe('baseline');
-    expect(closest('chekc', COMMAND_NAMES)).toBe('check');
-    expect(closest('a', ['b'])).toBeNull();
-    expect(closest('deploy', COMMAND_NAMES)).toBeNull();
   });
 });
 

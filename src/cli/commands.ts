@@ -12,7 +12,7 @@ import { flagFormsText } from './ruleset-flag.ts';
 /** The services both labs of `compare` listen on when `--services` is not given. */
 export const DEFAULT_COMPARE_SERVICES = '22/tcp,25/tcp,53/tcp,53/udp,80/tcp,123/udp,443/tcp';
 
-export const COMMAND_NAMES = ['run', 'demo', 'generate', 'validate', 'baseline', 'check', 'diff', 'compare', 'merge-reports', 'collect', 'capture'] as const;
+export const COMMAND_NAMES = ['run', 'demo', 'generate', 'validate', 'baseline', 'check', 'diff', 'compare', 'merge-reports', 'collect', 'capture', 'audit'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface OptionSpec {
@@ -43,7 +43,7 @@ export interface CommandSpec {
   exits?: string;
 }
 
-const RUNS = ['run', 'demo', 'baseline', 'check', 'compare'] as const;
+const RUNS = ['run', 'demo', 'baseline', 'check', 'compare', 'audit'] as const;
 
 export const OPTIONS: readonly OptionSpec[] = [
   {
@@ -55,7 +55,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: RUNS,
   },
   { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
-  { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check'] },
+  { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check', 'audit'] },
   {
     name: 'bound',
     type: 'string',
@@ -64,7 +64,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: `raise or lower a step's bound, repeatable: ${boundsHelp()}`,
     commands: RUNS,
   },
-  { name: 'quiet', short: 'q', type: 'boolean', description: 'no port tables, only each verdict', commands: ['run', 'demo'] },
+  { name: 'quiet', short: 'q', type: 'boolean', description: 'no port tables, only each verdict', commands: ['run', 'demo', 'audit'] },
   { name: 'json', type: 'boolean', description: "results.json's document on stdout, nothing else there (progress stays on stderr)", commands: ['run', 'demo'] },
   {
     name: 'a',
@@ -91,10 +91,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     name: 'from',
     type: 'string',
     value: 'BUNDLE',
-    description: 'the JSON bundle the collect script wrote on the host',
+    description: 'the JSON bundle the collect script wrote on the host (audit: or a folder of them, *.json, one host each)',
     default: 'this machine: the collect script is run here (root on Linux)',
-    commands: ['capture'],
+    commands: ['capture', 'audit'],
   },
+  {
+    name: 'anonymise',
+    type: 'boolean',
+    description: 'map addresses (prefixes kept), the hostname and non-standard interface names the same way in every file, so the scenario can be shared',
+    commands: ['capture', 'audit'],
+  },
+  { name: 'keep', type: 'boolean', description: 'keep the captured scenario folders (their path is printed) instead of removing them', commands: ['audit'] },
   { name: 'help', short: 'h', type: 'boolean', description: 'this text', commands: COMMAND_NAMES },
 ];
 
@@ -178,6 +185,16 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'The bundle is hostile input: size-bounded and checked field by field; nothing of it reaches a shell. The scenario asserts\n' +
       'only `parity: strict` (IPv6 filtered like IPv4): `fwprobe run` answers that; `fwprobe baseline` then `check` hold the exposure.',
     exits: 'Exit 0: written; 2: the bundle is invalid (the field is named) or the scenario could not be written.',
+  },
+  audit: {
+    name: 'audit',
+    args: '[--from BUNDLE|DIR]',
+    summary: 'Capture each host into a temporary folder, run it, and answer "have you checked ip6tables lately?" in one sentence per host.',
+    about:
+      'Captures each host, runs it, and answers per host: every IPv4/IPv6 difference first, the port table, then either "IPv6 is filtered\n' +
+      'like IPv4" or the ports open over IPv6 and not IPv4 (from the lab peers: loopback differences come from bind addresses and\n' +
+      'are listed, not counted). Every bundle is checked before any container starts. The usual reports are written.',
+    exits: 'Exit 0: no host exposes more over IPv6 than over IPv4; 1: one does (its ports named); 2: an error (a bad bundle, a run that did not finish).',
   },
 };
 

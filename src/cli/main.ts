@@ -19,6 +19,7 @@ import { runDiff } from './diff.ts';
 import { runMergeReports } from './merge-reports.ts';
 import { runCollect } from './collect.ts';
 import { runCapture } from './capture.ts';
+import { runAudit } from './audit.ts';
 
 export { EXIT, formatResult, inFileOrder } from './run.ts';
 
@@ -35,6 +36,7 @@ const HANDLERS: Record<CommandName, (args: string[]) => Promise<number>> = {
   'merge-reports': runMergeReports,
   collect: runCollect,
   capture: runCapture,
+  audit: (args) => runAudit(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -34,6 +34,8 @@ export async function runCommand(args: readonly string[], mode: { demo: boolean 
   const human = options.json ? null : out;
   const colour = human !== null && useColour(human);
   const image = await prepareEngine({
+    // A fresh machine's first `npm run demo`: the engine is brought up where fwprobe can (issue: first minute).
+    startEngine: true,
     log: (line) => err.write(`image: ${printable(line)}\n`),
     ...(options.bounds.imageBuild === undefined ? {} : { imageBuildMs: options.bounds.imageBuild }),
   });

@@ -21,7 +21,10 @@ while [ $# -gt 0 ]; do
   n=$1; shift
   cmd=("\${@:1:n}"); shift "$n"
   "\${cmd[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?
-  printf '@@STEP %d\\n' "$rc"; base64 -w0 <"$tmp/out"; printf '\\n'; base64 -w0 <"$tmp/err"; printf '\\n'
+  printf '@@STEP %d\\n' "$rc"
+  # base64 of nothing is nothing: an empty stream costs no process (most steps print nothing on stderr).
+  if [ -s "$tmp/out" ]; then base64 -w0 <"$tmp/out"; fi; printf '\\n'
+  if [ -s "$tmp/err" ]; then base64 -w0 <"$tmp/err"; fi; printf '\\n'
   if [ "$stop" = 1 ] && [ "$rc" -ne 0 ]; then break; fi
 done
 rm -rf "$tmp"

@@ -129,7 +129,10 @@ export function installSignalCleanup(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
-      process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers…\n`);
+      // vitest stops its worker processes with SIGTERM at the end of every normal run, after each file's
+      // afterAll removed its labs: in a worker, the message is for a signal that interrupts work.
+      const work = containers.size + creating;
+      if (work > 0 || process.env['VITEST_WORKER_ID'] === undefined) process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers…\n`);
       void stopAndRemoveEverything().finally(() => process.exit(code));
     });
   }

@@ -30,21 +30,33 @@ export function daemonJson(spec: DockerSpec['daemon']): DaemonConfig {
   return { iptables: spec.iptables, 'userland-proxy': spec.userlandProxy, ...v6 };
 }
 
-/** Starts dockerd in `target` (a `DockerdHostContainer`) and runs every declared container, one by one. */
-export async function startDockerHost(target: StartedFwprobeContainer, spec: DockerSpec): Promise<StartedDockerHost> {
-  const readySeconds = await startDockerd(target, daemonJson(spec.daemon));
-  const containers: StartedDockerHost['containers'] = [];
-  for (const c of spec.containers) {
-    await runPublished(target, { name: c.name, publish: c.publish.map(publishFlag), services: c.services });
-    const [ipv4 = '', ipv6 = ''] = (await target.runOk(['docker', 'inspect', '-f', '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.GlobalIPv6Address}}', c.name])).trim().split(/\s+/);
-    // The scope guard learns these: anything but an address of this dockerd's own container is refused here.
-    if (ipVersion(ipv4) !== 4 || (ipv6 !== '' && ipVersion(ipv6) !== 6)) {
-      throw new LabSelfCheckError(`docker inspect ${c.name} in the target gave no container address (${JSON.stringify(ipv4)} ${JSON.stringify(ipv6)})`);
+/** Runs `work` as a named step of the scenario (the runner's phase timer); by default just runs it. */
+export type DockerStep = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Starts dockerd in `target` (a `DockerdHostContainer`) and runs every declared container, one by one (so
+ * dockerd hands out the same addresses in every run), then reads the rules. Three steps, timed apart:
+ * `docker` (dockerd answering), `docker containers`, `docker rules`.
+ */
+export async function startDockerHost(target: StartedFwprobeContainer, spec: DockerSpec, step: DockerStep = (_name, work) => work()): Promise<StartedDockerHost> {
+  const readySeconds = await step('docker', () => startDockerd(target, daemonJson(spec.daemon)));
+  const containers = await step('docker containers', async () => {
+    const out: StartedDockerHost['containers'] = [];
+    for (const c of spec.containers) {
+      const { ipv4, ipv6 } = await runPublished(target, { name: c.name, publish: c.publish.map(publishFlag), services: c.services }, spec.daemon.ip6tables);
+      // The scope guard learns these: anything but an address of this dockerd's own container is refused here.
+      if (ipVersion(ipv4) !== 4 || (ipv6 !== '' && ipVersion(ipv6) !== 6)) {
+        throw new LabSelfCheckError(`docker inspect ${c.name} in the target gave no container address (${JSON.stringify(ipv4)} ${JSON.stringify(ipv6)})`);
+      }
+      out.push({ name: c.name, ipv4, ipv6: ipv6 === '' ? null : ipv6 });
     }
-    containers.push({ name: c.name, ipv4, ipv6: ipv6 === '' ? null : ipv6 });
-  }
-  const subnetList = (await target.runOk(['docker', 'network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', 'bridge'])).trim().split(/\s+/);
-  const subnets = { ipv4: subnetList.find((s) => ipVersion(s.split('/')[0] ?? '') === 4) ?? '', ipv6: subnetList.find((s) => ipVersion(s.split('/')[0] ?? '') === 6) ?? null };
-  if (subnets.ipv4 === '') throw new LabSelfCheckError(`docker network inspect bridge in the target gave no IPv4 subnet (${JSON.stringify(subnetList)})`);
-  return { containers, subnets, saved: await savedRuleset(target), readySeconds };
+    return out;
+  });
+  return step('docker rules', async () => {
+    const [subnetText, saved] = await Promise.all([target.runOk(['docker', 'network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', 'bridge']), savedRuleset(target)]);
+    const subnetList = subnetText.trim().split(/\s+/);
+    const subnets = { ipv4: subnetList.find((s) => ipVersion(s.split('/')[0] ?? '') === 4) ?? '', ipv6: subnetList.find((s) => ipVersion(s.split('/')[0] ?? '') === 6) ?? null };
+    if (subnets.ipv4 === '') throw new LabSelfCheckError(`docker network inspect bridge in the target gave no IPv4 subnet (${JSON.stringify(subnetList)})`);
+    return { containers, subnets, saved, readySeconds };
+  });
 }

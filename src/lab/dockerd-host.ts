@@ -89,22 +89,38 @@ export async function startDockerd(host: StartedFwprobeContainer, daemon: Daemon
   return Number(/^dockerd-ready ([\d.]+)$/m.exec(out)?.[1] ?? NaN);
 }
 
-/** `docker run -d -p ...` in the target, then waits for the listener's READY; returns the container's IPv4. */
-export async function runPublished(host: StartedFwprobeContainer, container: PublishedContainer): Promise<string> {
+/**
+ * In one exec (each round trip into the target costs, more so under load): `docker run -d`, waits for the
+ * listener's READY in the container's log, then reads its addresses. Exit 3: docker run failed; 4: the
+ * listener failed or did not say READY in time.
+ */
+const RUN_AND_WAIT = `name=$1; tenths=$2; shift 2
+"$@" >/dev/null || exit 3
+i=0
+until docker logs "$name" 2>/dev/null | grep -qx READY; do
+  if docker logs "$name" 2>&1 >/dev/null | grep -q '^fwprobe-listener: ' || [ "$i" -ge "$tenths" ]; then docker logs "$name"; exit 4; fi
+  i=$((i + 1)); sleep 0.1
+done
+docker inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.GlobalIPv6Address}}' "$name"`;
+
+/**
+ * \`docker run -d -p ...\` in the target, then waits for the listener's READY; returns the container's
+ * addresses (IPv6 empty without an IPv6 bridge). `ipv6`: whether Docker's bridge has IPv6 (read from
+ * dockerd when not given).
+ */
+export async function runPublished(host: StartedFwprobeContainer, container: PublishedContainer, ipv6?: boolean): Promise<{ ipv4: string; ipv6: string }> {
   // Docker turns IPv6 off inside a container whose network has none: a dual-stack bind would fail there.
-  const ipv6 = (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', 'bridge'])).trim() === 'true';
-  const specs = container.services.map((s) => `${s.protocol}:${s.port}:${ipv6 ? 'any' : 'any4'}`);
+  const v6 = ipv6 ?? (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', 'bridge'])).trim() === 'true';
+  const specs = container.services.map((s) => `${s.protocol}:${s.port}:${v6 ? 'any' : 'any4'}`);
   const run = ['docker', 'run', '-d', '--name', container.name, '-v', '/usr:/usr:ro', ...container.publish.flatMap((p) => ['-p', p]), INNER_IMAGE, 'fwprobe-listener', ...specs];
-  await host.runOk(run, { phase: `docker run ${container.name} in the target` });
-  const deadline = Date.now() + LISTENER_WAIT_MS;
-  let logs = { exitCode: 0, stdout: '', stderr: '' };
-  while (Date.now() < deadline) {
-    logs = await host.run(['docker', 'logs', container.name]);
-    if (/^READY$/m.test(logs.stdout)) {
-      return (await host.runOk(['docker', 'inspect', '-f', '{{.NetworkSettings.IPAddress}}', container.name])).trim();
-    }
-    if (/^fwprobe-listener: /m.test(logs.stderr)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const outcome = await host.run(['sh', '-c', RUN_AND_WAIT, 'sh', container.name, String(LISTENER_WAIT_MS / 100), ...run], {
+    timeoutMs: LISTENER_WAIT_MS + 60_000,
+    phase: `docker run ${container.name} in the target`,
+  });
+  if (outcome.exitCode !== 0) {
+    const what = outcome.exitCode === 3 ? 'docker run failed' : `the inner container ${container.name} did not report READY`;
+    throw new CommandFailedError({ command: run, ...outcome }, `${what}:`);
   }
-  throw new CommandFailedError({ command: run, exitCode: 1, stdout: logs.stdout, stderr: logs.stderr }, `The inner container ${container.name} did not report READY:`);
+  const [ipv4 = '', ipv6Address = ''] = outcome.stdout.trim().split(/\s+/);
+  return { ipv4, ipv6: ipv6Address };
 }

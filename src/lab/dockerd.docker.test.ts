@@ -49,8 +49,8 @@ beforeAll(async () => {
   ]);
   await startServices(target);
   await startDockerd(target, { iptables: true, ip6tables: false, 'userland-proxy': true });
-  webIp = await runPublished(target, { name: 'web', publish: ['8080:80'], services: [{ protocol: 'tcp', port: 80 }] });
-  dbIp = await runPublished(target, { name: 'db', publish: ['127.0.0.1:5432:5432'], services: [{ protocol: 'tcp', port: 5432 }] });
+  webIp = (await runPublished(target, { name: 'web', publish: ['8080:80'], services: [{ protocol: 'tcp', port: 80 }] })).ipv4;
+  dbIp = (await runPublished(target, { name: 'db', publish: ['127.0.0.1:5432:5432'], services: [{ protocol: 'tcp', port: 5432 }] })).ipv4;
   // An attacker on the segment routes Docker's bridge network through the target, as it can.
   await peer.runOk(['ip', 'route', 'add', '172.17.0.0/16', 'via', T4]);
 });

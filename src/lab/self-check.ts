@@ -8,6 +8,7 @@ import { LabChangedError, LabSelfCheckError } from '../model/errors.ts';
 import { normaliseNftListing, parseNftListing } from '../ruleset/nft-listing.ts';
 import { NFT_LIST } from './apply-nft.ts';
 import { TOOLS } from './apply-ruleset.ts';
+import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
 
@@ -40,9 +41,33 @@ const LOCAL_ROUTES = {
  * @param lab - The host's own lab addresses (they must be up) and the addresses it must be able to answer
  *   (peers and hosts behind it).
  */
-export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses: readonly string[]; peers: readonly string[] } = { addresses: [], peers: [] }): Promise<LabState> {
+export async function selfCheck(host: StartedFwprobeContainer, lab: LabAddresses = { addresses: [], peers: [] }): Promise<LabState> {
+  return (await checkLab(host, lab, false, [])).state;
+}
+
+type LabAddresses = { addresses: readonly string[]; peers: readonly string[] };
+
+/** The self-check after the scans, with the rule counters and `also`'s commands read in the same exec. */
+export interface Recheck {
+  state: LabState;
+  /** Both families' `*-save -c`: the same save the check compares, with each rule's counters. */
+  counters: { v4: string; v6: string } | null;
+  /** One result per command of `also`, in order. */
+  also: StepResult[];
+}
+
+/**
+ * The self-check again, in one exec with the rule counters (the saves it reads anyway, with `-c`) and the
+ * commands `also` names (a log to read): one round trip and two `*-save` runs fewer than each on its own.
+ */
+export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresses, also: readonly string[][]): Promise<Recheck> {
+  return checkLab(host, lab, true, also);
+}
+
+async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][]): Promise<Recheck> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
+  const withCounters = counters ? ['-c'] : [];
   const steps = await host.runNamedBatch(
     {
       lo: ['ip', '-6', 'addr', 'show', 'dev', 'lo'],
@@ -50,8 +75,8 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
       v6: [tools.ipv6.cli, '-w', '-S'],
       ss: SS_COMMAND,
       up: ['ip', '-o', 'addr', 'show', 'up'],
-      save4: [tools.ipv4.save],
-      save6: [tools.ipv6.save],
+      save4: [tools.ipv4.save, ...withCounters],
+      save6: [tools.ipv6.save, ...withCounters],
       routes4: ['ip', '-o', 'route', 'show', 'table', 'all'],
       routes6: ['ip', '-o', '-6', 'route', 'show', 'table', 'all'],
       conntrack: CONNTRACK_FILL,
@@ -60,6 +85,7 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
       local4: LOCAL_ROUTES.local4.command,
       local6: LOCAL_ROUTES.local6.command,
       toPeers: peers.map((address) => ['ip', 'route', 'get', address]),
+      also: also.map((command) => [...command]),
     },
     { stopOnFailure: false, phase: 'the lab self-check' },
   );
@@ -125,7 +151,7 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
   if (problems.length > 0) {
     throw new LabSelfCheckError(`Lab self-check failed in ${host.getId().slice(0, 12)}:\n- ${problems.join('\n- ')}`);
   }
-  return {
+  const state: LabState = {
     ruleset: { v4: normaliseSave(save4.stdout), v6: normaliseSave(save6.stdout), nft: normaliseNftListing(nft.stdout) },
     // Queue lengths move with traffic; which sockets listen where does not.
     listening: lines(ss.stdout).map((l) =>
@@ -141,6 +167,7 @@ export async function selfCheck(host: StartedFwprobeContainer, lab: { addresses:
     routes: [...new Set([...lines(routes4.stdout), ...lines(routes6.stdout)])].filter((l) => !LINK_LOCAL.test(l)).map((l) => l.replace(/\s+expires\s+\S+/, '')),
     links: normaliseLinks(links.stdout),
   };
+  return { state, counters: counters && save4.exitCode === 0 && save6.exitCode === 0 ? { v4: save4.stdout, v6: save6.stdout } : null, also: steps.also };
 }
 
 /** `ip -o link show`, without what moves with traffic (counters, the link-layer address line). */
@@ -216,12 +243,16 @@ function diff(what: string, before: readonly string[], after: readonly string[])
   return [...gone.map((l) => `${what}: gone: ${l}`), ...added.map((l) => `${what}: new: ${l}`)];
 }
 
-/** Comments carry dates, and chain counters move with every packet: neither is part of the ruleset. */
+/** Comments carry dates, and counters move with every packet: neither is part of the ruleset. */
 export function normaliseSave(text: string): string {
-  return lines(text)
-    .filter((l) => !l.startsWith('#'))
-    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
-    .join('\n');
+  return (
+    lines(text)
+      .filter((l) => !l.startsWith('#'))
+      // `*-save -c` puts a rule's counters in front of it.
+      .map((l) => l.replace(/ \[\d+:\d+\]$/, '').replace(/^\[\d+:\d+\] /, ''))
+      .sort()
+      .join('\n')
+  );
 }
 
 function lines(text: string): string[] {

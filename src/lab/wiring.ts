@@ -39,14 +39,15 @@ export async function wireLab(lab: StartedFwprobeContainer, topology: Topology, 
       inSwitch.push(['ip', 'link', 'set', 'dev', end, 'master', bridge(iface.network), 'up']);
     });
   });
-  check('the lab switch', await lab.runBatch(inSwitch, { stopOnFailure: true, phase: 'wiring the lab networks' }));
+  check('the lab switch', inSwitch, await lab.runBatch([ipBatch(inSwitch)], { stopOnFailure: true, phase: 'wiring the lab networks' }));
   const [target] = hosts;
   await Promise.all(
     hosts.map(async (host, h) => {
       const commands = host.interfaces.flatMap((iface, i) => configure(iface, linkLocalAddress(h, i), topology));
       if (target && host !== target) commands.push(...routesThrough(host, target, topology));
       if (host.spoofs) commands.push(...spoofing(host, topology));
-      check(host.name, await host.container.runBatch(commands, { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
+      if (commands.length === 0) return;
+      check(host.name, commands, await host.container.runBatch([ipBatch(commands)], { stopOnFailure: true, phase: `configuring ${host.name}'s interfaces` }));
     }),
   );
 }
@@ -124,11 +125,29 @@ function spoofing(host: WiredHost, topology: Topology): string[][] {
     });
 }
 
-function check(where: string, steps: readonly StepResult[]): void {
+/**
+ * Every `ip` command of a host as one `ip -batch` process: a process each (and the batch's own per step)
+ * cost seconds on a loaded machine. Batch lines take no options, and none is needed: `ip` reads the family
+ * from the addresses, so `-6` is dropped. Arguments are interface names (no spaces: topology-schema.ts),
+ * addresses and numbers. The batch stops at the first failure and names its line (`Command failed -:3`).
+ */
+function ipBatch(commands: readonly string[][]): string[] {
+  const lines = commands.map((c) =>
+    c
+      .slice(1)
+      .filter((arg, i) => !(i === 0 && arg === '-6'))
+      .join(' '),
+  );
+  return ['sh', '-c', 'printf "%s\\n" "$@" | ip -batch -', 'fwprobe-wiring', ...lines];
+}
+
+function check(where: string, commands: readonly string[][], steps: readonly StepResult[]): void {
   const failed = steps.find((s) => s.exitCode !== 0);
   if (failed) {
+    const line = /Command failed -:(\d+)/.exec(failed.stderr)?.[1];
+    const command = (line && commands[Number(line) - 1]) || failed.command;
     throw new LabWiringError(
-      `Wiring the lab failed in ${where}: \`${failed.command.join(' ')}\` exited ${failed.exitCode}: ${failed.stderr.trim() || failed.stdout.trim()}. ` +
+      `Wiring the lab failed in ${where}: \`${command.join(' ')}\` exited ${failed.exitCode}: ${failed.stderr.trim() || failed.stdout.trim()}. ` +
         'fwprobe wires its networks with veth pairs moved into each container by pid: the engine must run containers ' +
         'without a user-namespace remap, and the host kernel needs veth and bridge support.',
     );

@@ -28,6 +28,8 @@ export interface Attribution {
   verdict?: string;
   /** The deciding rule as the kernel prints it back (`-A SERVICES -p tcp -m tcp --dport 22 -j ACCEPT`). */
   rule?: string;
+  /** For `tool: nft`, the deciding rule's handle in the lab's ruleset (`nft -a list ruleset` shows it). */
+  handle?: number;
   /** The chain's policy, when no rule decided. */
   policy?: string;
   /** The chains from the base chain to the deciding one (`INPUT → ufw-before-input → ufw-user-input`). */
@@ -49,7 +51,8 @@ export interface Attribution {
 }
 
 /**
- * One line, for mismatch messages and the table's footnotes: `policy ACCEPT of ip6tables INPUT (no rules)`;
+ * One line, for mismatch messages and the table's footnotes: `policy ACCEPT of ip6tables INPUT (no rules)`,
+ * `nft inet filter input: policy drop`;
  * a reply dropped after its packet was let in names both (`policy DROP, iptables OUTPUT (on the reply);
  * admitted by policy ACCEPT, iptables INPUT`).
  */
@@ -59,9 +62,13 @@ export function attributionText(a: Attribution): string {
   const chains = a.path.length > 1 ? a.path.join(' → ') : (a.chain ?? '?');
   // iptables-save's text names its chain (`-A INPUT …`); nft's rule text does not.
   const path = a.path.length > 1 || a.tool === 'nft' ? `${chains}: ` : '';
-  const what =
-    a.rule !== undefined
-      ? `${where ? `${where} ` : ''}${path}${a.rule}`
+  // nft speaks of its table and chain first, and writes policies and handles as `nft -a list` does.
+  const nftPolicy = a.tool === 'nft' && a.rule === undefined && a.policy !== undefined;
+  const handle = a.tool === 'nft' && a.rule !== undefined && a.handle !== undefined ? ` (handle ${a.handle})` : '';
+  const what = nftPolicy
+    ? `${where} ${chains}: policy ${a.policy!.toLowerCase()}`
+    : a.rule !== undefined
+      ? `${where ? `${where} ` : ''}${path}${a.rule}${handle}`
       : a.policy === undefined
         ? `a rule (${a.verdict ?? '?'}), ${where ? `${where} ` : ''}${chains}`
         : `policy ${a.policy ?? a.verdict ?? '?'}, ${where ? `${where} ` : ''}${a.path.length > 1 ? a.path.join(' → ') : (a.chain ?? '?')}`;

@@ -1,6 +1,7 @@
 /**
  * One scenario's section of index.html: status, file, problems, the colour matrix (expected against
- * observed, per vantage × host × family), then the applied rulesets with their hashes, the rule counters
+ * observed, per vantage × host × family; each cell its state and a numbered mark for the deciding rule, the
+ * rules themselves in a folded list under it), then the applied rulesets with their hashes, the rule counters
  * after the scans, nmap's XML of each scan and the verdict text, folded away.
  */
 import { attributionText } from '../model/attribution.ts';
@@ -32,19 +33,28 @@ export function scenarioSection(r: ScenarioEntry, id: string, raw: RawBudget): s
     );
     if (problems.length > 50) parts.push(`<p class="meta">${problems.length - 50} more in results.json</p>`);
   }
-  if (r.observations.length > 0 || (r.verdict?.missing.length ?? 0) > 0) parts.push('<h3>Ports: expected against observed</h3>', matrixTable(buildMatrix(r, MAX_MATRIX_ROWS)));
+  if (r.observations.length > 0 || (r.verdict?.missing.length ?? 0) > 0) parts.push('<h3>Ports: expected against observed</h3>', matrixTable(buildMatrix(r, MAX_MATRIX_ROWS), id));
   parts.push(...details(r, raw), '</section>');
   return parts.join('\n');
 }
 
-function matrixTable(m: Matrix): string {
+function matrixTable(m: Matrix, id: string): string {
+  // Each distinct deciding rule gets a number; a cell carries the number, the folded list under the matrix
+  // the rule's text, so a matrix stays one line a port however long the rules are.
+  const whys = new Map<string, number>();
   const head = `<tr><th>port</th>${m.columns.map((c) => `<th>${esc(columnLabel(c))}</th>`).join('')}<th>IPv4 / IPv6</th></tr>`;
   const rows = m.rows.map((row) => {
     const gap = row.parity.length > 0 ? `<td class="gap">⚠ IPv4 ≠ IPv6 (${esc(row.parity.join(', '))})</td>` : '<td></td>';
-    return `<tr><th>${esc(`${row.protocol}/${row.port}`)}</th>${row.cells.map(cell).join('')}${gap}</tr>`;
+    return `<tr><th>${esc(`${row.protocol}/${row.port}`)}</th>${row.cells.map((c) => cell(c, whys, id)).join('')}${gap}</tr>`;
   });
   const more = m.more > 0 ? `<p class="meta">${m.more} more ports in results.json</p>` : '';
-  return `<table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table>${more}`;
+  return `<div class="scroll"><table class="matrix"><thead>${head}</thead><tbody>${rows.join('\n')}</tbody></table></div>${more}${whyList(whys, id)}`;
+}
+
+function whyList(whys: ReadonlyMap<string, number>, id: string): string {
+  if (whys.size === 0) return '';
+  const items = [...whys].map(([text, n]) => `<li id="${id}-why-${n}" value="${n}">${esc(text)}</li>`);
+  return `<details class="why"><summary>Why: the deciding rules (${whys.size})</summary><ol class="why">${items.join('\n')}</ol></details>`;
 }
 
 const KIND_TEXT: Record<Cell['kind'], string> = {
@@ -56,16 +66,17 @@ const KIND_TEXT: Record<Cell['kind'], string> = {
   none: 'no verdict',
 };
 
-function cell(c: Cell): string {
+function cell(c: Cell, whys: Map<string, number>, id: string): string {
   const open = c.observed === 'open' || c.observed === 'delivered';
   const classes = ['cell', c.kind, ...(open ? ['open'] : [])].join(' ');
-  // The rule or policy that decided the cell: on hover, and as a line under the state.
+  // The rule or policy that decided the cell: on hover, and numbered in the "why" list under the matrix.
   const why = c.attribution ? attributionText(c.attribution) : '';
+  if (why && !whys.has(why)) whys.set(why, whys.size + 1);
   const title = [KIND_TEXT[c.kind], c.reason ? `reason: ${c.reason}` : '', c.expected ? `expected: ${c.expected}` : '', why ? `why: ${why}` : ''].filter(Boolean).join('; ');
   const state = c.observed === null ? (c.kind === 'missing' ? '—' : '') : open ? c.observed.toUpperCase() : c.observed;
+  const mark = why ? ` <a class="mark" href="#${id}-why-${whys.get(why)}">[${whys.get(why)}]</a>` : '';
   const expected = c.expected ? `<small>expected ${esc(c.expected)}</small>` : '';
-  const because = why ? `<small class="why">← ${esc(why)}</small>` : '';
-  return `<td class="${classes}" title="${esc(title)}">${esc(state)}${expected}${because}</td>`;
+  return `<td class="${classes}" title="${esc(title)}">${esc(state)}${mark}${expected}</td>`;
 }
 
 function details(r: ScenarioEntry, raw: RawBudget): string[] {

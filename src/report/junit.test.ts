@@ -45,12 +45,12 @@ function result(name: string, patch: Partial<ScenarioResult>): ScenarioResult {
 }
 
 describe('renderJunit', () => {
-  it('one suite per scenario, a case per vantage × family, failures in their slice, skips and errors real', async () => {
+  it('one suite per scenario, a case per scanned vantage × family, failures in their slice, errors real, no phantom skips', async () => {
     const passed = result('a', { ...verdictFields(verdict([]), 'report'), scans: [scan('loopback', 'ipv4'), scan('loopback', 'ipv6')] });
     const failed = result('b', { ...verdictFields(verdict([mismatch]), 'report'), scans: ['ipv4', 'ipv6'].flatMap((f) => [scan('loopback', f as 'ipv4'), scan('peer', f as 'ipv4')]) });
     const broken = result('c "<&>"\u001b[2J', { error: 'Lab self-check failed\n- ::1 is not on lo', errorCode: 'LAB_SELF_CHECK_FAILED' });
     const doc = await parseStringPromise(renderJunit([failed, broken, passed]));
-    expect(doc.testsuites.$).toMatchObject({ tests: '11', failures: '1', errors: '1', skipped: '2' });
+    expect(doc.testsuites.$).toMatchObject({ tests: '9', failures: '1', errors: '1', skipped: '0' });
     const suites = doc.testsuites.testsuite as {
       $: Record<string, string>;
       testcase: { $: Record<string, string>; failure?: unknown[]; skipped?: unknown[]; error?: { $: { message: string } }[] }[];
@@ -59,21 +59,31 @@ describe('renderJunit', () => {
     const b = suites[1]!.testcase;
     expect(b.map((c) => c.$.name)).toEqual(['b: loopback ipv4', 'b: loopback ipv6', 'b: peer ipv4', 'b: peer ipv6', 'b: parity and coverage']);
     expect(b.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['b: peer ipv6']);
-    expect(suites[0]!.testcase.filter((c) => c.skipped).map((c) => c.$.name)).toEqual(['a: peer ipv4', 'a: peer ipv6']);
+    // `a` declares the peer but never scanned it and expects nothing of it: no case, not a skipped one.
+    expect(suites[0]!.testcase.map((c) => c.$.name)).toEqual(['a: loopback ipv4', 'a: loopback ipv6', 'a: parity and coverage']);
     expect(suites[2]!.testcase[0]!.error![0]!.$.message).toBe('LAB_SELF_CHECK_FAILED: Lab self-check failed');
   });
 
-  it('takes other vantages and scanned hosts from the data, each failure in its own case', async () => {
+  it('takes other vantages and scanned hosts from the data; an expected port no scan reached fails, never skips', async () => {
     // A named peer scanning a named host: what the lab's topology work brings (plain data here).
     const admin = { ...scan('peer', 'ipv6'), vantage: 'admin', host: 'web' } as unknown as ReturnType<typeof scan>;
     const wrong = { ...mismatch, vantage: 'admin', host: 'web', message: 'admin → web ipv6 tcp/53: expected filtered, observed open' } as unknown as Mismatch;
-    const r = result('t', { ...verdictFields(verdict([wrong]), 'report'), vantages: ['loopback', 'admin'], scans: [scan('loopback', 'ipv4'), admin] });
+    const unseen = {
+      vantage: 'admin',
+      family: 'ipv4',
+      protocol: 'tcp',
+      port: 22,
+      expected: 'open',
+      message: 'admin ipv4 tcp/22: expected open, not observed (the admin ipv4 tcp scan reported no ports at all)',
+    } as const;
+    const r = result('t', { ...verdictFields({ ...verdict([wrong]), passed: false, missing: [unseen] }, 'report'), vantages: ['loopback', 'admin'], scans: [scan('loopback', 'ipv4'), admin] });
     const doc = await parseStringPromise(renderJunit([r]));
-    const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; failure?: unknown[]; skipped?: unknown[] }[];
-    // No `peer` anywhere in the data, so no `peer` case; admin's unscanned IPv4 is a real skip.
-    expect(cases.map((c) => c.$.name)).toEqual(['t: loopback ipv4', 't: loopback ipv6', 't: admin → web ipv6', 't: admin ipv4', 't: parity and coverage']);
-    expect(cases.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['t: admin → web ipv6']);
-    expect(cases.filter((c) => c.skipped).map((c) => c.$.name)).toEqual(['t: loopback ipv6', 't: admin ipv4']);
+    const cases = doc.testsuites.testsuite[0].testcase as { $: { name: string }; failure?: { $: { message: string } }[]; skipped?: unknown[] }[];
+    // No `peer` anywhere in the data, so no `peer` case; nothing scanned loopback over IPv6 and nothing is expected there: no case.
+    expect(cases.map((c) => c.$.name)).toEqual(['t: loopback ipv4', 't: admin → web ipv6', 't: admin ipv4', 't: parity and coverage']);
+    expect(cases.filter((c) => c.failure).map((c) => c.$.name)).toEqual(['t: admin → web ipv6', 't: admin ipv4']);
+    expect(cases.find((c) => c.$.name === 't: admin ipv4')!.failure![0]!.$.message).toBe(unseen.message);
+    expect(cases.filter((c) => c.skipped)).toEqual([]);
   });
 
   it('only the families the scenario used: an IPv4-only result has no IPv6 cases at all', async () => {

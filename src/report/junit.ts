@@ -1,12 +1,12 @@
 /**
  * junit.xml for CI systems that read it natively (GitLab, Jenkins, GitHub test reporters): one testsuite
  * per scenario, one testcase per vantage (× scanned host) × family and one for IPv4/IPv6 parity and
- * coverage, rendered from the structured verdict. The cases come from the data: the scenario's declared
- * vantages and every vantage and host it scanned, over the families its lab and scans used. A failure
- * carries the readable diff of its own slice; a declared vantage not scanned over a family is a real
- * <skipped/>; a scenario that could not run is one <error> with its code.
+ * coverage, rendered from the structured verdict. The cases come from the data: every vantage (and host)
+ * × family it scanned, and every slice a problem is about (an expected port no scan reached is a failure,
+ * never a skip). A failure carries the readable diff of its own slice; a scenario that could not run is
+ * one <error> with its code.
  */
-import { FAMILIES, type Family } from '../model/observation.ts';
+import { FAMILIES } from '../model/observation.ts';
 import { columnKey, columnsOf, type Placed } from './columns.ts';
 import type { ScenarioResult } from './result.ts';
 import type { ResultsDocument } from './results-document.ts';
@@ -58,7 +58,6 @@ function casesOf(result: ScenarioResult): Case[] {
   const verdict = result.verdict;
   const cases: Case[] = slicesOf(result).map((slice) => {
     const name = `${slice.label} ${slice.family}`;
-    if (slice.skipped) return { name, outcome: { kind: 'skipped', message: `the scenario does not scan ${name}` } };
     const lines = sliceProblems(result, slice);
     return { name, outcome: lines.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: lines[0]!, body: lines.join('\n') } };
   });
@@ -68,29 +67,30 @@ function casesOf(result: ScenarioResult): Case[] {
   return cases;
 }
 
-type Slice = Placed & { label: string; skipped: boolean };
+type Slice = Placed & { label: string };
 
 /**
- * Every column the scenario scanned, and a skip for each declared vantage with no scan over a family the
- * scenario used: declared vantages in their order first, then any other vantage in the order it came.
+ * Every column the scenario scanned, and any slice a problem is about that no scan reached (a port the
+ * scenario expects, never observed): declared vantages in their order first, then any other vantage in the
+ * order it came. A declared vantage with no scan and nothing expected of it has no case: nothing was
+ * claimed there, and a skipped case for it would be a phantom.
  */
 function slicesOf(result: ScenarioResult): Slice[] {
-  const scanned: Slice[] = columnsOf(result).map((c) => ({ vantage: c.vantage, family: c.family, ...(c.host ? { host: c.host } : {}), label: c.label, skipped: false }));
-  const declared = result.vantages ?? [];
-  const reached = new Set(scanned.map((s) => `${s.vantage}\u0000${s.family}`));
-  const families = familiesOf(result);
-  const skipped: Slice[] = declared.flatMap((vantage) => families.filter((family) => !reached.has(`${vantage}\u0000${family}`)).map((family) => ({ vantage, family, label: vantage, skipped: true })));
-  const all = [...scanned, ...skipped];
-  const vantages = [...new Set([...declared, ...all.map((s) => s.vantage)])];
+  const scanned: Slice[] = columnsOf(result).map((c) => ({ vantage: c.vantage, family: c.family, ...(c.host ? { host: c.host } : {}), label: c.label }));
+  const seen = new Set(scanned.map(columnKey));
+  const verdict = result.verdict;
+  const unscanned: Slice[] = [];
+  for (const p of verdict ? [...verdict.mismatches, ...verdict.missing, ...verdict.othersMismatches] : []) {
+    const key = columnKey(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unscanned.push({ vantage: p.vantage, family: p.family, ...(p.host ? { host: p.host } : {}), label: p.host ? `${p.vantage} → ${p.host}` : p.vantage });
+  }
+  const all = [...scanned, ...unscanned];
+  const vantages = [...new Set([...(result.vantages ?? []), ...all.map((s) => s.vantage)])];
   const labels = [...new Set(all.map((s) => s.label))];
   const rank = (s: Slice) => (vantages.indexOf(s.vantage) * labels.length + labels.indexOf(s.label)) * FAMILIES.length + FAMILIES.indexOf(s.family);
   return all.sort((a, b) => rank(a) - rank(b));
-}
-
-/** The families the scenario's lab and scans used: its client sources, scans and readings. */
-function familiesOf(result: ScenarioResult): Family[] {
-  const used = new Set<Family>([...result.sources, ...result.scans, ...result.observations, ...(result.verdict?.missing ?? [])].map((x) => x.family));
-  return FAMILIES.filter((family) => used.has(family));
 }
 
 function sliceProblems(result: ScenarioResult, slice: Placed): string[] {

@@ -6,6 +6,7 @@
 import type { Attribution } from '../model/attribution.ts';
 import { PROTOCOLS, type Mismatch, type Observation, type PortState, type Protocol } from '../model/observation.ts';
 import { columnKey, columnsOf, viewKey, type Column, type Placed } from './columns.ts';
+import { expectationWord } from './expectation-word.ts';
 import type { ScenarioResult } from './result.ts';
 
 /**
@@ -18,7 +19,7 @@ export type CellKind = 'ok' | 'exposed' | 'mismatch' | 'missing' | 'unchecked' |
 export interface Cell {
   kind: CellKind;
   observed: PortState | null;
-  /** What would have satisfied the expectation, when the verdict says so (mismatches and missing ports). */
+  /** The expectation's word (`not-open`, `filtered`, …), when the verdict says so (mismatches and missing ports). */
   expected: string | null;
   reason: string | null;
   /** The rule or policy that decided the observed state, when traced. */
@@ -82,7 +83,7 @@ export function buildMatrix(result: ScenarioResult, maxRows = Infinity): Matrix 
 function judged(o: Observation, m: Mismatch | undefined, otherwise: CellKind): Cell {
   const why = o.attribution ? { attribution: o.attribution } : {};
   if (!m) return { kind: otherwise, observed: o.state, expected: null, reason: o.reason, ...why };
-  return { kind: isUnexpectedExposure(m) ? 'exposed' : 'mismatch', observed: o.state, expected: m.expected.join(' or '), reason: o.reason, ...why };
+  return { kind: isUnexpectedExposure(m) ? 'exposed' : 'mismatch', observed: o.state, expected: expectationWord(m.expected, m.protocol), reason: o.reason, ...why };
 }
 
 /** The views where this port's IPv4 and IPv6 cells both hold a state, and the states differ: the IPv6 gap. */

@@ -28,7 +28,7 @@ export function parsePolicy(value: unknown, source: string, locate?: (path: Fiel
   const result = PolicySchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const quote = options.quote ?? true;
-  const problems = fromZodIssues(result.error.issues, value, { quote, ...(locate ? { locate } : {}) }).map((issue) => {
+  const problems = fromZodIssues(result.error.issues, value, { quote, schema: PolicySchema, ...(locate ? { locate } : {}) }).map((issue) => {
     const line = issue.line ?? locate?.(issue.path)?.line;
     return `${formatFieldPath(issue.path)}: ${issue.message}${line ? ` (line ${line})` : ''}`;
   });

@@ -40,7 +40,7 @@ describe('parsePolicy', () => {
 
   it('names an unknown field by its path, at any depth', () => {
     expect(problemsOf('colour: red\ninbound:\n  - port: 22\n    sauces: {}\n')).toEqual([
-      'inbound[0].sauces: unknown field "sauces": remove it or check its spelling (fields are case-sensitive) (line 4)',
+      'inbound[0].sauces: unknown field "sauces": did you mean "sources"? (fields are case-sensitive) (line 4)',
       'colour: unknown field "colour": remove it or check its spelling (fields are case-sensitive) (line 1)',
     ]);
   });

@@ -35,8 +35,15 @@ describe('rateDependentRules', () => {
       '-A INPUT -j ufw-logging-deny',
       'COMMIT',
     ].join('\n');
-    // The RETURN decides which rules the packet meets next: it stays.
-    expect(rateDependentRules({ v4, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3]]);
+    // A RETURN out of a chain that only logs changes no fate either (passive-chains.ts)…
+    expect(rateDependentRules({ v4, v6: '' })).toEqual([]);
+    // …but where the chain goes on to decide, the RETURN decides which rules the packet meets next: it stays.
+    const deciding = v4.replace('COMMIT', '-A ufw-logging-deny -p tcp -m tcp --dport 3306 -j DROP\nCOMMIT');
+    expect(rateDependentRules({ v4: deciding, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3]]);
+    // A RETURN that skips a DROP decides which rules the packet meets next: it stays, and so does a jump
+    // into a chain that holds one.
+    const skipsDrop = v4.replace('COMMIT', '-A ufw-logging-deny -p tcp --dport 22 -j DROP\n-A INPUT -m limit --limit 3/min -j ufw-user-limit\n-A ufw-user-limit -j REJECT\nCOMMIT');
+    expect(rateDependentRules({ v4: skipsDrop, v6: '' }).map((r) => r.rule)).toEqual([v4.split('\n')[3], '-A INPUT -m limit --limit 3/min -j ufw-user-limit']);
     // RATE: `limit rate 3/minute log prefix "drop "` and `tcp dport 22 limit rate 3/minute accept`, an inet table.
     expect(rateDependentRules({ v4: '', v6: '', ...RATE }).map((r) => `${r.family} ${r.rule}`)).toEqual([
       'ipv4 tcp dport 22 limit rate 3/minute accept',

@@ -19,6 +19,7 @@ import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
 import { portsToProbe, runProbes } from './corroboration.ts';
 import { natMappedPorts, type NatMappedPorts } from '../ruleset/redirecting.ts';
+import { notOnPath } from '../ruleset/applied/input-denials.ts';
 import type { Lab } from './lab-setup.ts';
 
 /** Traced clients use source ports from here up (the two below are the canaries). */
@@ -51,7 +52,6 @@ export async function attribute(
   for (const o of targets.slice(MAX_TRACED)) set(o, { path: [], undecided: `more than ${MAX_TRACED} ports of interest: only the first ${MAX_TRACED} are traced` });
   const probes = traced.flatMap(({ probe }) => (probe ? [probe] : []));
   for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
-  const nat = natMappedPorts({ v4: before.ruleset.v4, v6: before.ruleset.v6 });
   if (probes.length === 0) return out;
 
   const spec: TraceSpec = {
@@ -81,6 +81,10 @@ export async function attribute(
   const broken = failure ?? traceProblem(trace, spec.ports.from - 2) ?? traceProblem(trace, spec.ports.from - 1);
   const rules = places ? parseRuleDump(places.dump) : new Map();
   const listed = parseNftListing(places?.nft ?? '');
+  // The trace's own `*-save`, in table order: the self-check's copy is sorted for diffing, and read as
+  // tables it puts every rule in the last table named (filter INPUT and its jumps could not be followed).
+  const savedAtTrace = { v4: places?.saved.ipv4 ?? '', v6: places?.saved.ipv6 ?? '' };
+  const nat = natMappedPorts(savedAtTrace);
   for (const { o, probe } of traced) {
     if (!probe) continue;
     if (broken || !places) {
@@ -99,7 +103,12 @@ export async function attribute(
     if (forwarded && 'decided' in forwarded) decision = forwarded;
     const label = `${probe.source.address}:${probe.sourcePort} → ${probe.source.target}:${probe.port}`;
     const described = describeDecision(decision, probe.family, context, { label, delivered: delivered(outcome) });
-    const attribution = decision === forwarded && described.undecided === undefined ? { ...described, note: joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, described.note) } : described;
+    // The admin's INPUT rule that denies this port never saw the packet: said beside the path that decided.
+    const bypassed = dnats.length > 0 && places ? notOnPath(savedAtTrace, o) : null;
+    const attribution =
+      decision === forwarded && described.undecided === undefined
+        ? { ...described, note: joinNotes(joinNotes(`forwarded after a nat DNAT: ${dnats.join(', ')}`, bypassed ?? undefined), described.note) }
+        : described;
     const wrong = attribution.undecided === undefined ? inconsistency(o.state, attribution, trace.incomplete) : null;
     set(o, wrong ? { path: [], probe: label, undecided: wrong } : withNatPath(attribution, dnats));
   }
@@ -151,7 +160,8 @@ function tracedProbe(lab: Lab, o: Observation, sourcePort: number, c: { probes: 
   // A variant that got in is traced in its own shape (variants.ts), or the trace would follow a plain client.
   const way = mine.find((p) => reached.has(p.id) && !p.variant) ?? mine.find((p) => reached.has(p.id));
   const fromReached = way?.source;
-  const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host);
+  // A Docker container's only client is its own probe (run/docker-reach.ts): no vantage source names it.
+  const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host) ?? mine[0]?.source;
   if (!source) return null;
   return {
     id: `trace.${sourcePort}`,

@@ -61,11 +61,15 @@ export function probeAgain(lab: Lab, probes: readonly Probe[], bounds: Bounds, r
  * What the listeners received so far, on the target and on every host behind it: a datagram a DNAT rule
  * forwarded reached a listener behind, and is exposure all the same.
  */
-export async function readReceived(lab: Pick<Lab, 'target' | 'behind'>): Promise<Received[]> {
+export async function readReceived(lab: Pick<Lab, 'target' | 'behind'>, read?: { target: string }): Promise<Received[]> {
   const hosts = [{ name: undefined, container: lab.target }, ...[...lab.behind].map(([name, b]) => ({ name, container: b.container }))];
-  const logs = await Promise.all(hosts.map((h) => h.container.run(['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`])));
+  // The target's log may have been read already, in another exec of the same moment (the recheck's).
+  const logs = await Promise.all(hosts.map((h, i) => (i === 0 && read ? { stdout: read.target } : h.container.run([...READ_RECEIVED]))));
   return logs.flatMap(({ stdout }, i) => parseReceivedLog(stdout, hosts[i]!.name));
 }
+
+/** Prints what a host's listener received so far (nothing when it received nothing). */
+export const READ_RECEIVED: readonly string[] = ['sh', '-c', `cat ${RECEIVED_LOG} 2>/dev/null || true`];
 
 const FLUSH = ['sh', '-c', 'ip -4 neigh flush all; ip -6 neigh flush all'];
 

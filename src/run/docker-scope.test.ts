@@ -38,7 +38,7 @@ describe('addDockerContainers', () => {
         ['away', fakePeer(awayCommands)],
       ]),
     } as unknown as Lab;
-    await addDockerContainers({ topology } as Scenario, lab, {
+    const routed = await addDockerContainers({ topology } as Scenario, lab, {
       containers: [
         { name: 'web', ipv4: '172.17.0.2', ipv6: null },
         { name: 'db', ipv4: '172.17.0.3', ipv6: 'fd00:d0c::242:ac11:3' },
@@ -68,7 +68,8 @@ describe('addDockerContainers', () => {
       ['ip', 'route', 'replace', '172.17.0.0/16', 'via', '10.9.0.1'],
       ['ip', '-6', 'route', 'replace', 'fd00:d0c::/64', 'via', 'fd09::1'],
     ]);
-    // Not on a network of the target: no next hop to route through.
+    // Not on a network of the target: no next hop to route through, and no client of the containers from there.
     expect(awayCommands).toEqual([]);
+    expect(routed).toEqual(['peer']);
   });
 });

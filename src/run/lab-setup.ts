@@ -137,21 +137,24 @@ function allowedSource(scenario: Scenario, kind: 'lab' | 'public'): boolean {
 /**
  * The inner containers of the target's dockerd are hosts behind the target: their addresses join the
  * scope (exactly those, read from that dockerd), and every peer on a network of the target routes Docker's
- * bridge subnets through it, as an attacker on the segment can.
+ * bridge subnets through it, as an attacker on the segment can. Returns the peers so routed.
  */
-export async function addDockerContainers(scenario: Scenario, lab: Lab, docker: StartedDockerHost): Promise<void> {
+export async function addDockerContainers(scenario: Scenario, lab: Lab, docker: StartedDockerHost): Promise<string[]> {
   for (const c of docker.containers) {
     lab.scope.allowLabAddress(c.ipv4, 'ipv4');
     if (c.ipv6) lab.scope.allowLabAddress(c.ipv6, 'ipv6');
   }
   const targetIfs = scenario.topology.target.interfaces;
+  const routed: string[] = [];
   await Promise.all(
     [...lab.peers].map(async ([name, peer]) => {
       const spec = scenario.topology.peers.find((p) => p.name === name);
       const via = targetIfs.find((t) => spec?.interfaces.some((i) => i.network === t.network));
       if (!via) return;
+      routed.push(name);
       await peer.runOk(['ip', 'route', 'replace', docker.subnets.ipv4, 'via', via.ipv4], { phase: `routing ${name} to Docker's bridge through the target` });
       if (docker.subnets.ipv6) await peer.runOk(['ip', '-6', 'route', 'replace', docker.subnets.ipv6, 'via', via.ipv6], { phase: `routing ${name} to Docker's bridge through the target` });
     }),
   );
+  return routed.sort();
 }

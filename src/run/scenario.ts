@@ -5,12 +5,12 @@
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { assertLinksUntouched, assertUnchanged, readLinks, selfCheck } from '../lab/self-check.ts';
+import { assertLinksUntouched, assertUnchanged, readLinks, recheckLab, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { acquireLabSlot } from '../lab/slots.ts';
-import { readCounters } from '../lab/counters.ts';
+import { countersFrom } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
-import { InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import type { Scenario } from '../model/scenario.ts';
@@ -19,11 +19,12 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { chanceRounds, checkServicesReachable, planAll, probeAgain, readReceived, runProbes } from './corroboration.ts';
+import { chanceRounds, checkServicesReachable, planAll, probeAgain, READ_RECEIVED, readReceived, runProbes } from './corroboration.ts';
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
-import { startDockerHost } from '../lab/docker-host.ts';
+import { startDockerHost, type StartedDockerHost } from '../lab/docker-host.ts';
+import { planContainerProbes, probeContainers } from './docker-reach.ts';
 import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
@@ -124,14 +125,15 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
+    let dockerHost: { started: StartedDockerHost; routed: string[] } | null = null;
     // A Docker host boots as Debian orders it: the admin's rules (netfilter-persistent, ufw) load before
     // docker.service, whose dockerd then inserts its chains and keeps DOCKER-USER's rules.
     const { docker } = scenario;
     if (docker) {
       assertLinksUntouched(linksBeforeRuleset, await readLinks(target));
-      const started = await phase('docker', () => startDockerHost(target, docker));
+      const started = await startDockerHost(target, docker, phase);
       applied.saved = started.saved;
-      await addDockerContainers(scenario, hosts, started);
+      dockerHost = { started, routed: await addDockerContainers(scenario, hosts, started) };
       // docker0 and the containers' veths are dockerd's: the check below is about what the ruleset did.
       linksBefore = await readLinks(target);
     }
@@ -156,30 +158,44 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.sourcePorts = sourcePorts;
     // Ports NAT maps onto a service are ways in too (`--dport 13306 -j REDIRECT --to-ports 3306`).
     const nat = natPorts(applied.saved, scenario.services);
+    const containerProbes = dockerHost ? planContainerProbes(scenario, hosts, dockerHost.started, dockerHost.routed, sourcePorts) : [];
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
     const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
     const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
     const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
-    const [collected, outcomes] = await phase('scans', async () => {
-      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds)]);
+    // The clients to a Docker host's containers at their own addresses go with the others.
+    const reachContainers = () => probeContainers(hosts, containerProbes, bounds);
+    const [collected, outcomes, reach] = await phase('scans', async () => {
+      if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds), reachContainers()]);
       const first = await probeAgain(hosts, probes, bounds, chanceRounds(result.rateDependent));
-      return [await scans(), first] as const;
+      const containers = await reachContainers();
+      return [await scans(), first, containers] as const;
     });
     // A verdict over no scan at all would be a pass that proves nothing.
     if (collected.scans.length === 0) {
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    const [received, , counters] = await phase('recheck', () =>
-      Promise.all([readReceived(hosts), selfCheck(target, labAddresses).then((after) => assertUnchanged(before, after)), readCounters(target)]),
-    );
+    // One exec in the target: the self-check, the rule counters (its saves, with `-c`) and the listener's log.
+    const { received, counters } = await phase('recheck', async () => {
+      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED]]);
+      assertUnchanged(before, again.state);
+      const log = again.also[0];
+      // A batch without stopOnFailure returns every step or throws: a missing log is a broken invariant.
+      if (!log) throw new InternalError("the recheck's batch returned no listener log");
+      return { received: await readReceived(hosts, { target: log.stdout }), counters: countersFrom(again.counters) };
+    });
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
+    // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
+    collected.observations.push(...reach.observations);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
     if (options.attribution !== false && scenario.attribution !== false) {
-      collected.observations = await phase('attribution', () => attribute(scenario, hosts, collected.observations, { probes, outcomes }, before, bounds));
+      collected.observations = await phase('attribution', () =>
+        attribute(scenario, hosts, collected.observations, { probes: [...probes, ...containerProbes], outcomes: [...outcomes, ...reach.outcomes] }, before, bounds),
+      );
     }
     result.observations = collected.observations;
     result.others = collected.others;

@@ -82,7 +82,10 @@ describe('countedScan', () => {
   test('a full sweep proven dropped at input, one answer held, splits into exact summaries (and in linear time)', async () => {
     const silent = Array.from({ length: 65534 }, (_, i) => i + 2).filter((p) => p !== 22);
     const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
-    const ledger = `table inet t {\n${listed('out_flight', [])}${listed('in_flight', silent.filter((p) => p !== 3000))}${listed('reply_flight', [3000])}${listed('rejected', [])}}\n`;
+    const ledger = `table inet t {\n${listed('out_flight', [])}${listed(
+      'in_flight',
+      silent.filter((p) => p !== 3000),
+    )}${listed('reply_flight', [3000])}${listed('rejected', [])}}\n`;
     const run = async (r: ScanRequest): Promise<ScanResult> => ({ ...result(silent, ['counted']), command: [r.timing ?? 'lab'] });
     const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? ledger : '', stderr: '' }));
     const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });

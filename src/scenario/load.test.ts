@@ -73,7 +73,7 @@ describe('loadScenario: bad input is reported with file, field, expectation and 
 
   it('unknown field', async () => {
     const error = await loadError('bad-unknown-field.yaml');
-    expect(error.message).toContain('bad-unknown-field.yaml:8:26: expect.loopback.ipv4.tcp.opne: unknown field "opne"');
+    expect(error.message).toContain('bad-unknown-field.yaml:8:26: expect.loopback.ipv4.tcp.opne: unknown field "opne": did you mean "open"?');
   });
 
   it('parity exception without why', async () => {

@@ -21,6 +21,7 @@ import { normaliseDocker, publishedPorts } from './docker-schema.ts';
 import type { RulesetSpec, Scenario, ScenarioLines } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
+import { closest } from '../model/spelling.ts';
 
 export interface NormaliseOptions {
   /** Absolute path of the scenario file; relative ruleset paths resolve against its directory. */
@@ -35,7 +36,7 @@ export interface NormaliseOptions {
  */
 export async function normaliseScenario(raw: unknown, options: NormaliseOptions): Promise<Scenario> {
   const parsed = scenarioInputSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw), raw));
+  if (!parsed.success) throw invalid(options, withRulesetFormIssues(fromZodIssues(parsed.error.issues, raw, { schema: scenarioInputSchema }), raw));
   const issues = new IssueList();
   const { scenario, plan } = normaliseChecked(parsed.data, options.file, issues);
   if (!issues.empty || !plan) throw invalid(options, issues.items);
@@ -83,9 +84,19 @@ function formIssuesOf(item: unknown): ScenarioIssue[] {
   if (typeof item !== 'object' || item === null) return [];
   const keys = Object.keys(item);
   const forms = rulesetForms.filter((form) => keys.some((key) => (form.keys as readonly string[]).includes(key)));
+  if (forms.length === 0) return misspeltFormKeys(keys);
   const form = forms.length === 1 ? forms[0] : undefined;
   const result = form?.schema.safeParse(item);
-  return !result || result.success ? [] : fromZodIssues(result.error.issues, item);
+  return !result || result.success || !form ? [] : fromZodIssues(result.error.issues, item, { schema: form.schema });
+}
+
+/** Keys that name no form: each one a slip of a form's key (`nnft` → `nft`) says which. */
+function misspeltFormKeys(keys: readonly string[]): ScenarioIssue[] {
+  const known = [...new Set(rulesetForms.flatMap((form) => form.keys as readonly string[]))];
+  return keys.flatMap((key) => {
+    const meant = closest(key, known);
+    return meant ? [{ path: [key], message: `unknown field "${key}": did you mean "${meant}"? (fields are case-sensitive)` }] : [];
+  });
 }
 
 function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList) {
@@ -96,16 +107,22 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   const plan = planRuleset(input.ruleset, issues);
   if (plan) checkBackend(plan, input.backend ?? 'nft', issues);
   const drafts = new ExpectationDrafts(issues);
-  const behindNames = topology.behind.map((b) => b.name);
+  const docker = input.docker ? normaliseDocker(input.docker, services, issues) : null;
+  // A Docker host's containers are hosts behind it: every peer reaches them routed through the target.
+  const containerNames = (docker?.containers ?? []).map((c) => c.name);
+  for (const name of containerNames.filter((n) => topology.behind.some((b) => b.name === n))) {
+    issues.add(['docker', 'containers', name], `expected container names other than the hosts under behind, found ${name} in both: expectations could not tell them apart`);
+  }
+  const behindNames = [...topology.behind.map((b) => b.name), ...containerNames];
   if (input.expect) {
     drafts.addVantageInputs(input.expect, vantages, behindNames, (vantage, host) => {
+      if (containerNames.includes(host)) return true;
       // As the lab scans them (run/lab-setup.ts): a peer scans a host behind only from another network.
       const inner = topology.behind.find((b) => b.name === host)?.interfaces[0].network;
       return !topology.peers.find((p) => p.name === vantage)?.interfaces.some((i) => i.network === inner);
     });
     drafts.addExposedPorts(Array.isArray(input.expect['exposed']) ? input.expect['exposed'] : undefined, vantages);
   }
-  const docker = input.docker ? normaliseDocker(input.docker, services, issues) : null;
   // Published ports are the target's ports: scanned like its services, though dockerd, not fwprobe, opens them.
   const scan = computeScan(input.ports, [...services, ...publishedPorts(docker)], drafts.rangesByProtocol(), issues);
   for (const host of topology.behind) {
@@ -117,8 +134,21 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
   }
   const scanned = scannedProtocols(scan);
   drafts.checkOthersAreScanned(scanned);
-  drafts.addExposedOthers((host) => (host === undefined ? scanned : (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0)));
+  drafts.addExposedOthers((host) => {
+    if (host === undefined) return scanned;
+    // A container is probed on its services and the ports its expectations name (run/docker-reach.ts).
+    const container = docker?.containers.find((c) => c.name === host);
+    if (container) return (['tcp', 'udp'] as const).filter((p) => container.services.some((s) => s.protocol === p) || drafts.rangesByProtocol(host)[p].length > 0);
+    return (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0);
+  });
   const expectations = drafts.build();
+  // Without ip6tables, dockerd gives its containers no IPv6 address: such an expectation could never be met.
+  for (const e of expectations.filter((x) => x.family === 'ipv6' && x.host !== undefined && containerNames.includes(x.host) && !docker?.daemon.ip6tables)) {
+    issues.add(
+      ['expect', e.vantage, 'behind', e.host!],
+      `expected ipv4 expectations only for container ${e.host}: with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)`,
+    );
+  }
   const parity = normaliseParity(input.parity, vantages, scan, issues);
   if (scanned.length === 0) {
     issues.add(['services'], 'expected at least one port to scan (services, ports or an expectation), found none: nothing would be scanned');

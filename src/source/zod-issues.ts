@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import { describeFound, type FieldPath, type ScenarioIssue } from './issues.ts';
 import type { SourcePosition } from './yaml.ts';
+import { closest } from '../model/spelling.ts';
+import { knownKeys } from './schema-keys.ts';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -18,6 +20,8 @@ export interface IssueOptions {
   quote?: boolean;
   /** Field positions: with `quote` off, an unknown field is placed by its line instead of named. */
   locate?: (path: FieldPath) => SourcePosition | undefined;
+  /** The schema the issues came from: an unknown field is answered with the known one it is closest to. */
+  schema?: z.ZodType;
 }
 
 export function fromZodIssues(issues: readonly ZodIssue[], data: unknown, options: IssueOptions = {}): ScenarioIssue[] {
@@ -30,7 +34,7 @@ function convert(issue: ZodIssue, prefix: FieldPath, data: unknown, options: Iss
   const quote = options.quote ?? true;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => (quote ? unknownField(path, key) : unnamedUnknownField(path, key, options)));
+      return issue.keys.map((key) => (quote ? unknownField(path, key, options) : unnamedUnknownField(path, key, options)));
     case 'invalid_union':
       return convertUnion(issue, path, data, found, options);
     case 'invalid_type':
@@ -47,15 +51,25 @@ function convert(issue: ZodIssue, prefix: FieldPath, data: unknown, options: Iss
   }
 }
 
-function unknownField(path: FieldPath, key: string): ScenarioIssue {
-  return { path: [...path, key], message: `unknown field "${key}": remove it or check its spelling (fields are case-sensitive)` };
+function unknownField(path: FieldPath, key: string, options: IssueOptions): ScenarioIssue {
+  const meant = suggestion(path, key, options);
+  const advice = meant ? `did you mean "${meant}"? (fields are case-sensitive)` : 'remove it or check its spelling (fields are case-sensitive)';
+  return { path: [...path, key], message: `unknown field "${key}": ${advice}` };
 }
 
 /** Reported on the mapping that holds the key, at the key's own line (the caller shows it). */
 function unnamedUnknownField(path: FieldPath, key: string, options: IssueOptions): ScenarioIssue {
-  const issue: ScenarioIssue = { path, message: 'has an unknown field: remove it or check its spelling (fields are case-sensitive)' };
+  // The schema's word, never the file's: a suggestion says only that the key is near a known one.
+  const meant = suggestion(path, key, options);
+  const advice = meant ? `did you mean "${meant}"? (fields are case-sensitive)` : 'remove it or check its spelling (fields are case-sensitive)';
+  const issue: ScenarioIssue = { path, message: `has an unknown field: ${advice}` };
   const at = options.locate?.([...path, key]);
   return at ? { ...issue, line: at.line, column: at.column } : issue;
+}
+
+/** The known field at `path` that `key` is a slip of, or null. */
+function suggestion(path: FieldPath, key: string, options: IssueOptions): string | null {
+  return options.schema ? closest(key, knownKeys(options.schema, path)) : null;
 }
 
 /** A check's own message with the string it got described instead of quoted. */

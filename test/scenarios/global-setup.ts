@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { ensureTargetImage } from '../../src/lab/image.ts';
 import { sweepStale } from '../../src/lab/cleanup.ts';
-import { assertDockerAvailable } from '../../src/lab/docker.ts';
+import { ensureDockerEngine } from '../../src/run/docker-up.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,12 +10,13 @@ declare module 'vitest' {
 }
 
 /**
- * Once per `vitest run`: sweep what killed runs left, build the target image if `containers/` changed,
+ * Once per `vitest run`: an engine that answers (started where fwprobe can), sweep what killed runs left, build the target image if `containers/` changed,
  * and hand its tag to the test files. At the end, sweep again: worker processes are gone by then, so
  * anything a crashed worker left is stale.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await assertDockerAvailable();
+  // `npm test` on a fresh root Debian/Ubuntu machine brings the engine up itself (scripts/docker-up.sh).
+  await ensureDockerEngine({ start: true });
   const swept = await sweepStale();
   if (swept.containers + swept.networks > 0) {
     console.log(`fwprobe: removed ${swept.containers} container(s), ${swept.networks} network(s) left by killed runs`);

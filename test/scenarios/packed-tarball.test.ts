@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,14 +58,13 @@ beforeAll(async () => {
   project = join(tmp, 'user-project');
   await mkdir(join(project, 'test'), { recursive: true });
   expect((await sh('npm', ['init', '-y'], project)).code).toBe(0);
-  expect((await sh('npm', ['pkg', 'set', 'type=module', 'scripts.test=vitest run'], project)).code).toBe(0);
+  // `npm init -y` makes a CommonJS package: the README's config and test file must work there as they are.
+  expect((await sh('npm', ['pkg', 'set', 'scripts.test=vitest run'], project)).code).toBe(0);
   const vitest = (JSON.parse(await readFile(join(ROOT, 'node_modules/vitest/package.json'), 'utf8')) as { version: string }).version;
   const install = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vitest@${vitest}`], project);
   expect(install.code, install.out).toBe(0);
-  await writeFile(
-    join(project, 'vitest.config.ts'),
-    "import { defineConfig } from 'vitest/config';\n" + "export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000, reporters: ['default', 'fwprobe/vitest-reporter'] } });\n",
-  );
+  // The README's config, as shipped: no timeouts (the entry sets its own), and .mts for CommonJS packages.
+  await copyFile(join(project, 'node_modules/fwprobe/examples/vitest.config.mts'), join(project, 'vitest.config.mts'));
   await addScenario(
     'ssh',
     'name: only ssh\nservices: [22/tcp, 80/tcp]\nruleset: { v4: rules.v4, v6: rules.v6 }\nvantages: [loopback]\n' + 'expect:\n  loopback:\n    both:\n      tcp: { open: [22], filtered: [80] }\n',
@@ -91,6 +90,7 @@ describe('the packed tarball in a fresh project', () => {
       'scenarios/ipv6-gap/v4-only.scenario.yaml',
       // The workflow the README shows (test/unit/example-workflow.test.ts: the same text).
       'examples/github-workflow.yml',
+      'examples/vitest.config.mts',
     ]) {
       expect(packed).toContain(file);
     }
@@ -116,11 +116,22 @@ describe('the packed tarball in a fresh project', () => {
     expect(await readFile(join(project, 'reports/merged/junit.xml'), 'utf8')).toMatch(/ssh\.scenario\.yaml[\s\S]*open\.scenario\.yaml|open\.scenario\.yaml[\s\S]*ssh\.scenario\.yaml/);
   });
 
-  it('a ruleset that opens a port the scenario says is filtered makes npm test red', async () => {
+  it('a ruleset that opens a port the scenario says is filtered: red, found by name, under 40 lines naming the port and the rule', async () => {
     const broken = RULES.replace('COMMIT', '-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT');
     await writeFile(join(project, 'scenarios/ssh/rules.v4'), broken);
-    const red = await sh('npm', ['test'], project);
-    expect(red.code).not.toBe(0);
-    expect(red.out).toMatch(/loopback ipv4 tcp\/80: expected filtered, observed open/);
+    // One lab: the scenario's test file, and its tests by the scenario's `name`.
+    const red = await sh('npx', ['vitest', 'run', 'test/ssh.test.ts', '-t', 'only ssh'], project);
+    expect(red.code, red.out).not.toBe(0);
+    // As a person reads it: colours (FORCE_COLOR may reach the child) left out.
+    const out = red.out.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    expect(out.split('\n').length, out).toBeLessThan(40);
+    expect(out).toContain('only ssh (scenarios/ssh/ssh.scenario.yaml) > loopback ipv4');
+    // The port, the rule that opened it at its file:line (line 7 of rules.v4), and the frame at the scenario's line.
+    expect(out).toMatch(/loopback ipv4 tcp\/80: expected filtered, observed open \(syn-ack\) — decided by iptables -A INPUT -p tcp -m tcp --dport 80 -j ACCEPT \[scenarios\/ssh\/rules\.v4:7\]/);
+    expect(out).toMatch(/scenarios\/ssh\/ssh\.scenario\.yaml:8:\d+/);
+    expect(out).toContain('tcp: { open: [22], filtered: [80] }');
+    // IPv6 is still closed on 80: its slice passes, and nothing is said twice.
+    expect(out.match(/tcp\/80: expected filtered/g)).toHaveLength(1);
+    expect(out).not.toMatch(/node_modules\/fwprobe\/src|Hook timed out|SIGTERM|"mismatches"/);
   });
 });

@@ -12,6 +12,7 @@ import { savedPolicy, savedRules } from '../../ruleset/rule-origin.ts';
 import { ruleOrigin } from '../forms/index.ts';
 import type { Decided, Decision } from './decide.ts';
 import { handleKey, type RulePlace } from './parse.ts';
+import { noChainWords, ufwPolicyWords } from './language.ts';
 
 export interface RuleContext {
   /** The scenario's ruleset: its forms say where a rule came from. */
@@ -50,16 +51,17 @@ function describeOne(decision: Decision, family: Family, ctx: RuleContext, clien
     if (savedPolicy(ctx.saved[family], 'filter', hook) !== null || !client.delivered) {
       return { path: [], probe, undecided: `the traced client was accepted everywhere it was traced, but its packet never showed in ${tool} filter ${hook}` };
     }
+    const words = noChainWords(ctx.ruleset, family, hook);
     return {
-      tool,
-      table: 'filter',
-      chain: hook,
+      tool: words.tool,
+      ...(words.table ? { table: words.table } : {}),
+      chain: words.chain,
       verdict: 'ACCEPT',
-      policy: 'ACCEPT',
-      path: [hook],
+      policy: words.policy,
+      path: [words.chain],
       packet: 'first',
       probe,
-      note: `${tool} ${hook} has no rules (no ${tool} filter table: the kernel's default)`,
+      note: words.note,
     };
   }
   const d = decision.decided;
@@ -71,7 +73,9 @@ function describeOne(decision: Decision, family: Family, ctx: RuleContext, clien
   if (d.kind === 'policy') {
     const rules = savedRules(ctx.saved[family], d.table, d.chain).filter((r) => !r.includes(ctx.tag));
     const source = known ? ruleOrigin(ctx.ruleset, { ...at, rule: null }) : null;
-    return { ...base, policy: d.verdict, ...(rules.length === 0 ? { note: `${known} ${d.chain} has no rules` } : {}), ...(source ? { source } : {}) };
+    const ufw = ufwPolicyWords(ctx.ruleset, d.table, d.chain, d.verdict);
+    const note = ufw ?? (rules.length === 0 ? `${known} ${d.chain} has no rules` : null);
+    return { ...base, policy: d.verdict, ...(note ? { note } : {}), ...(source ? { source } : {}) };
   }
   const place = d.handle === null ? undefined : ctx.rules.get(handleKey(d.family, d.table, d.handle));
   const all = place && known ? savedRules(ctx.saved[family], d.table, place.chain) : [];
@@ -119,6 +123,7 @@ function describeNative(d: Decided, table: NftTable, ctx: RuleContext, probe: st
     ...base,
     verdict,
     rule: found.rule,
+    ...(d.handle === null ? {} : { handle: d.handle }),
     ...(source ? { source } : {}),
     ...(twins > 1 ? { note: `${table.family} ${table.name} ${d.chain} holds this rule ${twins} times: which line of the file wrote it is not known` } : {}),
   };

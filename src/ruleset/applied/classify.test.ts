@@ -87,6 +87,9 @@ describe("ufw's stock rules (scenarios/ufw/allow-ssh-dns, as iptables-save read 
     expect(saved.v6).toContain('-m hl --hl-eq 255 -j ACCEPT');
     expect(saved.v6).toContain('-m rt --rt-type 0 -j DROP');
     expect(classifiedRules(appliedModel(saved), 'unvaried')).toEqual([]);
+    // Their only rate matches sit on logging: `-m limit … -j RETURN` in front of a LOG, and the jump into it.
+    expect(saved.v4).toContain('-A ufw-logging-deny -m conntrack --ctstate INVALID -m limit --limit 3/min --limit-burst 10 -j RETURN');
+    expect(classifiedRules(appliedModel(saved), 'rate')).toEqual([]);
   });
 
   it('port knocking is unvaried: an ACCEPT on `recent` history another rule sets; a DROP on it stays rate', () => {

@@ -9,6 +9,7 @@ import { NFT_MATCHES } from './nft-table.ts';
 import { NFT_STATEMENTS, XT_TARGETS, type TargetClass } from './targets.ts';
 import type { AppliedModel, AppliedRule, RuleMatch, RuleTarget } from './types.ts';
 import { XT_MATCHES } from './xt-table.ts';
+import { passiveRules } from './passive-chains.ts';
 
 export interface JudgedMatch {
   /** The name a scenario acknowledges it by (`dscp`, `mac`, `ip6 hoplimit`, `nfqueue`). */
@@ -30,7 +31,8 @@ const TCP_UDP = new Set(['tcp', 'udp', '6', '17', 'all', '0']);
 const OTHER_L4 = new Set(['icmp', 'icmpv6', 'igmp', 'sctp', 'dccp', 'esp', 'ah', 'comp', 'ipcomp', 'arp', 'gre']);
 
 export function judgeModel(model: AppliedModel): JudgedRule[] {
-  const base = model.rules.map((rule) => ({ rule, canMatch: canMatchTcpUdp(rule), decides: decides(rule) }));
+  const passive = passiveRules(model, targetClass);
+  const base = model.rules.map((rule) => ({ rule, canMatch: canMatchTcpUdp(rule), decides: decides(rule) && !passive.has(rule) }));
   const reachable = reachableChains(model, base);
   const written = writtenSets(model);
   return base.map(({ rule, canMatch, decides: d }) => ({

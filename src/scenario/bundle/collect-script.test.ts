@@ -17,5 +17,16 @@ describe('the collect script', () => {
       expect(writes.length, name).toBeGreaterThanOrEqual(1);
     }
   });
+  test('FWPROBE_COLLECT_BUDGET bounds the script: 0 starts no command; a value that is no number is the default', () => {
+    const run = (budget: string) => {
+      const result = spawnSync('dash', ['-s'], { input: collectScript(), encoding: 'utf8', env: { ...process.env, FWPROBE_COLLECT_BUDGET: budget }, timeout: 30_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return (JSON.parse(result.stdout) as { items: Record<string, { status: string }> }).items;
+    };
+    const none = run('0');
+    expect(Object.entries(none).filter(([, item]) => item.status !== 'skipped' && item.status !== 'missing')).toEqual([]);
+    expect(run('1;reboot').uid?.status).toBe('ok');
+  });
+
   // Its run with dash in a lab container: test/scenarios/capture.test.ts.
 });

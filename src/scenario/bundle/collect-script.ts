@@ -34,7 +34,11 @@ export type BundleItemName = (typeof BUNDLE_ITEMS)[number];
 
 /** Bytes kept of one command's output: the biggest ruleset fwprobe reads (MAX_REFERENCED_FILE_BYTES). */
 export const ITEM_CAP_BYTES = 4 * 1024 * 1024;
-/** The script starts no command after this many seconds; each command gets at most 2 s. */
+/**
+ * The script starts no command after this many seconds; each command gets at most 2 s. A host too loaded
+ * for that (items `skipped`) may raise it with FWPROBE_COLLECT_BUDGET=SECS (at most 60; each command then
+ * gets a quarter of it).
+ */
 export const BUDGET_SECS = 4;
 
 const SCRIPT = String.raw`#!/bin/sh
@@ -46,6 +50,11 @@ export LC_ALL=C
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 CAP=${ITEM_CAP_BYTES}
 START=$(date +%s)
+BUDGET=${'$'}{FWPROBE_COLLECT_BUDGET:-${BUDGET_SECS}}
+case $BUDGET in ''|*[!0-9]*) BUDGET=${BUDGET_SECS} ;; esac
+if [ "$BUDGET" -gt 60 ]; then BUDGET=60; fi
+STEP=2
+if [ "$BUDGET" -gt 8 ]; then STEP=$((BUDGET / 4)); fi
 NL='
 '
 SEP=''
@@ -56,9 +65,9 @@ have() { command -v "$1" >/dev/null 2>&1; }
 item() {
   name=$1; shift
   now=$(date +%s)
-  left=$((START + ${BUDGET_SECS} - now))
+  left=$((START + BUDGET - now))
   if [ "$left" -le 0 ]; then emit "$name" skipped -1 ''; return; fi
-  if [ "$left" -gt 2 ]; then left=2; fi
+  if [ "$left" -gt "$STEP" ]; then left=$STEP; fi
   if ! have "$1"; then emit "$name" missing -1 ''; return; fi
   if have timeout; then
     o=$( { timeout -k 1 "$left" "$@" 2>/dev/null; printf '\nfwprobe-rc=%s' "$?"; } | head -c "$CAP")

@@ -3,7 +3,9 @@
  * the scenario mapped and written as YAML with what it does not reproduce said at its top.
  */
 import { stringify } from 'yaml';
-import { hostFacts } from './host.ts';
+import { BundleInvalidError } from '../../model/errors.ts';
+import type { Anonymiser } from './anonymise.ts';
+import { hostFacts, type HostFacts } from './host.ts';
 import { parseBundle } from './schema.ts';
 import { toScenario } from './to-scenario.ts';
 
@@ -17,16 +19,39 @@ export interface CaptureOutput {
   /** File name → content: the scenario file and its ruleset files. */
   files: Record<string, string>;
   notes: string[];
+  /** Why an item was not read, by item (`ss`: the listening sockets, so the lab may serve less than the host). */
+  unread: HostFacts['unread'];
+}
+
+export interface CaptureOptions {
+  /** Maps addresses and names (the same mapper for every bundle of a run keeps them consistent). @default none: the host as it is */
+  anonymiser?: Anonymiser;
 }
 
 /** @throws BundleInvalidError naming the field, before anything is written. */
-export function captureBundle(text: string, where: string): CaptureOutput {
-  const { scenario, files, notes } = toScenario(hostFacts(parseBundle(text, where)));
+export function captureBundle(text: string, where: string, options: CaptureOptions = {}): CaptureOutput {
+  const { anonymiser } = options;
+  const facts = named(where, () => hostFacts(parseBundle(text, where)));
+  const { scenario, files, notes } = named(where, () => toScenario(anonymiser ? anonymiser.facts(facts) : facts));
+  if (anonymiser) notes.push(...anonymiser.notes, 'addresses, the hostname and non-standard interface names are anonymised; rule comments and chain names are kept as written');
+  const source = anonymiser ? 'an anonymised bundle' : (where.split('/').pop() ?? 'a bundle').replace(/[^\x20-\x7e]/g, '?');
   const header = [
-    `# Captured by fwprobe capture from ${(where.split('/').pop() ?? 'a bundle').replace(/[^\x20-\x7e]/g, '?')}.`,
+    `# Captured by fwprobe capture from ${source}.`,
     '# Its one assertion is `parity: strict`: `fwprobe run` fails on any port IPv6 exposes differently from',
     '# IPv4. `fwprobe baseline` records what the host exposes now; `fwprobe check` then says when that changes.',
     ...(notes.length > 0 ? ['# Notes (what is not read or not reproduced):', ...notes.map((n) => `#  - ${n.replace(/[^\x20-\x7e]/g, '?')}`)] : []),
   ];
-  return { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes };
+  const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes, unread: facts.unread };
+  anonymiser?.assertGone(facts, output.files);
+  return output;
+}
+
+/** A refusal names the bundle's file first: in a fleet, `items.ss line 3` alone does not say which host. */
+function named<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof BundleInvalidError && !error.message.startsWith(`${where}: `)) throw new BundleInvalidError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }

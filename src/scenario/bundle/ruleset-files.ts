@@ -4,7 +4,8 @@
  * nft layer on top, as the host holds both. A ruleset the bundle could not read refuses the capture: a
  * scenario that silently applied nothing for a family would describe another host.
  */
-import { BundleInvalidError } from '../../model/errors.ts';
+import { BundleInvalidError, SaveParseError } from '../../model/errors.ts';
+import { parseSave } from '../../ruleset/parse-save.ts';
 import type { HostFacts } from './host.ts';
 
 export interface CapturedRuleset {
@@ -55,6 +56,9 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
         'Run the collect script as root (sudo sh collect.sh) on a host with iptables installed',
     );
   }
+  checkSave('iptables_save', facts.v4);
+  checkSave('ip6tables_save', facts.v6);
+  if (facts.nft !== null) checkText('nft_ruleset', facts.nft);
   const backend = facts.backend ?? 'nft';
   if (facts.backend === null) notes.push('the iptables backend was not read: the lab uses nft, the default');
   const files: Record<string, string> = {};
@@ -68,6 +72,12 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     restore['v6'] = 'host.rules.v6';
   } else notes.push('ip6tables holds no table on the host: nothing is applied for IPv6, as on the host');
   const native = facts.nft === null ? '' : nativeNftTables(facts.nft);
+  const include = native.split('\n').findIndex((line) => line.split(/[;{]/).some((part) => /^\s*include\b/.test(part)));
+  // `nft -f` would read a file of the lab by it: a host's `nft list ruleset` never prints one.
+  if (include >= 0)
+    throw new BundleInvalidError(
+      `items.nft_ruleset: expected \`nft list ruleset\` output, found an include in table rules (${JSON.stringify(native.split('\n')[include]!.trim().slice(0, 60))}): give the bundle the collect script wrote, unchanged`,
+    );
   if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
   if (native !== '' && backend === 'legacy') {
     notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');
@@ -80,6 +90,23 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
   }
   if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'] };
   return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes };
+}
+
+/** Text a host's tools print: no control character but tab and newline (an escape sequence, a NUL). */
+function checkText(name: string, text: string): void {
+  const line = text.split('\n').findIndex((l) => /[\x00-\x08\x0b-\x1f\x7f]/.test(l));
+  if (line >= 0) throw new BundleInvalidError(`items.${name} line ${line + 1}: expected printable text, found a control character: give the bundle the collect script wrote, unchanged`);
+}
+
+/** iptables-save syntax, read as the lab will read it: a line it cannot read names the item and line. */
+function checkSave(name: 'iptables_save' | 'ip6tables_save', text: string): void {
+  checkText(name, text);
+  try {
+    parseSave(text, `items.${name}`);
+  } catch (error) {
+    if (error instanceof SaveParseError) throw new BundleInvalidError(`${error.message} (expected iptables-save output)`, { cause: error });
+    throw error;
+  }
 }
 
 function ensureNewline(text: string): string {

@@ -68,6 +68,24 @@ describe('hostile values inside the items', () => {
     expect(refusal(bundleText({ ...V4_ONLY_HOST, ss: 'sctp LISTEN 0 1 10.0.0.1:22 0.0.0.0:*' }))).toMatch(/items\.ss line 1: expected tcp or udp/);
   });
 
+  test('a ruleset that is no iptables-save output, or holds control characters, is refused naming the item and line', () => {
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, iptables_save: 'hello\n' }))).toMatch(/host\.json: items\.iptables_save:1: expected "\*TABLE" before "hello" \(expected iptables-save output\)/);
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, ip6tables_save: '*filter\n:INPUT DROP [0:0]\u001b[2J\nCOMMIT\n' }))).toMatch(
+      /items\.ip6tables_save line 2: expected printable text, found a control character/,
+    );
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, iptables_save: '*filter\n:INPUT DROP [0:0]\n-A INPUT -j ACCEPT\n' }))).toMatch(/items\.iptables_save:4: table \*filter has no COMMIT/);
+  });
+
+  test('an nft table with an include (nft -f would read a lab file by it) is refused', () => {
+    const nft = 'table inet evil {\n\tinclude "/etc/shadow"\n}\n';
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, nft_ruleset: nft }))).toMatch(/items\.nft_ruleset: expected `nft list ruleset` output, found an include/);
+  });
+
+  test('too many listening sockets are refused', () => {
+    const ss = Array.from({ length: 4097 }, (_, i) => `tcp LISTEN 0 1 10.0.0.1:${(i % 60000) + 1} 0.0.0.0:*`).join('\n');
+    expect(refusal(bundleText({ ...V4_ONLY_HOST, ss }))).toMatch(/items\.ss: expected at most 4096 listening sockets/);
+  });
+
   test('too many interfaces are refused', () => {
     const addr = JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ ifname: `e${i}`, addr_info: [] })));
     expect(refusal(bundleText({ ...V4_ONLY_HOST, ip_addr: addr }))).toMatch(/items\.ip_addr: .*256/);

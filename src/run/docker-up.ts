@@ -1,0 +1,88 @@
+/**
+ * The first minute on a fresh machine: when no Docker engine answers, `npm run demo` and `npm test` bring
+ * one up themselves where they can (root on Debian/Ubuntu, with the project's own scripts/docker-up.sh,
+ * which installs docker.io and starts dockerd), and otherwise say in one sentence the one command to run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { assertDockerAvailable } from '../lab/docker.ts';
+import { DockerUnavailableError } from '../model/errors.ts';
+
+/** The script that installs and starts Docker, where a checkout of fwprobe has it (npm packages do not). */
+export const DOCKER_UP = resolve(import.meta.dirname, '../../scripts/docker-up.sh');
+
+/** What decides whether fwprobe may start an engine itself. */
+export interface Machine {
+  /** DOCKER_HOST: an engine the user named is theirs to start. */
+  dockerHost: string | undefined;
+  /** FWPROBE_DOCKER_UP=0 turns the start off. */
+  optOut: boolean;
+  root: boolean;
+  /** /etc/debian_version exists (Debian and Ubuntu): apt installs docker.io. */
+  debian: boolean;
+  /** scripts/docker-up.sh, when it is there. */
+  script: string | null;
+}
+
+export type EnginePlan = { start: string } | { advice: string };
+
+export function thisMachine(): Machine {
+  return {
+    dockerHost: process.env['DOCKER_HOST'] || undefined,
+    optOut: process.env['FWPROBE_DOCKER_UP'] === '0',
+    root: process.getuid?.() === 0,
+    debian: process.platform === 'linux' && existsSync('/etc/debian_version'),
+    script: existsSync(DOCKER_UP) ? DOCKER_UP : null,
+  };
+}
+
+/** Start the engine with the script, or the one sentence that says what to run. */
+export function enginePlan(m: Machine): EnginePlan {
+  const script = m.script ? relative(process.cwd(), m.script) || m.script : null;
+  if (m.dockerHost) return { advice: `No Docker engine answers at DOCKER_HOST=${m.dockerHost}: start that engine, or unset DOCKER_HOST to use the local one.` };
+  if (m.debian && script && m.root && !m.optOut) return { start: m.script! };
+  if (m.debian && script) return { advice: `No Docker engine answers: run \`sudo bash ${script}\` (it installs and starts Docker), then run this again.` };
+  if (m.debian) return { advice: 'No Docker engine answers: run `sudo apt-get install -y docker.io && sudo systemctl start docker`, then run this again.' };
+  return { advice: 'No Docker engine answers: start Docker (Docker Desktop, or `sudo systemctl start docker`), or point DOCKER_HOST at an engine, then run this again.' };
+}
+
+export interface EnsureOptions {
+  /** Whether this command may start an engine (run, demo, the test entry), or only say what to run. @default false */
+  start?: boolean;
+  /** Where the start is announced. @default stderr */
+  log?: (line: string) => void;
+  /** @default this machine */
+  machine?: () => Machine;
+}
+
+/**
+ * Returns once an engine answers: at once when one does; after scripts/docker-up.sh when fwprobe may start
+ * one; else a DockerUnavailableError whose message is the one command to run.
+ */
+export async function ensureDockerEngine(options: EnsureOptions = {}): Promise<void> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  try {
+    await assertDockerAvailable();
+    return;
+  } catch (error) {
+    const machine = (options.machine ?? thisMachine)();
+    const plan = enginePlan(options.start ? machine : { ...machine, optOut: true });
+    if ('advice' in plan) throw new DockerUnavailableError(plan.advice, { cause: error });
+    log(`fwprobe: no Docker engine answers; starting one with ${plan.start} (installs docker.io with apt if missing; FWPROBE_DOCKER_UP=0 turns this off)`);
+    const code = await runScript(plan.start);
+    if (code !== 0) {
+      throw new DockerUnavailableError(`No Docker engine answers, and ${plan.start} exited ${code} (its lines above say why): fix that, then run this again.`, { cause: error });
+    }
+  }
+  await assertDockerAvailable();
+}
+
+function runScript(script: string): Promise<number> {
+  return new Promise((done) => {
+    // Its progress lines go to stderr, where a person watching the first minute sees them.
+    const child = spawn('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', () => done(127));
+    child.on('exit', (code) => done(code ?? 1));
+  });
+}

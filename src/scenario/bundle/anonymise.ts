@@ -1,0 +1,132 @@
+/**
+ * `--anonymise`: a host's facts with its addresses, hostname and own interface names replaced, the same way
+ * everywhere (the listeners, the interfaces, every ruleset text) and across every bundle of one run, so a
+ * captured scenario can be shared and still reproduces the host: prefixes keep their relations and each
+ * address its family (anonymise-address.ts). Standard interface names (eth0, ens3, docker0) identify
+ * nothing and are kept, so rules on them read as before. After mapping, the written files are searched for
+ * every original value; one left refuses the capture rather than share it.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { BundleInvalidError } from '../../model/errors.ts';
+import { ipVersion } from '../../model/ip.ts';
+import { AddressMapper } from './anonymise-address.ts';
+import type { HostFacts } from './host.ts';
+
+/** Names a distribution or a driver gives: the same on thousands of hosts, so kept. */
+const STANDARD_IFNAME = /^(lo|eth\d+|en[ospx][0-9a-z]+|wl[a-z0-9]+|docker\d+|br-[0-9a-f]+|veth[0-9a-f]+|tun\d+|tap\d+|wg\d+|bond\d+|ppp\d+)(\.\d+)?$/;
+/** An IPv4 or IPv6 literal with an optional prefix length or dotted mask, as rulesets write them. */
+const ADDRESS_TOKEN = /(?<![\w.:])([0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*)(\/(\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}))?(?![\w.:])/g;
+const NAME_EDGE = 'A-Za-z0-9_.-';
+
+export class Anonymiser {
+  private readonly addresses: AddressMapper;
+  private readonly names = new Map<string, string>();
+  private interfaces = 0;
+  /** What the mapping cannot keep exact, said once per run. */
+  readonly notes = new Set<string>();
+
+  /** @param key - The secret of the mapping. @default 32 random bytes: a run's mapping cannot be redone by anyone */
+  constructor(key: Buffer = randomBytes(32)) {
+    this.addresses = new AddressMapper(key);
+    this.key = key;
+  }
+
+  private readonly key: Buffer;
+
+  /** The facts with every address and name mapped; the original facts are not changed. */
+  facts(facts: HostFacts): HostFacts {
+    for (const link of facts.interfaces) this.ifname(link.name);
+    const hostname = facts.hostname === null ? null : this.hostname(facts.hostname);
+    const mapped: HostFacts = {
+      ...facts,
+      hostname,
+      v4: facts.v4 === null ? null : this.text(facts.v4, facts.hostname),
+      v6: facts.v6 === null ? null : this.text(facts.v6, facts.hostname),
+      nft: facts.nft === null ? null : this.text(facts.nft, facts.hostname),
+      listeners: facts.listeners.map((l) => ({ ...l, address: l.address === '*' ? '*' : this.addresses.address(l.address), device: l.device === null ? null : this.ifname(l.device) })),
+      interfaces: facts.interfaces.map((link) => ({
+        name: this.ifname(link.name),
+        ipv4: link.ipv4.map((a) => ({ address: this.addresses.address(a.address), prefix: a.prefix })),
+        ipv6: link.ipv6.map((a) => ({ address: this.addresses.address(a.address), prefix: a.prefix })),
+      })),
+    };
+    return mapped;
+  }
+
+  /** A ruleset's text: every address literal, the hostname and each non-standard interface name mapped. */
+  text(text: string, hostname: string | null = null): string {
+    let out = text.replace(ADDRESS_TOKEN, (whole: string, address: string, suffix: string | undefined, length: string | undefined) => {
+      if (ipVersion(address) === 0) return whole;
+      if (length === undefined) return this.addresses.address(address);
+      if (length.includes('.')) {
+        this.notes.add('a dotted netmask (ADDRESS/255.255.0.0) was mapped address by address and keeps its mask: check such rules');
+        return `${this.addresses.address(address)}${suffix}`;
+      }
+      return this.addresses.prefix(address, Number(length));
+    });
+    if (/\d-\d+\.\d|[0-9a-f]-[0-9a-f]*:/i.test(text) && /iprange|-range|saddr [0-9a-f.:]+-|daddr [0-9a-f.:]+-/.test(text)) {
+      this.notes.add('an address range (A-B) was mapped end by end: prefixes keep their relations, ranges may not cover the same addresses');
+    }
+    for (const [original, mapped] of this.names) out = replaceWord(out, original, mapped);
+    // Only in comments and quoted strings: a hostname may also be a ruleset word (`nat`, `filter`), and
+    // renaming `*nat` would break the ruleset. Left in a rule, assertGone refuses the capture.
+    if (hostname !== null) {
+      const mapped = this.hostname(hostname);
+      out = out.replace(/^#.*$|"[^"\n]*"/gm, (part) => replaceWord(part, hostname, mapped));
+    }
+    return out;
+  }
+
+  /**
+   * Every original address, hostname and interface name of `facts` still found in `files` (as a whole word).
+   * @throws BundleInvalidError naming what is left and where: an anonymised capture must not carry it.
+   */
+  assertGone(facts: HostFacts, files: Record<string, string>): void {
+    const originals = new Set<string>();
+    for (const link of facts.interfaces) {
+      if (!STANDARD_IFNAME.test(link.name)) originals.add(link.name);
+      for (const a of [...link.ipv4, ...link.ipv6]) if (!AddressMapper.kept(a.address)) originals.add(a.address);
+    }
+    for (const l of facts.listeners) if (l.address !== '*' && !AddressMapper.kept(l.address)) originals.add(l.address);
+    for (const text of [facts.v4, facts.v6, facts.nft]) {
+      for (const m of (text ?? '').matchAll(ADDRESS_TOKEN)) if (ipVersion(m[1]!) !== 0 && !AddressMapper.kept(m[1]!)) originals.add(m[1]!);
+    }
+    if (facts.hostname !== null) originals.add(facts.hostname);
+    for (const [file, content] of Object.entries(files)) {
+      for (const original of originals) {
+        if (hasWord(content, original)) throw new BundleInvalidError(`--anonymise: ${JSON.stringify(original)} is still in ${file} after mapping: not written, so nothing is shared with it`);
+      }
+    }
+  }
+
+  /** `host-` and six hex digits of the keyed name: the same host gets the same name in every bundle of a run. */
+  hostname(name: string): string {
+    return `host-${createHmac('sha256', this.key).update(`host:${name}`).digest('hex').slice(0, 6)}`;
+  }
+
+  private ifname(name: string): string {
+    if (STANDARD_IFNAME.test(name)) return name;
+    let mapped = this.names.get(name);
+    if (mapped === undefined) {
+      mapped = `if${this.interfaces++}`;
+      this.names.set(name, mapped);
+    }
+    return mapped;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+function wordPattern(word: string): RegExp {
+  return new RegExp(`(?<![${NAME_EDGE}])${escape(word)}(?![${NAME_EDGE}])`, 'g');
+}
+
+function replaceWord(text: string, word: string, by: string): string {
+  return text.replace(wordPattern(word), by);
+}
+
+function hasWord(text: string, word: string): boolean {
+  return wordPattern(word).test(text);
+}
