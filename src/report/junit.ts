@@ -63,8 +63,20 @@ function casesOf(result: ScenarioResult): Case[] {
   });
   const gaps = verdict?.parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : [];
   const rest = [...gaps, ...(verdict?.unverified ?? []).map(unverifiedText)];
+  // Never a failed (or unjudged) scenario without a failure: a result read back from a shard may lack its
+  // verdict, or its parityMode (files written before it existed), and its status still says what happened.
+  const failedAlready = rest.length > 0 || cases.some((c) => c.outcome.kind === 'failure');
+  if (!failedAlready && (result.status !== 'passed' || !verdict || !verdict.passed)) rest.push(...unexplained(result));
   cases.push({ name: 'parity and coverage', outcome: rest.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: rest[0]!, body: rest.join('\n') } });
   return cases;
+}
+
+/** Why a failed verdict failed when no slice and no strict parity gap says it: its open parity gaps, else that it failed. */
+function unexplained(result: ScenarioResult): string[] {
+  const verdict = result.verdict;
+  if (!verdict) return [`no verdict was taken (status ${result.status})`];
+  const gaps = (verdict.parity ?? []).filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`);
+  return gaps.length > 0 ? gaps : [`the verdict failed (status ${result.status}), and no slice names why: see results.json`];
 }
 
 type Slice = Placed & { label: string };
