@@ -10,7 +10,15 @@ import { emptyResult, type ScenarioResult } from './result.ts';
 import { buildResultsDocument } from './results-document.ts';
 
 const scan = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', command: [], hostState: 'up', ms: 1, sourcePort: null, followUpCommands: [], warnings: [] } as const;
-const gap = { vantage: 'loopback', protocol: 'tcp', port: 22, ipv4: { state: 'filtered', reason: 'no-response' }, ipv6: { state: 'open', reason: 'syn-ack' }, excusedBy: null, message: 'loopback tcp/22: ipv4 filtered, ipv6 open' };
+const gap = {
+  vantage: 'loopback',
+  protocol: 'tcp',
+  port: 22,
+  ipv4: { state: 'filtered', reason: 'no-response' },
+  ipv6: { state: 'open', reason: 'syn-ack' },
+  excusedBy: null,
+  message: 'loopback tcp/22: ipv4 filtered, ipv6 open',
+};
 
 function failed(patch: Partial<ScenarioResult>): ScenarioResult {
   return { ...emptyResult('web01', 'scenarios/web01.scenario.yaml'), status: 'failed', scans: [{ ...scan }], ...patch } as ScenarioResult;

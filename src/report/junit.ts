@@ -9,11 +9,14 @@
 import { FAMILIES } from '../model/observation.ts';
 import { columnKey, columnsOf, type Placed } from './columns.ts';
 import type { ScenarioResult } from './result.ts';
-import type { ResultsDocument } from './results-document.ts';
+import { interruptedText, type ResultsDocument } from './results-document.ts';
 import { unverifiedText } from './verdict-format.ts';
 
 export function renderJunit(doc: ResultsDocument): string {
   const suites = doc.scenarios.map(suite);
+  const stopped = interruptedText(doc);
+  // An interrupted run is an error of its own: the finished scenarios' cases alone would read as a green run.
+  if (stopped) suites.push(interruptedSuite(stopped));
   const count = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -22,6 +25,17 @@ export function renderJunit(doc: ResultsDocument): string {
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+function interruptedSuite(message: string): ReturnType<typeof suite> {
+  const xml = [
+    '  <testsuite name="fwprobe run" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    `    <testcase classname="fwprobe run" name="run finished">`,
+    `      <error message="${attr(message)}">${text(message)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ].join('\n');
+  return { xml, counts: { tests: 1, failures: 0, errors: 1, skipped: 0 } };
 }
 
 interface Case {

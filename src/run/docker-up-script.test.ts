@@ -41,4 +41,3 @@ describe('the engine start runs only the project script', () => {
     });
   });
 });
-

@@ -1,0 +1,29 @@
+/**
+ * Reports written after a signal say the run was interrupted, in every file a person or CI reads: two
+ * finished, passing scenarios of an interrupted run (the failing one never finished) must not read as a
+ * complete, green run in results.json, junit.xml, summary.md or index.html.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseStringPromise } from 'xml2js';
+import { emptyResult, verdictFields } from './result.ts';
+import { afterSignal } from './reports-now.ts';
+
+const passed = { passed: true, mismatches: [], missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [] };
+const ok = (name: string) => ({ ...emptyResult(name, `scenarios/${name}.scenario.yaml`), ...verdictFields(passed, 'strict') });
+
+describe('reports of an interrupted run', () => {
+  it('mark the interruption in results.json, junit.xml, summary.md and index.html', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fwprobe-interrupted-')), 'reports');
+    afterSignal('SIGINT', dir, [ok('web01'), ok('web02')], new Date());
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    expect(JSON.parse(read('results.json'))).toMatchObject({ interrupted: { signal: 'SIGINT' }, summary: { passed: 2, failed: 0, error: 0 } });
+    const junit = await parseStringPromise(read('junit.xml'));
+    expect(Number(junit.testsuites.$.errors)).toBeGreaterThan(0);
+    expect(read('junit.xml')).toContain('interrupted (SIGINT)');
+    expect(read('summary.md').split('\n').slice(0, 4).join('\n')).toContain('interrupted (SIGINT)');
+    expect(read('index.html')).toMatch(/<div class="interrupted"[^>]*>[^<]*interrupted \(SIGINT\)/);
+  });
+});
