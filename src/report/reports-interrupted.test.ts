@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStringPromise } from 'xml2js';
 import { emptyResult, verdictFields } from './result.ts';
-import { afterSignal } from './reports-now.ts';
+import { runMergeReports } from '../cli/merge-reports.ts';
+import { afterSignal, writeReportsNow } from './reports-now.ts';
 
 const passed = { passed: true, mismatches: [], missing: [], othersMismatches: [], unchecked: { observations: [], summaries: [] }, parity: [], unverified: [] };
 const ok = (name: string) => ({ ...emptyResult(name, `scenarios/${name}.scenario.yaml`), ...verdictFields(passed, 'strict') });
@@ -25,5 +26,21 @@ describe('reports of an interrupted run', () => {
     expect(read('junit.xml')).toContain('interrupted (SIGINT)');
     expect(read('summary.md').split('\n').slice(0, 4).join('\n')).toContain('interrupted (SIGINT)');
     expect(read('index.html')).toMatch(/<div class="interrupted"[^>]*>[^<]*interrupted \(SIGINT\)/);
+  });
+
+  it('stay marked when merged with a shard that ran to the end', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fwprobe-interrupted-merge-'));
+    afterSignal('SIGTERM', join(root, 'a'), [ok('web01')], new Date());
+    writeReportsNow(join(root, 'b'), [ok('web02')]);
+    const out = join(root, 'merged');
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    try {
+      expect(await runMergeReports(['--out', out, join(root, 'a'), join(root, 'b')])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toMatchObject({ interrupted: { signal: expect.stringContaining('SIGTERM') }, summary: { passed: 2 } });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('Run interrupted (SIGTERM in ');
   });
 });
