@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { getDocker, isNotFound } from './docker.ts';
 import { InterruptedError } from '../model/errors.ts';
+import { isAlive } from './pid.ts';
 import { startReaper } from './reaper.ts';
 
 /** The label every container fwprobe creates carries (and the Docker networks older versions made); its value is the run id. */
@@ -104,15 +105,6 @@ function isStale(labels: Record<string, string>, createdMs: number): boolean {
   return !Number.isInteger(pid) || !isAlive(pid);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function isRemovalInProgress(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 409;

@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from './pid.ts';
 
 /** How long the reaper keeps looking after the run's process is gone. @default 20 s */
 const GRACE_MS = 20_000;
@@ -34,22 +35,13 @@ export function startReaper(runId: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function reap(runId: string, pid: number): Promise<void> {
   const { getDocker } = await import('./docker.ts');
   const docker = getDocker();
   const started = Date.now();
   let goneAt: number | null = null;
   while (Date.now() - started < LIFETIME_MS) {
-    if (goneAt === null && !alive(pid)) goneAt = Date.now();
+    if (goneAt === null && !isAlive(pid)) goneAt = Date.now();
     const found = await docker.listContainers({ all: true, filters: { label: [`fwprobe=${runId}`] } }).catch(() => []);
     await Promise.allSettled(found.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
     if (goneAt !== null && Date.now() - goneAt > GRACE_MS) return;
