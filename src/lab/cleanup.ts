@@ -105,7 +105,6 @@ function isStale(labels: Record<string, string>, createdMs: number): boolean {
   return !Number.isInteger(pid) || !isAlive(pid);
 }
 
-
 function isRemovalInProgress(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 409;
 }
