@@ -1,0 +1,50 @@
+/**
+ * Attack fixture for `fwprobe audit`'s sentence: a host that serves a port over IPv6 only, on an address the
+ * lab's target does not hold (a second global IPv6 address, a link-local one). Capture drops the socket with
+ * a note, the port is never scanned, and the lab found both families alike: before this, audit printed "IPv6
+ * is filtered like IPv4" and exited 0 for a host whose IPv4 rules drop 8080 and whose IPv6 has no rule.
+ */
+import { describe, expect, test } from 'vitest';
+import { fixedResult } from '../report/fixtures.test-helpers.ts';
+import { answerIpv6 } from '../report/ipv6-answer.ts';
+import { bundleText, V4_ONLY_HOST } from '../scenario/bundle/bundle.test-helpers.ts';
+import { captureBundle, unanswerable } from '../scenario/bundle/index.ts';
+
+const HOST = {
+  ...V4_ONLY_HOST,
+  ss: [
+    'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
+    'tcp   LISTEN 0      128   [2001:db8:1::20]:8080      [::]:*',
+    'tcp   LISTEN 0      128     [fe80::1%eth0]:9090      [::]:*',
+  ].join('\n'),
+  ip_addr: JSON.stringify([
+    {
+      ifname: 'eth0',
+      addr_info: [
+        { family: 'inet', local: '192.0.2.10', prefixlen: 24, scope: 'global' },
+        { family: 'inet6', local: '2001:db8:1::10', prefixlen: 64, scope: 'global' },
+        { family: 'inet6', local: '2001:db8:1::20', prefixlen: 64, scope: 'global' },
+        { family: 'inet6', local: 'fe80::1', prefixlen: 64, scope: 'link' },
+      ],
+    },
+  ]),
+};
+
+describe('audit does not call IPv6 filtered like IPv4 for sockets the lab does not serve', () => {
+  test('IPv6-only sockets on addresses the lab lacks make the answer "not answered", naming them', () => {
+    const captured = captureBundle(bundleText(HOST), 'db1.json');
+    const unknown = unanswerable(captured);
+    expect(unknown).toMatch(/tcp \[2001:db8:1::20\]:8080, tcp \[fe80::1\]:9090/);
+    const answer = answerIpv6(fixedResult(), { unknown: unknown! });
+    expect(answer.kind).toBe('unanswered');
+    expect(answer.sentence).not.toMatch(/filtered like IPv4/);
+  });
+
+  test('a host whose every socket the lab serves still gets its answer', () => {
+    expect(unanswerable(captureBundle(bundleText({ ...HOST, ss: 'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*' }), 'db1.json'))).toBeUndefined();
+  });
+
+  test('unread sockets stay unanswerable, as before', () => {
+    expect(unanswerable(captureBundle(bundleText({ ...HOST, ss: { status: 'failed', rc: 1 } }), 'db1.json'))).toMatch(/^the listening sockets were not read \(items\.ss: the command exited 1\)/);
+  });
+});
