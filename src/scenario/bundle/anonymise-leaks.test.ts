@@ -4,6 +4,7 @@
  * shared folder as it was before anonymise-text.ts; each assertion names the value that must be gone.
  */
 import { describe, expect, test } from 'vitest';
+import { ipToBigInt } from '../../model/ip.ts';
 import { Anonymiser } from './anonymise.ts';
 import { bundleText, V4_ONLY_HOST } from './bundle.test-helpers.ts';
 import { captureBundle } from './index.ts';
@@ -54,5 +55,20 @@ describe('--anonymise leaves no original where real rulesets write them', () => 
   test('a hostname that is no scenario name (db_prod01) is still mapped in comments', () => {
     const all = capture({ hostname: 'db_prod01\n', iptables_save: '*filter\n:INPUT DROP [0:0]\n-A INPUT -m comment --comment "db_prod01 ssh" -j ACCEPT\nCOMMIT\n' });
     expect(all).not.toContain('db_prod01');
+  });
+});
+
+describe('--anonymise keeps a ruleset loadable', () => {
+  test('an nft set range maps with its ends in order (a reversed range fails nft -f in the lab), and says ranges moved', () => {
+    const anonymiser = new Anonymiser(KEY);
+    const { files, notes } = captureBundle(
+      bundleText({ ...V4_ONLY_HOST, nft_ruleset: 'table inet f {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.1.1.1-10.1.1.9, 10.7.0.1-10.7.0.200 }\n\t}\n}\n' }),
+      'b.json',
+      { anonymiser },
+    );
+    const ranges = [...files['host.nft']!.matchAll(/(10\.[\d.]+)-(10\.[\d.]+)/g)];
+    expect(ranges).toHaveLength(2);
+    for (const [, a, b] of ranges) expect(ipToBigInt(a!) <= ipToBigInt(b!), `${a}-${b}`).toBe(true);
+    expect(notes.join('\n')).toMatch(/an address range \(A-B\) was mapped end by end/);
   });
 });

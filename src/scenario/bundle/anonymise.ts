@@ -9,7 +9,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { BundleInvalidError } from '../../model/errors.ts';
 import { AddressMapper } from './anonymise-address.ts';
-import { addressesIn, hasAddress, interfaceNamesIn, mapAddresses } from './anonymise-text.ts';
+import { addressesIn, hasAddress, interfaceNamesIn, mapAddresses, orderRanges } from './anonymise-text.ts';
 import type { HostFacts } from './host.ts';
 
 /** Names a distribution or a driver gives: the same on thousands of hosts, so kept. */
@@ -61,9 +61,7 @@ export class Anonymiser {
       prefix: (a, n) => this.addresses.prefix(a, n),
       dottedMask: () => this.notes.add('a dotted netmask (ADDRESS/255.255.0.0) was mapped address by address and keeps its mask: check such rules'),
     });
-    if (/\d-\d+\.\d|[0-9a-f]-[0-9a-f]*:/i.test(text) && /iprange|-range|saddr [0-9a-f.:]+-|daddr [0-9a-f.:]+-/.test(text)) {
-      this.notes.add('an address range (A-B) was mapped end by end: prefixes keep their relations, ranges may not cover the same addresses');
-    }
+    out = orderRanges(out, () => this.notes.add('an address range (A-B) was mapped end by end, its ends put in order: prefixes keep their relations, ranges may not cover the same addresses'));
     for (const [original, mapped] of this.names) out = replaceWord(out, original, mapped);
     // Only in comments and quoted strings: a hostname may also be a ruleset word (`nat`, `filter`), and
     // renaming `*nat` would break the ruleset. Left in a rule, assertGone refuses the capture.
