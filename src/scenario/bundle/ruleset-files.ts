@@ -25,8 +25,14 @@ function hasTables(save: string): boolean {
   return save.split('\n').some((line) => /^\*[a-z]+\s*$/.test(line));
 }
 
-/** The top-level `table … { … }` blocks of `nft list ruleset` that iptables-nft did not create. */
-export function nativeNftTables(text: string): string {
+/**
+ * The top-level `table … { … }` blocks of `nft list ruleset` that iptables-nft did not make. An `ip`/`ip6`
+ * table of an iptables name is iptables-nft's only when that family's save shows it (`*filter`): a table of
+ * that name written natively with rules iptables cannot print shows there only as "# Table `filter' is
+ * incompatible", and was dropped from both, so the lab applied nothing where the host drops (measured: a
+ * native `table ip filter` with policy drop, captured as no IPv4 rule at all, and IPv4/IPv6 called alike).
+ */
+export function nativeNftTables(text: string, saved: { ip: string; ip6: string }): string {
   const kept: string[] = [];
   let current: string[] | null = null;
   let native = false;
@@ -34,7 +40,8 @@ export function nativeNftTables(text: string): string {
     if (current === null) {
       if (/^table \S+ \S+ \{$/.test(line)) {
         current = [line];
-        native = !IPTABLES_NFT_TABLE.test(line);
+        const made = IPTABLES_NFT_TABLE.exec(line);
+        native = made === null || !savedTables(made[1] === 'ip' ? saved.ip : saved.ip6).has(made[2]!);
       }
       continue;
     }
@@ -45,6 +52,11 @@ export function nativeNftTables(text: string): string {
     }
   }
   return kept.join('\n');
+}
+
+/** The tables a save file holds (`*filter` → filter). */
+function savedTables(save: string): Set<string> {
+  return new Set([...save.matchAll(/^\*([a-z]+)\s*$/gm)].map((m) => m[1]!));
 }
 
 export function capturedRuleset(facts: HostFacts): CapturedRuleset {
@@ -71,7 +83,7 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     files['host.rules.v6'] = ensureNewline(facts.v6);
     restore['v6'] = 'host.rules.v6';
   } else notes.push('ip6tables holds no table on the host: nothing is applied for IPv6, as on the host');
-  const native = facts.nft === null ? '' : nativeNftTables(facts.nft);
+  const native = facts.nft === null ? '' : nativeNftTables(facts.nft, { ip: facts.v4, ip6: facts.v6 });
   const include = native.split('\n').findIndex((line) => line.split(/[;{]/).some((part) => /^\s*include\b/.test(part)));
   // `nft -f` would read a file of the lab by it: a host's `nft list ruleset` never prints one.
   if (include >= 0)
