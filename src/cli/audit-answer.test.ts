@@ -48,3 +48,13 @@ describe('audit does not call IPv6 filtered like IPv4 for sockets the lab does n
     expect(unanswerable(captureBundle(bundleText({ ...HOST, ss: { status: 'failed', rc: 1 } }), 'db1.json'))).toMatch(/^the listening sockets were not read \(items\.ss: the command exited 1\)/);
   });
 });
+
+describe('audit does not call IPv6 filtered like IPv4 for rules the lab does not apply', () => {
+  test('native nft tables beside iptables-legacy (dropped from the lab) make the answer "not answered"', () => {
+    // The host's IPv4 is filtered by a native nft table only; the lab, legacy-only, applies none of it.
+    const nft = 'table ip fw {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n';
+    const captured = captureBundle(bundleText({ ...HOST, iptables_version: 'iptables v1.8.9 (legacy)\n', nft_ruleset: nft }), 'db1.json');
+    expect(unanswerable(captured)).toMatch(/^the host holds native nftables tables beside iptables-legacy/);
+    expect(unanswerable(captureBundle(bundleText({ ...HOST, ss: 'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*' }), 'db1.json'))).toBeUndefined();
+  });
+});

@@ -23,6 +23,7 @@ export interface CaptureOutput {
   unread: HostFacts['unread'];
   /** The host's sockets the lab does not serve (to-scenario.ts). */
   unreproduced: CapturedScenario['unreproduced'];
+  rulesetGap: CapturedScenario['rulesetGap'];
 }
 
 export interface CaptureOptions {
@@ -34,7 +35,7 @@ export interface CaptureOptions {
 export function captureBundle(text: string, where: string, options: CaptureOptions = {}): CaptureOutput {
   const { anonymiser } = options;
   const facts = named(where, () => hostFacts(parseBundle(text, where)));
-  const { scenario, files, notes, unreproduced } = named(where, () => toScenario(anonymiser ? anonymiser.facts(facts) : facts));
+  const { scenario, files, notes, unreproduced, rulesetGap } = named(where, () => toScenario(anonymiser ? anonymiser.facts(facts) : facts));
   if (anonymiser) notes.push(...anonymiser.notes, 'addresses, the hostname and non-standard interface names are anonymised; rule comments and chain names are kept as written');
   const source = anonymiser ? 'an anonymised bundle' : (where.split('/').pop() ?? 'a bundle').replace(/[^\x20-\x7e]/g, '?');
   const header = [
@@ -43,18 +44,19 @@ export function captureBundle(text: string, where: string, options: CaptureOptio
     '# IPv4. `fwprobe baseline` records what the host exposes now; `fwprobe check` then says when that changes.',
     ...(notes.length > 0 ? ['# Notes (what is not read or not reproduced):', ...notes.map((n) => `#  - ${n.replace(/[^\x20-\x7e]/g, '?')}`)] : []),
   ];
-  const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes, unread: facts.unread, unreproduced };
+  const output = { files: { [CAPTURED_SCENARIO_FILE]: `${header.join('\n')}\n${stringify(scenario, { lineWidth: 0 })}`, ...files }, notes, unread: facts.unread, unreproduced, rulesetGap };
   anonymiser?.assertGone(facts, output.files);
   return output;
 }
 
 /**
  * Why a run of the captured scenario cannot say "IPv6 is filtered like IPv4", or undefined when it can: the
- * lab may serve less than the host (its sockets were not read), or does not serve a socket the host has
+ * lab does not apply all the host's rules, may serve less than the host (its sockets were not read), or does not serve a socket the host has
  * over IPv6 (bound to a second or link-local IPv6 address the lab's target does not hold). Such a socket is
  * reached over IPv6 alone: its port is never scanned, so a lab finding both families alike says nothing of it.
  */
-export function unanswerable(captured: Pick<CaptureOutput, 'unread' | 'unreproduced'>): string | undefined {
+export function unanswerable(captured: Pick<CaptureOutput, 'unread' | 'unreproduced' | 'rulesetGap'>): string | undefined {
+  if (captured.rulesetGap !== null) return `${captured.rulesetGap}, so the lab's filtering is not the host's`;
   if (captured.unread.ss !== undefined) return `the listening sockets were not read (items.ss: ${captured.unread.ss}), so the lab may serve less than the host; collect again`;
   const v6 = captured.unreproduced.filter((u) => u.family === 'ipv6').map((u) => u.socket);
   if (v6.length === 0) return undefined;

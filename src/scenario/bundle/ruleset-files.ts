@@ -15,6 +15,8 @@ export interface CapturedRuleset {
   /** File name → content, written beside the scenario. */
   files: Record<string, string>;
   notes: string[];
+  /** Rules the host applies that the lab does not (native nft tables beside iptables-legacy), or null. */
+  gap: string | null;
 }
 
 /** The tables iptables-nft creates; any other nftables table was written natively (nftables.conf, firewalld). */
@@ -91,8 +93,10 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
       `items.nft_ruleset: expected \`nft list ruleset\` output, found an include in table rules (${JSON.stringify(native.split('\n')[include]!.trim().slice(0, 60))}): give the bundle the collect script wrote, unchanged`,
     );
   if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
+  let gap: string | null = null;
   if (native !== '' && backend === 'legacy') {
     notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');
+    gap = 'the host holds native nftables tables beside iptables-legacy and the lab applies only the legacy rules';
   }
   const layers: Record<string, unknown>[] = [];
   if (Object.keys(restore).length > 0) layers.push(restore);
@@ -100,8 +104,8 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     files['host.nft'] = `${native}\n`;
     layers.push({ nft: 'host.nft' });
   }
-  if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'] };
-  return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes };
+  if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'], gap };
+  return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes, gap };
 }
 
 /** Text a host's tools print: no control character but tab and newline (an escape sequence, a NUL). */

@@ -20,6 +20,8 @@ export interface CapturedScenario {
   notes: string[];
   /** Listening sockets of the host the lab does not serve (its target does not hold their address), as `tcp [fe80::1]:8080`. */
   unreproduced: { socket: string; family: 'ipv4' | 'ipv6' }[];
+  /** Rules the host applies that the lab does not (ruleset-files.ts), or null. */
+  rulesetGap: string | null;
 }
 
 /** Interfaces Docker makes for its own containers: they belong to the Docker block, not the target's links. */
@@ -54,7 +56,7 @@ export function toScenario(facts: HostFacts): CapturedScenario {
     // A host with no listening socket still has a ruleset to see: the common ports are scanned.
     ...(services.length === 0 ? { ports: { tcp: 'top-100' } } : {}),
   };
-  return { scenario, files: ruleset.files, notes, unreproduced };
+  return { scenario, files: ruleset.files, notes, unreproduced, rulesetGap: ruleset.gap };
 }
 
 interface CapturedTopology {
