@@ -58,3 +58,12 @@ describe('audit does not call IPv6 filtered like IPv4 for rules the lab does not
     expect(unanswerable(captureBundle(bundleText({ ...HOST, ss: 'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*' }), 'db1.json'))).toBeUndefined();
   });
 });
+
+describe('audit does not call IPv6 filtered like IPv4 when the host runs two iptables backends', () => {
+  test('iptables-nft-save warning of legacy tables (rules the bundle lacks) makes the answer "not answered"', () => {
+    const save = `${String(HOST.iptables_save)}# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n`;
+    const captured = captureBundle(bundleText({ ...HOST, ss: 'tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*', ip6tables_save: save }), 'db1.json');
+    expect(unanswerable(captured)).toMatch(/^the host also filters with iptables-legacy tables the bundle does not hold \(items\.ip6tables_save\)/);
+    expect(captured.notes.join('\n')).toMatch(/iptables-legacy tables are present too/);
+  });
+});

@@ -94,6 +94,18 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     );
   if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
   let gap: string | null = null;
+  // iptables-nft-save ends with this line when legacy tables also hold rules: two rulesets filter the host,
+  // and the bundle holds one of them.
+  const hidden = (
+    [
+      ['iptables_save', facts.v4],
+      ['ip6tables_save', facts.v6],
+    ] as const
+  ).find(([, save]) => /^# Warning: iptables-legacy tables present/m.test(save));
+  if (hidden) {
+    notes.push(`${hidden[0]} says iptables-legacy tables are present too: the collect script does not read them, so their rules are not reproduced`);
+    gap = `the host also filters with iptables-legacy tables the bundle does not hold (items.${hidden[0]})`;
+  }
   if (native !== '' && backend === 'legacy') {
     notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');
     gap = 'the host holds native nftables tables beside iptables-legacy and the lab applies only the legacy rules';
