@@ -40,15 +40,18 @@ export async function dockerCost(image: string, runs: number, log: (line: string
   const plain: Scenario = {
     ...docker,
     name: `${docker.name} (without docker:)`,
-    expectations: docker.expectations.map((e) => {
-      const moved = e.open.filter((port) => published.has(`${e.protocol}/${port}`));
-      const into = e.vantage === 'loopback' ? 'closed' : 'filtered';
-      return {
-        ...e,
-        open: e.open.filter((port) => !moved.includes(port)),
-        [into]: [...new Set([...e[into], ...moved])],
-      };
-    }),
+    // The containers' own addresses exist only with the block: their expectations go with it.
+    expectations: docker.expectations
+      .filter((e) => !e.host)
+      .map((e) => {
+        const moved = e.open.filter((port) => published.has(`${e.protocol}/${port}`));
+        const into = e.vantage === 'loopback' ? 'closed' : 'filtered';
+        return {
+          ...e,
+          open: e.open.filter((port) => !moved.includes(port)),
+          [into]: [...new Set([...e[into], ...moved])],
+        };
+      }),
   };
   delete plain.docker;
   // The Docker-host image is built (or found) once before the timed runs, as a second fwprobe run finds it.

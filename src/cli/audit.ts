@@ -18,7 +18,7 @@ import { formatExposureTable } from '../report/table.ts';
 import { prepareEngine } from '../run/engine.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { Anonymiser } from '../scenario/bundle/anonymise.ts';
-import { captureBundle, type CaptureOutput } from '../scenario/bundle/index.ts';
+import { captureBundle, unanswerable, type CaptureOutput } from '../scenario/bundle/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { parseBoundOptions } from './bounds.ts';
 import { collectHere, readBundle, writeCaptured } from './capture.ts';
@@ -69,8 +69,8 @@ export async function runAudit(args: readonly string[], streams: RunStreams = ST
       progress.close();
     }
     const answers = results.map((result, i) => {
-      const ss = hosts[i]!.captured.unread.ss;
-      return answerIpv6(result, ss === undefined ? {} : { unknown: `the listening sockets were not read (items.ss: ${ss}), so the lab may serve less than the host; collect again` });
+      const unknown = unanswerable(hosts[i]!.captured);
+      return answerIpv6(result, unknown === undefined ? {} : { unknown });
     });
     const colour = useColour(out);
     results.forEach((result, i) => out.write(formatHost(result, hosts[i]!, answers[i]!, { table: !parsed.flag('quiet'), colour })));

@@ -6,7 +6,7 @@
  * `fwprobe audit` captures through the same functions.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleInvalidError, CommandFailedError, UsageError } from '../model/errors.ts';
 import { printable } from '../model/printable.ts';
@@ -32,13 +32,29 @@ export async function runCapture(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Writes a capture's files into `out` and loads the scenario back as a run would. @returns the scenario file. */
+/**
+ * Writes a capture's files into `out` and loads the scenario back as a run would. The files are written to a
+ * staging folder inside `out` and loaded there first: a scenario the loader refuses (two links of one name,
+ * a "global" 127.0.5.1/24 in a hostile bundle) leaves nothing in `out`, where it used to leave the refused
+ * scenario and its ruleset files behind. @returns the scenario file.
+ * @throws BundleInvalidError with the loader's reason, saying nothing was written.
+ */
 export async function writeCaptured(captured: CaptureOutput, out: string): Promise<string> {
   await mkdir(out, { recursive: true });
-  for (const [name, content] of Object.entries(captured.files)) await writeFile(join(out, name), content);
-  const scenarioFile = join(out, CAPTURED_SCENARIO_FILE);
-  await loadScenario(scenarioFile);
-  return scenarioFile;
+  const staging = await mkdtemp(join(out, '.fwprobe-capture-'));
+  try {
+    for (const [name, content] of Object.entries(captured.files)) await writeFile(join(staging, name), content);
+    try {
+      await loadScenario(join(staging, CAPTURED_SCENARIO_FILE));
+    } catch (error) {
+      const reason = (error as Error).message.split(staging).join(out);
+      throw new BundleInvalidError(`the captured scenario is not one fwprobe can run, so nothing was written to ${out}: ${reason}`, { cause: error });
+    }
+    for (const name of Object.keys(captured.files)) await rename(join(staging, name), join(out, name));
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return join(out, CAPTURED_SCENARIO_FILE);
 }
 
 /** A bundle file's text, size-bounded before it is read whole. */

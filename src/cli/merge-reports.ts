@@ -26,7 +26,9 @@ export async function runMergeReports(args: readonly string[]): Promise<number> 
     }),
   );
   const results = mergeShards(shards);
-  const written = await writeResults(out, results);
+  // One interrupted shard makes the merged run interrupted: its missing scenarios are missing from the merge too.
+  const stopped = shards.filter((s) => s.interrupted !== null).map((s) => `${s.interrupted} in ${s.file}`);
+  const written = await writeResults(out, results, stopped.length > 0 ? { interrupted: stopped.join(', ') } : {});
   const count = (status: string) => results.filter((r) => r.status === status).length;
   process.stdout.write(
     `merged ${shards.length} shard(s): ${results.length} scenario(s), ${count('passed')} passed, ` + `${count('failed')} failed, ${count('error')} error\nresults: ${printable(written)}\n`,

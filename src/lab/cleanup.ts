@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { getDocker, isNotFound } from './docker.ts';
 import { InterruptedError } from '../model/errors.ts';
+import { isAlive } from './pid.ts';
+import { startReaper } from './reaper.ts';
 
 /** The label every container fwprobe creates carries (and the Docker networks older versions made); its value is the run id. */
 export const LABEL = 'fwprobe';
@@ -30,6 +32,9 @@ export function runLabels(): Record<string, string> {
 }
 
 export function trackContainer(id: string): void {
+  // Whatever process creates a container guards it: a vitest worker given its image never called
+  // prepareEngine, and a Ctrl-C there left every lab it held running.
+  installSignalCleanup();
   containers.add(id);
   if (stopping) void removeContainer(id).catch(() => {});
 }
@@ -100,16 +105,6 @@ function isStale(labels: Record<string, string>, createdMs: number): boolean {
   return !Number.isInteger(pid) || !isAlive(pid);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function isRemovalInProgress(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 409;
 }
@@ -124,6 +119,11 @@ let signalsInstalled = false;
 export function installSignalCleanup(): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
+  // A vitest worker whose main process went away (Ctrl-C) is ended with process.exit, no signal: what it
+  // still holds is left to a reaper, started synchronously here (a normal run has removed everything).
+  process.on('exit', () => {
+    if (containers.size + creating > 0) startReaper(RUN_ID);
+  });
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
@@ -132,6 +132,8 @@ export function installSignalCleanup(): void {
       // vitest stops its worker processes with SIGTERM at the end of every normal run, after each file's
       // afterAll removed its labs: in a worker, the message is for a signal that interrupts work.
       const work = containers.size + creating;
+      // Under vitest the worker may be killed before this cleanup finishes: a detached reaper finishes it.
+      if (work > 0) startReaper(RUN_ID);
       if (work > 0 || process.env['VITEST_WORKER_ID'] === undefined) process.stderr.write(`\nfwprobe: ${signal}: removing this run's containers…\n`);
       void stopAndRemoveEverything().finally(() => process.exit(code));
     });

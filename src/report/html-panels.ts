@@ -4,10 +4,11 @@
  * from the rulesets (quieter, folded: they say what the lint could not read, not what a scan saw).
  */
 import { attributionText, type Attribution } from '../model/attribution.ts';
-import type { Observation } from '../model/observation.ts';
+import type { Observation, PortState } from '../model/observation.ts';
 import { columnKey } from './columns.ts';
 import { expectationWord } from './expectation-word.ts';
 import { esc } from './html-text.ts';
+import { admissionOf } from './admission.ts';
 import { isUnexpectedExposure } from './matrix.ts';
 import type { ScenarioEntry } from './results-document.ts';
 
@@ -34,26 +35,51 @@ function place(x: { vantage: string; host?: string }): string {
 
 export function exposuresPanel(scenarios: readonly ScenarioEntry[], ids: Ids): string {
   const rows: string[] = [];
+  let others = 0;
   for (const s of scenarios) {
     const link = `<a href="#${ids.get(s)}">${esc(s.name)}</a>`;
     const seen = new Map<string, Observation>(s.observations.map((o) => [`${columnKey(o)}\u0000${o.protocol}/${o.port}`, o]));
-    for (const m of (s.verdict?.mismatches ?? []).filter(isUnexpectedExposure)) {
+    for (const m of s.verdict?.mismatches ?? []) {
       const o = seen.get(`${columnKey(m)}\u0000${m.protocol}/${m.port}`);
-      rows.push(row(link, place(m), m.family, `${m.protocol}/${m.port}`, expectationWord(m.expected, m.protocol), m.observed, ruleCell(o?.attribution)));
+      const observed = exposedWord(m.observed, m.expected, o);
+      if (observed === null) others++;
+      else rows.push(row(link, place(m), m.family, `${m.protocol}/${m.port}`, expectationWord(m.expected, m.protocol), observed, ruleCell(o?.attribution)));
     }
     // A sweep's summarised ports ("65530 other ports open") are exposures too, one line for the lot.
     for (const m of s.verdict?.othersMismatches ?? []) {
-      if (m.observed !== 'open' && m.observed !== 'delivered') continue;
-      rows.push(row(link, place(m), m.family, `${m.protocol} (${m.count} other ports)`, m.expected, m.observed, '<span class="meta">summarised by nmap</span>'));
+      const observed = exposedWord(m.observed, [m.expected], undefined);
+      if (observed === null) others++;
+      else rows.push(row(link, place(m), m.family, `${m.protocol} (${m.count} other ports)`, m.expected, observed, '<span class="meta">summarised by nmap</span>'));
     }
+    others += s.verdict?.missing.length ?? 0;
   }
-  const others = scenarios.reduce((n, s) => n + (s.verdict?.mismatches.filter((m) => !isUnexpectedExposure(m)).length ?? 0) + (s.verdict?.missing.length ?? 0), 0);
-  const rest = others > 0 ? `<p class="meta">${others} other expectation mismatch(es) (not open where open was expected, or not observed): in each scenario's section below.</p>` : '';
+  const rest =
+    others > 0
+      ? `<p class="meta">${others} other reason(s) the verdicts failed that expose no port (a state the expectation did not allow, or a port not observed): in each scenario's section below.</p>`
+      : '';
+  // A scenario without a verdict judged nothing: "nothing answered" would be a claim no scan backs.
+  const unjudged = scenarios.filter((s) => !s.verdict).length;
+  const errors = unjudged > 0 ? `<p><strong>${unjudged} scenario(s) ended in error before a verdict</strong>: what their ports expose is unknown (see their sections below).</p>` : '';
   const body =
     rows.length > 0
       ? `<div class="scroll"><table class="lines"><thead><tr><th>scenario</th><th>vantage</th><th>family</th><th>port</th><th>expected</th><th>observed</th><th>deciding rule</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`
-      : '<p>Nothing answered that the expectations did not allow.</p>';
-  return `<section class="exposures" id="exposures"><h2>Exposed, not expected (${rows.length})</h2>${body}${rest}</section>`;
+      : unjudged > 0
+        ? ''
+        : '<p>Nothing answered that the expectations did not allow.</p>';
+  return `<section class="exposures" id="exposures"><h2>Exposed, not expected (${rows.length})</h2>${errors}${body}${rest}</section>`;
+}
+
+/**
+ * The observed word of a mismatch that exposes a port: open or delivered where that was not expected, or
+ * `closed` where the firewall let the probe through to the host's stack (admission.ts: on the real host,
+ * where the service listens, that port is open) and the expectation did not allow `closed`. Null otherwise.
+ */
+function exposedWord(observed: PortState, expected: readonly string[], o: Observation | undefined): string | null {
+  if (isUnexpectedExposure({ observed, expected: expected as PortState[] })) return observed;
+  if (expected.some((e) => e === 'closed' || e === 'not-open')) return null;
+  const admission = admissionOf(observed, o?.attribution, { reason: o?.reason, droppedAt: o?.droppedAt, refused: o?.evidence?.refused });
+  if (admission?.exposure !== 'admitted') return null;
+  return `${observed} (admitted${admission.assumed ? ', assumed: no rule traced' : ''})`;
 }
 
 function row(link: string, vantage: string, family: string, port: string, expected: string, observed: string, rule: string): string {

@@ -11,6 +11,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 0 0 8px; } h3 { font-size: 16px; margin: 18px 0 6px; }
 .meta, .file { color: var(--muted); font-size: 13px; }
 .totals { font-size: 17px; margin: 10px 0 18px; }
+.interrupted { font-weight: 600; color: var(--exposed); border: 2px solid currentColor; padding: 8px 12px; margin: 10px 0; }
 .badge { display: inline-block; border-radius: 4px; padding: 1px 8px; font-size: 12px; font-weight: 700; color: #fff; vertical-align: 2px; }
 .badge.passed { background: #2f8a3a; } .badge.failed { background: #c62d33; } .badge.error { background: #6b3fa0; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin: 16px 0; }

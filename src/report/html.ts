@@ -8,7 +8,7 @@ import { exposuresPanel, lintPanel, parityPanel } from './html-panels.ts';
 import { HTML_STYLE } from './html-style.ts';
 import { esc, RawBudget } from './html-text.ts';
 import { MAX_MATRIX_ROWS, scenarioSection } from './html-scenario.ts';
-import type { ResultsDocument, ScenarioEntry } from './results-document.ts';
+import { interruptedText, type ResultsDocument, type ScenarioEntry } from './results-document.ts';
 
 /** Characters of raw text (XML, rulesets, counters, errors) the page holds in all. @default 4 Mi */
 export const MAX_RAW_CHARS = 4 * 1024 * 1024;
@@ -19,20 +19,21 @@ export function renderHtml(doc: ResultsDocument): string {
   const raw = new RawBudget(MAX_RAW_CHARS);
   const ids = new Map(doc.scenarios.map((s, i) => [s, `scenario-${i + 1}`]));
   const { passed, failed, error } = doc.summary;
+  const stopped = interruptedText(doc);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>fwprobe report: ${passed} passed, ${failed} failed, ${error} error</title>
+<title>fwprobe report${stopped ? ' (interrupted)' : ''}: ${passed} passed, ${failed} failed, ${error} error</title>
 <style>${HTML_STYLE}</style>
 </head>
 <body>
 <main>
 <h1>fwprobe report</h1>
 <div class="meta">fwprobe ${esc(doc.fwprobe.version)} · image ${esc(doc.images.join(', ') || 'none')} · started ${esc(doc.startedAt)} · written ${esc(doc.generatedAt)}</div>
-<div class="totals"><strong>${passed}</strong> passed, <strong>${failed}</strong> failed, <strong>${error}</strong> error</div>
+${stopped ? `<div class="interrupted" role="alert">${esc(stopped)}</div>\n` : ''}<div class="totals"><strong>${passed}</strong> passed, <strong>${failed}</strong> failed, <strong>${error}</strong> error</div>
 <p class="intro">Each scenario applied its ruleset in a throwaway container with real listeners, then nmap and real clients
 probed it over IPv4 and IPv6 from each vantage (loopback is inside the host; any other vantage is a machine on the
 network). Below: what answered that was not expected, where the two families disagree, then every scenario's ports.</p>

@@ -9,11 +9,14 @@
 import { FAMILIES } from '../model/observation.ts';
 import { columnKey, columnsOf, type Placed } from './columns.ts';
 import type { ScenarioResult } from './result.ts';
-import type { ResultsDocument } from './results-document.ts';
+import { interruptedText, type ResultsDocument } from './results-document.ts';
 import { unverifiedText } from './verdict-format.ts';
 
 export function renderJunit(doc: ResultsDocument): string {
   const suites = doc.scenarios.map(suite);
+  const stopped = interruptedText(doc);
+  // An interrupted run is an error of its own: the finished scenarios' cases alone would read as a green run.
+  if (stopped) suites.push(interruptedSuite(stopped));
   const count = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -22,6 +25,17 @@ export function renderJunit(doc: ResultsDocument): string {
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+function interruptedSuite(message: string): ReturnType<typeof suite> {
+  const xml = [
+    '  <testsuite name="fwprobe run" tests="1" failures="0" errors="1" skipped="0" time="0.000">',
+    `    <testcase classname="fwprobe run" name="run finished">`,
+    `      <error message="${attr(message)}">${text(message)}</error>`,
+    '    </testcase>',
+    '  </testsuite>',
+  ].join('\n');
+  return { xml, counts: { tests: 1, failures: 0, errors: 1, skipped: 0 } };
 }
 
 interface Case {
@@ -63,8 +77,20 @@ function casesOf(result: ScenarioResult): Case[] {
   });
   const gaps = verdict?.parityMode === 'strict' ? verdict.parity.filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`) : [];
   const rest = [...gaps, ...(verdict?.unverified ?? []).map(unverifiedText)];
+  // Never a failed (or unjudged) scenario without a failure: a result read back from a shard may lack its
+  // verdict, or its parityMode (files written before it existed), and its status still says what happened.
+  const failedAlready = rest.length > 0 || cases.some((c) => c.outcome.kind === 'failure');
+  if (!failedAlready && (result.status !== 'passed' || !verdict || !verdict.passed)) rest.push(...unexplained(result));
   cases.push({ name: 'parity and coverage', outcome: rest.length === 0 ? { kind: 'pass' } : { kind: 'failure', message: rest[0]!, body: rest.join('\n') } });
   return cases;
+}
+
+/** Why a failed verdict failed when no slice and no strict parity gap says it: its open parity gaps, else that it failed. */
+function unexplained(result: ScenarioResult): string[] {
+  const verdict = result.verdict;
+  if (!verdict) return [`no verdict was taken (status ${result.status})`];
+  const gaps = (verdict.parity ?? []).filter((f) => f.excusedBy === null).map((f) => `parity: ${f.message}`);
+  return gaps.length > 0 ? gaps : [`the verdict failed (status ${result.status}), and no slice names why: see results.json`];
 }
 
 type Slice = Placed & { label: string };

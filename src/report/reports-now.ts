@@ -33,7 +33,7 @@ export function writeReportsNow(dir: string, results: readonly ScenarioResult[],
 export function afterSignal(signal: string, dir: string, results: readonly ScenarioResult[], startedAt: Date): string {
   if (results.length === 0) return `fwprobe: ${signal} before any scenario finished: no report written to ${printable(dir)}`;
   try {
-    const file = writeReportsNow(dir, results, { startedAt });
+    const file = writeReportsNow(dir, results, { startedAt, interrupted: signal });
     return `fwprobe: ${signal}: ${results.length} finished scenario result(s) written to ${printable(file)} (the others were stopped)`;
   } catch (error) {
     return `fwprobe: ${signal}: the reports could not be written to ${printable(dir)}: ${printable(error instanceof Error ? error.message : String(error))}`;

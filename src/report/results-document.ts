@@ -41,6 +41,11 @@ export interface ResultsDocument {
   generatedAt: string;
   summary: { passed: number; failed: number; error: number };
   scenarios: ScenarioEntry[];
+  /**
+   * Present when the run was stopped (a signal, or vitest's own interruption): the scenarios listed are only
+   * those that had finished, so the summary is not the run's. Every report says so.
+   */
+  interrupted?: { signal: string };
 }
 
 /** What the caller knows that the results do not. */
@@ -49,6 +54,8 @@ export interface ResultsMeta {
   startedAt?: Date;
   /** When the document is built (fixed in tests). @default now */
   now?: Date;
+  /** The signal (or `interrupted`) that stopped the run before every scenario finished. @default not interrupted */
+  interrupted?: string;
 }
 
 /** Results sorted by file, then name. */
@@ -88,5 +95,12 @@ export function buildResultsDocument(results: readonly ScenarioResult[], meta: R
     generatedAt: now.toISOString(),
     summary: { passed: count('passed'), failed: count('failed'), error: count('error') },
     scenarios,
+    ...(meta.interrupted === undefined ? {} : { interrupted: { signal: meta.interrupted } }),
   };
+}
+
+/** The one sentence every report opens with when the run was stopped; null when it was not. */
+export function interruptedText(doc: Pick<ResultsDocument, 'interrupted' | 'scenarios'>): string | null {
+  if (!doc.interrupted) return null;
+  return `Run interrupted (${doc.interrupted.signal}): only the ${doc.scenarios.length} scenario(s) that had finished are here; the others never gave a verdict.`;
 }

@@ -50,6 +50,7 @@ const document = z.looseObject({
   // A plain string in early files, { version } since the reports carry more about the run.
   fwprobe: z.union([z.string(), z.object({ version: z.string() })]).optional(),
   scenarios: z.array(scenario),
+  interrupted: z.object({ signal: z.string() }).optional(),
 });
 
 export interface ResultsInput {
@@ -58,6 +59,8 @@ export interface ResultsInput {
   fwprobe: string | null;
   /** Checked for the fields above; the rest as written (same fwprobe version: the full result). */
   scenarios: ScenarioResult[];
+  /** The signal that stopped the run that wrote it (its scenarios are only those that had finished); null when it ran to the end. */
+  interrupted: string | null;
 }
 
 /**
@@ -69,7 +72,12 @@ export function parseResultsDocument(text: string, file: string): ResultsInput {
   const parsed = document.safeParse(parseJsonText(text, file, fail));
   if (!parsed.success) throw fail(`${file} is not a results.json fwprobe can read:\n${describeIssues(parsed.error.issues)}`);
   const writer = parsed.data.fwprobe;
-  return { file, fwprobe: typeof writer === 'string' ? writer : (writer?.version ?? null), scenarios: parsed.data.scenarios as unknown as ScenarioResult[] };
+  return {
+    file,
+    fwprobe: typeof writer === 'string' ? writer : (writer?.version ?? null),
+    scenarios: parsed.data.scenarios as unknown as ScenarioResult[],
+    interrupted: parsed.data.interrupted?.signal ?? null,
+  };
 }
 
 /** How a scenario is matched between two files: its file and its name. */

@@ -9,7 +9,7 @@ import { columnLabel } from './columns.ts';
 import { buildMatrix } from './matrix.ts';
 import { printable } from '../model/printable.ts';
 import type { ScenarioResult } from './result.ts';
-import type { ResultsDocument } from './results-document.ts';
+import { interruptedText, type ResultsDocument } from './results-document.ts';
 import { problemsOf } from './verdict-format.ts';
 
 const MAX_ROWS = 60;
@@ -19,9 +19,11 @@ const ICON = { passed: '✅', failed: '❌', error: '⛔' } as const;
 export function renderSummary(doc: ResultsDocument): string {
   const sorted = doc.scenarios;
   const { passed, failed, error } = doc.summary;
+  const stopped = interruptedText(doc);
   const head = [
     '# fwprobe',
     '',
+    ...(stopped ? [`> **${stopped}**`, ''] : []),
     `${passed} passed, ${failed} failed, ${error} error`,
     '',
     '| | scenario | file |',

@@ -57,7 +57,7 @@ export default class FwprobeReporter implements Reporter {
       }
     }
     if (this.#results.size > 0) {
-      const file = await writeResults(REPORT_DIR, [...this.#results.values()], { startedAt: this.#startedAt });
+      const file = await writeResults(REPORT_DIR, [...this.#results.values()], { startedAt: this.#startedAt, ...(reason === 'interrupted' ? { interrupted: 'interrupted' } : {}) });
       const partial = reason === 'interrupted' ? ' (run interrupted: only the scenarios that had finished)' : '';
       console.log(`fwprobe: ${this.#results.size} scenario result(s) written to ${printable(file)}${partial}`);
     } else if (reason === 'interrupted') {

@@ -78,10 +78,22 @@ export async function ensureDockerEngine(options: EnsureOptions = {}): Promise<v
   await assertDockerAvailable();
 }
 
+/** The system's own directories: under `npm test` PATH starts with node_modules/.bin, where any dependency may ship a `bash` or an `apt-get`. */
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** What the script may inherit (apt honours the proxies); never BASH_ENV, ENV or exported BASH_FUNC_* functions, which bash runs before the script. */
+const PASSED_ON = ['HOME', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+
+/** The environment the script runs in (it may run as root): the system PATH and the few variables above. */
+export function scriptEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(PASSED_ON.flatMap((key) => (env[key] === undefined ? [] : [[key, env[key]]])));
+  return { ...kept, PATH: SYSTEM_PATH };
+}
+
 function runScript(script: string): Promise<number> {
   return new Promise((done) => {
-    // Its progress lines go to stderr, where a person watching the first minute sees them.
-    const child = spawn('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+    // Its progress lines go to stderr, where a person watching the first minute sees them. /bin/bash by
+    // its path: the plan only starts on Debian/Ubuntu, where it is there.
+    const child = spawn('/bin/bash', [script], { stdio: ['ignore', 'inherit', 'inherit'], env: scriptEnv(process.env) });
     child.on('error', () => done(127));
     child.on('exit', (code) => done(code ?? 1));
   });

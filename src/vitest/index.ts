@@ -11,15 +11,16 @@
  * `fwprobe/vitest-reporter` (results.json, junit.xml, summary.md, index.html, fwprobe.sarif).
  */
 import { relative } from 'node:path';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, test } from 'vitest';
 import type { Bounds } from '../model/bounds.ts';
 import { TimeoutError } from '../model/errors.ts';
 import type { ScenarioResult } from '../report/result.ts';
 import { prepareEngine, removeEverything } from '../run/engine.ts';
 import { runScenarioFiles } from '../run/files.ts';
 import { discoverScenarioFiles } from '../scenario/discover.ts';
-import { scenarioFailure, sliceFailure, verdictLines } from './failure.ts';
-import { declaredSlices, type Declared } from './slices.ts';
+import { describeScenario } from './describe-scenario.ts';
+import { scenarioFailure } from './failure.ts';
+import { declaredSlices } from './slices.ts';
 // Brings the reporter's declaration of `task.meta.fwprobe` into the user's program.
 import type {} from '../report/vitest-reporter.ts';
 
@@ -39,7 +40,7 @@ export interface ScenarioTestsOptions {
 
 /** @default 30 minutes: a lab takes about a minute, and may wait behind the others for a slot. */
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
-/** The tests only read a result already in hand. */
+/** The cleanup at the end. */
 const TEST_TIMEOUT_MS = 60_000;
 
 /** Declares the tests of every scenario under `paths`; call it at the top level of a test file. */
@@ -66,52 +67,6 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   for (const [i, file] of files.entries()) {
     describeScenario(await declaredSlices(relative(process.cwd(), file)), () => withTimeout(waiting[i]!.promise, timeoutMs, relative(process.cwd(), file)));
   }
-}
-
-function describeScenario(declared: Declared, run: () => Promise<ScenarioResult>): void {
-  const { file, title, slices } = declared;
-  describe(title, () => {
-    let result: ScenarioResult;
-    // vitest's own hook timeout comes after fwprobe's, whose message names the option to raise.
-    beforeAll(
-      async () => {
-        result = await run();
-      },
-      2 ** 31 - 1,
-    );
-
-    test(
-      'lab, ruleset and scans ran',
-      ({ task }) => {
-        task.meta.fwprobe = result;
-        if (result.status === 'error') throw scenarioFailure(`${result.errorCode ?? 'ERROR'}: ${result.error ?? 'unknown error'}`, file, { line: 1, column: 1 }, result.name);
-        if (result.scans.length === 0) throw scenarioFailure('no scan ran', file, { line: 1, column: 1 }, result.name);
-      },
-      TEST_TIMEOUT_MS,
-    );
-
-    for (const { vantage, family } of slices) {
-      test(
-        `${vantage} ${family}`,
-        ({ skip }) => {
-          if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
-          const failure = sliceFailure(result, vantage, family, result.name);
-          if (failure) throw failure;
-        },
-        TEST_TIMEOUT_MS,
-      );
-    }
-
-    test(
-      'parity and coverage',
-      ({ skip }) => {
-        if (result.status === 'error') skip(`scenario error: ${result.errorCode}`);
-        const lines = verdictLines(result, slices);
-        if (lines.length > 0) throw scenarioFailure(lines.join('\n'), file, { line: result.lines?.parity ?? result.lines?.expect ?? 1, column: 1 }, result.name);
-      },
-      TEST_TIMEOUT_MS,
-    );
-  });
 }
 
 /** The scenario's result, or a timeout that names fwprobe's option (never vitest's generic hook timeout). */

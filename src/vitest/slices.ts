@@ -4,6 +4,7 @@
  * slice without an expectation has nothing to fail, so it gets no test: no phantom skipped cases.
  */
 import { FAMILIES, type Family, type Vantage } from '../model/observation.ts';
+import { printable } from '../model/printable.ts';
 import { loadScenario } from '../scenario/load.ts';
 
 export interface Declared {
@@ -20,8 +21,9 @@ export async function declaredSlices(file: string): Promise<Declared> {
     const slices = scenario.vantages.flatMap((vantage) =>
       FAMILIES.filter((family) => scenario.expectations.some((set) => set.vantage === vantage && set.family === family)).map((family) => ({ vantage, family })),
     );
-    return { file, title: `${scenario.name} (${file})`, slices };
+    // A file name is the user's file system's: a terminal escape in it would redraw vitest's ✗ line.
+    return { file, title: `${scenario.name} (${printable(file)})`, slices };
   } catch {
-    return { file, title: file, slices: [] };
+    return { file, title: printable(file), slices: [] };
   }
 }

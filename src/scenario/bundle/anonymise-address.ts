@@ -80,6 +80,16 @@ export class AddressMapper {
     return version !== 0 && classOf(ipToBigInt(text), version).keep === null;
   }
 
+  /** True when `ADDRESS/LENGTH` is a network its class keeps whole (`10.0.0.0/8`): it maps to itself. */
+  static keepsPrefix(text: string, length: number): boolean {
+    const version = ipVersion(text);
+    if (version === 0) return false;
+    const width = version === 4 ? 32 : 128;
+    const value = ipToBigInt(text);
+    const cls = classOf(value, version);
+    return cls.keep !== null && length <= cls.keep && (value & ((1n << BigInt(width - length)) - 1n)) === 0n;
+  }
+
   private map(value: bigint, version: IpVersion): bigint {
     const width = version === 4 ? 32 : 128;
     const cls = classOf(value, version);

@@ -8,14 +8,12 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { BundleInvalidError } from '../../model/errors.ts';
-import { ipVersion } from '../../model/ip.ts';
 import { AddressMapper } from './anonymise-address.ts';
+import { addressesIn, hasAddress, interfaceNamesIn, mapAddresses, orderRanges } from './anonymise-text.ts';
 import type { HostFacts } from './host.ts';
 
 /** Names a distribution or a driver gives: the same on thousands of hosts, so kept. */
 const STANDARD_IFNAME = /^(lo|eth\d+|en[ospx][0-9a-z]+|wl[a-z0-9]+|docker\d+|br-[0-9a-f]+|veth[0-9a-f]+|tun\d+|tap\d+|wg\d+|bond\d+|ppp\d+)(\.\d+)?$/;
-/** An IPv4 or IPv6 literal with an optional prefix length or dotted mask, as rulesets write them. */
-const ADDRESS_TOKEN = /(?<![\w.:])([0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*)(\/(\d{1,3}(?:\.\d{1,3}){3}|\d{1,3}))?(?![\w.:])/g;
 const NAME_EDGE = 'A-Za-z0-9_.-';
 
 export class Anonymiser {
@@ -35,14 +33,17 @@ export class Anonymiser {
 
   /** The facts with every address and name mapped; the original facts are not changed. */
   facts(facts: HostFacts): HostFacts {
-    for (const link of facts.interfaces) this.ifname(link.name);
+    // Every name before any text is mapped: a link `ip addr` did not list, or a socket's device, is still in the rules.
+    for (const name of ownNames(facts)) this.ifname(name);
     const hostname = facts.hostname === null ? null : this.hostname(facts.hostname);
+    // A hostname that is no valid scenario name (`db_prod01`) is still the host's name in comments.
+    const said = facts.rawHostname ?? facts.hostname;
     const mapped: HostFacts = {
       ...facts,
       hostname,
-      v4: facts.v4 === null ? null : this.text(facts.v4, facts.hostname),
-      v6: facts.v6 === null ? null : this.text(facts.v6, facts.hostname),
-      nft: facts.nft === null ? null : this.text(facts.nft, facts.hostname),
+      v4: facts.v4 === null ? null : this.text(facts.v4, said),
+      v6: facts.v6 === null ? null : this.text(facts.v6, said),
+      nft: facts.nft === null ? null : this.text(facts.nft, said),
       listeners: facts.listeners.map((l) => ({ ...l, address: l.address === '*' ? '*' : this.addresses.address(l.address), device: l.device === null ? null : this.ifname(l.device) })),
       interfaces: facts.interfaces.map((link) => ({
         name: this.ifname(link.name),
@@ -55,18 +56,12 @@ export class Anonymiser {
 
   /** A ruleset's text: every address literal, the hostname and each non-standard interface name mapped. */
   text(text: string, hostname: string | null = null): string {
-    let out = text.replace(ADDRESS_TOKEN, (whole: string, address: string, suffix: string | undefined, length: string | undefined) => {
-      if (ipVersion(address) === 0) return whole;
-      if (length === undefined) return this.addresses.address(address);
-      if (length.includes('.')) {
-        this.notes.add('a dotted netmask (ADDRESS/255.255.0.0) was mapped address by address and keeps its mask: check such rules');
-        return `${this.addresses.address(address)}${suffix}`;
-      }
-      return this.addresses.prefix(address, Number(length));
+    let out = mapAddresses(text, {
+      address: (a) => this.addresses.address(a),
+      prefix: (a, n) => this.addresses.prefix(a, n),
+      dottedMask: () => this.notes.add('a dotted netmask (ADDRESS/255.255.0.0) was mapped address by address and keeps its mask: check such rules'),
     });
-    if (/\d-\d+\.\d|[0-9a-f]-[0-9a-f]*:/i.test(text) && /iprange|-range|saddr [0-9a-f.:]+-|daddr [0-9a-f.:]+-/.test(text)) {
-      this.notes.add('an address range (A-B) was mapped end by end: prefixes keep their relations, ranges may not cover the same addresses');
-    }
+    out = orderRanges(out, () => this.notes.add('an address range (A-B) was mapped end by end, its ends put in order: prefixes keep their relations, ranges may not cover the same addresses'));
     for (const [original, mapped] of this.names) out = replaceWord(out, original, mapped);
     // Only in comments and quoted strings: a hostname may also be a ruleset word (`nat`, `filter`), and
     // renaming `*nat` would break the ruleset. Left in a rule, assertGone refuses the capture.
@@ -82,20 +77,20 @@ export class Anonymiser {
    * @throws BundleInvalidError naming what is left and where: an anonymised capture must not carry it.
    */
   assertGone(facts: HostFacts, files: Record<string, string>): void {
-    const originals = new Set<string>();
-    for (const link of facts.interfaces) {
-      if (!STANDARD_IFNAME.test(link.name)) originals.add(link.name);
-      for (const a of [...link.ipv4, ...link.ipv6]) if (!AddressMapper.kept(a.address)) originals.add(a.address);
-    }
-    for (const l of facts.listeners) if (l.address !== '*' && !AddressMapper.kept(l.address)) originals.add(l.address);
-    for (const text of [facts.v4, facts.v6, facts.nft]) {
-      for (const m of (text ?? '').matchAll(ADDRESS_TOKEN)) if (ipVersion(m[1]!) !== 0 && !AddressMapper.kept(m[1]!)) originals.add(m[1]!);
-    }
-    if (facts.hostname !== null) originals.add(facts.hostname);
+    const names = new Set<string>();
+    const addresses = new Set<string>();
+    for (const name of ownNames(facts)) if (!STANDARD_IFNAME.test(name)) names.add(name);
+    for (const link of facts.interfaces) for (const a of [...link.ipv4, ...link.ipv6]) addresses.add(a.address);
+    for (const l of facts.listeners) if (l.address !== '*') addresses.add(l.address);
+    for (const text of [facts.v4, facts.v6, facts.nft]) for (const a of addressesIn(text ?? '')) addresses.add(a);
+    for (const hostname of [facts.hostname, facts.rawHostname]) if (hostname) names.add(hostname);
     for (const [file, content] of Object.entries(files)) {
-      for (const original of originals) {
-        if (hasWord(content, original)) throw new BundleInvalidError(`--anonymise: ${JSON.stringify(original)} is still in ${file} after mapping: not written, so nothing is shared with it`);
+      // `10.0.0.0/8` maps to itself by design (a private range is kept): it says no more than the range does.
+      const searched = content.replace(/([0-9A-Fa-f:.]+)\/(\d{1,3})\b/g, (whole, a: string, n: string) => (AddressMapper.keepsPrefix(a, Number(n)) ? '' : whole));
+      for (const original of addresses) {
+        if (!AddressMapper.kept(original) && hasAddress(searched, original)) throw gone(original, file);
       }
+      for (const original of names) if (hasWord(content, original)) throw gone(original, file);
     }
   }
 
@@ -113,6 +108,18 @@ export class Anonymiser {
     }
     return mapped;
   }
+}
+
+function gone(original: string, file: string): BundleInvalidError {
+  return new BundleInvalidError(`--anonymise: ${JSON.stringify(original)} is still in ${file} after mapping: not written, so nothing is shared with it`);
+}
+
+/** The host's interface names: its links, its sockets' devices and every name its rulesets match on. */
+function ownNames(facts: HostFacts): Set<string> {
+  const names = new Set(facts.interfaces.map((link) => link.name));
+  for (const l of facts.listeners) if (l.device !== null) names.add(l.device);
+  for (const text of [facts.v4, facts.v6, facts.nft]) for (const name of interfaceNamesIn(text ?? '')) names.add(name);
+  return names;
 }
 
 function escape(text: string): string {

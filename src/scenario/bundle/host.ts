@@ -33,6 +33,8 @@ export interface HostInterface {
 
 export interface HostFacts {
   hostname: string | null;
+  /** The hostname as the bundle wrote it when it is no valid name (`db_prod01`): only `--anonymise` reads it, to map it away. */
+  rawHostname?: string;
   root: boolean;
   backend: 'nft' | 'legacy' | null;
   v4: string | null;
@@ -89,6 +91,7 @@ export function hostFacts(bundle: Bundle): HostFacts {
   const dockerPs = bundle.docker_ps.status === 'ok' ? bundle.docker_ps.text.split('\n').filter((l) => l.trim() !== '').length : 0;
   return {
     hostname: HOSTNAME.test(hostname) ? hostname : null,
+    ...(hostname !== '' && !HOSTNAME.test(hostname) ? { rawHostname: hostname.slice(0, 253) } : {}),
     root,
     backend,
     v4: readable('iptables_save', 'the IPv4 ruleset (iptables-save)'),

@@ -15,6 +15,8 @@ export interface CapturedRuleset {
   /** File name → content, written beside the scenario. */
   files: Record<string, string>;
   notes: string[];
+  /** Rules the host applies that the lab does not (native nft tables beside iptables-legacy), or null. */
+  gap: string | null;
 }
 
 /** The tables iptables-nft creates; any other nftables table was written natively (nftables.conf, firewalld). */
@@ -25,8 +27,14 @@ function hasTables(save: string): boolean {
   return save.split('\n').some((line) => /^\*[a-z]+\s*$/.test(line));
 }
 
-/** The top-level `table … { … }` blocks of `nft list ruleset` that iptables-nft did not create. */
-export function nativeNftTables(text: string): string {
+/**
+ * The top-level `table … { … }` blocks of `nft list ruleset` that iptables-nft did not make. An `ip`/`ip6`
+ * table of an iptables name is iptables-nft's only when that family's save shows it (`*filter`): a table of
+ * that name written natively with rules iptables cannot print shows there only as "# Table `filter' is
+ * incompatible", and was dropped from both, so the lab applied nothing where the host drops (measured: a
+ * native `table ip filter` with policy drop, captured as no IPv4 rule at all, and IPv4/IPv6 called alike).
+ */
+export function nativeNftTables(text: string, saved: { ip: string; ip6: string }): string {
   const kept: string[] = [];
   let current: string[] | null = null;
   let native = false;
@@ -34,7 +42,8 @@ export function nativeNftTables(text: string): string {
     if (current === null) {
       if (/^table \S+ \S+ \{$/.test(line)) {
         current = [line];
-        native = !IPTABLES_NFT_TABLE.test(line);
+        const made = IPTABLES_NFT_TABLE.exec(line);
+        native = made === null || !savedTables(made[1] === 'ip' ? saved.ip : saved.ip6).has(made[2]!);
       }
       continue;
     }
@@ -45,6 +54,11 @@ export function nativeNftTables(text: string): string {
     }
   }
   return kept.join('\n');
+}
+
+/** The tables a save file holds (`*filter` → filter). */
+function savedTables(save: string): Set<string> {
+  return new Set([...save.matchAll(/^\*([a-z]+)\s*$/gm)].map((m) => m[1]!));
 }
 
 export function capturedRuleset(facts: HostFacts): CapturedRuleset {
@@ -71,7 +85,7 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     files['host.rules.v6'] = ensureNewline(facts.v6);
     restore['v6'] = 'host.rules.v6';
   } else notes.push('ip6tables holds no table on the host: nothing is applied for IPv6, as on the host');
-  const native = facts.nft === null ? '' : nativeNftTables(facts.nft);
+  const native = facts.nft === null ? '' : nativeNftTables(facts.nft, { ip: facts.v4, ip6: facts.v6 });
   const include = native.split('\n').findIndex((line) => line.split(/[;{]/).some((part) => /^\s*include\b/.test(part)));
   // `nft -f` would read a file of the lab by it: a host's `nft list ruleset` never prints one.
   if (include >= 0)
@@ -79,8 +93,22 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
       `items.nft_ruleset: expected \`nft list ruleset\` output, found an include in table rules (${JSON.stringify(native.split('\n')[include]!.trim().slice(0, 60))}): give the bundle the collect script wrote, unchanged`,
     );
   if (facts.nft === null) notes.push('nft list ruleset was not read: tables written natively in nftables (not through iptables) are not reproduced');
+  let gap: string | null = null;
+  // iptables-nft-save ends with this line when legacy tables also hold rules: two rulesets filter the host,
+  // and the bundle holds one of them.
+  const hidden = (
+    [
+      ['iptables_save', facts.v4],
+      ['ip6tables_save', facts.v6],
+    ] as const
+  ).find(([, save]) => /^# Warning: iptables-legacy tables present/m.test(save));
+  if (hidden) {
+    notes.push(`${hidden[0]} says iptables-legacy tables are present too: the collect script does not read them, so their rules are not reproduced`);
+    gap = `the host also filters with iptables-legacy tables the bundle does not hold (items.${hidden[0]})`;
+  }
   if (native !== '' && backend === 'legacy') {
     notes.push('the host holds native nftables tables beside iptables-legacy: fwprobe cannot apply both in one lab, only the legacy rules are reproduced');
+    gap = 'the host holds native nftables tables beside iptables-legacy and the lab applies only the legacy rules';
   }
   const layers: Record<string, unknown>[] = [];
   if (Object.keys(restore).length > 0) layers.push(restore);
@@ -88,8 +116,8 @@ export function capturedRuleset(facts: HostFacts): CapturedRuleset {
     files['host.nft'] = `${native}\n`;
     layers.push({ nft: 'host.nft' });
   }
-  if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'] };
-  return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes };
+  if (layers.length === 0) return { ruleset: { none: true }, backend, files, notes: [...notes, 'the host has no firewall rules'], gap };
+  return { ruleset: layers.length === 1 ? layers[0]! : layers, backend, files, notes, gap };
 }
 
 /** Text a host's tools print: no control character but tab and newline (an escape sequence, a NUL). */

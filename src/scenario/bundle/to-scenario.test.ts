@@ -66,7 +66,17 @@ describe('bundle → scenario', () => {
 
   test('nativeNftTables keeps only tables iptables-nft did not make', () => {
     const text = 'table ip nat {\n}\ntable ip6 filter {\n\tchain x {\n\t}\n}\ntable inet fw {\n\tchain y {\n\t}\n}\ntable ip mytable {\n}\n';
-    expect(nativeNftTables(text)).toBe('table inet fw {\n\tchain y {\n\t}\n}\ntable ip mytable {\n}');
+    expect(nativeNftTables(text, { ip: '*nat\nCOMMIT\n', ip6: '*filter\nCOMMIT\n' })).toBe('table inet fw {\n\tchain y {\n\t}\n}\ntable ip mytable {\n}');
+  });
+
+  test('a native `table ip filter` iptables-save calls incompatible is captured from nft, not dropped from both', () => {
+    // Attack fixture: IPv4 drops 8080 in a table iptables-nft cannot print; IPv6 has no rule. Dropped from
+    // both, the lab applied no IPv4 rule and audit called IPv6 filtered like IPv4.
+    const nft = 'table ip filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp dport 8080 ct state new drop\n\t}\n}\n';
+    const { files, scenario } = toScenario(facts({ ...V4_ONLY_HOST, iptables_save: "# Table `filter' is incompatible, use 'nft' tool.\n", nft_ruleset: nft }));
+    expect(files['host.nft']).toContain('table ip filter {');
+    expect(files['host.nft']).toContain('tcp dport 8080 ct state new drop');
+    expect(scenario.ruleset).toEqual({ nft: 'host.nft' });
   });
 
   test('what the lab cannot express: a /32, a Docker bridge, a host without readable interfaces', () => {

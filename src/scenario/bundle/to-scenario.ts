@@ -18,6 +18,10 @@ export interface CapturedScenario {
   files: Record<string, string>;
   /** What the scenario does not reproduce, one sentence each. */
   notes: string[];
+  /** Listening sockets of the host the lab does not serve (its target does not hold their address), as `tcp [fe80::1]:8080`. */
+  unreproduced: { socket: string; family: 'ipv4' | 'ipv6' }[];
+  /** Rules the host applies that the lab does not (ruleset-files.ts), or null. */
+  rulesetGap: string | null;
 }
 
 /** Interfaces Docker makes for its own containers: they belong to the Docker block, not the target's links. */
@@ -29,7 +33,8 @@ export function toScenario(facts: HostFacts): CapturedScenario {
   const ruleset = capturedRuleset(facts);
   notes.push(...ruleset.notes);
   const topology = captureTopology(facts.interfaces, notes);
-  const services = captureServices(facts.listeners, topology.addresses, notes);
+  const unreproduced: CapturedScenario['unreproduced'] = [];
+  const services = captureServices(facts.listeners, topology.addresses, notes, unreproduced);
   if (facts.dockerContainers > 0) notes.push(`${facts.dockerContainers} Docker container(s) run on the host: their containers and published ports are not reproduced yet`);
   if (facts.ipv6Disabled) notes.push('IPv6 is disabled on the host (disable_ipv6=1): the lab still runs IPv6, so its IPv6 readings describe the ruleset, not the host');
   const host = facts.hostname ?? 'host';
@@ -51,7 +56,7 @@ export function toScenario(facts: HostFacts): CapturedScenario {
     // A host with no listening socket still has a ruleset to see: the common ports are scanned.
     ...(services.length === 0 ? { ports: { tcp: 'top-100' } } : {}),
   };
-  return { scenario, files: ruleset.files, notes };
+  return { scenario, files: ruleset.files, notes, unreproduced, rulesetGap: ruleset.gap };
 }
 
 interface CapturedTopology {
@@ -134,7 +139,7 @@ function isLoopback(address: string): boolean {
   return address === '::1' || address.startsWith('127.');
 }
 
-function captureServices(listeners: readonly Listener[], addresses: ReadonlySet<string>, notes: string[]): CapturedService[] {
+function captureServices(listeners: readonly Listener[], addresses: ReadonlySet<string>, notes: string[], unreproduced: CapturedScenario['unreproduced']): CapturedService[] {
   const taken = new Set<string>();
   const services: CapturedService[] = [];
   const sorted = [...listeners].sort((a, b) => width(a.address) - width(b.address) || a.port - b.port);
@@ -142,6 +147,7 @@ function captureServices(listeners: readonly Listener[], addresses: ReadonlySet<
     const where = `${l.protocol} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`;
     if (width(l.address) === 2 && !isLoopback(l.address) && !addresses.has(l.address)) {
       notes.push(`${where} is not reproduced: the lab's target does not hold ${l.address}`);
+      unreproduced.push({ socket: where, family: ipVersion(l.address) === 4 ? 'ipv4' : 'ipv6' });
       continue;
     }
     const { bind, families } = bindOf(l.address);

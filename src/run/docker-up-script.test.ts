@@ -1,0 +1,43 @@
+/**
+ * The engine start runs fwprobe's own script and nothing else: not a `bash` earlier on PATH (`npm test`
+ * puts node_modules/.bin first, where any dependency may ship a `bash`), not a BASH_ENV file, not an
+ * exported shell function named like a command the script calls. It may run as root.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureDockerEngine, type Machine } from './docker-up.ts';
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+describe('the engine start runs only the project script', () => {
+  it('ignores a bash on PATH, BASH_ENV and exported functions, and still runs the script', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwprobe-docker-up-'));
+    const mark = (name: string) => join(dir, name);
+    const bin = join(dir, 'bin');
+    // A dependency's bin named bash, first on PATH as under `npm test`.
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'bash'), `#!/bin/sh\ntouch ${mark('fake-bash')}\nexit 3\n`);
+    chmodSync(join(bin, 'bash'), 0o755);
+    writeFileSync(join(dir, 'bashenv'), `touch ${mark('bash-env')}\n`);
+    const script = join(dir, 'docker-up.sh');
+    writeFileSync(script, `touch ${mark('script')}\nid -u >/dev/null\nexit 4\n`);
+    process.env['PATH'] = `${bin}:${process.env['PATH'] ?? ''}`;
+    process.env['BASH_ENV'] = join(dir, 'bashenv');
+    process.env['BASH_FUNC_id%%'] = `() { touch ${mark('function')}; }`;
+    process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-docker-up-script-test.sock';
+    const machine = (): Machine => ({ dockerHost: undefined, optOut: false, root: true, debian: true, script });
+    await expect(ensureDockerEngine({ start: true, log: () => {}, machine })).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('exited 4') });
+    expect({ script: existsSync(mark('script')), fakeBash: existsSync(mark('fake-bash')), bashEnv: existsSync(mark('bash-env')), fn: existsSync(mark('function')) }).toEqual({
+      script: true,
+      fakeBash: false,
+      bashEnv: false,
+      fn: false,
+    });
+  });
+});
