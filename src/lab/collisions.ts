@@ -1,42 +1,34 @@
 /**
- * Before anything starts: a subnet the scenario chose must not overlap a network the Docker engine already
- * has. The lab never uses the engine's networks, but a lab address that is also an address of the user's
- * real networks would make every report ambiguous about which host answered, and a mistake in a subnet
- * (192.168.1.0/24 meant as the office LAN) is better named now than discovered in a report.
+ * Before anything starts: a lab subnet must not overlap a network the lab itself holds. Lab containers run
+ * with no engine network (`NetworkMode: none`) and their networks are wired inside them, so the engine's
+ * own networks (docker0 on the machine, a user's compose networks) never carry a lab packet: overlapping
+ * them is allowed, and a real test proves it. The one clash that is real is inside a Docker-host target,
+ * whose own dockerd makes docker0 (172.17.0.0/16) and, with `ip6tables`, its IPv6 bridge: a lab network
+ * there would share the target's routes with the containers'. That one is refused, by field.
  */
 import { SubnetCollisionError } from '../model/errors.ts';
+import { DOCKER_FIXED_CIDR_V6, type DockerSpec } from '../model/docker.ts';
 import type { Topology } from '../model/topology.ts';
 import { overlaps, parseSubnet } from '../model/subnet.ts';
-import { LABEL } from './cleanup.ts';
-import { getDocker } from './docker.ts';
-import { withDeadline } from '../model/deadline.ts';
 
-/** @throws SubnetCollisionError naming the scenario's network, its subnet, and the engine's network. */
-export async function assertNoSubnetCollision(topology: Topology, file: string): Promise<void> {
-  const chosen = topology.networks.flatMap((n) => (['ipv4', 'ipv6'] as const).filter((family) => n.chosen[family]).map((family) => ({ name: n.name, family, subnet: parseSubnet(n[family]) })));
-  if (chosen.length === 0) return;
-  const engine = await withDeadline(getDocker().listNetworks(), 30_000, "listing the engine's networks", 'exec');
-  const clashes: string[] = [];
-  for (const network of engine) {
-    // Networks of older fwprobe runs are swept, not collided with.
-    if (network.Labels?.[LABEL]) continue;
-    for (const config of network.IPAM?.Config ?? []) {
-      if (!config.Subnet) continue;
-      const theirs = (() => {
-        try {
-          return parseSubnet(config.Subnet);
-        } catch {
-          return null;
-        }
-      })();
-      const mine = theirs && chosen.find((c) => overlaps(c.subnet, theirs));
-      if (mine) clashes.push(`networks.${mine.name}.${mine.family}: ${mine.subnet.text} overlaps the engine's network "${network.Name}" (${theirs.text})`);
-    }
-  }
+/** The bridges the target's own dockerd creates (lab/docker-host.ts's daemon.json). */
+const DOCKER_BRIDGE_V4 = '172.17.0.0/16';
+
+/** @throws SubnetCollisionError naming the scenario's network, its subnet, and the bridge it overlaps. */
+export function assertNoSubnetCollision(topology: Topology, file: string, docker?: DockerSpec): void {
+  if (!docker) return;
+  const bridges = [
+    { family: 'ipv4' as const, subnet: parseSubnet(DOCKER_BRIDGE_V4), name: 'docker0' },
+    ...(docker.daemon.ip6tables ? [{ family: 'ipv6' as const, subnet: parseSubnet(DOCKER_FIXED_CIDR_V6), name: "docker0's IPv6 (fixed-cidr-v6)" }] : []),
+  ];
+  const clashes = topology.networks.flatMap((n) =>
+    bridges
+      .filter((b) => overlaps(parseSubnet(n[b.family]), b.subnet))
+      .map((b) => `networks.${n.name}.${b.family}: ${n[b.family]} overlaps the bridge the target's own dockerd creates (${b.name}, ${b.subnet.text})`),
+  );
   if (clashes.length > 0) {
     throw new SubnetCollisionError(
-      `${file}: a subnet collides with another network on the Docker engine:\n- ${clashes.join('\n- ')}\n` +
-        'Choose a subnet no engine network uses (docker network inspect shows theirs), or leave it out for a free one.',
+      `${file}: a lab subnet collides with the Docker host's own bridge:\n- ${clashes.join('\n- ')}\n` + 'Choose another subnet for that network, or leave it out for a free one.',
     );
   }
 }

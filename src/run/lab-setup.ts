@@ -49,8 +49,8 @@ type Phase = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 export async function startLab(scenario: Scenario, image: string, bounds: Bounds, lab: Disposer, phase: Phase): Promise<Lab> {
   const { topology } = scenario;
-  // Before anything starts: a subnet the user chose that the engine already has is named, not half-wired.
-  await phase('network', () => assertNoSubnetCollision(topology, scenario.file));
+  // Before anything starts: a lab subnet a Docker host's own bridge would share is named, not half-wired.
+  await phase('network', async () => assertNoSubnetCollision(topology, scenario.file, scenario.docker));
   const peerNames = scenario.vantages.filter((v) => v !== LOOPBACK);
   const peerSpecs = topology.peers.filter((p) => peerNames.includes(p.name));
   const wired = peerSpecs.length > 0 || topology.behind.length > 0;
