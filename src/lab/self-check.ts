@@ -10,6 +10,7 @@ import { NFT_LIST } from './apply-nft.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
+import { SETTLE_MS, SETTLE_POLL_MS, settlingAddresses } from './dad.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
 
 /** The parts of the target that a verdict depends on, normalised so that two snapshots compare as text. */
@@ -42,7 +43,13 @@ const LOCAL_ROUTES = {
  *   (peers and hosts behind it).
  */
 export async function selfCheck(host: StartedFwprobeContainer, lab: LabAddresses = { addresses: [], peers: [] }): Promise<LabState> {
-  return (await checkLab(host, lab, false, [])).state;
+  const until = Date.now() + SETTLE_MS;
+  for (;;) {
+    const { state, settling } = await checkLab(host, lab, false, []);
+    // Past the wait the lab is recorded as it is: if the address settles during the scans, the recheck says so.
+    if (settling.length === 0 || Date.now() >= until) return state;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
 }
 
 type LabAddresses = { addresses: readonly string[]; peers: readonly string[] };
@@ -64,7 +71,7 @@ export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresse
   return checkLab(host, lab, true, also);
 }
 
-async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][]): Promise<Recheck> {
+async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][]): Promise<Recheck & { settling: string[] }> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
   const withCounters = counters ? ['-c'] : [];
@@ -167,7 +174,12 @@ async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counte
     routes: [...new Set([...lines(routes4.stdout), ...lines(routes6.stdout)])].filter((l) => !LINK_LOCAL.test(l)).map((l) => l.replace(/\s+expires\s+\S+/, '')),
     links: normaliseLinks(links.stdout),
   };
-  return { state, counters: counters && save4.exitCode === 0 && save6.exitCode === 0 ? { v4: save4.stdout, v6: save6.stdout } : null, also: steps.also };
+  return {
+    state,
+    counters: counters && save4.exitCode === 0 && save6.exitCode === 0 ? { v4: save4.stdout, v6: save6.stdout } : null,
+    also: steps.also,
+    settling: settlingAddresses(lines(up.stdout), lines(links.stdout)),
+  };
 }
 
 /** `ip -o link show`, without what moves with traffic (counters, the link-layer address line). */
@@ -232,10 +244,14 @@ export function assertUnchanged(before: LabState, after: LabState): void {
   if (changes.length > 0) {
     throw new LabChangedError(
       `The target changed while it was scanned, so the observations do not describe the recorded ruleset:\n- ` +
-        `${changes.join('\n- ')}\nSomething still running in the target (a job the ruleset left behind?) changed it.`,
+        `${changes.join('\n- ')}\n${before.addresses.some((l) => /\btentative\b/.test(l)) ? DAD_HINT : 'Something still running in the target (a job the ruleset left behind?) changed it.'}`,
     );
   }
 }
+
+const DAD_HINT =
+  `An IPv6 address was still tentative (duplicate address detection) ${SETTLE_MS / 1000} s after the lab was up, and ` +
+  'settled during the scans; run again on a less loaded machine, or add the address with `nodad` in the ruleset script.';
 
 function diff(what: string, before: readonly string[], after: readonly string[]): string[] {
   const gone = before.filter((l) => !after.includes(l));
