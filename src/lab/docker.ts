@@ -3,11 +3,14 @@
  */
 import Docker from 'dockerode';
 import { DockerUnavailableError } from '../model/errors.ts';
+import { usedEngine } from './docker-context.ts';
 
 let client: Docker | undefined;
 
-/** One dockerode client per process. It honours DOCKER_HOST like the docker CLI does. */
+/** One dockerode client per process. It honours DOCKER_HOST and docker contexts like the docker CLI does. */
 export function getDocker(): Docker {
+  // dockerode and testcontainers read DOCKER_HOST only: a context the user chose becomes it first.
+  usedEngine();
   client ??= new Docker();
   return client;
 }

@@ -1,7 +1,7 @@
 /**
  * Reports written after a signal say the run was interrupted, in every file a person or CI reads: two
  * finished, passing scenarios of an interrupted run (the failing one never finished) must not read as a
- * complete, green run in results.json, junit.xml, summary.md or index.html.
+ * complete, green run in results.json, junit.xml, summary.md, index.html or fwprobe.sarif.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ const passed = { passed: true, mismatches: [], missing: [], othersMismatches: []
 const ok = (name: string) => ({ ...emptyResult(name, `scenarios/${name}.scenario.yaml`), ...verdictFields(passed, 'strict') });
 
 describe('reports of an interrupted run', () => {
-  it('mark the interruption in results.json, junit.xml, summary.md and index.html', async () => {
+  it('mark the interruption in results.json, junit.xml, summary.md, index.html and fwprobe.sarif', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'fwprobe-interrupted-')), 'reports');
     afterSignal('SIGINT', dir, [ok('web01'), ok('web02')], new Date());
     const read = (name: string) => readFileSync(join(dir, name), 'utf8');
@@ -26,6 +26,7 @@ describe('reports of an interrupted run', () => {
     expect(read('junit.xml')).toContain('interrupted (SIGINT)');
     expect(read('summary.md').split('\n').slice(0, 4).join('\n')).toContain('interrupted (SIGINT)');
     expect(read('index.html')).toMatch(/<div class="interrupted"[^>]*>[^<]*interrupted \(SIGINT\)/);
+    expect(JSON.parse(read('fwprobe.sarif')).runs[0].invocations[0]).toMatchObject({ executionSuccessful: false, exitSignalName: 'SIGINT' });
   });
 
   it('stay marked when merged with a shard that ran to the end', async () => {

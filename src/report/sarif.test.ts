@@ -45,6 +45,15 @@ const sarifShape = z.object({
   ]),
 });
 
+const invocationShape = z.object({
+  executionSuccessful: z.boolean(),
+  startTimeUtc: z.string(),
+  endTimeUtc: z.string(),
+  exitSignalName: z.string().optional(),
+  toolExecutionNotifications: z.array(z.object({ level: z.literal('error'), descriptor: z.object({ id: z.string() }), message: z.object({ text: z.string().min(1) }) })).optional(),
+  properties: z.object({ interrupted: z.object({ signal: z.string() }) }).optional(),
+});
+
 // The tests run at the repository's root: the scenarios and rule files they name are real files there.
 const ROOT = resolve(import.meta.dirname, '../..');
 const HERE: SarifPaths = { cwd: ROOT, root: ROOT };
@@ -87,6 +96,25 @@ describe('renderSarif', () => {
     const first = sarif([gapResult()]).runs[0].results.map((r) => r.partialFingerprints);
     expect(sarif([gapResult()]).runs[0].results.map((r) => r.partialFingerprints)).toEqual(first);
     expect(new Set(first.map((f) => f['fwprobe/v1'])).size).toBe(first.length);
+  });
+
+  it('marks an interrupted run: executionSuccessful false, the signal, an error notification saying what is missing', () => {
+    const invocationOf = (results: ScenarioResult[], interrupted?: string) =>
+      invocationShape.parse(JSON.parse(renderSarif(buildResultsDocument(results, interrupted === undefined ? {} : { interrupted }), HERE)).runs[0].invocations[0]);
+    // Two passing scenarios: only the mark tells this from a complete, green run.
+    expect(invocationOf([fixedResult()])).toEqual({ executionSuccessful: true, startTimeUtc: expect.any(String), endTimeUtc: expect.any(String) });
+    const stopped = invocationOf([fixedResult()], 'SIGINT');
+    expect(stopped).toMatchObject({ executionSuccessful: false, exitSignalName: 'SIGINT', properties: { interrupted: { signal: 'SIGINT' } } });
+    expect(stopped.toolExecutionNotifications).toEqual([
+      { level: 'error', descriptor: { id: 'fwprobe/interrupted' }, message: { text: expect.stringMatching(/^Run interrupted \(SIGINT\): only the 1 scenario\(s\) that had finished/) } },
+    ]);
+    // vitest's own interruption and a merged shard's "SIGTERM in a/" are no signal names: the mark stays, exitSignalName does not.
+    for (const signal of ['interrupted', 'SIGTERM in a/']) {
+      const merged = invocationOf([fixedResult()], signal);
+      expect(merged.executionSuccessful).toBe(false);
+      expect(merged.exitSignalName).toBeUndefined();
+      expect(merged.toolExecutionNotifications?.[0]?.message.text).toContain(`Run interrupted (${signal})`);
+    }
   });
 
   it('points at line 1 of a scenario without known lines (a .scenario.ts module)', () => {

@@ -12,7 +12,7 @@ import type { Family, Protocol } from '../model/observation.ts';
 import { printable } from '../model/printable.ts';
 import { hostOf } from './columns.ts';
 import { isUnexpectedExposure } from './matrix.ts';
-import { sha256, type ResultsDocument, type ScenarioEntry } from './results-document.ts';
+import { interruptedText, sha256, type ResultsDocument, type ScenarioEntry } from './results-document.ts';
 import { artifactOf, decidingLine, moreOpenFamily, observationAt, sarifPaths, type ArtifactLocation, type RuleLine, type SarifPaths } from './sarif-location.ts';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -100,12 +100,35 @@ export function renderSarif(doc: ResultsDocument, paths: SarifPaths = sarifPaths
             })),
           },
         },
-        invocations: [{ executionSuccessful: doc.summary.error === 0, startTimeUtc: doc.startedAt, endTimeUtc: doc.generatedAt }],
+        invocations: [invocation(doc)],
         results,
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+/**
+ * The run itself: successful only when every scenario ran and the run was not stopped. An interrupted run
+ * says so as an error notification (code scanning shows it as a tool error), and names the signal: its
+ * results are only the scenarios that had finished, never a complete, green run.
+ */
+function invocation(doc: ResultsDocument): Record<string, unknown> {
+  const stopped = interruptedText(doc);
+  const signal = doc.interrupted?.signal;
+  return {
+    executionSuccessful: doc.summary.error === 0 && stopped === null,
+    startTimeUtc: doc.startedAt,
+    endTimeUtc: doc.generatedAt,
+    ...(stopped === null
+      ? {}
+      : {
+          // exitSignalName takes a signal's name; vitest's own interruption (or a merged "SIGTERM in a/") is not one.
+          ...(signal && /^SIG[A-Z]+$/.test(signal) ? { exitSignalName: signal } : {}),
+          toolExecutionNotifications: [{ level: 'error', descriptor: { id: 'fwprobe/interrupted' }, message: { text: printable(stopped) } }],
+          properties: { interrupted: { signal } },
+        }),
+  };
 }
 
 /** The scenario's key a result falls back to, and what the related location calls it. */

@@ -31,8 +31,11 @@ describe('the engine start runs only the project script', () => {
     process.env['BASH_ENV'] = join(dir, 'bashenv');
     process.env['BASH_FUNC_id%%'] = `() { touch ${mark('function')}; }`;
     process.env['DOCKER_HOST'] = 'unix:///nonexistent/fwprobe-docker-up-script-test.sock';
-    const machine = (): Machine => ({ dockerHost: undefined, optOut: false, root: true, debian: true, script });
-    await expect(ensureDockerEngine({ start: true, log: () => {}, machine })).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringContaining('exited 4') });
+    const machine = (): Machine => ({ engine: { source: 'local' }, optOut: false, root: true, debian: true, script });
+    await expect(ensureDockerEngine({ start: true, log: () => {}, machine, ping: () => Promise.reject(new Error('connect ENOENT')) })).rejects.toMatchObject({
+      code: 'DOCKER_UNAVAILABLE',
+      message: expect.stringContaining('exited 4'),
+    });
     expect({ script: existsSync(mark('script')), fakeBash: existsSync(mark('fake-bash')), bashEnv: existsSync(mark('bash-env')), fn: existsSync(mark('function')) }).toEqual({
       script: true,
       fakeBash: false,

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { engineText, usedEngine, type EngineChoice } from '../lab/docker-context.ts';
 import { assertDockerAvailable } from '../lab/docker.ts';
 import { DockerUnavailableError } from '../model/errors.ts';
 
@@ -14,8 +15,8 @@ export const DOCKER_UP = resolve(import.meta.dirname, '../../scripts/docker-up.s
 
 /** What decides whether fwprobe may start an engine itself. */
 export interface Machine {
-  /** DOCKER_HOST: an engine the user named is theirs to start. */
-  dockerHost: string | undefined;
+  /** The engine the user chose: one named by DOCKER_HOST or a docker context is theirs to start, never a local dockerd. */
+  engine: EngineChoice;
   /** FWPROBE_DOCKER_UP=0 turns the start off. */
   optOut: boolean;
   root: boolean;
@@ -29,7 +30,7 @@ export type EnginePlan = { start: string } | { advice: string };
 
 export function thisMachine(): Machine {
   return {
-    dockerHost: process.env['DOCKER_HOST'] || undefined,
+    engine: usedEngine(),
     optOut: process.env['FWPROBE_DOCKER_UP'] === '0',
     root: process.getuid?.() === 0,
     debian: process.platform === 'linux' && existsSync('/etc/debian_version'),
@@ -40,7 +41,11 @@ export function thisMachine(): Machine {
 /** Start the engine with the script, or the one sentence that says what to run. */
 export function enginePlan(m: Machine): EnginePlan {
   const script = m.script ? relative(process.cwd(), m.script) || m.script : null;
-  if (m.dockerHost) return { advice: `No Docker engine answers at DOCKER_HOST=${m.dockerHost}: start that engine, or unset DOCKER_HOST to use the local one.` };
+  if (m.engine.source === 'DOCKER_HOST') return { advice: `No Docker engine answers at DOCKER_HOST=${m.engine.host}: start that engine, or unset DOCKER_HOST to use the local one.` };
+  if (m.engine.source === 'context') {
+    const back = m.engine.via === 'DOCKER_CONTEXT' ? 'unset DOCKER_CONTEXT' : '`docker context use default`';
+    return { advice: `No Docker engine answers at ${engineText(m.engine).replace('the Docker engine of ', '')}: start that engine, or ${back} to use the local one.` };
+  }
   if (m.debian && script && m.root && !m.optOut) return { start: m.script! };
   if (m.debian && script) return { advice: `No Docker engine answers: run \`sudo bash ${script}\` (it installs and starts Docker), then run this again.` };
   if (m.debian) return { advice: 'No Docker engine answers: run `sudo apt-get install -y docker.io && sudo systemctl start docker`, then run this again.' };
@@ -54,7 +59,11 @@ export interface EnsureOptions {
   log?: (line: string) => void;
   /** @default this machine */
   machine?: () => Machine;
+  /** Whether an engine answers (throws when none does). @default assertDockerAvailable */
+  ping?: () => Promise<void>;
 }
+
+const announced = new Set<string>();
 
 /**
  * Returns once an engine answers: at once when one does; after scripts/docker-up.sh when fwprobe may start
@@ -62,8 +71,14 @@ export interface EnsureOptions {
  */
 export async function ensureDockerEngine(options: EnsureOptions = {}): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ping = options.ping ?? assertDockerAvailable;
   try {
-    await assertDockerAvailable();
+    await ping();
+    // An engine the user pointed at elsewhere is said once: scans then run on that machine, not this one.
+    const engine = (options.machine ?? thisMachine)().engine;
+    const said = engineText(engine);
+    if (engine.source !== 'local' && !announced.has(said)) log(`fwprobe: using ${said}`);
+    announced.add(said);
     return;
   } catch (error) {
     const machine = (options.machine ?? thisMachine)();
@@ -75,7 +90,7 @@ export async function ensureDockerEngine(options: EnsureOptions = {}): Promise<v
       throw new DockerUnavailableError(`No Docker engine answers, and ${plan.start} exited ${code} (its lines above say why): fix that, then run this again.`, { cause: error });
     }
   }
-  await assertDockerAvailable();
+  await ping();
 }
 
 /** The system's own directories: under `npm test` PATH starts with node_modules/.bin, where any dependency may ship a `bash` or an `apt-get`. */
