@@ -1,13 +1,15 @@
 /**
  * The engine start runs fwprobe's own script and nothing else: not a `bash` earlier on PATH (`npm test`
  * puts node_modules/.bin first, where any dependency may ship a `bash`), not a BASH_ENV file, not an
- * exported shell function named like a command the script calls. It may run as root.
+ * exported shell function named like a command the script calls. It may run as root. The script itself
+ * looks after this machine's engine only.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureDockerEngine, type Machine } from './docker-up.ts';
+import { DOCKER_UP, ensureDockerEngine, type Machine } from './docker-up.ts';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -42,5 +44,19 @@ describe('the engine start runs only the project script', () => {
       bashEnv: false,
       fn: false,
     });
+  });
+
+  it('looks after the local engine only, whatever DOCKER_HOST and DOCKER_CONTEXT say', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fwprobe-docker-up-local-'));
+    const calls = join(dir, 'calls');
+    // A docker CLI that answers and records how it was asked, and debootstrap present: nothing to install.
+    for (const name of ['docker', 'debootstrap']) {
+      writeFileSync(join(dir, name), `#!/bin/sh\necho "${name} $*" >>${calls}\nexit 0\n`);
+      chmodSync(join(dir, name), 0o755);
+    }
+    const out = spawnSync('/bin/bash', [DOCKER_UP], { env: { PATH: `${dir}:/usr/bin:/bin`, DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_CONTEXT: 'build' }, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stderr).toBe('docker-up: DOCKER_HOST/DOCKER_CONTEXT is set: this script looks after the local engine (unix:///var/run/docker.sock) only\ndocker-up: Docker engine already answers\n');
+    expect(readFileSync(calls, 'utf8')).toBe('docker -H unix:///var/run/docker.sock info\n');
   });
 });

@@ -84,10 +84,11 @@ export async function ensureDockerEngine(options: EnsureOptions = {}): Promise<v
     const machine = (options.machine ?? thisMachine)();
     const plan = enginePlan(options.start ? machine : { ...machine, optOut: true });
     if ('advice' in plan) throw new DockerUnavailableError(plan.advice, { cause: error });
-    log(`fwprobe: no Docker engine answers; starting one with ${plan.start} (installs docker.io with apt if missing; FWPROBE_DOCKER_UP=0 turns this off)`);
+    const script = relative(process.cwd(), plan.start) || plan.start;
+    log(`fwprobe: no Docker engine answers; starting one with ${script} (it installs docker.io with apt if missing; FWPROBE_DOCKER_UP=0 turns this off)`);
     const code = await runScript(plan.start);
     if (code !== 0) {
-      throw new DockerUnavailableError(`No Docker engine answers, and ${plan.start} exited ${code} (its lines above say why): fix that, then run this again.`, { cause: error });
+      throw new DockerUnavailableError(`No Docker engine answers, and ${script} exited ${code} (its lines above say why): fix that, then run this again.`, { cause: error });
     }
   }
   await ping();
