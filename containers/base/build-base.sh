@@ -13,7 +13,12 @@ command -v debootstrap >/dev/null || { echo "build-base: debootstrap is missing:
 
 dir=$(mktemp -d /tmp/fwprobe-base.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-debootstrap --variant=minbase bookworm "$dir" "$mirror" >"$dir.log" 2>&1 || {
+# In the background, waited for: a TERM (fwprobe's timeout) then reaches this shell at once, and the trap
+# stops debootstrap too, instead of leaving it running with the half-built root.
+debootstrap --variant=minbase bookworm "$dir" "$mirror" >"$dir.log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir" "$dir.log"; exit 143' TERM INT
+wait "$pid" || {
   echo "build-base: debootstrap failed; last lines of $dir.log:" >&2; tail -n 20 "$dir.log" >&2; exit 1; }
 rm -f "$dir.log"
 # The registry image's apt sources point at the same mirror; keep the rootfs small like -slim does.

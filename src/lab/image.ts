@@ -18,7 +18,12 @@ const BUILD_BASE_SCRIPT = join(CONTAINERS_DIR, 'base', 'build-base.sh');
 const TARGET_REPOSITORY = 'fwprobe-target';
 const REGISTRY_BASE = 'debian:bookworm-slim';
 const LOCAL_BASE = 'fwprobe-base:bookworm';
-const BASE_BUILD_TIMEOUT_MS = 10 * 60_000;
+/**
+ * debootstrap fetches about 90 packages: a minute on a good link, 10 minutes measured on a fresh machine
+ * behind a slow proxy under load. The run's own imageBuild bound (20 min by default) is what a person
+ * tunes; this one only ends a debootstrap that outlived it.
+ */
+const BASE_BUILD_TIMEOUT_MS = 30 * 60_000;
 
 export interface EnsureImageOptions {
   /**
@@ -103,18 +108,24 @@ async function tryPull(name: string): Promise<boolean> {
 }
 
 async function buildLocalBase(log: (line: string) => void): Promise<void> {
-  log(`debootstrap: building ${LOCAL_BASE} (about 30 s)`);
+  log(`debootstrap: building ${LOCAL_BASE} (about 90 packages from the Debian mirror: a minute or more)`);
+  const started = Date.now();
   try {
     await promisify(execFile)('bash', [BUILD_BASE_SCRIPT, LOCAL_BASE], { timeout: BASE_BUILD_TIMEOUT_MS });
   } catch (error) {
-    const stderr = typeof error === 'object' && error && 'stderr' in error ? String(error.stderr) : '';
-    throw new ImageBuildError(
-      `Building the local base image failed: bash ${BUILD_BASE_SCRIPT} ${LOCAL_BASE}\n${stderr.trim()}\n` +
-        'Install debootstrap (apt-get install -y debootstrap) and run as root, or set FWPROBE_BASE_IMAGE to ' +
-        'an image of Debian bookworm that this engine already has.',
-      { cause: error },
-    );
+    const failed = typeof error === 'object' && error ? (error as { stderr?: unknown; code?: unknown; killed?: boolean }) : {};
+    const stderr = String(failed.stderr ?? '').trim();
+    const minutes = Math.round((Date.now() - started) / 60_000);
+    // Exit 2 is the script's own refusal (no debootstrap, not root); anything else is debootstrap's or the
+    // mirror's, and advice to install debootstrap would send a person the wrong way.
+    const advice = failed.killed
+      ? `debootstrap did not finish in ${minutes} min (a slow mirror or a loaded machine): FWPROBE_DEBIAN_MIRROR names a closer mirror, or FWPROBE_BASE_IMAGE an image of Debian bookworm this engine already has.`
+      : failed.code === 2
+        ? 'Install debootstrap (apt-get install -y debootstrap) and run as root, or set FWPROBE_BASE_IMAGE to an image of Debian bookworm that this engine already has.'
+        : 'FWPROBE_DEBIAN_MIRROR names another mirror, or FWPROBE_BASE_IMAGE an image of Debian bookworm this engine already has.';
+    throw new ImageBuildError(`Building the local base image failed: bash ${BUILD_BASE_SCRIPT} ${LOCAL_BASE}\n${stderr ? `${stderr}\n` : ''}${advice}`, { cause: error });
   }
+  log(`debootstrap: ${LOCAL_BASE} built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 async function buildTarget(tag: string, base: string, log: (line: string) => void): Promise<void> {
