@@ -30,13 +30,15 @@ export async function runBaseline(args: readonly string[]): Promise<number> {
     const target = baselinePathFor(file);
     await writeAtomically(target, baselineText(result));
     const exposure = exposureOf(result.observations, result.others);
-    const count = (word: 'open' | 'admitted') => [...exposure.values()].reduce((n, e) => n + portsWith(e, word).length, 0);
+    const count = (word: 'open' | 'admitted' | 'unverified') => [...exposure.values()].reduce((n, e) => n + portsWith(e, word).length, 0);
     // Admitted by assumption (closed, no rule traced) is said: the reader may want the port traced or named.
     const assumed = assumedAdmitted(exposure);
     const admitted = `${count('admitted')} admitted${assumed > 0 ? ` (${assumed} closed with no rule traced, read as admitted)` : ''}`;
+    // Silent UDP ports a counted sweep's ledger could not decide are said too: they may be admitted.
+    const unverified = count('unverified') > 0 ? `, ${count('unverified')} unverified` : '';
     // A failed verdict is still a known exposure; it is said, so nobody baselines a failure unawares.
     const note = result.status === 'failed' ? ' (the scenario FAILED its expectations: see fwprobe run)' : '';
-    process.stdout.write(`written  ${shown(target)}: ${count('open')} open, ${admitted} port(s)${note}\n`);
+    process.stdout.write(`written  ${shown(target)}: ${count('open')} open, ${admitted}${unverified} port(s)${note}\n`);
   }
   return errors > 0 ? 2 : 0;
 }

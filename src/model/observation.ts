@@ -71,6 +71,12 @@ export interface Observation {
    * stop: `reply` means the firewall let the probe in and dropped the host's answer (admitted, not blocked).
    */
   droppedAt?: 'output' | 'input' | 'reply';
+  /**
+   * A counted UDP sweep's ledger word on this port (scan/ledger-udp.ts), from its probes' own path:
+   * `admitted` (a probe reached the socket layer), `dropped` (held in a path's chains, see `droppedAt`),
+   * `unverified` (the ledger cannot say). Absent outside counted UDP sweeps.
+   */
+  ledger?: 'admitted' | 'dropped' | 'unverified';
 }
 
 /** The real-client corroboration of one observation (see scan/corroborate.ts). */

@@ -7,6 +7,9 @@
  * wider reading it cannot rule out. So is a `closed` port whose REJECT matches on what a scan's probe and
  * the traced client differ in (TCP options, source port, a rate): the client's fate is not the scan's.
  * A `filtered` port a counted sweep's ledger saw delivered, its answer held on the way out, is admitted.
+ * A counted UDP sweep's ledger (scan/ledger-udp.ts) decides its silent ports from their probes' own path:
+ * a probe that reached the socket layer is admitted (no listener, or one that never answers), one held in
+ * the chains is blocked, and one the ledger cannot decide is `unverified`, never left out of the gate.
  */
 import type { PortState } from '../model/observation.ts';
 
@@ -16,12 +19,14 @@ import type { PortState } from '../model/observation.ts';
  * - `admitted`: the firewall let the packet through to the host's stack, which answered for a port with
  *   no listener (a TCP reset, an ICMP port unreachable), or the rule that decided accepted it.
  * - `blocked`: filtered, unreachable, or refused by a REJECT rule.
+ * - `unverified`: a counted UDP sweep's silent port whose probe the ledger could not follow: it may have
+ *   been admitted, so it ranks with `admitted` (a port blocked before and unverified now is a change).
  * - `shut`: only in baselines of format 1, which could not tell admitted from blocked (read as blocked).
  */
-export type Exposure = 'open' | 'delivered' | 'admitted' | 'blocked' | 'shut';
+export type Exposure = 'open' | 'delivered' | 'admitted' | 'unverified' | 'blocked' | 'shut';
 
 /** How much access each word means; a move to a higher rank is a move towards more access. */
-export const ACCESS_RANK: Record<Exposure, number> = { shut: 0, blocked: 0, admitted: 1, delivered: 2, open: 3 };
+export const ACCESS_RANK: Record<Exposure, number> = { shut: 0, blocked: 0, unverified: 1, admitted: 1, delivered: 2, open: 3 };
 
 /** The part of an observation's attribution (results.json `observations[].attribution`) admission reads. */
 export interface DecidingRule {
@@ -49,11 +54,6 @@ export interface Admission {
   assumed: boolean;
 }
 
-/**
- * The admission a state means given the rule that decided it, or null when neither says (`open|filtered`
- * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
- * either way would flip on a lost reply).
- */
 /** What else admission reads of an observation besides its state and deciding rule. */
 export interface Backing {
   /** nmap's reason (`no-response`, `port-unreach`, `reset`…). */
@@ -62,10 +62,17 @@ export interface Backing {
   droppedAt?: string | undefined;
   /** How many real client probes were refused (a reset or port unreachable). */
   refused?: number | undefined;
+  /** A counted UDP sweep's ledger word on the port (`admitted`, `dropped`, `unverified`; Observation.ledger). */
+  ledger?: string | undefined;
 }
 
+/**
+ * The admission a state means given the rule that decided it, or null when neither says (`open|filtered`
+ * with no decided trace, `closed|filtered`, `unfiltered`: nmap could not tell, and a gate that counted them
+ * either way would flip on a lost reply); a counted UDP sweep's silent port is never null (see `ledger`).
+ */
 export function admissionOf(state: PortState, rule?: DecidingRule, backing: Backing = {}): Admission | null {
-  const { droppedAt } = backing;
+  const { droppedAt, ledger } = backing;
   // nmap's probe met silence, yet a client (another source, source port or shape) was refused: the firewall
   // treats that client otherwise, and its refusal may be the kernel's for a port let in, which the trace of
   // one client cannot rule out. The wider reading, said as an assumption.
@@ -74,10 +81,16 @@ export function admissionOf(state: PortState, rule?: DecidingRule, backing: Back
   // The target's drop ledger saw the probe delivered and the host's answer held: the firewall admitted it.
   if (state === 'filtered' && droppedAt === 'reply') return { exposure: 'admitted', assumed: false };
   if (state === 'open' || state === 'delivered') return { exposure: state, assumed: false };
+  // The UDP ledger saw the scan's own probe reach the socket layer: whatever answered (a listener that keeps
+  // quiet, the kernel's port unreachable, rate-limited or held on the way out), the firewall admitted it.
+  if (ledger === 'admitted') return { exposure: 'admitted', assumed: false };
   if (state === 'unfiltered' || state === 'closed|filtered') return null;
   const decided = rule && rule.undecided === undefined && rule.verdict !== undefined ? rule : undefined;
   // A decision on the reply means the first packet was let in: the host's stack had it.
   const letIn = decided !== undefined && (decided.packet === 'reply' || decided.verdict?.toUpperCase() === 'ACCEPT');
+  // The UDP ledger saw the scan's probe held in the chains (a DROP, or a REJECT whose port unreachable reads
+  // `closed`): blocked, unless a traced client was let in (the wider reading).
+  if (ledger === 'dropped') return { exposure: letIn ? 'admitted' : 'blocked', assumed: false };
   if (state === 'closed') {
     if (!decided) return { exposure: 'admitted', assumed: true };
     if (letIn || decided.verdict?.toUpperCase() !== 'REJECT') return { exposure: 'admitted', assumed: false };
@@ -86,6 +99,10 @@ export function admissionOf(state: PortState, rule?: DecidingRule, backing: Back
   }
   // filtered, unreachable, open|filtered: silence is blocked unless the trace shows the packet let in.
   if (letIn) return { exposure: 'admitted', assumed: false };
-  if (state === 'open|filtered') return decided ? { exposure: 'blocked', assumed: false } : null;
+  if (state === 'open|filtered') {
+    if (decided) return { exposure: 'blocked', assumed: false };
+    // Counted, yet the ledger could not follow the probe: said, never read as not exposed.
+    return ledger === undefined ? null : { exposure: 'unverified', assumed: false };
+  }
   return { exposure: 'blocked', assumed: false };
 }

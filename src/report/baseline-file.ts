@@ -5,7 +5,8 @@
  * exposure is a one-line diff. The fwprobe version and a hash of the applied rulesets are recorded for
  * the reader; the comparison is about exposure only.
  *
- * Format 2 keeps what the firewall admits apart (`open`, `delivered`, `admitted`, `blocked`: admission.ts).
+ * Format 2 keeps what the firewall admits apart (`open`, `delivered`, `admitted`, `blocked`: admission.ts),
+ * and `unverified` (a counted UDP sweep's port the ledger could not decide) when there are any.
  * Format 1 had `open`, `delivered` and `shut` (closed or filtered); it is still read, its `shut` kept as
  * such and compared as `blocked` (see FORMAT_1_NOTE), and its rulesets hash covered iptables-save only.
  */
@@ -51,7 +52,7 @@ export function baselinePathFor(scenarioFile: string): string {
   return join(dirname(scenarioFile), `${name}.baseline.json`);
 }
 
-/** The file's text (format 2): one line per slice, `open`, `admitted` and `blocked` always, `delivered` when there are any. */
+/** The file's text (format 2): one line per slice, `open`, `admitted` and `blocked` always, `delivered` and `unverified` when there are any. */
 export function renderBaseline(doc: BaselineDocument): string {
   const lines = sortedEntries(doc.exposure).map((entry) => {
     const spec = (e: Exposure) => {
@@ -59,6 +60,7 @@ export function renderBaseline(doc: BaselineDocument): string {
       return ports.length === 0 ? '' : formatPortSpec(ports);
     };
     const delivered = spec('delivered');
+    const unverified = spec('unverified');
     const fields: Record<string, string> = {
       vantage: entry.vantage,
       host: entry.host,
@@ -67,6 +69,7 @@ export function renderBaseline(doc: BaselineDocument): string {
       open: spec('open'),
       ...(delivered ? { delivered } : {}),
       admitted: spec('admitted'),
+      ...(unverified ? { unverified } : {}),
       blocked: spec('blocked'),
     };
     return `    ${JSON.stringify(fields)}`;
@@ -101,9 +104,9 @@ const slice = {
 };
 const entrySchemas = {
   1: z.strictObject({ ...slice, shut: portList }),
-  2: z.strictObject({ ...slice, admitted: portList, blocked: portList }),
+  2: z.strictObject({ ...slice, admitted: portList, unverified: portList.optional(), blocked: portList }),
 };
-const FIELDS = { 1: ['open', 'delivered', 'shut'], 2: ['open', 'delivered', 'admitted', 'blocked'] } as const;
+const FIELDS = { 1: ['open', 'delivered', 'shut'], 2: ['open', 'delivered', 'admitted', 'unverified', 'blocked'] } as const;
 
 const head = {
   fwprobe: z.string().min(1),

@@ -79,7 +79,8 @@ export function formatChange(change: ExposureChange): string {
   }
   const ports = formatRange({ from: change.from, to: change.to });
   const way = changeWay(change.before, change.after);
-  const note = way === 'not seen' ? 'coverage shrank' : way;
+  // Unverified may be admitted: a move to it is a change, said as what it is rather than as proven access.
+  const note = way === 'not seen' ? 'coverage shrank' : way === 'more access' && change.after === 'unverified' ? 'may be admitted: the ledger could not verify it' : way;
   return printable(`${where} ${change.family} ${change.protocol}/${ports}: ${change.before} → ${change.after}${note ? ` (${note})` : ''}`);
 }
 

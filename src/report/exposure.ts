@@ -46,6 +46,8 @@ export interface PortReading {
   reason?: string | undefined;
   /** The real clients' evidence: how many were refused. */
   evidence?: { refused?: number | undefined } | undefined;
+  /** A counted UDP sweep's ledger word on the port (`admitted`, `dropped`, `unverified`). */
+  ledger?: string | undefined;
 }
 
 /** What exposure reads of a summary of ports nmap did not list one by one. */
@@ -58,6 +60,8 @@ export interface SummaryReading {
   ports: string | null;
   /** As PortReading's. */
   droppedAt?: string | undefined;
+  /** As PortReading's. */
+  ledger?: string | undefined;
 }
 
 // Stable and unambiguous whatever the names hold (a space, a quote).
@@ -83,7 +87,7 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
   for (const o of observations) {
     const e = entry(o);
     listed.add(`${sliceKey(e)}/${o.port}`);
-    const admission = admissionOf(o.state, o.attribution, { reason: o.reason, droppedAt: o.droppedAt, refused: o.evidence?.refused });
+    const admission = admissionOf(o.state, o.attribution, { reason: o.reason, droppedAt: o.droppedAt, refused: o.evidence?.refused, ledger: o.ledger });
     if (admission === null) continue;
     const before = e.ports.get(o.port);
     if (before !== undefined && ACCESS_RANK[admission.exposure] <= ACCESS_RANK[before]) continue;
@@ -93,7 +97,7 @@ export function exposureOf(observations: readonly PortReading[], others: readonl
   }
   for (const s of others) {
     // A summary is never traced: its closed ports are admitted by assumption.
-    const admission = admissionOf(s.state, undefined, { droppedAt: s.droppedAt });
+    const admission = admissionOf(s.state, undefined, { droppedAt: s.droppedAt, ledger: s.ledger });
     if (admission === null || s.ports === null || s.ports.trim() === '') continue;
     const e = entry(s);
     for (const port of parsePortSpec(s.ports)) {

@@ -77,7 +77,7 @@ export function exposuresPanel(scenarios: readonly ScenarioEntry[], ids: Ids): s
 function exposedWord(observed: PortState, expected: readonly string[], o: Observation | undefined): string | null {
   if (isUnexpectedExposure({ observed, expected: expected as PortState[] })) return observed;
   if (expected.some((e) => e === 'closed' || e === 'not-open')) return null;
-  const admission = admissionOf(observed, o?.attribution, { reason: o?.reason, droppedAt: o?.droppedAt, refused: o?.evidence?.refused });
+  const admission = admissionOf(observed, o?.attribution, { reason: o?.reason, droppedAt: o?.droppedAt, refused: o?.evidence?.refused, ledger: o?.ledger });
   if (admission?.exposure !== 'admitted') return null;
   return `${observed} (admitted${admission.assumed ? ', assumed: no rule traced' : ''})`;
 }

@@ -35,7 +35,7 @@ export async function runScans(
   options: {
     timing: 'lab' | 'conservative';
     bounds: Bounds;
-    /** TCP scans of the target of at least this many ports are counted (scan/counted.ts); absent: none is. */
+    /** Scans of the target of at least this many ports are counted (scan/counted.ts, counted-udp.ts); absent: none is. */
     countFrom?: number;
     /** Ports NAT maps onto a service of the target: scanned, and of interest, with the scenario's own. @default none */
     natPorts?: Readonly<Record<Protocol, readonly number[]>>;
@@ -65,7 +65,7 @@ export async function runScans(
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting = !host && countFrom !== undefined && protocol === 'tcp' && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
+          const counting = !host && countFrom !== undefined && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
           await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }

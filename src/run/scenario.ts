@@ -53,9 +53,9 @@ export interface RunScenarioOptions {
   attribution?: boolean;
   /**
    * TCP scans of the target over at least this many ports send each probe once and prove the firewall's
-   * drops from the target's own ledger, retrying only what it cannot account for (scan/counted.ts). Not
-   * under rules that redirect or queue packets, or whose verdict depends on rate or chance. `Infinity`
-   * turns counting off.
+   * drops from the target's own ledger, retrying only what it cannot account for (scan/counted.ts); UDP
+   * scans as large carry the UDP ledger's word on every port (scan/counted-udp.ts). Not under rules that
+   * redirect or queue packets, or whose verdict depends on rate or chance. `Infinity` turns counting off.
    * @default 256
    */
   countFrom?: number;

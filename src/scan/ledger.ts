@@ -60,7 +60,7 @@ export function ledgerInstallCommand(spec: LedgerSpec): string[] {
 }
 
 /** The argv that lists the ledger, and the one that removes it. */
-export function ledgerReadCommands(spec: LedgerSpec): { list: string[]; remove: string[] } {
+export function ledgerReadCommands(spec: Pick<LedgerSpec, 'table'>): { list: string[]; remove: string[] } {
   return { list: ['nft', 'list', 'table', 'inet', spec.table], remove: ['nft', 'delete', 'table', 'inet', spec.table] };
 }
 
@@ -139,8 +139,17 @@ export function ledgerScript(spec: LedgerSpec): string {
  * @throws CommandOutputError when a set is missing or holds something other than ports: the ledger is then no proof.
  */
 export function parseLedger(listing: string): LedgerSets {
+  const sets = parseSets(listing, SET_NAMES);
+  return { outFlight: sets.get('out_flight')!, inFlight: sets.get('in_flight')!, replyFlight: sets.get('reply_flight')!, rejected: sets.get('rejected')! };
+}
+
+/**
+ * The named port sets of a ledger listing (TCP's here, UDP's in ledger-udp.ts).
+ * @throws CommandOutputError when a set is missing or holds something other than ports.
+ */
+export function parseSets(listing: string, names: readonly string[]): Map<string, Set<number>> {
   const sets = new Map<string, Set<number>>();
-  for (const name of SET_NAMES) {
+  for (const name of names) {
     const start = listing.indexOf(`set ${name} {`);
     if (start < 0) throw new CommandOutputError(`the ledger listing has no set ${name}`);
     const body = listing.slice(start + `set ${name} {`.length);
@@ -157,7 +166,7 @@ export function parseLedger(listing: string): LedgerSets {
     }
     sets.set(name, ports);
   }
-  return { outFlight: sets.get('out_flight')!, inFlight: sets.get('in_flight')!, replyFlight: sets.get('reply_flight')!, rejected: sets.get('rejected')! };
+  return sets;
 }
 
 /**

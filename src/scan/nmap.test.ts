@@ -85,4 +85,32 @@ describe('scanPorts', () => {
     await scanPorts(exec, { ...request, timing: 'conservative' }, new LabScope());
     expect(calls).toHaveLength(3);
   });
+
+  it('a counted UDP scan runs as ever inside the ledger, the second look included, and every port carries its word', async () => {
+    const order: string[] = [];
+    const exec: Exec = async (command) => {
+      order.push(`nmap ${command.includes('-g') ? `-g ${command[command.indexOf('-g') + 1]}` : ''} -p ${command[command.indexOf('-p') + 1]}`);
+      return { exitCode: 0, stdout: UDP_XML.replaceAll('127.0.0.1', '10.77.0.1'), stderr: '' };
+    };
+    const listing = ['out_flight', 'in_flight', 'delivered']
+      .map((name) => `set ${name} {\n${name === 'in_flight' ? 'elements = { 55 }\n' : name === 'delivered' ? 'elements = { 53, 54 }\n' : ''}}\n`)
+      .join('');
+    const counting = {
+      table: 'fwprobe_ledger_t',
+      source: { ipv4: '10.77.0.20', ipv6: 'fd77::20' },
+      inTarget: async (commands: string[][]) =>
+        commands.map((c) => {
+          order.push(c[0] === 'nft' ? (c.length === 2 ? 'ledger in' : `ledger ${c[1]}`) : 'stat');
+          return { exitCode: 0, stdout: c[1] === 'list' ? listing : '', stderr: '' };
+        }),
+    };
+    const scope = new LabScope();
+    scope.allowLabAddress('10.77.0.1', 'ipv4');
+    const peer: ScanRequest = { ...request, vantage: 'peer', target: '10.77.0.1' };
+    const result = await scanPorts(exec, peer, scope, counting);
+    // Pinned, so that the ledger knows the scan's probes; the confirmation of 55 leaves from the same port.
+    expect(order).toEqual(['ledger in', 'stat', 'nmap -g 47311 -p 53-55', 'nmap -g 47311 -p 55', 'ledger list', 'stat', 'ledger delete']);
+    expect(result.observations.map((o) => `${o.port} ${o.state} ${o.ledger}`)).toEqual(['53 open admitted', '54 closed admitted', '55 open|filtered dropped']);
+    expect(result.backing).toMatchObject({ method: 'counted', admitted: 2, dropped: 1, unverified: 0 });
+  });
 });

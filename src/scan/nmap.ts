@@ -9,6 +9,7 @@ import { parseNmapRun } from './parse/run.ts';
 import { mergeWarnings } from './parse/stderr.ts';
 import type { Exec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
 import { countedScan, retryBacking, type Counting, type RunOne } from './counted.ts';
+import { countedUdpScan } from './counted-udp.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import type { LabScope } from './scope.ts';
 import { keepRawXml } from './raw-xml.ts';
@@ -50,28 +51,40 @@ function timingArgs(request: ScanRequest): readonly string[] {
  * two single-port looks side by side, merged so that every port is reported once. With the tuned timing, UDP
  * ports of interest that read `open|filtered` are scanned once more with patient timing, and that answer
  * replaces the first (see UDP_CONFIRM_TIMING_ARGS). Given `counting`, a tuned TCP scan's main run is a
- * counted scan (counted.ts): each probe once, the target's ledger proving the drops, the rest retried.
+ * counted scan (counted.ts): each probe once, the target's ledger proving the drops, the rest retried; a
+ * UDP scan runs as ever with the UDP ledger around it (counted-udp.ts), which decides every port's admission.
  */
 export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScope, counting?: Counting): Promise<ScanResult> {
   const run: RunOne = (r) => runNmap(exec, r, scope);
-  const counted = counting !== undefined && request.protocol === 'tcp' && (request.timing ?? 'lab') === 'lab';
+  const lab = (request.timing ?? 'lab') === 'lab';
+  const counted = counting !== undefined && request.protocol === 'tcp' && lab;
+  // A UDP sweep is counted to decide its silent ports (ledger-udp.ts), not to go faster: its runs stay as they are.
+  const countedUdp = counting !== undefined && request.protocol === 'udp' && lab;
   if (request.vantage !== 'loopback') {
     // A peer's probes are told from its clients' by the pinned port (and nmap's window): see ledger.ts.
-    const pinned = counted ? planSourcePorts(request).sourcePort : undefined;
-    if (counting && pinned !== undefined) return countedScan(run, { ...request, sourcePort: pinned }, counting);
+    const pinned = counted || countedUdp ? planSourcePorts(request).sourcePort : undefined;
+    if (counting && pinned !== undefined && counted) return countedScan(run, { ...request, sourcePort: pinned }, counting);
+    if (counting && pinned !== undefined) {
+      const main = { ...request, sourcePort: pinned };
+      return countedUdpScan(async () => confirmUdp(exec, main, await runNmap(exec, main, scope), scope), main, [pinned], counting);
+    }
     return withBacking(await confirmUdp(exec, request, await runNmap(exec, request, scope), scope));
   }
   const plan = planSourcePorts(request);
   const excluded = new Set(plan.excluded);
   const main: ScanRequest = { ...request, sourcePort: plan.sourcePort };
   if (excluded.size > 0) main.scanPorts = (request.scanPorts ?? request.ports).filter((port) => !excluded.has(port));
-  const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting) : await run(main);
-  const looks = await Promise.all(plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)));
-  const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
-  // A look is a run with nmap's own retry: its silent port is backed by that retry.
-  const silentLooks = looks.filter((single, i) => single.observations.some((o) => o.port === plan.looks[i]!.port && o.state === 'filtered' && o.reason === 'no-response')).length;
-  const backing: ScanBacking | undefined = first.backing && { ...first.backing, silent: first.backing.silent + silentLooks, retried: first.backing.retried + silentLooks };
-  return withBacking(await confirmUdp(exec, main, backing ? { ...merged, backing } : merged, scope));
+  const whole = async () => {
+    const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting) : await run(main);
+    const looks = await Promise.all(plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)));
+    const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
+    // A look is a run with nmap's own retry: its silent port is backed by that retry.
+    const silentLooks = looks.filter((single, i) => single.observations.some((o) => o.port === plan.looks[i]!.port && o.state === 'filtered' && o.reason === 'no-response')).length;
+    const backing: ScanBacking | undefined = first.backing && { ...first.backing, silent: first.backing.silent + silentLooks, retried: first.backing.retried + silentLooks };
+    return withBacking(await confirmUdp(exec, main, backing ? { ...merged, backing } : merged, scope));
+  };
+  if (counting && countedUdp && main.sourcePort !== undefined) return countedUdpScan(whole, main, [main.sourcePort, ...plan.looks.map((look) => look.from)], counting);
+  return whole();
 }
 
 /** A TCP result without a ledger is backed by nmap's own retry of every unanswered probe. */

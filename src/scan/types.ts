@@ -68,6 +68,10 @@ export interface ScanBacking {
   retried: number;
   /** Why the ledger proved nothing, when it could not (it was then retried). */
   note?: string;
+  /** Counted UDP sweeps only: ports whose probe the ledger saw reach the socket layer. */
+  admitted?: number;
+  /** Counted UDP sweeps only: ports the ledger could not decide (never seen, or held while conntrack dropped). */
+  unverified?: number;
 }
 
 /** Runs a command in a container. Must not throw on a non-zero exit; stdout and stderr kept apart. */
@@ -97,6 +101,8 @@ export interface PortSummary {
   ports: string | null;
   /** Where the drop ledger saw these silent ports' probes or answers stop (Observation.droppedAt). */
   droppedAt?: 'output' | 'input' | 'reply';
+  /** A counted UDP sweep's ledger word on these ports (Observation.ledger). */
+  ledger?: 'admitted' | 'dropped' | 'unverified';
 }
 
 export interface ScanResult {
@@ -130,7 +136,7 @@ export interface ScanResult {
   warnings: string[];
   /** nmap's XML of `command` (stdout), as it wrote it; the follow-up runs' XML is not kept. */
   xml?: string;
-  /** How the silent readings are backed; absent for UDP. */
+  /** How the silent readings are backed; absent for UDP outside counted sweeps. */
   backing?: ScanBacking;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * A counted UDP sweep: the scan runs as it always does (nmap's UDP timing, the looks, the patient second
+ * look at ambiguous ports of interest), with the UDP ledger (ledger-udp.ts) in the target around all of it.
+ * Then every UDP port of the sweep carries the ledger's word (`ledger`): whether the firewall let a probe
+ * through to the socket layer, held it, or cannot be said to have done either. A silent UDP port is no
+ * longer left out of the release gate: it is `admitted`, `blocked`, or `unverified`, never unknown.
+ */
+import { CommandFailedError } from '../model/errors.ts';
+import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
+import type { Counting } from './counted.ts';
+import { CONNTRACK_STAT_COMMAND, conntrackDrops, ledgerReadCommands } from './ledger.ts';
+import { decideUdp, parseUdpLedger, udpLedgerInstallCommand, type UdpDecision, type UdpLedgerSpec } from './ledger-udp.ts';
+import type { PortSummary, ScanBacking, ScanRequest, ScanResult } from './types.ts';
+
+/**
+ * Runs `scan` (the whole UDP scan of `request`, whose source port is pinned) with the ledger in the target,
+ * and marks every port it reports. The ledger is removed whatever the scan did.
+ * @param sourcePorts - every source port the scan's runs leave from (the pinned one and the looks').
+ * @throws CommandFailedError when the ledger table cannot be removed: it would be left in the target.
+ */
+export async function countedUdpScan(scan: () => Promise<ScanResult>, request: ScanRequest, sourcePorts: readonly number[], counting: Counting): Promise<ScanResult> {
+  const spec: UdpLedgerSpec = { table: counting.table, family: request.family, target: request.target, source: counting.source[request.family], sourcePorts };
+  const [install, before] = await counting.inTarget([udpLedgerInstallCommand(spec), CONNTRACK_STAT_COMMAND]);
+  if (install?.exitCode !== 0) {
+    // No ledger, no counters: every port nmap did not read open stays unverified, never "not exposed".
+    return unverifiedAll(await scan(), `the ledger could not be installed: ${(install?.stderr ?? '').trim().slice(0, 200)}`);
+  }
+  const { list, remove } = ledgerReadCommands(spec);
+  const outcome = await scan().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const read = await counting.inTarget([list, CONNTRACK_STAT_COMMAND, remove]);
+  const removed = read[2];
+  if (removed?.exitCode !== 0) {
+    const failed = { command: remove, exitCode: removed?.exitCode ?? -1, stdout: removed?.stdout ?? '', stderr: removed?.stderr ?? '' };
+    throw new CommandFailedError(failed, "The scan's ledger table could not be removed from the target.");
+  }
+  if ('error' in outcome) throw outcome.error;
+  const result = outcome.value;
+  const listing = read[0];
+  if (listing?.exitCode !== 0) return unverifiedAll(result, `the ledger could not be read: ${(listing?.stderr ?? '').trim().slice(0, 200)}`);
+  let sets;
+  try {
+    sets = parseUdpLedger(listing.stdout);
+  } catch (error) {
+    return unverifiedAll(result, `the ledger listing is unreadable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const drops = conntrackDrops(read[1]?.stdout ?? '') - conntrackDrops(before?.stdout ?? '');
+  const note = drops !== 0 ? `conntrack dropped ${drops} packets during the scan (table full?): a held probe proves no rule's drop` : undefined;
+  const decided = decideUdp(reportedPorts(result), sets, drops === 0);
+  return { ...markPorts(result, decided), backing: udpBacking(result, decided, note) };
+}
+
+/** Every port the result reports, listed or summarised with its list. */
+function reportedPorts(result: ScanResult): number[] {
+  const ports = result.observations.map((o) => o.port);
+  for (const s of result.others) if (s.ports !== null) ports.push(...parsePortSpec(s.ports));
+  return ports;
+}
+
+function unverifiedAll(result: ScanResult, note: string): ScanResult {
+  const decided = new Map(reportedPorts(result).map((port) => [port, { word: 'unverified' } as UdpDecision]));
+  return { ...markPorts(result, decided), backing: udpBacking(result, decided, note) };
+}
+
+/** Each observation and summary marked with the ledger's word; summaries split so that each holds one word. */
+export function markPorts(result: ScanResult, decided: ReadonlyMap<number, UdpDecision>): ScanResult {
+  const fields = (d: UdpDecision | undefined) => (d ? { ledger: d.word, ...(d.droppedAt ? { droppedAt: d.droppedAt } : {}) } : {});
+  const observations = result.observations.map((o) => ({ ...o, ...fields(decided.get(o.port)) }));
+  const others = result.others.flatMap((summary): PortSummary[] => {
+    if (summary.ports === null) return [summary];
+    const byWord = new Map<string, { decision: UdpDecision | undefined; ports: number[] }>();
+    // Pushed, never copied: a full sweep's summary holds ~65,000 ports (see counted.ts).
+    for (const port of parsePortSpec(summary.ports)) {
+      const decision = decided.get(port);
+      const key = decision ? `${decision.word}/${decision.droppedAt ?? ''}` : '';
+      const group = byWord.get(key);
+      if (group) group.ports.push(port);
+      else byWord.set(key, { decision, ports: [port] });
+    }
+    return [...byWord.values()].map(({ decision, ports }) => ({ ...summary, count: ports.length, ports: formatPortSpec(ports), ...fields(decision) }));
+  });
+  return { ...result, observations, others };
+}
+
+/** How a counted UDP sweep's readings are backed: `silent` counts the ports nmap read `open|filtered`. */
+function udpBacking(result: ScanResult, decided: ReadonlyMap<number, UdpDecision>, note: string | undefined): ScanBacking {
+  let silent = result.observations.filter((o) => o.state === 'open|filtered').length;
+  for (const s of result.others) if (s.state === 'open|filtered') silent += s.count;
+  const countedBy = { output: 0, input: 0, reply: 0 };
+  let admitted = 0;
+  let unverified = 0;
+  for (const d of decided.values()) {
+    if (d.word === 'admitted') admitted++;
+    else if (d.word === 'unverified') unverified++;
+    else if (d.droppedAt) countedBy[d.droppedAt]++;
+  }
+  return { method: 'counted', silent, dropped: countedBy.output + countedBy.input, countedBy, retried: 0, admitted, unverified, ...(note ? { note } : {}) };
+}
