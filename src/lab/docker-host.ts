@@ -1,22 +1,27 @@
 /**
  * A scenario's `docker:` block in the lab: the target's real dockerd started with the declared daemon.json,
- * then each declared container run by it with its -p flags and fwprobe's listener inside (from the
- * target's /usr), as a booted Docker host has them. Returns what a scan needs afterwards: the inner
- * containers' addresses (the only ones the scope guard may add), Docker's bridge subnets (the peers'
- * routes through the target) and the rules as the kernel now has them, Docker's and the user's together.
+ * its declared user-defined bridges created by it, then each declared container run by it on its network
+ * with its -p flags and fwprobe's listener inside (from the target's /usr), as a booted Docker host has
+ * them. Returns what a scan needs afterwards: the inner containers' addresses (the only ones the scope
+ * guard may add, each checked to lie in its network's subnet), Docker's bridge subnets (the peers' routes
+ * through the target) and the rules as the kernel now has them, Docker's and the user's together.
  */
-import { DOCKER_FIXED_CIDR_V6, publishFlag, type DockerSpec } from '../model/docker.ts';
+import { containerSubnets, DOCKER_FIXED_CIDR_V6, publishFlag, type DockerSpec } from '../model/docker.ts';
 import type { AppliedRuleset } from '../model/ruleset.ts';
 import { ipVersion } from '../model/ip.ts';
+import { contains, parseSubnet } from '../model/subnet.ts';
 import { LabSelfCheckError } from '../model/errors.ts';
 import { savedRuleset } from './apply-ruleset.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { runPublished, startDockerd, type DaemonConfig } from './dockerd-host.ts';
+import { createNetworks, runPublished, startDockerd, type DaemonConfig } from './dockerd-host.ts';
 
 export interface StartedDockerHost {
-  /** Each inner container with the addresses its dockerd gave it (IPv6 only with `ip6tables`). */
-  containers: { name: string; ipv4: string; ipv6: string | null }[];
-  /** Docker's bridge network (`docker0`), per family. */
+  /**
+   * Each inner container with the addresses its dockerd gave it on its network (IPv6 only where that
+   * network has it) and the network's name (`bridge` for docker0). @default network 'bridge'
+   */
+  containers: { name: string; network?: string; ipv4: string; ipv6: string | null }[];
+  /** Docker's default bridge network (`docker0`), per family; a user-defined bridge's are the scenario's. */
   subnets: { ipv4: string; ipv6: string | null };
   /** Both families' rules after dockerd wrote its own. */
   saved: AppliedRuleset;
@@ -34,21 +39,28 @@ export function daemonJson(spec: DockerSpec['daemon']): DaemonConfig {
 export type DockerStep = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 /**
- * Starts dockerd in `target` (a `DockerdHostContainer`) and runs every declared container, one by one (so
- * dockerd hands out the same addresses in every run), then reads the rules. Three steps, timed apart:
- * `docker` (dockerd answering), `docker containers`, `docker rules`.
+ * Starts dockerd in `target` (a `DockerdHostContainer`), creates the declared networks and runs every
+ * declared container, one by one (so dockerd hands out the same addresses in every run), then reads the
+ * rules. Steps, timed apart: `docker` (dockerd answering), `docker networks` (only with networks declared),
+ * `docker containers`, `docker rules`.
  */
 export async function startDockerHost(target: StartedFwprobeContainer, spec: DockerSpec, step: DockerStep = (_name, work) => work()): Promise<StartedDockerHost> {
   const readySeconds = await step('docker', () => startDockerd(target, daemonJson(spec.daemon)));
+  if (spec.networks.length > 0) await step('docker networks', () => createNetworks(target, spec.networks));
   const containers = await step('docker containers', async () => {
     const out: StartedDockerHost['containers'] = [];
     for (const c of spec.containers) {
-      const { ipv4, ipv6 } = await runPublished(target, { name: c.name, publish: c.publish.map(publishFlag), services: c.services }, spec.daemon.ip6tables);
-      // The scope guard learns these: anything but an address of this dockerd's own container is refused here.
-      if (ipVersion(ipv4) !== 4 || (ipv6 !== '' && ipVersion(ipv6) !== 6)) {
-        throw new LabSelfCheckError(`docker inspect ${c.name} in the target gave no container address (${JSON.stringify(ipv4)} ${JSON.stringify(ipv6)})`);
+      const subnets = containerSubnets(spec, c);
+      const { ipv4, ipv6 } = await runPublished(target, { name: c.name, network: c.network, publish: c.publish.map(publishFlag), services: c.services }, subnets.ipv6 !== null);
+      // The scope guard learns these: anything but an address of this dockerd's own container, on the
+      // network the scenario gave it, is refused here.
+      const inSubnet = (address: string, subnet: string | null) => subnet !== null && ipVersion(address) !== 0 && contains(parseSubnet(subnet), address);
+      if (!inSubnet(ipv4, subnets.ipv4) || (ipv6 !== '' && !inSubnet(ipv6, subnets.ipv6))) {
+        throw new LabSelfCheckError(
+          `docker inspect ${c.name} in the target gave no address of its network ${c.network} (${subnets.ipv4}${subnets.ipv6 ? `, ${subnets.ipv6}` : ''}): ${JSON.stringify(ipv4)} ${JSON.stringify(ipv6)}`,
+        );
       }
-      out.push({ name: c.name, ipv4, ipv6: ipv6 === '' ? null : ipv6 });
+      out.push({ name: c.name, network: c.network, ipv4, ipv6: ipv6 === '' ? null : ipv6 });
     }
     return out;
   });

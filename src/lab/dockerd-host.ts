@@ -56,6 +56,8 @@ export interface DaemonConfig {
 /** A container that the inner dockerd starts: `docker run -p` strings as written, and what listens in it. */
 export interface PublishedContainer {
   name: string;
+  /** The Docker network it joins (`docker run --network`). @default 'bridge' (docker0) */
+  network?: string;
   /** `docker run -p` syntax, passed as is: `8080:80`, `127.0.0.1:5432:5432`, `[::]:8443:443/tcp`. */
   publish: string[];
   services: { protocol: Protocol; port: number }[];
@@ -101,18 +103,19 @@ until docker logs "$name" 2>/dev/null | grep -qx READY; do
   if docker logs "$name" 2>&1 >/dev/null | grep -q '^fwprobe-listener: ' || [ "$i" -ge "$tenths" ]; then docker logs "$name"; exit 4; fi
   i=$((i + 1)); sleep 0.1
 done
-docker inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.GlobalIPv6Address}}' "$name"`;
+docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}' "$name"`;
 
 /**
  * \`docker run -d -p ...\` in the target, then waits for the listener's READY; returns the container's
- * addresses (IPv6 empty without an IPv6 bridge). `ipv6`: whether Docker's bridge has IPv6 (read from
- * dockerd when not given).
+ * addresses on its one network (IPv6 empty without an IPv6 subnet). `ipv6`: whether that network has IPv6
+ * (read from dockerd when not given).
  */
 export async function runPublished(host: StartedFwprobeContainer, container: PublishedContainer, ipv6?: boolean): Promise<{ ipv4: string; ipv6: string }> {
   // Docker turns IPv6 off inside a container whose network has none: a dual-stack bind would fail there.
-  const v6 = ipv6 ?? (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', 'bridge'])).trim() === 'true';
+  const network = container.network ?? 'bridge';
+  const v6 = ipv6 ?? (await host.runOk(['docker', 'network', 'inspect', '-f', '{{.EnableIPv6}}', network])).trim() === 'true';
   const specs = container.services.map((s) => `${s.protocol}:${s.port}:${v6 ? 'any' : 'any4'}`);
-  const run = ['docker', 'run', '-d', '--name', container.name, '-v', '/usr:/usr:ro', ...container.publish.flatMap((p) => ['-p', p]), INNER_IMAGE, 'fwprobe-listener', ...specs];
+  const run = ['docker', 'run', '-d', '--name', container.name, '--network', network, '-v', '/usr:/usr:ro', ...container.publish.flatMap((p) => ['-p', p]), INNER_IMAGE, 'fwprobe-listener', ...specs];
   const outcome = await host.run(['sh', '-c', RUN_AND_WAIT, 'sh', container.name, String(LISTENER_WAIT_MS / 100), ...run], {
     timeoutMs: LISTENER_WAIT_MS + 60_000,
     phase: `docker run ${container.name} in the target`,
@@ -123,4 +126,33 @@ export async function runPublished(host: StartedFwprobeContainer, container: Pub
   }
   const [ipv4 = '', ipv6Address = ''] = outcome.stdout.trim().split(/\s+/);
   return { ipv4, ipv6: ipv6Address };
+}
+
+/** A user-defined bridge as `docker network create` takes it. */
+export interface BridgeNetwork {
+  name: string;
+  ipv4: string;
+  /** @default null (IPv4 only) */
+  ipv6: string | null;
+  /** @default false */
+  internal: boolean;
+}
+
+/** Four arguments per network (name, IPv4 subnet, IPv6 subnet or empty, `internal` or empty): never script text. */
+const CREATE_NETWORKS = `while [ "$#" -ge 4 ]; do
+  docker network create --driver bridge \${4:+--internal} --subnet "$2" \${3:+--ipv6 --subnet "$3"} "$1" >/dev/null || exit 3
+  shift 4
+done`;
+
+/**
+ * `docker network create` for each network, in order, in one exec (each round trip into the target costs
+ * seconds under load): dockerd names each bridge br-<id> and writes its DOCKER-ISOLATION rules, on
+ * ip6tables too for an IPv6 network. A refusal stops it and is thrown with dockerd's own words.
+ */
+export async function createNetworks(host: StartedFwprobeContainer, networks: readonly BridgeNetwork[]): Promise<void> {
+  if (networks.length === 0) return;
+  const args = networks.flatMap((n) => [n.name, n.ipv4, n.ipv6 ?? '', n.internal ? 'internal' : '']);
+  const command = ['sh', '-c', CREATE_NETWORKS, 'sh', ...args];
+  const outcome = await host.run(command, { timeoutMs: 60_000, phase: 'docker network create in the target' });
+  if (outcome.exitCode !== 0) throw new CommandFailedError({ command, ...outcome }, 'docker network create failed in the target:');
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { normaliseScenario } from '../scenario/normalise.ts';
-import { containerPorts, planContainerProbes } from './docker-reach.ts';
+import { containerPorts, planContainerProbes, userBridgeRoutes } from './docker-reach.ts';
 import type { Lab } from './lab-setup.ts';
 
 const file = '/nonexistent/x.scenario.yaml';
@@ -114,5 +114,51 @@ describe('expectations of a container', () => {
     expect(error?.issues?.map((i) => `${i.path.join('.')}: ${i.message}`)).toContain(
       'docker.containers.web: expected container names other than the hosts under behind, found web in both: expectations could not tell them apart',
     );
+  });
+});
+
+describe('a container on a user-defined bridge', () => {
+  test('is probed like docker0’s, and each routed peer gets a host route to exactly its addresses, via the target', async () => {
+    const s = await normaliseScenario(
+      {
+        name: 'n',
+        ruleset: { none: true },
+        parity: 'strict',
+        docker: {
+          daemon: { ip6tables: true },
+          networks: { app: { ipv4: '172.30.0.0/24', ipv6: 'fd00:d0c:1::/64' } },
+          containers: { web: { network: 'app', publish: ['8080:80'], services: ['80/tcp'] }, old: { services: ['22/tcp'] } },
+        },
+      },
+      { file },
+    );
+    const direct = { shape: { kind: 'direct' } };
+    const lab = {
+      sources: {
+        peer: [
+          { ...direct, kind: 'lab', network: 'lan', family: 'ipv4', address: '10.9.0.2', target: '10.9.0.1' },
+          { ...direct, kind: 'lab', network: 'lan', family: 'ipv6', address: 'fd09::2', target: 'fd09::1' },
+        ],
+      },
+    } as unknown as Lab;
+    const containers = [
+      { name: 'web', network: 'app', ipv4: '172.30.0.2', ipv6: 'fd00:d0c:1::2' },
+      { name: 'old', network: 'bridge', ipv4: '172.17.0.2', ipv6: 'fd00:d0c::242:ac11:2' },
+    ];
+    const probes = planContainerProbes(s, lab, { containers }, ['peer'], [0, 53]);
+    expect([...new Set(probes.map((p) => `${p.host} ${p.source.network} ${p.source.target}`))]).toEqual([
+      'web lan@app 172.30.0.2',
+      'web lan@app fd00:d0c:1::2',
+      'old lan@docker0 172.17.0.2',
+      'old lan@docker0 fd00:d0c::242:ac11:2',
+    ]);
+    // docker0's subnet is routed by lab-setup; the user bridge's containers get host routes, once each.
+    expect(userBridgeRoutes(lab, probes)).toEqual(new Map([['peer', ['-4', '172.30.0.2/32', '10.9.0.1', '-6', 'fd00:d0c:1::2/128', 'fd09::1']]]));
+    expect(
+      userBridgeRoutes(
+        lab,
+        probes.filter((p) => p.host === 'old'),
+      ),
+    ).toEqual(new Map());
   });
 });

@@ -5,7 +5,9 @@
  * `-d <container> --dport <container port>` in FORWARD whatever the host IP of the -p was, and a
  * DOCKER-USER rule that matches the published port (`--ctorigdstport 8080`) never sees such a client: a
  * scenario judged on the target's addresses alone would read "not exposed" while the container is reached.
- * Each outcome is an observation of `peer→<container>`, judged like a host behind the target.
+ * Each outcome is an observation of `peer→<container>`, judged like a host behind the target. A container
+ * on a user-defined bridge is tried the same way: each routed peer gets a host route to its address via
+ * the target (docker0's subnet is routed by lab-setup.ts), so the br-… bridge's own rules decide.
  */
 import type { Bounds } from '../model/bounds.ts';
 import { FAMILIES, LOOPBACK, PROTOCOLS, type Observation, type PortState, type Protocol } from '../model/observation.ts';
@@ -16,6 +18,9 @@ import { parseReceivedLog, type ProbeOutcome, type Received } from '../scan/prob
 import { planProbes, type Probe } from '../scan/probe/plan.ts';
 import { runProbes } from './corroboration.ts';
 import type { Lab } from './lab-setup.ts';
+
+/** The label of docker0 in a source's `network` (`lan@docker0`); a user bridge's is its network's name. */
+const DOCKER0 = 'docker0';
 
 /** Where fwprobe's listener logs what it received, inside each inner container as in the target. */
 const RECEIVED_LOG = '/run/fwprobe/received.log';
@@ -45,7 +50,10 @@ export function planContainerProbes(scenario: Scenario, lab: Pick<Lab, 'sources'
       FAMILIES.flatMap((family) => {
         const address = family === 'ipv4' ? c.ipv4 : c.ipv6;
         if (!address) return [];
-        const sources = own.filter((s) => s.family === family).map((s) => ({ ...s, network: `${s.network}@docker0`, shape: { kind: 'behind' as const, host: c.name }, host: c.name, target: address }));
+        const bridge = c.network === undefined || c.network === 'bridge' ? DOCKER0 : c.network;
+        const sources = own
+          .filter((s) => s.family === family)
+          .map((s) => ({ ...s, network: `${s.network}@${bridge}`, shape: { kind: 'behind' as const, host: c.name }, host: c.name, target: address }));
         return planProbes(vantage, sources, containerPorts(scenario, c.name), { sourcePorts });
       }),
     );
@@ -55,6 +63,7 @@ export function planContainerProbes(scenario: Scenario, lab: Pick<Lab, 'sources'
 /** Sends the probes and reads each outcome as the state a client saw, with the inner listeners' logs for silent UDP. */
 export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds: Bounds): Promise<{ observations: Observation[]; outcomes: ProbeOutcome[] }> {
   if (probes.length === 0) return { observations: [], outcomes: [] };
+  await routeUserBridges(lab, probes);
   const outcomes = await runProbes(lab, probes, bounds);
   const received = await receivedInside(lab, [...new Set(probes.map((p) => p.host!))]);
   const byId = new Map(outcomes.map((o) => [o.id, o]));
@@ -85,6 +94,33 @@ export async function probeContainers(lab: Lab, probes: readonly Probe[], bounds
     return [{ vantage: first.vantage, host: first.host!, family: first.family, protocol: first.protocol, port: first.port, state: best.state, reason: best.reason, evidence }];
   });
   return { observations, outcomes };
+}
+
+/**
+ * The routes a peer needs to a container on a user-defined bridge: one host route per container address
+ * it probes (nothing else of the bridge's subnet), via the target's address its own sources use, the
+ * next hop lab-setup.ts gives docker0's subnet. Per peer: the `ip` arguments, as one exec's arguments.
+ */
+export function userBridgeRoutes(lab: Pick<Lab, 'sources'>, probes: readonly Probe[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const p of probes) {
+    if (p.source.network.endsWith(`@${DOCKER0}`)) continue;
+    const via = (lab.sources[p.vantage] ?? []).find((s) => s.shape.kind === 'direct' && s.host === undefined && s.family === p.family)?.target;
+    if (!via) continue;
+    const route = [p.family === 'ipv4' ? '-4' : '-6', `${p.source.target}/${p.family === 'ipv4' ? 32 : 128}`, via].join(' ');
+    out.set(p.vantage, (out.get(p.vantage) ?? new Set()).add(route));
+  }
+  return new Map([...out].map(([vantage, routes]) => [vantage, [...routes].sort().flatMap((r) => r.split(' '))]));
+}
+
+/** Replaces each route of `userBridgeRoutes` on its peer, one exec per peer (the addresses are arguments, never script text). */
+async function routeUserBridges(lab: Lab, probes: readonly Probe[]): Promise<void> {
+  const script = 'while [ "$#" -ge 3 ]; do ip "$1" route replace "$2" via "$3" || exit 1; shift 3; done';
+  await Promise.all(
+    [...userBridgeRoutes(lab, probes)].map(([vantage, args]) =>
+      lab.peers.get(vantage)?.runOk(['sh', '-c', script, 'sh', ...args], { phase: `routing ${vantage} to the containers on Docker's user-defined bridges through the target` }),
+    ),
+  );
 }
 
 /** Which client's state a port reads as: any client that got in decides it. */

@@ -1,14 +1,16 @@
 /**
- * The `docker:` block: the Docker host being tested (its daemon.json keys that shape published ports, and
- * the containers its dockerd runs, each with `docker run -p` strings and the services inside it). The
+ * The `docker:` block: the Docker host being tested (its daemon.json keys that shape published ports, the
+ * user-defined bridges it creates, and the containers its dockerd runs, each on docker0 or one of those
+ * bridges, with `docker run -p` strings and the services inside it). The
  * shape here; the published-port checks across containers and the target's own services in
  * `normaliseDocker`, which turns it into the runner's `DockerSpec`.
  */
 import { z } from 'zod';
 import { expandRanges, parsePortRef, portRefProblem } from '../model/ports.ts';
-import type { DockerSpec, PublishedPort } from '../model/docker.ts';
+import { DOCKER_DEFAULT_NETWORK, type DockerSpec, type PublishedPort } from '../model/docker.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
 import type { IssueList } from '../source/issues.ts';
+import { dockerNetworksSchema, networkReferenceProblem, normaliseDockerNetworks } from './docker-networks.ts';
 import { parsePublish, publishProblem } from './docker-publish.ts';
 import { list } from './schema-fields.ts';
 import { labNameSchema } from './topology-schema.ts';
@@ -29,6 +31,7 @@ function checked(problem: (s: string) => string | null, description: string) {
 }
 
 const containerSchema = z.strictObject({
+  network: labNameSchema.optional().describe('The Docker network it joins: bridge (docker0) or a name under docker.networks. Default: bridge.'),
   publish: list(checked(publishProblem, 'docker run -p syntax: "8080:80", "127.0.0.1:5432:5432", "[::]:8443:443/tcp", "5353:53/udp", "8000-8001:80-81".'))
     .optional()
     .describe('Ports published on the target, as `docker run -p` writes them. Default: none.'),
@@ -47,6 +50,7 @@ export const dockerSchema = z
       })
       .optional()
       .describe("The host's /etc/docker/daemon.json keys that shape published ports."),
+    networks: dockerNetworksSchema.optional(),
     containers: z
       .record(labNameSchema, containerSchema)
       .refine((c) => Object.keys(c).length >= 1 && Object.keys(c).length <= MAX_CONTAINERS, { error: `expected 1 to ${MAX_CONTAINERS} containers` })
@@ -62,6 +66,9 @@ export type DockerInput = z.output<typeof dockerSchema>;
  */
 export function normaliseDocker(input: DockerInput, services: readonly ServiceSpec[], issues: IssueList): DockerSpec | null {
   const before = issues.items.length;
+  const daemonInput = input.daemon ?? {};
+  const daemon = { iptables: daemonInput.iptables ?? true, ip6tables: daemonInput.ip6tables ?? false, userlandProxy: daemonInput['userland-proxy'] ?? true };
+  const networks = normaliseDockerNetworks(input.networks, daemon, issues);
   const taken = new Map<string, string>();
   for (const s of services) taken.set(`${s.protocol}/${s.port}`, `services: the target's own ${s.port}/${s.protocol}`);
   let published = 0;
@@ -85,13 +92,15 @@ export function normaliseDocker(input: DockerInput, services: readonly ServiceSp
       return expandRanges([r]).map((port) => ({ protocol: r.protocol, port }));
     });
     inner += inside.length;
-    return { name, publish, services: inside };
+    const network = c.network ?? DOCKER_DEFAULT_NETWORK;
+    const unknown = networkReferenceProblem(network, networks);
+    if (unknown) issues.add(['docker', 'containers', name, 'network'], unknown);
+    return { name, network, publish, services: inside };
   });
   if (inner > MAX_PUBLISHED_PORTS) issues.add(['docker', 'containers'], `expected at most ${MAX_PUBLISHED_PORTS} services inside the containers, found ${inner}`);
   if (published > MAX_PUBLISHED_PORTS) issues.add(['docker', 'containers'], `expected at most ${MAX_PUBLISHED_PORTS} published host ports, found ${published}`);
   if (issues.items.length > before) return null;
-  const daemon = input.daemon ?? {};
-  return { daemon: { iptables: daemon.iptables ?? true, ip6tables: daemon.ip6tables ?? false, userlandProxy: daemon['userland-proxy'] ?? true }, containers };
+  return { daemon, networks, containers };
 }
 
 /** The target's ports the containers publish, as services for the scan selection (never started by fwprobe). */

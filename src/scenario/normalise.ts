@@ -18,6 +18,7 @@ import { rulesetForms, scenarioInputSchema, type ScenarioInput } from './schema.
 import { normaliseServices } from './services.ts';
 import { normaliseSources } from './sources-schema.ts';
 import { normaliseDocker, publishedPorts } from './docker-schema.ts';
+import { containerSubnets, DOCKER_DEFAULT_NETWORK } from '../model/docker.ts';
 import type { RulesetSpec, Scenario, ScenarioLines } from '../model/scenario.ts';
 import type { SourcePosition } from '../source/yaml.ts';
 import { fromZodIssues } from '../source/zod-issues.ts';
@@ -142,12 +143,16 @@ function normaliseChecked(input: ScenarioInput, file: string, issues: IssueList)
     return (['tcp', 'udp'] as const).filter((p) => topology.behind.find((b) => b.name === host)!.scan[p].length > 0);
   });
   const expectations = drafts.build();
-  // Without ip6tables, dockerd gives its containers no IPv6 address: such an expectation could never be met.
-  for (const e of expectations.filter((x) => x.family === 'ipv6' && x.host !== undefined && containerNames.includes(x.host) && !docker?.daemon.ip6tables)) {
-    issues.add(
-      ['expect', e.vantage, 'behind', e.host!],
-      `expected ipv4 expectations only for container ${e.host}: with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)`,
-    );
+  // A container on a network without IPv6 (docker0 without ip6tables, a user bridge without ipv6) has no
+  // IPv6 address: such an expectation could never be met.
+  for (const e of expectations.filter((x) => x.family === 'ipv6' && x.host !== undefined)) {
+    const container = docker?.containers.find((c) => c.name === e.host);
+    if (!docker || !container || containerSubnets(docker, container).ipv6 !== null) continue;
+    const why =
+      container.network === DOCKER_DEFAULT_NETWORK
+        ? "with ip6tables off dockerd gives it no IPv6 address (IPv6 reaches its published ports on the target's own addresses)"
+        : `its network ${container.network} has no ipv6 subnet (docker.networks.${container.network}.ipv6)`;
+    issues.add(['expect', e.vantage, 'behind', e.host!], `expected ipv4 expectations only for container ${e.host}: ${why}`);
   }
   const parity = normaliseParity(input.parity, vantages, scan, issues);
   if (scanned.length === 0) {

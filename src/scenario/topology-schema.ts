@@ -25,9 +25,10 @@ const interfaceNameSchema = z
  */
 const SPECIAL = { 4: ['0.0.0.0/8', '127.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'], 6: ['::/8', 'fe80::/10', 'ff00::/8'] } as const;
 
-function subnet(family: 4 | 6, minPrefix: number, maxPrefix: number, example: string) {
+/** A subnet of one family with a prefix in range, outside SPECIAL; `typeError` is the message when it is missing or not text. */
+export function subnetSchema(family: 4 | 6, minPrefix: number, maxPrefix: number, example: string, typeError?: string) {
   return z
-    .string()
+    .string(typeError === undefined ? undefined : { error: typeError })
     .refine(
       (value) => {
         const [address, prefix, extra] = value.split('/');
@@ -55,8 +56,8 @@ export const networksSchema = atMost(
   z.record(
     labNameSchema,
     z.strictObject({
-      ipv4: subnet(4, 8, 29, '192.168.10.0/24').optional().describe('Default: a free /24 of 10.213.0.0/16.'),
-      ipv6: subnet(6, 48, 120, 'fd10::/64').optional().describe('Default: a /64 of fd00:f3b0::/32.'),
+      ipv4: subnetSchema(4, 8, 29, '192.168.10.0/24').optional().describe('Default: a free /24 of 10.213.0.0/16.'),
+      ipv6: subnetSchema(6, 48, 120, 'fd10::/64').optional().describe('Default: a /64 of fd00:f3b0::/32.'),
     }),
   ),
   MAX.networks,
