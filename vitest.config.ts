@@ -1,10 +1,42 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Two projects: `unit` never touches Docker; `scenarios` starts real containers. Files that need Docker
 // are named `*.docker.test.ts` (beside the code they test) or live in `test/scenarios/`.
+
+/**
+ * Test files at once. vitest's default is CPUs - 1, which on a 2-core runner is one: every file waited for
+ * the one before, while a scenario file spends most of its time waiting on containers and nmap. Labs stay
+ * limited machine-wide (src/lab/slots.ts, 2 × CPUs), so more files at once fill the free lab slots instead
+ * of adding labs; `--maxWorkers` overrides it.
+ */
+const WORKERS = 4;
+
+/**
+ * The scenario files that take longest, longest first: started first, so none of them starts last and
+ * holds the run up alone. Without vitest's cache (a fresh CI checkout) files would start in path order.
+ */
+const LONGEST = ['attacks.test.ts', 'library.test.ts', 'timing-agreement.test.ts', 'packed-tarball.test.ts', 'release-gate.test.ts', 'attribution.test.ts'];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const at = LONGEST.findIndex((name) => spec.moduleId.endsWith(`/test/scenarios/${name}`));
+      return at === -1 ? LONGEST.length : at;
+    };
+    const sorted = await super.sort(files);
+    return sorted
+      .map((spec, i) => ({ spec, i }))
+      .sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i)
+      .map(({ spec }) => spec);
+  }
+}
+
 export default defineConfig({
   test: {
     reporters: ['default', './src/report/vitest-reporter.ts'],
+    maxWorkers: WORKERS,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
