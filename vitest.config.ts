@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -5,12 +6,18 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // are named `*.docker.test.ts` (beside the code they test) or live in `test/scenarios/`.
 
 /**
- * Test files at once. vitest's default is CPUs - 1, which on a 2-core runner is one: every file waited for
- * the one before, while a scenario file spends most of its time waiting on containers and nmap. Labs stay
- * limited machine-wide (src/lab/slots.ts, 2 × CPUs), so more files at once fill the free lab slots instead
- * of adding labs; `--maxWorkers` overrides it.
+ * Scenario files at once. vitest's default is CPUs - 1, which on a 2-core runner is one: every file waited
+ * for the one before, while a scenario file spends most of its time waiting on containers and nmap. Labs
+ * stay limited machine-wide (src/lab/slots.ts, 2 × CPUs), so more files at once fill the free lab slots
+ * instead of adding labs.
  */
-const WORKERS = 4;
+const SCENARIO_WORKERS = 4;
+
+/**
+ * Unit files at once, one per core (at least 2), and before the scenarios (`groupOrder`): their tests have
+ * 5 s timeouts and some time themselves, which four workers beside running labs on 2 cores overran.
+ */
+const UNIT_WORKERS = Math.max(2, availableParallelism());
 
 /**
  * The scenario files that take longest, longest first: started first, so none of them starts last and
@@ -35,12 +42,13 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     reporters: ['default', './src/report/vitest-reporter.ts'],
-    maxWorkers: WORKERS,
     sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
           name: 'unit',
+          maxWorkers: UNIT_WORKERS,
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           exclude: ['**/*.docker.test.ts', 'node_modules/**'],
         },
@@ -48,6 +56,8 @@ export default defineConfig({
       {
         test: {
           name: 'scenarios',
+          maxWorkers: SCENARIO_WORKERS,
+          sequence: { groupOrder: 1 },
           include: ['src/**/*.docker.test.ts', 'test/scenarios/**/*.test.ts'],
           // Labs are limited machine-wide (src/lab/slots.ts), so a test may wait its turn for a lab: its
           // timeout covers that wait. Every step inside a lab has its own, much shorter, bound.
