@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { FwprobeContainer } from '../../src/lab/container.ts';
-import { acquireLabSlot } from '../../src/lab/slots.ts';
 import { startServices } from '../../src/lab/services.ts';
 import { wireLab } from '../../src/lab/wiring.ts';
 import { DEFAULT_SOURCES } from '../../src/model/scenario.ts';
@@ -19,6 +18,7 @@ import { runScenarioFile } from '../../src/run/files.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { captureBundle, collectScript } from '../../src/scenario/bundle/index.ts';
+import { holdEveryLabSlot } from './exclusive-labs.ts';
 import { parseBundle } from '../../src/scenario/bundle/schema.ts';
 
 /** The 2009 post's host: INPUT DROP with ssh allowed, for IPv4 only. */
@@ -32,9 +32,9 @@ describe('collect → capture → run', () => {
     // The host by hand: its containers are removed (the end of the try below) before the captured scenario's lab starts.
     let collected: { exitCode: number; stdout: string; stderr: string };
     let collectMs: number;
-    // A lab like any scenario's, so it takes a machine-wide lab slot like one, freed once its containers are
-    // removed: the collect script's time bound below holds only on a machine that is not overrun.
-    const release = await acquireLabSlot();
+    // The collect script's time bound below holds on a machine not overrun: no other lab runs meanwhile
+    // (other scenario files run beside this one), until these containers are removed.
+    const release = await holdEveryLabSlot();
     try {
       await using lab = await new FwprobeContainer(image).withHostPid().start();
       await using host = await new FwprobeContainer(image)
@@ -104,9 +104,15 @@ describe('capture without --from', () => {
   test.skipIf(process.getuid?.() !== 0)('reads the machine it runs on (root, with its own Docker rules) into a scenario that loads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fwprobe-captured-here-'));
     try {
+      // Timed: no other lab runs meanwhile (other scenario files run beside this one).
+      const release = await holdEveryLabSlot();
       const started = Date.now();
-      expect(await main(['capture', '--out', dir])).toBe(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
+      try {
+        expect(await main(['capture', '--out', dir])).toBe(0);
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        await release();
+      }
       const scenario = await loadScenario(join(dir, 'host.scenario.yaml'));
       expect(scenario.ruleset).toBeDefined();
       expect(scenario.parity.mode).toBe('strict');

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import type { Observation } from '../../src/model/observation.ts';
 import { runScenario } from '../../src/run/scenario.ts';
-import { acquireLabSlot, labLimit, type ReleaseSlot } from '../../src/lab/slots.ts';
+import type { ReleaseSlot } from '../../src/lab/slots.ts';
+import { holdEveryLabSlot } from './exclusive-labs.ts';
 import { DEFAULT_SOURCES, type Scenario } from '../../src/model/scenario.ts';
 
 const PORTS = [22, 53, 80, 81];
@@ -121,14 +122,14 @@ describe.concurrent('tuned timing agrees with nmap -T3', () => {
 // as the tests take turns) and no other file's lab runs on two starved cores.
 describe('tuned timing agrees with nmap -T3 with two CPU hogs running', () => {
   const hogs: ChildProcess[] = [];
-  const held: ReleaseSlot[] = [];
+  let held: ReleaseSlot | undefined;
   beforeAll(async () => {
-    for (let i = 0; i < labLimit(); i++) held.push(await acquireLabSlot());
+    held = await holdEveryLabSlot();
     for (let i = 0; i < 2; i++) hogs.push(spawn('yes', [], { stdio: 'ignore' }));
   });
   afterAll(async () => {
     for (const hog of hogs) hog.kill('SIGKILL');
-    await Promise.all(held.map((release) => release()));
+    await held?.();
   });
   // The rulesets whose silent ports a starved scanner could misread: drops, resets and a DROP policy.
   for (const name of ['DROP on 53 and 80', 'REJECT with tcp-reset', 'INPUT-only DROP policy']) test(name, () => agree(name, PORTS, Infinity));
