@@ -62,7 +62,7 @@ export default defineConfig({
           // Labs are limited machine-wide (src/lab/slots.ts), so a test may wait its turn for a lab: its
           // timeout covers that wait, with four files asking for the same slots (and a timed test holding
           // them all meanwhile: exclusive-labs.ts). Every step inside a lab has its own, much shorter, bound.
-          testTimeout: 900_000,
+          testTimeout: 1_200_000,
           hookTimeout: 600_000,
           globalSetup: ['test/scenarios/global-setup.ts'],
         },
