@@ -3,7 +3,8 @@
  * and attribution, nftables, topology and send-failures assert other things about some of the same ones.
  * Test files run in separate worker processes, so the first to ask for a scenario runs it and writes its
  * result to the run's folder (global-setup.ts); the others wait for that file and read it. A runner that
- * dies leaves its claim to the next one asking, and a file run on its own runs what it needs itself.
+ * dies or is stopped mid-run leaves its claim to the next one asking, and a file run on its own runs what
+ * it needs itself.
  */
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
@@ -74,6 +75,9 @@ async function once(key: string, work: () => Promise<ScenarioResult>): Promise<S
         const late = await readResult(done);
         if (late) return late;
         const result = await work();
+        // A run cut short because this process is being stopped (a file that timed out, Ctrl-C) is no
+        // reading of the scenario: not handed to the others, who then run it themselves.
+        if (result.errorCode === 'INTERRUPTED') return result;
         await writeFile(`${done}.${process.pid}`, JSON.stringify(result));
         await rename(`${done}.${process.pid}`, done);
         return result;
