@@ -5,12 +5,16 @@
 import { describe, expect, inject, test } from 'vitest';
 import type { Attribution } from '../../src/model/attribution.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
-import { runScenarioFile } from '../../src/run/files.ts';
+import { labLimit } from '../../src/lab/slots.ts';
 import { createLimiter } from '../../src/run/limiter.ts';
+import { runScenario } from '../../src/run/scenario.ts';
+import { sharedRunFile } from './shared-runs.ts';
 
 const image = inject('fwprobeImage');
-const limit = createLimiter(2);
-const run = (file: string, attribution = true) => limit(() => runScenarioFile(file, { image, attribution }));
+// Labs are limited machine-wide; a traced library scenario is the run library.test.ts makes of it, shared
+// (shared-runs.ts): whichever file asks first runs it.
+const limit = createLimiter(labLimit());
+const run = (file: string, attribution = true) => limit(() => sharedRunFile(file, runScenario, { image, attribution }));
 const FILES = {
   gap: 'scenarios/ipv6-gap/v4-only.scenario.yaml',
   book: 'scenarios/book/book-2009.scenario.yaml',

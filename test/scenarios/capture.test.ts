@@ -18,6 +18,7 @@ import { runScenarioFile } from '../../src/run/files.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { captureBundle, collectScript } from '../../src/scenario/bundle/index.ts';
+import { holdEveryLabSlot } from './exclusive-labs.ts';
 import { parseBundle } from '../../src/scenario/bundle/schema.ts';
 
 /** The 2009 post's host: INPUT DROP with ssh allowed, for IPv4 only. */
@@ -28,27 +29,37 @@ describe('collect → capture → run', () => {
   test('the captured host shows its IPv6 gap: 80 filtered over IPv4, open over IPv6, from the peer', async () => {
     const image = inject('fwprobeImage');
     const topology = defaultTopology(DEFAULT_SOURCES);
-    await using lab = await new FwprobeContainer(image).withHostPid().start();
-    await using host = await new FwprobeContainer(image)
-      .withServices([
-        { protocol: 'tcp', port: 22, bind: 'any' },
-        { protocol: 'tcp', port: 80, bind: 'any' },
-        { protocol: 'tcp', port: 5432, bind: '127.0.0.1' },
-        { protocol: 'tcp', port: 8080, bind: 'any6' },
-      ])
-      .start();
-    await wireLab(lab, topology, [{ name: 'target', container: host, interfaces: topology.target.interfaces }]);
-    await startServices(host);
-    await host.copyContentToContainer([{ content: V4_ONLY, target: '/run/host.rules.v4', mode: 0o600 }]);
-    await host.runOk(['iptables-restore', '/run/host.rules.v4']);
+    // The host by hand: its containers are removed (the end of the try below) before the captured scenario's lab starts.
+    let collected: { exitCode: number; stdout: string; stderr: string };
+    let collectMs: number;
+    // The collect script's time bound below holds on a machine not overrun: no other lab runs meanwhile
+    // (other scenario files run beside this one), until these containers are removed.
+    const release = await holdEveryLabSlot();
+    try {
+      await using lab = await new FwprobeContainer(image).withHostPid().start();
+      await using host = await new FwprobeContainer(image)
+        .withServices([
+          { protocol: 'tcp', port: 22, bind: 'any' },
+          { protocol: 'tcp', port: 80, bind: 'any' },
+          { protocol: 'tcp', port: 5432, bind: '127.0.0.1' },
+          { protocol: 'tcp', port: 8080, bind: 'any6' },
+        ])
+        .start();
+      await wireLab(lab, topology, [{ name: 'target', container: host, interfaces: topology.target.interfaces }]);
+      await startServices(host);
+      await host.copyContentToContainer([{ content: V4_ONLY, target: '/run/host.rules.v4', mode: 0o600 }]);
+      await host.runOk(['iptables-restore', '/run/host.rules.v4']);
 
-    const started = Date.now();
-    const collected = await host.run(['dash', '-c', collectScript()]);
-    const collectMs = Date.now() - started;
-    expect(collected.exitCode, collected.stderr).toBe(0);
-    // The script stops starting commands at 4 s and kills one at 5 s at the latest; the rest is `docker exec`
-    // on a loaded machine (4.8 s measured here with five other suites running).
-    expect(collectMs).toBeLessThan(8_000);
+      const started = Date.now();
+      collected = await host.run(['dash', '-c', collectScript()]);
+      collectMs = Date.now() - started;
+      expect(collected.exitCode, collected.stderr).toBe(0);
+      // The script stops starting commands at 4 s and kills one at 5 s at the latest; the rest is `docker exec`
+      // on a loaded machine (4.8 s measured here with five other suites running).
+      expect(collectMs).toBeLessThan(8_000);
+    } finally {
+      await release();
+    }
     const bundle = parseBundle(collected.stdout, 'lab bundle');
     expect(bundle.iptables_version.text).toContain('nf_tables');
     expect(bundle.iptables_save.text).toContain('--dport 22 -j ACCEPT');
@@ -93,9 +104,15 @@ describe('capture without --from', () => {
   test.skipIf(process.getuid?.() !== 0)('reads the machine it runs on (root, with its own Docker rules) into a scenario that loads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fwprobe-captured-here-'));
     try {
+      // Timed: no other lab runs meanwhile (other scenario files run beside this one).
+      const release = await holdEveryLabSlot();
       const started = Date.now();
-      expect(await main(['capture', '--out', dir])).toBe(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
+      try {
+        expect(await main(['capture', '--out', dir])).toBe(0);
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        await release();
+      }
       const scenario = await loadScenario(join(dir, 'host.scenario.yaml'));
       expect(scenario.ruleset).toBeDefined();
       expect(scenario.parity.mode).toBe('strict');

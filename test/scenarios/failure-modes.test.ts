@@ -14,7 +14,8 @@ import { runScenarioFile } from '../../src/run/files.ts';
 
 const FIXTURES = 'test/fixtures/runtime';
 
-describe('failure modes', () => {
+// Side by side: each test has its own lab (the Ctrl-C one finds its containers by its run's pid).
+describe.concurrent('failure modes', () => {
   test('a wrong expectation fails with a readable diff', async () => {
     const result = await runScenarioFile(join(FIXTURES, 'wrong-expectation.scenario.yaml'), {
       image: inject('fwprobeImage'),

@@ -16,6 +16,7 @@ import { buildIR } from '../../src/ruleset/index.ts';
 import { renderNft } from '../../src/ruleset/render-nft.ts';
 import { parsePolicyYaml } from '../../src/ruleset/policy-load.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { sharedRuns } from './shared-runs.ts';
 
 const FIXTURES = 'test/fixtures/runtime';
 const image = inject('fwprobeImage');
@@ -55,7 +56,8 @@ describe('nftables files', () => {
 });
 
 // The library's scenarios that generate their ruleset, each run as generated (restore files) and as the
-// nft rendering of the same IR. Two at a time: the machine is shared.
+// nft rendering of the same IR. Two at a time: the machine is shared. The restore run is the library's own
+// run of the scenario when library.test.ts runs in the same vitest run (shared-runs.ts).
 const GENERATED = ['scenarios/policy-mirror/policy-mirror.scenario.yaml', 'scenarios/book/book-2009.scenario.yaml', 'scenarios/book/book-2007.scenario.yaml'];
 const limit = createLimiter(2);
 
@@ -64,7 +66,7 @@ describe.concurrent("the generator's nft rendering exposes what its iptables ren
     test(file, async () => {
       const scenario = await loadScenario(file);
       const asNft = { ...scenario, ruleset: { kind: 'nft', nft: { path: `${file} (generated rules.nft)`, text: renderNft(irOf(scenario)) } } } satisfies Scenario;
-      const [restore, nft] = await Promise.all([limit(() => runScenario(scenario, { image })), limit(() => runScenario(asNft, { image }))]);
+      const [restore, nft] = await Promise.all([limit(() => sharedRuns(runScenario)(scenario, { image })), limit(() => runScenario(asNft, { image }))]);
       expect(restore.status, restore.error).not.toBe('error');
       expect(nft.status, nft.error).not.toBe('error');
       expect(observed(nft)).toEqual(observed(restore));

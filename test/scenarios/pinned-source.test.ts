@@ -25,7 +25,8 @@ function pinned(command: readonly string[]): string | null {
   return at < 0 ? null : `${command[at + 1]} ${command[at + 2]} ${command[at + 3]}`;
 }
 
-test('a router that forwards everything: closed ports of the host behind read closed on both families', async () => {
+// The two labs side by side.
+test.concurrent('a router that forwards everything: closed ports of the host behind read closed on both families', async () => {
   const result = await runScenarioFile(`${FIXTURES}/router.scenario.yaml`, { image: inject('fwprobeImage') });
   // The readings first: a failure names what was read (the spoof-sourced scan read `filtered`, no-response).
   for (const family of ['ipv4', 'ipv6'] as const) {
@@ -41,7 +42,7 @@ test('a router that forwards everything: closed ports of the host behind read cl
   }
 });
 
-test('a DNAT gateway whose IPv6 FORWARD is ACCEPT: the host behind reads closed over IPv6, filtered over IPv4', async () => {
+test.concurrent('a DNAT gateway whose IPv6 FORWARD is ACCEPT: the host behind reads closed over IPv6, filtered over IPv4', async () => {
   const result = await runScenarioFile(`${FIXTURES}/dnat-gateway.scenario.yaml`, { image: inject('fwprobeImage') });
   expect(reading(result, 'web', 'ipv6', 'tcp', 81)).toEqual({ state: 'closed', reason: 'reset' });
   expect(reading(result, 'web', 'ipv4', 'tcp', 81)).toEqual({ state: 'filtered', reason: 'no-response' });

@@ -6,13 +6,15 @@
  */
 import { describe, expect, inject, test } from 'vitest';
 import { FwprobeContainer } from '../../src/lab/container.ts';
-import { runScenarioFile } from '../../src/run/files.ts';
+import { runScenario } from '../../src/run/scenario.ts';
 import { scanPorts } from '../../src/scan/nmap.ts';
 import { LabScope } from '../../src/scan/scope.ts';
+import { sharedRunFile } from './shared-runs.ts';
 
-describe('probes that never left', () => {
+describe.concurrent('probes that never left', () => {
   test('OUTPUT DROP on IPv6: loopback reads filtered, passes, and the EPERM lines are in scans[].warnings', async () => {
-    const result = await runScenarioFile('scenarios/ipv6-gap/v6-blocked.scenario.yaml', { image: inject('fwprobeImage') });
+    // The library's own run of it, when library.test.ts runs in the same vitest run (shared-runs.ts).
+    const result = await sharedRunFile('scenarios/ipv6-gap/v6-blocked.scenario.yaml', runScenario, { image: inject('fwprobeImage') });
     expect(result.status, result.error).toBe('passed');
     const byScan = Object.fromEntries(result.scans.map((s) => [`${s.vantage} ${s.family} ${s.protocol}`, s.warnings]));
     expect(byScan['loopback ipv6 tcp']).toEqual(

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import type { Observation } from '../../src/model/observation.ts';
 import { runScenario } from '../../src/run/scenario.ts';
+import type { ReleaseSlot } from '../../src/lab/slots.ts';
+import { holdEveryLabSlot } from './exclusive-labs.ts';
 import { DEFAULT_SOURCES, type Scenario } from '../../src/model/scenario.ts';
 
 const PORTS = [22, 53, 80, 81];
@@ -89,15 +91,16 @@ function expectBacked(result: ScenarioResult): void {
 
 /** nmap -T3's reading of a ruleset is the reference: taken once per ruleset and port range, shared by every tuned run. */
 const references = new Map<string, Promise<ScenarioResult>>();
-function reference(name: string, tcpPorts: number[]): Promise<ScenarioResult> {
+function reference(name: string, tcpPorts: number[], labs?: number): Promise<ScenarioResult> {
   const key = `${name} ${tcpPorts.length}`;
-  if (!references.has(key)) references.set(key, runScenario(scenarioFor(name, tcpPorts), { image: inject('fwprobeImage'), timing: 'conservative' }));
+  if (!references.has(key)) references.set(key, runScenario(scenarioFor(name, tcpPorts), { image: inject('fwprobeImage'), timing: 'conservative', ...(labs ? { labs } : {}) }));
   return references.get(key)!;
 }
 
-async function agree(name: string, tcpPorts = PORTS): Promise<void> {
+/** `labs: Infinity` takes no lab slot: for labs run while this file holds every slot itself. */
+async function agree(name: string, tcpPorts = PORTS, labs?: number): Promise<void> {
   const image = inject('fwprobeImage');
-  const [tuned, conservative] = await Promise.all([runScenario(scenarioFor(name, tcpPorts), { image, timing: 'lab', countFrom: 1 }), reference(name, tcpPorts)]);
+  const [tuned, conservative] = await Promise.all([runScenario(scenarioFor(name, tcpPorts), { image, timing: 'lab', countFrom: 1, ...(labs ? { labs } : {}) }), reference(name, tcpPorts, labs)]);
   expect(tuned.status, tuned.error).not.toBe('error');
   expect(conservative.status, conservative.error).not.toBe('error');
   // 2 vantages × 2 families × 2 protocols = 8 scans: every port observed by both timings.
@@ -114,16 +117,22 @@ describe.concurrent('tuned timing agrees with nmap -T3', () => {
 
 // Not concurrent, on purpose: vitest runs adjacent concurrent describes as one group, so the hogs would
 // start beside the idle runs above and every lab of this file would share two starved cores at once.
+// Other test files run beside this one (vitest.config.ts): every lab slot on the machine is held while the
+// hogs run, and the labs below take none, so the hogs starve this file's scanner alone (one lab at a time,
+// as the tests take turns) and no other file's lab runs on two starved cores.
 describe('tuned timing agrees with nmap -T3 with two CPU hogs running', () => {
   const hogs: ChildProcess[] = [];
-  beforeAll(() => {
+  let held: ReleaseSlot | undefined;
+  beforeAll(async () => {
+    held = await holdEveryLabSlot();
     for (let i = 0; i < 2; i++) hogs.push(spawn('yes', [], { stdio: 'ignore' }));
   });
-  afterAll(() => {
+  afterAll(async () => {
     for (const hog of hogs) hog.kill('SIGKILL');
+    await held?.();
   });
   // The rulesets whose silent ports a starved scanner could misread: drops, resets and a DROP policy.
-  for (const name of ['DROP on 53 and 80', 'REJECT with tcp-reset', 'INPUT-only DROP policy']) test(name, () => agree(name));
+  for (const name of ['DROP on 53 and 80', 'REJECT with tcp-reset', 'INPUT-only DROP policy']) test(name, () => agree(name, PORTS, Infinity));
 });
 
 // Few ports silent here, so -T3 over 1024 ports stays quick; the tuned run counts without being told to.

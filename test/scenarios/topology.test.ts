@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { getDocker } from '../../src/lab/docker.ts';
 import { runScenarioFile } from '../../src/run/files.ts';
+import { runScenario } from '../../src/run/scenario.ts';
+import { sharedRunFile } from './shared-runs.ts';
 
 const FIXTURES = 'test/fixtures/topology';
 
-describe('topology', () => {
+// Three labs side by side: each test has its own.
+describe.concurrent('topology', () => {
   test('the target has the declared interfaces, in order, with the declared addresses, and nothing of Docker', async () => {
     const result = await runScenarioFile(join(FIXTURES, 'names.scenario.yaml'), { image: inject('fwprobeImage') });
     expect(result.status, result.error).toBe('passed');
@@ -37,7 +40,8 @@ describe('topology', () => {
   });
 
   test('a DNAT forward behind the target: observations, scans and sources name the peer and the host', async () => {
-    const result = await runScenarioFile('scenarios/topology/dnat-v4-only.scenario.yaml', { image: inject('fwprobeImage') });
+    // The library's own run of it, when library.test.ts runs in the same vitest run (shared-runs.ts).
+    const result = await sharedRunFile('scenarios/topology/dnat-v4-only.scenario.yaml', runScenario, { image: inject('fwprobeImage') });
     expect(result.status, result.error).toBe('passed');
     const at = (host: string | undefined, family: string, port: number) => result.observations.find((o) => o.vantage === 'attacker' && o.host === host && o.family === family && o.port === port);
     // The forwarded port is open because a real client got through to the listener behind the target.
