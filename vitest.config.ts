@@ -51,6 +51,10 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           exclude: ['**/*.docker.test.ts', 'node_modules/**'],
+          // A hang guard, not a speed check: in a full run the labs load both cores, and tests that
+          // take 0.5 s alone (validating the library, two runs of the collect script) took 5-8 s, past
+          // vitest's 5 s default. A test that asserts speed measures CPU time itself.
+          testTimeout: 30_000,
         },
       },
       {

@@ -29,3 +29,19 @@ export function settlingAddresses(addresses: readonly string[], links: readonly 
 export const SETTLE_MS = 5000;
 /** Between two looks. */
 export const SETTLE_POLL_MS = 250;
+
+/**
+ * Looks until nothing is settling, or until `ms` have passed since the first look ended; returns the last
+ * look's value. The wait counts from the first look, not from the call: on a loaded machine one look took
+ * over 5 s (the self-check phase read 5-14 s), which left no second look, while detection runs on the
+ * kernel's clock and was done by then.
+ */
+export async function afterSettling<T>(look: () => Promise<{ value: T; settling: readonly string[] }>, wait = { ms: SETTLE_MS, pollMs: SETTLE_POLL_MS }): Promise<T> {
+  let until: number | undefined;
+  for (;;) {
+    const { value, settling } = await look();
+    until ??= Date.now() + wait.ms;
+    if (settling.length === 0 || Date.now() >= until) return value;
+    await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
+  }
+}

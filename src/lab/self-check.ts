@@ -10,7 +10,7 @@ import { NFT_LIST } from './apply-nft.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { SETTLE_MS, SETTLE_POLL_MS, settlingAddresses } from './dad.ts';
+import { afterSettling, SETTLE_MS, settlingAddresses } from './dad.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
 
 /** The parts of the target that a verdict depends on, normalised so that two snapshots compare as text. */
@@ -43,13 +43,11 @@ const LOCAL_ROUTES = {
  *   (peers and hosts behind it).
  */
 export async function selfCheck(host: StartedFwprobeContainer, lab: LabAddresses = { addresses: [], peers: [] }): Promise<LabState> {
-  const until = Date.now() + SETTLE_MS;
-  for (;;) {
+  // Past the wait the lab is recorded as it is: if the address settles during the scans, the recheck says so.
+  return afterSettling(async () => {
     const { state, settling } = await checkLab(host, lab, false, []);
-    // Past the wait the lab is recorded as it is: if the address settles during the scans, the recheck says so.
-    if (settling.length === 0 || Date.now() >= until) return state;
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
-  }
+    return { value: state, settling };
+  });
 }
 
 type LabAddresses = { addresses: readonly string[]; peers: readonly string[] };

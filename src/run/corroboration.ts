@@ -73,6 +73,20 @@ export const READ_RECEIVED: readonly string[] = ['sh', '-c', `cat ${RECEIVED_LOG
 
 const FLUSH = ['sh', '-c', 'ip -4 neigh flush all; ip -6 neigh flush all'];
 
+/**
+ * Flushes the neighbour caches of every lab host (the target, each peer, each host behind), except the
+ * vantages named. Again just before the scans: the reachability check's connections end with packets the
+ * target still sends seconds later (seen: entries for every probe source on the target and the peer when
+ * the scans began), and one answered before the ruleset teaches the peer the target's link-layer address,
+ * so a ruleset that drops neighbour discovery would read reachable.
+ */
+export async function flushNeighbours(lab: Pick<Lab, 'target' | 'peers' | 'behind'>, except: ReadonlySet<Vantage> = new Set()): Promise<void> {
+  await Promise.all([
+    ...[LOOPBACK, ...lab.peers.keys()].filter((v) => !except.has(v)).map((v) => hostOf(lab, v).runOk(FLUSH, { phase: 'flushing neighbour caches' })),
+    ...[...lab.behind.values()].map((b) => b.container.runOk(FLUSH, { phase: 'flushing neighbour caches' })),
+  ]);
+}
+
 /** Before any ruleset: every source reaches every service it may reach (scan/probe/reachability.ts). */
 export async function checkServicesReachable(scenario: Scenario, lab: Lab, bounds: Bounds): Promise<void> {
   const servicesOf = (host?: string) => (host ? (lab.behind.get(host)?.services ?? []) : scenario.services);
@@ -80,11 +94,6 @@ export async function checkServicesReachable(scenario: Scenario, lab: Lab, bound
   await checkReachability(probes, {
     send: (list, flushAfter) => runProbes(lab, list, bounds, flushAfter ? { after: `ip -4 neigh flush all && ip -6 neigh flush all || exit ${AFTER_FAILED}` } : {}),
     received: () => readReceived(lab),
-    flush: async (except) => {
-      await Promise.all([
-        ...[LOOPBACK, ...lab.peers.keys()].filter((v) => !except.has(v)).map((v) => hostOf(lab, v).runOk(FLUSH, { phase: 'flushing neighbour caches' })),
-        ...[...lab.behind.values()].map((b) => b.container.runOk(FLUSH, { phase: 'flushing neighbour caches' })),
-      ]);
-    },
+    flush: (except) => flushNeighbours(lab, except),
   });
 }

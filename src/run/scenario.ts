@@ -12,6 +12,7 @@ import { countersFrom } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
 import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
+import { LOOPBACK } from '../model/observation.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
@@ -19,7 +20,7 @@ import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
 import { rateDependentRules } from '../ruleset/rate-dependence.ts';
 import { corroborate } from '../scan/probe/corroborate.ts';
-import { chanceRounds, checkServicesReachable, planAll, probeAgain, READ_RECEIVED, readReceived, runProbes } from './corroboration.ts';
+import { chanceRounds, checkServicesReachable, flushNeighbours, planAll, probeAgain, READ_RECEIVED, readReceived, runProbes } from './corroboration.ts';
 import { natAliases, natPorts } from '../ruleset/nat-ports.ts';
 import { assertInterfacesExist, assertSourcesNotAllBlocked, parseLinkNames, unacknowledged } from './coverage.ts';
 import { addDockerContainers, startLab } from './lab-setup.ts';
@@ -167,6 +168,9 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     // first, a few at a time. Otherwise they run side by side with the scans.
     // The clients to a Docker host's containers at their own addresses go with the others.
     const reachContainers = () => probeContainers(hosts, containerProbes, bounds);
+    // The peers start from cold caches, as an attacker does (corroboration.ts). Not the target: a Docker
+    // host's containers came up under the ruleset, and what the target learnt of them is theirs.
+    await flushNeighbours(hosts, new Set([LOOPBACK]));
     const [collected, outcomes, reach] = await phase('scans', async () => {
       if (result.rateDependent.length === 0) return Promise.all([scans(), runProbes(hosts, probes, bounds), reachContainers()]);
       const first = await probeAgain(hosts, probes, bounds, chanceRounds(result.rateDependent));

@@ -29,6 +29,18 @@ describe('reachability', () => {
     expect(failing([outcome(mcast, 'silent', 'tok')], byId, logged())).toEqual([]);
   });
 
+  it("flushes the target after every vantage's clients, even when it sent loopback clients and flushed itself", async () => {
+    const LO: ProbeSource = { kind: 'loopback', network: 'loopback', shape: { kind: 'loopback' }, family: 'ipv4', address: '127.0.0.1', target: '127.0.0.1' };
+    const probes = [...planProbes('loopback', [LO], { tcp: [22], udp: [] }, { sourcePorts: [0] }), ...planProbes('peer', [DIRECT], { tcp: [22], udp: [] }, { sourcePorts: [0] })];
+    const excepted: Set<string>[] = [];
+    await checkReachability(probes, {
+      send: async (list) => list.map((p) => outcome(p.id, 'connected')),
+      received: async () => [],
+      flush: async (except) => void excepted.push(new Set(except)),
+    });
+    expect(excepted).toEqual([new Set(['peer'])]);
+  });
+
   it('asks a failing client twice more, flushing caches, then names it in a lab error', async () => {
     const probes = planProbes('peer', [DIRECT], { tcp: [22], udp: [] }, { sourcePorts: [0] });
     const sent: boolean[] = [];

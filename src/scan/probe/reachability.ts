@@ -4,7 +4,7 @@
  * do with the firewall. (Not the release gate's baseline file: that is report/baseline-file.ts.)
  */
 import { LabSelfCheckError } from '../../model/errors.ts';
-import type { Family, Vantage } from '../../model/observation.ts';
+import { LOOPBACK, type Family, type Vantage } from '../../model/observation.ts';
 import type { ServiceSpec } from '../../model/scenario.ts';
 import type { ProbeOutcome, Received } from './outcome.ts';
 import { planProbes, type Probe, type ProbeSource } from './plan.ts';
@@ -40,9 +40,11 @@ export async function checkReachability(probes: readonly Probe[], steps: Reachab
   // This check teaches both hosts each other's link-layer addresses; an attacker starts without them. A
   // ruleset that drops neighbour discovery must be judged from cold caches, as nmap's own scans are: each
   // sending host flushes its own caches after, and every other host (a vantage with no probe, a host
-  // behind the target, which learnt the target's address too) is flushed here.
+  // behind the target, which learnt the target's address too) is flushed here. So is the target, even when
+  // it sent loopback clients: its own flush can run while a peer's clients still reach it, and an entry it
+  // learns then is confirmed seconds later by a neighbour solicitation that teaches the peer its address.
   const outcomes = await steps.send(probes, true);
-  await steps.flush(new Set(probes.map((p) => p.vantage)));
+  await steps.flush(new Set(probes.map((p) => p.vantage).filter((v) => v !== LOOPBACK)));
   // A lab that has just been wired up may lose a first packet: a client that did not get through is asked
   // twice more before the lab is called broken. This only decides whether the lab works, never a verdict.
   const byId = new Map(probes.map((p) => [p.id, p]));

@@ -126,6 +126,23 @@ describe('--anonymise on a capture', () => {
     }
   });
 
+  test('a random key keeps every interface address a host address of its subnet (on a /29, a key in four made it the network or broadcast address)', () => {
+    const links = [
+      { ifname: 'eth0', addr_info: [{ family: 'inet', local: '192.0.2.9', prefixlen: 29, scope: 'global' }] },
+      { ifname: 'dmz-uplink', addr_info: [{ family: 'inet', local: '10.1.2.6', prefixlen: 29, scope: 'global' }] },
+    ];
+    for (let round = 0; round < 40; round++) {
+      const { files } = captureBundle(bundleText({ ...HOST, ip_addr: JSON.stringify(links) }), 'web1.json', { anonymiser: new Anonymiser() });
+      const scenario = parse(files['host.scenario.yaml']!) as { networks: Record<string, { ipv4: string }>; target: { interfaces: { network: string; ipv4: string }[] } };
+      expect(scenario.target.interfaces).toHaveLength(2);
+      for (const link of scenario.target.interfaces) {
+        const net = parseSubnet(scenario.networks[link.network]!.ipv4);
+        expect(contains(net, link.ipv4)).toBe(true);
+        expect([1n, 2n, 3n, 4n, 5n, 6n]).toContain(ipToBigInt(link.ipv4) - net.base);
+      }
+    }
+  });
+
   test('a hostname that is also a ruleset word is mapped in comments only; where it stays, the capture is refused', () => {
     const save = '# nat\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n-A INPUT -m comment --comment "ssh to nat" -p tcp --dport 22 -j ACCEPT\nCOMMIT\n';
     const anonymiser = new Anonymiser(KEY);

@@ -8,6 +8,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { BundleInvalidError } from '../../model/errors.ts';
+import { ipToBigInt, ipVersion } from '../../model/ip.ts';
 import { AddressMapper } from './anonymise-address.ts';
 import { addressesIn, hasAddress, interfaceNamesIn, mapAddresses, orderRanges } from './anonymise-text.ts';
 import type { HostFacts } from './host.ts';
@@ -17,22 +18,25 @@ const STANDARD_IFNAME = /^(lo|eth\d+|en[ospx][0-9a-z]+|wl[a-z0-9]+|docker\d+|br-
 const NAME_EDGE = 'A-Za-z0-9_.-';
 
 export class Anonymiser {
-  private readonly addresses: AddressMapper;
+  private addresses: AddressMapper;
   private readonly names = new Map<string, string>();
   private interfaces = 0;
   /** What the mapping cannot keep exact, said once per run. */
   readonly notes = new Set<string>();
+  private key: Buffer;
+  /** A random key may still be drawn again: nothing has been mapped with it. */
+  private redraw: boolean;
 
   /** @param key - The secret of the mapping. @default 32 random bytes: a run's mapping cannot be redone by anyone */
-  constructor(key: Buffer = randomBytes(32)) {
-    this.addresses = new AddressMapper(key);
-    this.key = key;
+  constructor(key?: Buffer) {
+    this.key = key ?? randomBytes(32);
+    this.addresses = new AddressMapper(this.key);
+    this.redraw = key === undefined;
   }
-
-  private readonly key: Buffer;
 
   /** The facts with every address and name mapped; the original facts are not changed. */
   facts(facts: HostFacts): HostFacts {
+    if (this.redraw) this.keepHostAddresses(facts.interfaces);
     // Every name before any text is mapped: a link `ip addr` did not list, or a socket's device, is still in the rules.
     for (const name of ownNames(facts)) this.ifname(name);
     const hostname = facts.hostname === null ? null : this.hostname(facts.hostname);
@@ -54,8 +58,26 @@ export class Anonymiser {
     return mapped;
   }
 
+  /**
+   * Draws random keys until every interface address is still a host address of its subnet once mapped. The
+   * host bits of an address map at random, so a key may make 192.0.2.10/24 the mapped subnet's network or
+   * broadcast address (2 keys in 256; on a /29, 1 in 4), and the loader then refuses the captured scenario.
+   * Only before anything is mapped with the key: after that, the mapping must stay the one it was.
+   */
+  private keepHostAddresses(links: HostFacts['interfaces']): void {
+    this.redraw = false;
+    const addresses = links.flatMap((link) => [...link.ipv4, ...link.ipv6]);
+    const broken = () => addresses.some((a) => isHost(a.address, a.prefix) && !isHost(this.addresses.address(a.address), a.prefix));
+    // 64 draws: a /29 fails all of them once in 2^128; past that the loader's refusal says what is wrong.
+    for (let draw = 0; draw < 64 && broken(); draw++) {
+      this.key = randomBytes(32);
+      this.addresses = new AddressMapper(this.key);
+    }
+  }
+
   /** A ruleset's text: every address literal, the hostname and each non-standard interface name mapped. */
   text(text: string, hostname: string | null = null): string {
+    this.redraw = false;
     let out = mapAddresses(text, {
       address: (a) => this.addresses.address(a),
       prefix: (a, n) => this.addresses.prefix(a, n),
@@ -96,6 +118,7 @@ export class Anonymiser {
 
   /** `host-` and six hex digits of the keyed name: the same host gets the same name in every bundle of a run. */
   hostname(name: string): string {
+    this.redraw = false;
     return `host-${createHmac('sha256', this.key).update(`host:${name}`).digest('hex').slice(0, 6)}`;
   }
 
@@ -108,6 +131,15 @@ export class Anonymiser {
     }
     return mapped;
   }
+}
+
+/** Neither the network address of its subnet nor (IPv4) its broadcast address: what the loader asks of an interface (scenario/topology.ts). */
+function isHost(address: string, prefix: number): boolean {
+  const version = ipVersion(address);
+  if (version === 0) return true;
+  const size = 1n << BigInt((version === 4 ? 32 : 128) - prefix);
+  const host = ipToBigInt(address) & (size - 1n);
+  return host !== 0n && !(version === 4 && host === size - 1n);
 }
 
 function gone(original: string, file: string): BundleInvalidError {
