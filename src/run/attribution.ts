@@ -9,11 +9,11 @@ import type { Attribution } from '../model/attribution.ts';
 import { LabChangedError } from '../model/errors.ts';
 import { LOOPBACK, type Observation } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { LabState } from '../lab/self-check.ts';
+import type { LabState } from '../lab/lab-state.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
 import { parseRuleDump, parseTrace, type Traversal } from '../lab/trace/parse.ts';
 import { NFT_FAMILY, parseNftListing, type NftTable } from '../ruleset/nft-listing.ts';
-import { finishTrace, startTrace, stopTrace, type RulePlaces, type TraceSpec } from '../lab/trace/session.ts';
+import { closeTrace, startTrace, stopTrace, type RulePlaces, type TraceSpec } from '../lab/trace/session.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
@@ -70,12 +70,17 @@ export async function attribute(
     // (~0.1 ms) for its own fate, which is compared with the observation (a slower answer leaves the port
     // undecided, never wrongly attributed).
     outcomes = await runProbes(lab, probes, bounds, { timeoutMs: TRACED_TIMEOUT_MS });
-    text = await finishTrace(lab.target, spec.ports.from - 1);
   } catch (error) {
-    if (error instanceof LabChangedError) throw error;
-    failure = error instanceof Error ? error.message : String(error);
-  } finally {
+    if (!(error instanceof LabChangedError)) failure = error instanceof Error ? error.message : String(error);
+    // Whatever failed, the trace rules go (and the ruleset is proven restored) before the error goes on.
     await stopTrace(lab.target, spec, before);
+    if (failure === null) throw error;
+  }
+  if (failure === null) {
+    // One exec: the closing canary and what the reader printed, then the trace removed and the ruleset read back.
+    const closed = await closeTrace(lab.target, spec, before, spec.ports.from - 1);
+    if ('text' in closed) text = closed.text;
+    else failure = closed.failure;
   }
   const trace = parseTrace(text);
   const broken = failure ?? traceProblem(trace, spec.ports.from - 2) ?? traceProblem(trace, spec.ports.from - 1);

@@ -5,7 +5,8 @@
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { assertLinksUntouched, assertUnchanged, readLinks, recheckLab, selfCheck } from '../lab/self-check.ts';
+import { assertLinksUntouched, assertUnchanged, readLinks } from '../lab/lab-state.ts';
+import { recheckLab, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { acquireLabSlot } from '../lab/slots.ts';
 import { countersFrom } from '../lab/counters.ts';
