@@ -11,6 +11,7 @@ import { FAMILIES, type Family } from '../../model/observation.ts';
 import { NFT_LIST } from '../apply-nft.ts';
 import { TOOLS } from '../apply-ruleset.ts';
 import type { StepResult } from '../batch.ts';
+import type { BatchSteps } from '../batch-named.ts';
 import type { StartedFwprobeContainer } from '../container.ts';
 import { assertUnchanged, normaliseSave, type LabState } from '../lab-state.ts';
 
@@ -55,36 +56,39 @@ export interface RulePlaces {
 }
 
 /**
- * In one exec: adds the trace rules for both families, starts the reader, waits until it is ready, sends
- * the opening canary (a datagram from `canaryPort`) and reads the rule places while the trace rules are in.
- * Every exec round trip saved here is one the scenario does not wait for.
+ * The commands that open a trace, in order: add the trace rules for both families, start the reader, wait
+ * until it is ready, send the opening canary (a datagram from `canaryPort`) and read the rule places while
+ * the trace rules are in. They ride in the recheck's exec (run/attribution.ts), after everything the recheck
+ * reads, so opening the trace costs no round trip of its own and cannot touch what the recheck compared.
  */
-export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpec, canaryPort: number): Promise<RulePlaces> {
+export function startCommands(target: StartedFwprobeContainer, spec: TraceSpec, canaryPort: number) {
   const tools = TOOLS[target.backend];
-  const add = FAMILIES.map((family) => restoreRules(tools[family].restore, spec, '-I'));
-  const batch = await target.runNamedBatch(
-    {
-      add,
-      // setsid: the reader outlives this exec; its pid is kept to stop it.
-      reader: ['sh', '-c', `setsid ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
-      // Looks every 20 ms (2 s in all): the reader is ready within one or two looks, and each look it misses is a wait.
-      ready: ['sh', '-c', 'i=0; while [ $i -lt 100 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.02; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
-      canary: canaryCommand(canaryPort),
-      dump: [READER, 'rules'],
-      save4: [tools.ipv4.save],
-      save6: [tools.ipv6.save],
-      nft: ['nft', '-a', '-s', 'list', 'ruleset'],
-    },
-    { stopOnFailure: true, phase: 'starting the trace' },
-  );
-  if (batch.failed) {
-    const { name, step } = batch.failed;
-    if (name === 'add') throw new TraceError(`adding the trace rules failed (${step.command.slice(5, -1).join('; ')}): ${step.stderr.trim()}`);
-    if (name === 'reader' || name === 'ready') throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
-    throw new TraceError(`reading the rule handles failed: ${step.command.join(' ')}: ${step.stderr.trim()}`);
-  }
-  const { dump, save4, save6, nft } = batch.steps;
-  // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+  return {
+    add: FAMILIES.map((family) => restoreRules(tools[family].restore, spec, '-I')),
+    // setsid: the reader outlives this exec; its pid is kept to stop it.
+    reader: ['sh', '-c', `setsid ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
+    // Looks every 20 ms (2 s in all): the reader is ready within one or two looks, and each look it misses is a wait.
+    ready: ['sh', '-c', 'i=0; while [ $i -lt 100 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.02; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
+    canary: canaryCommand(canaryPort),
+    dump: [READER, 'rules'],
+    save4: [tools.ipv4.save],
+    save6: [tools.ipv6.save],
+    // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+    nft: ['nft', '-a', '-s', 'list', 'ruleset'],
+  };
+}
+
+/**
+ * The rule places from `startCommands`' steps, all of which ran; a failed step (the first in order) is a
+ * TraceError naming it.
+ */
+export async function placesFrom(target: StartedFwprobeContainer, steps: BatchSteps<ReturnType<typeof startCommands>>): Promise<RulePlaces> {
+  const failedAdd = steps.add.find((step) => step.exitCode !== 0);
+  if (failedAdd) throw new TraceError(`adding the trace rules failed (${failedAdd.command.slice(5, -1).join('; ')}): ${failedAdd.stderr.trim()}`);
+  if (steps.reader.exitCode !== 0 || steps.ready.exitCode !== 0) throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+  const { canary, dump, save4, save6, nft } = steps;
+  const failed = [canary, dump, save4, save6, nft].find((step) => step.exitCode !== 0);
+  if (failed) throw new TraceError(`reading the rule handles failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
   return { dump: dump.stdout, saved: { ipv4: save4.stdout, ipv6: save6.stdout }, nft: nft.stdout };
 }
 
