@@ -57,11 +57,19 @@ export interface Recheck {
  * The self-check again, in one exec with the rule counters (the saves it reads anyway, with `-c`) and the
  * commands `also` names (a log to read): one round trip and two `*-save` runs fewer than each on its own.
  */
-export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresses, also: readonly string[][]): Promise<Recheck> {
-  return checkLab(host, lab, true, also);
+export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresses, also: readonly string[][], options: RecheckOptions = {}): Promise<Recheck> {
+  return checkLab(host, lab, true, also, options.timeoutMs);
 }
 
-async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][]): Promise<Recheck & { settling: string[] }> {
+export interface RecheckOptions {
+  /**
+   * The exec's bound: `also`'s commands may be work with a bound of their own (opening the trace), which
+   * riding in this exec must not take from the check's. @default the container's `exec` bound
+   */
+  timeoutMs?: number;
+}
+
+async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][], timeoutMs?: number): Promise<Recheck & { settling: string[] }> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
   const withCounters = counters ? ['-c'] : [];
@@ -84,7 +92,7 @@ async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counte
       toPeers: peers.map((address) => ['ip', 'route', 'get', address]),
       also: also.map((command) => [...command]),
     },
-    { stopOnFailure: false, phase: 'the lab self-check' },
+    { stopOnFailure: false, phase: 'the lab self-check', ...(timeoutMs === undefined ? {} : { timeoutMs }) },
   );
   const { lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links, nft } = steps;
   const problems: string[] = [];

@@ -187,7 +187,9 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     // One exec in the target: the self-check, the rule counters (its saves, with `-c`), the listener's log
     // and, last, the trace's opening (a lab that changed ends in error, and its removal takes the trace along).
     const { received, counters, opened } = await phase('recheck', async () => {
-      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED], ...(plan?.commands ?? [])]);
+      // Each part keeps its own bound: the check's exec bound, and as much again for the trace's opening.
+      const timeoutMs = bounds.exec * (plan?.commands.length ? 2 : 1);
+      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED], ...(plan?.commands ?? [])], { timeoutMs });
       assertUnchanged(before, again.state);
       const [log, ...opened] = again.also;
       // A batch without stopOnFailure returns every step or throws: a missing log is a broken invariant.
