@@ -122,8 +122,9 @@ export async function closeTrace(target: StartedFwprobeContainer, spec: TraceSpe
 /** The closing canary, then a wait until the reader printed it, then what it printed (exit 0 regardless). */
 function finishCommand(canaryPort: number): string[] {
   const marker = `\t127.0.0.1\t${canaryPort}\t`;
-  // Looks every 20 ms, up to 3 s.
-  const script = '"$@" > /dev/null; i=0; while [ $i -lt 150 ]; do grep -qF "$MARK" "$OUT" 2>/dev/null && break; sleep 0.02; i=$((i+1)); done; cat "$OUT" 2>/dev/null; true';
+  // The canary's client waits 50 ms for an answer, so the reader has printed it by the first look on a
+  // quiet machine; under load each look is two processes beside the reader, so they stay 100 ms apart.
+  const script = '"$@" > /dev/null; i=0; while [ $i -lt 30 ]; do grep -qF "$MARK" "$OUT" 2>/dev/null && break; sleep 0.1; i=$((i+1)); done; cat "$OUT" 2>/dev/null; true';
   return ['env', `MARK=${marker}`, `OUT=${OUTPUT}`, 'sh', '-c', script, 'sh', ...canaryCommand(canaryPort)];
 }
 
