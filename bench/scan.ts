@@ -24,9 +24,10 @@ import { countContainerCalls, execRoundTripMs, takeCallCounts } from './instrume
 import { median, peakRssMb, row, timed, type Row } from './measure.ts';
 import { breakdown, runTimed, serialVsConcurrent, type TimedRun } from './scenario-runs.ts';
 import { eightScenarios, fourPortScenario } from './scenarios.ts';
-import { commandBuildScaling, runSweeps, type SweepFigures } from './sweep.ts';
+import { commandBuildScaling, runSweeps } from './sweep.ts';
 import { formatRows } from './table.ts';
 import { runLibrary } from './library.ts';
+import { libraryRows, S1, S2, S4, sweepRows } from './rows.ts';
 import { profileMain } from './profile.ts';
 import { dockerCost } from './docker.ts';
 
@@ -42,11 +43,7 @@ const { values } = parseArgs({
 const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
 
-const S1 = '1. one scenario by phase (4 ports, both vantages, both families; median run of section 3)';
-const S2 = "2. full 65535-port TCP sweep under INPUT+OUTPUT DROP, loopback, counted (each probe once, drops proven by the target's ledger)";
 const S3 = `3. 4-port scenario end to end, ${RUNS} runs`;
-const S4 = '4. 8 scenarios: concurrently vs one by one (the runner fwprobe run uses)';
-const S5 = '5. the scenario library, as `fwprobe run scenarios/` runs it';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const rows: Row[] = [];
@@ -201,12 +198,7 @@ async function main(): Promise<Record<string, unknown>> {
   );
 
   // --- Section 5.
-  const statuses = (['passed', 'failed', 'error'] as const).map((st) => `${library.results.filter((r) => r.status === st).length} ${st}`).join(', ');
-  rows.push(
-    row({ section: S5, metric: `wall, ${library.results.length} scenarios`, value: library.wallMs, unit: 'ms', note: `${statuses}; concurrency ${availableParallelism()}` }),
-    row({ section: S5, metric: 'sum of scenario times', value: library.sumMs, unit: 'ms', note: 'durationMs of each (teardown included)' }),
-    row({ section: S5, metric: 'sum / wall', value: library.sumMs / library.wallMs, unit: 'x', note: 'overlap the runner achieves' }),
-  );
+  rows.push(...libraryRows(library));
 
   rows.push(...docker.rows);
   rows.push(row({ section: 'process', metric: 'peak RSS (node)', value: peakRssMb(), unit: 'MB' }));
@@ -244,39 +236,6 @@ async function main(): Promise<Record<string, unknown>> {
     library: { wallMs: library.wallMs, sumMs: library.sumMs, results: library.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })) },
     errors,
   };
-}
-
-function sweepRows(s: SweepFigures): Row[] {
-  const out: Row[] = [
-    row({ section: S2, metric: `${s.family}: 1-65535 lab timing (wall)`, value: s.sweepMs, unit: 'ms', target: { op: '<=', value: 3000 }, note: `scan() call; ${s.sweepStates}` }),
-    row({ section: S2, metric: `${s.family}: silent ports with no backing`, value: s.unbacked, unit: 'ports', target: { op: '<=', value: 0 }, note: backingNote(s) }),
-  ];
-  if (s.sweepNmapMs !== null) {
-    out.push(
-      row({ section: S2, metric: `${s.family}: of which nmap (elapsed)`, value: s.sweepNmapMs, unit: 'ms', note: "nmap's own elapsed from the XML, the counted run" }),
-      row({
-        section: S2,
-        metric: `${s.family}: of which outside nmap`,
-        value: s.sweepMs - s.sweepNmapMs,
-        unit: 'ms',
-        note: 'ledger in and read (nft listing), exec, XML parsing, the looks at the pinned ports',
-      }),
-    );
-  }
-  if (s.referenceMs !== null) {
-    out.push(
-      row({ section: S2, metric: `${s.family}: top 1000, nmap defaults`, value: s.referenceMs, unit: 'ms', note: s.referenceStates ?? '' }),
-      row({ section: S2, metric: `${s.family}: reference time / sweep time`, value: s.referenceMs / s.sweepMs, unit: 'x', note: 'the sweep covers 65.5× the ports' }),
-      row({ section: S2, metric: `${s.family}: per-port speed-up`, value: s.referenceMs / 1000 / (s.sweepMs / 65535), unit: 'x' }),
-    );
-  }
-  return out;
-}
-
-function backingNote(s: SweepFigures): string {
-  const b = s.backing;
-  if (!b) return 'no backing recorded';
-  return `${b.method}: ${b.silent} silent = ${b.dropped} proven dropped (output ${b.countedBy.output}, input ${b.countedBy.input}, reply ${b.countedBy.reply}) + ${b.retried} retried${b.note ? `; ${b.note}` : ''}`;
 }
 
 // --profile: only the 4-port scenario's profile (bench/profile.ts), exit 1 if it threw.

@@ -4,25 +4,15 @@
  * difference (rules, listeners, addresses, routes) means the scans saw another host than the one recorded.
  */
 import { describeCommandFailure } from '../model/command-text.ts';
-import { LabChangedError, LabSelfCheckError } from '../model/errors.ts';
+import { LabSelfCheckError } from '../model/errors.ts';
 import { normaliseNftListing, parseNftListing } from '../ruleset/nft-listing.ts';
 import { NFT_LIST } from './apply-nft.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { afterSettling, SETTLE_MS, settlingAddresses } from './dad.ts';
+import { afterSettling, settlingAddresses } from './dad.ts';
+import { lines, normaliseLinks, normaliseSave, type LabState } from './lab-state.ts';
 import { listenerSpec, missingServices, parseSsListening, SS_COMMAND } from './listening.ts';
-
-/** The parts of the target that a verdict depends on, normalised so that two snapshots compare as text. */
-export interface LabState {
-  /** `*-save` of both families, and every table as `nft -s list ruleset` prints it (native nft tables too). */
-  ruleset: { v4: string; v6: string; nft: string };
-  listening: string[];
-  addresses: string[];
-  routes: string[];
-  /** `ip -o link`: interfaces with their MTU and queueing discipline (a shaper on lo would slow every probe). */
-  links: string[];
-}
 
 const LINK_LOCAL = /\bfe80:/;
 /** iptables-nft's refusal of a table nft made: `table \`filter' is incompatible, use 'nft' tool.` */
@@ -65,11 +55,19 @@ export interface Recheck {
  * The self-check again, in one exec with the rule counters (the saves it reads anyway, with `-c`) and the
  * commands `also` names (a log to read): one round trip and two `*-save` runs fewer than each on its own.
  */
-export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresses, also: readonly string[][]): Promise<Recheck> {
-  return checkLab(host, lab, true, also);
+export async function recheckLab(host: StartedFwprobeContainer, lab: LabAddresses, also: readonly string[][], options: RecheckOptions = {}): Promise<Recheck> {
+  return checkLab(host, lab, true, also, options.timeoutMs);
 }
 
-async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][]): Promise<Recheck & { settling: string[] }> {
+export interface RecheckOptions {
+  /**
+   * The exec's bound: `also`'s commands may be work with a bound of their own (opening the trace), which
+   * riding in this exec must not take from the check's. @default the container's `exec` bound
+   */
+  timeoutMs?: number;
+}
+
+async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counters: boolean, also: readonly string[][], timeoutMs?: number): Promise<Recheck & { settling: string[] }> {
   const peers = lab.peers;
   const tools = TOOLS[host.backend];
   const withCounters = counters ? ['-c'] : [];
@@ -92,7 +90,7 @@ async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counte
       toPeers: peers.map((address) => ['ip', 'route', 'get', address]),
       also: also.map((command) => [...command]),
     },
-    { stopOnFailure: false, phase: 'the lab self-check' },
+    { stopOnFailure: false, phase: 'the lab self-check', ...(timeoutMs === undefined ? {} : { timeoutMs }) },
   );
   const { lo, v4, v6, ss, up, save4, save6, routes4, routes6, conntrack, links, nft } = steps;
   const problems: string[] = [];
@@ -180,11 +178,6 @@ async function checkLab(host: StartedFwprobeContainer, lab: LabAddresses, counte
   };
 }
 
-/** `ip -o link show`, without what moves with traffic (counters, the link-layer address line). */
-export function normaliseLinks(stdout: string): string[] {
-  return lines(stdout).map((l) => l.replace(/\\\s+link\/.*$/, '').trim());
-}
-
 /**
  * Set elements with a `timeout` that no rule adds (`add @set`/`update @set`): they came with the ruleset and
  * expire on a clock, so the ruleset the scans see is not the one the host has a little later (a ban on every
@@ -208,71 +201,5 @@ export function expiringElements(listing: string): string[] {
   );
 }
 
-/** The target's interfaces now (name, flags, MTU, qdisc), as `LabState.links` has them. */
-export async function readLinks(host: StartedFwprobeContainer): Promise<string[]> {
-  return normaliseLinks(await host.runOk(['ip', '-o', 'link', 'show'], { phase: 'reading the interfaces' }));
-}
-
-/**
- * A ruleset is rules: one that also shapes, resizes or downs an interface (a `tc` shaper, an MTU of 68)
- * makes ports read filtered with no firewall rule at all, so that is an error naming the change.
- */
-export function assertLinksUntouched(beforeRuleset: readonly string[], afterRuleset: readonly string[]): void {
-  const changes = diff('interfaces', beforeRuleset, afterRuleset);
-  if (changes.length > 0) {
-    throw new LabSelfCheckError(
-      `Applying the ruleset changed the target's interfaces, not only its rules:\n- ${changes.join('\n- ')}\n` +
-        'A queueing discipline, MTU or link state can make ports read filtered without any firewall rule: ' +
-        'keep such commands out of the ruleset fwprobe tests.',
-    );
-  }
-}
-
-/** Throws LabChangedError naming every difference between the state before and after the scans. */
-export function assertUnchanged(before: LabState, after: LabState): void {
-  const changes = [
-    ...diff('iptables rules (v4)', lines(before.ruleset.v4), lines(after.ruleset.v4)),
-    ...diff('ip6tables rules (v6)', lines(before.ruleset.v6), lines(after.ruleset.v6)),
-    ...diff('nft ruleset', lines(before.ruleset.nft), lines(after.ruleset.nft)),
-    ...diff('listening sockets', before.listening, after.listening),
-    ...diff('addresses', before.addresses, after.addresses),
-    ...diff('routes', before.routes, after.routes),
-    ...diff('interfaces', before.links, after.links),
-  ];
-  if (changes.length > 0) {
-    throw new LabChangedError(
-      `The target changed while it was scanned, so the observations do not describe the recorded ruleset:\n- ` +
-        `${changes.join('\n- ')}\n${before.addresses.some((l) => /\btentative\b/.test(l)) ? DAD_HINT : 'Something still running in the target (a job the ruleset left behind?) changed it.'}`,
-    );
-  }
-}
-
-const DAD_HINT =
-  `An IPv6 address was still tentative (duplicate address detection) ${SETTLE_MS / 1000} s after the lab was up, and ` +
-  'settled during the scans; run again on a less loaded machine, or add the address with `nodad` in the ruleset script.';
-
-function diff(what: string, before: readonly string[], after: readonly string[]): string[] {
-  const gone = before.filter((l) => !after.includes(l));
-  const added = after.filter((l) => !before.includes(l));
-  return [...gone.map((l) => `${what}: gone: ${l}`), ...added.map((l) => `${what}: new: ${l}`)];
-}
-
-/** Comments carry dates, and counters move with every packet: neither is part of the ruleset. */
-export function normaliseSave(text: string): string {
-  return (
-    lines(text)
-      .filter((l) => !l.startsWith('#'))
-      // `*-save -c` puts a rule's counters in front of it.
-      .map((l) => l.replace(/ \[\d+:\d+\]$/, '').replace(/^\[\d+:\d+\] /, ''))
-      .sort()
-      .join('\n')
-  );
-}
-
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter(Boolean)
-    .sort();
-}
+// Callers that read a lab's state beside the self-check import it from here as before.
+export { assertLinksUntouched, assertUnchanged, normaliseLinks, normaliseSave, readLinks, type LabState } from './lab-state.ts';

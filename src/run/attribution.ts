@@ -1,81 +1,83 @@
 /**
  * The attribution phase, after the scans and the recheck (so it cannot change what was scanned): one
  * traced client per observed port of interest, and, for each, the rule or policy that decided it, the
- * chains on the way, and the user's line. See lab/trace/ for the trace and README "Why a port reads so".
+ * chains on the way, and the user's line. The trace was planned, and opened in the recheck's exec
+ * (attribution-plan.ts); this sends the clients, closes the trace and reads it. See lab/trace/ and README
+ * "Why a port reads so".
  */
-import { randomBytes } from 'node:crypto';
 import type { Bounds } from '../model/bounds.ts';
 import type { Attribution } from '../model/attribution.ts';
 import { LabChangedError } from '../model/errors.ts';
 import { LOOPBACK, type Observation } from '../model/observation.ts';
 import type { Scenario } from '../model/scenario.ts';
-import type { LabState } from '../lab/self-check.ts';
+import type { LabState } from '../lab/lab-state.ts';
+import { nameAllSteps } from '../lab/batch-named.ts';
+import type { StepResult } from '../lab/batch.ts';
 import { decide, journeys, type TracedProbe } from '../lab/trace/decide.ts';
 import { parseRuleDump, parseTrace, type Traversal } from '../lab/trace/parse.ts';
 import { NFT_FAMILY, parseNftListing, type NftTable } from '../ruleset/nft-listing.ts';
-import { finishTrace, startTrace, stopTrace, type RulePlaces, type TraceSpec } from '../lab/trace/session.ts';
+import { closeTrace, placesFrom, stopTrace, type RulePlaces } from '../lab/trace/session.ts';
 import type { ProbeOutcome } from '../scan/probe/outcome.ts';
 import type { Probe } from '../scan/probe/plan.ts';
 import { describeDecision, inconsistency, type RuleContext } from '../lab/trace/describe.ts';
-import { portsToProbe, runProbes } from './corroboration.ts';
+import { runProbes } from './corroboration.ts';
 import { natMappedPorts, type NatMappedPorts } from '../ruleset/redirecting.ts';
 import { notOnPath } from '../ruleset/applied/input-denials.ts';
+import { same, type AttributionPlan } from './attribution-plan.ts';
 import type { Lab } from './lab-setup.ts';
 
-/** Traced clients use source ports from here up (the two below are the canaries). */
-const FIRST_PORT = 47_100;
 /** How long a traced client waits for its answer. */
 const TRACED_TIMEOUT_MS = 150;
 
-/** At most this many traced clients per scenario; the rest are undecided, saying so. */
-export const MAX_TRACED = 1_000;
-
-/** Attributes every observation of a port of interest; returns them with `attribution` set. */
+/**
+ * Attributes every observation of a port of interest; returns them with `attribution` set.
+ * @param opened - The steps of the plan's start commands, as the recheck's exec ran them.
+ */
 export async function attribute(
-  scenario: Scenario,
+  plan: AttributionPlan,
   lab: Lab,
   observations: readonly Observation[],
-  corroboration: { probes: readonly Probe[]; outcomes: readonly ProbeOutcome[] },
+  opened: readonly StepResult[],
+  scenario: Scenario,
   before: LabState,
   bounds: Bounds,
 ): Promise<Observation[]> {
-  const wanted = observations.filter((o) => portsToProbe(scenario, o.host)[o.protocol].includes(o.port));
   const set = (o: Observation, attribution: Attribution) => Object.assign(o, { attribution });
   const out = observations.map((o) => ({ ...o }));
-  const targets = out.filter((o) => wanted.some((w) => same(w, o)));
-  if (scenario.backend === 'legacy') {
-    for (const o of targets)
-      set(o, { path: [], undecided: "legacy backend: iptables-legacy rules cannot be traced from a container (TRACE logs to the host's kernel log), and per-rule counters are not read yet" });
-    return out;
+  const traced: { o: Observation; probe: Probe }[] = [];
+  const taken = new Set<Observation>();
+  for (const entry of plan.entries) {
+    // Corroboration kept every observation's key: each entry finds its own (the first of its key not yet taken).
+    const o = out.find((x) => !taken.has(x) && same(x, entry.key));
+    if (o) taken.add(o);
+    if (!o) continue;
+    if ('undecided' in entry) set(o, { path: [], undecided: entry.undecided });
+    else traced.push({ o, probe: entry.probe });
   }
-  const traced = targets.slice(0, MAX_TRACED).map((o, i) => ({ o, probe: tracedProbe(lab, o, FIRST_PORT + i, corroboration) }));
-  for (const o of targets.slice(MAX_TRACED)) set(o, { path: [], undecided: `more than ${MAX_TRACED} ports of interest: only the first ${MAX_TRACED} are traced` });
-  const probes = traced.flatMap(({ probe }) => (probe ? [probe] : []));
-  for (const { o, probe } of traced) if (!probe) set(o, { path: [], undecided: 'no client source of this vantage and family' });
-  if (probes.length === 0) return out;
+  const { spec, start, probes } = plan;
+  if (!spec || !start) return out;
 
-  const spec: TraceSpec = {
-    ports: { from: FIRST_PORT, to: FIRST_PORT + probes.length },
-    tag: `fwprobe-trace-${randomBytes(4).toString('hex')}`,
-    seconds: Math.ceil(bounds.confirm / 1000) + 30,
-    maxLines: 1_000 + 200 * probes.length,
-  };
   let text = '';
   let places: RulePlaces | null = null;
   let outcomes: ProbeOutcome[] = [];
   let failure: string | null = null;
   try {
-    places = await startTrace(lab.target, spec, spec.ports.from - 2);
+    places = await placesFrom(lab.target, nameAllSteps(start, opened));
     // The trace shows a drop the moment it happens; the client only has to live through a lab round trip
     // (~0.1 ms) for its own fate, which is compared with the observation (a slower answer leaves the port
     // undecided, never wrongly attributed).
     outcomes = await runProbes(lab, probes, bounds, { timeoutMs: TRACED_TIMEOUT_MS });
-    text = await finishTrace(lab.target, spec.ports.from - 1);
   } catch (error) {
-    if (error instanceof LabChangedError) throw error;
-    failure = error instanceof Error ? error.message : String(error);
-  } finally {
+    if (!(error instanceof LabChangedError)) failure = error instanceof Error ? error.message : String(error);
+    // Whatever failed, the trace rules go (and the ruleset is proven restored) before the error goes on.
     await stopTrace(lab.target, spec, before);
+    if (failure === null) throw error;
+  }
+  if (failure === null) {
+    // One exec: the closing canary and what the reader printed, then the trace removed and the ruleset read back.
+    const closed = await closeTrace(lab.target, spec, before, spec.ports.from - 1);
+    if ('text' in closed) text = closed.text;
+    else failure = closed.failure;
   }
   const trace = parseTrace(text);
   const broken = failure ?? traceProblem(trace, spec.ports.from - 2) ?? traceProblem(trace, spec.ports.from - 1);
@@ -86,7 +88,6 @@ export async function attribute(
   const savedAtTrace = { v4: places?.saved.ipv4 ?? '', v6: places?.saved.ipv6 ?? '' };
   const nat = natMappedPorts(savedAtTrace);
   for (const { o, probe } of traced) {
-    if (!probe) continue;
     if (broken || !places) {
       set(o, { path: [], undecided: `the trace failed: ${broken ?? 'no rule handles were read'}` });
       continue;
@@ -144,36 +145,6 @@ function deliveringChain(tables: readonly NftTable[], hook: 'INPUT' | 'FORWARD')
 /** Whether the traced client's packet reached the target: it connected, was answered, or was refused after sending. */
 function delivered(outcome: ProbeOutcome | undefined): boolean {
   return !!outcome && (outcome.result === 'connected' || outcome.result === 'answered' || (outcome.result === 'refused' && outcome.stage !== 'send'));
-}
-
-function same(a: Observation, b: Observation): boolean {
-  return a.vantage === b.vantage && a.host === b.host && a.family === b.family && a.protocol === b.protocol && a.port === b.port;
-}
-
-/**
- * The client traced for an observation: from the source a reached probe used (so an open port is traced
- * along the way in), otherwise from the vantage's first source, as nmap scans from; a fresh source port.
- */
-function tracedProbe(lab: Lab, o: Observation, sourcePort: number, c: { probes: readonly Probe[]; outcomes: readonly ProbeOutcome[] }): Probe | null {
-  const reached = new Set(c.outcomes.filter((x) => x.result === 'connected' || x.result === 'answered').map((x) => x.id));
-  const mine = c.probes.filter((p) => same({ ...p, state: o.state, reason: '' }, o));
-  // A variant that got in is traced in its own shape (variants.ts), or the trace would follow a plain client.
-  const way = mine.find((p) => reached.has(p.id) && !p.variant) ?? mine.find((p) => reached.has(p.id));
-  const fromReached = way?.source;
-  // A Docker container's only client is its own probe (run/docker-reach.ts): no vantage source names it.
-  const source = fromReached ?? (lab.sources[o.vantage] ?? []).find((s) => s.family === o.family && s.host === o.host) ?? mine[0]?.source;
-  if (!source) return null;
-  return {
-    id: `trace.${sourcePort}`,
-    vantage: o.vantage,
-    ...(o.host ? { host: o.host } : {}),
-    family: o.family,
-    protocol: o.protocol,
-    port: o.port,
-    source,
-    sourcePort,
-    ...(way?.variant ? { variant: way.variant } : {}),
-  };
 }
 
 function toTraced(p: Probe, all: readonly Probe[]): TracedProbe {

@@ -5,7 +5,8 @@
 import { relative } from 'node:path';
 import { applyScenarioRuleset } from '../lab/apply-scenario.ts';
 import { Disposer } from '../lab/disposer.ts';
-import { assertLinksUntouched, assertUnchanged, readLinks, recheckLab, selfCheck } from '../lab/self-check.ts';
+import { assertLinksUntouched, assertUnchanged, readLinks } from '../lab/lab-state.ts';
+import { recheckLab, selfCheck } from '../lab/self-check.ts';
 import { startServices } from '../lab/services.ts';
 import { acquireLabSlot } from '../lab/slots.ts';
 import { countersFrom } from '../lab/counters.ts';
@@ -27,6 +28,7 @@ import { addDockerContainers, startLab } from './lab-setup.ts';
 import { startDockerHost, type StartedDockerHost } from '../lab/docker-host.ts';
 import { planContainerProbes, probeContainers } from './docker-reach.ts';
 import { attribute } from './attribution.ts';
+import { planAttribution } from './attribution-plan.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
 import { redirectingRules } from '../ruleset/redirecting.ts';
@@ -181,26 +183,29 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     if (collected.scans.length === 0) {
       throw new NoScanRanError(`${scenario.name}: no scan ran, so there is nothing to judge. Declare services or ports.`);
     }
+    // The trace is planned now, and opened at the end of the recheck's exec: after everything it reads.
+    const tracing = options.attribution !== false && scenario.attribution !== false;
+    const corroboration = { probes: [...probes, ...containerProbes], outcomes: [...outcomes, ...reach.outcomes] };
+    const plan = tracing ? planAttribution(scenario, hosts, target, [...collected.observations, ...reach.observations], corroboration, bounds) : null;
     // The verdict must describe the ruleset that was in force: the same checks again, and nothing changed.
-    // One exec in the target: the self-check, the rule counters (its saves, with `-c`) and the listener's log.
-    const { received, counters } = await phase('recheck', async () => {
-      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED]]);
+    // One exec in the target: the self-check, the rule counters (its saves, with `-c`), the listener's log
+    // and, last, the trace's opening (a lab that changed ends in error, and its removal takes the trace along).
+    const { received, counters, opened } = await phase('recheck', async () => {
+      // Each part keeps its own bound: the check's exec bound, and as much again for the trace's opening.
+      const timeoutMs = bounds.exec * (plan?.commands.length ? 2 : 1);
+      const again = await recheckLab(target, labAddresses, [[...READ_RECEIVED], ...(plan?.commands ?? [])], { timeoutMs });
       assertUnchanged(before, again.state);
-      const log = again.also[0];
+      const [log, ...opened] = again.also;
       // A batch without stopOnFailure returns every step or throws: a missing log is a broken invariant.
       if (!log) throw new InternalError("the recheck's batch returned no listener log");
-      return { received: await readReceived(hosts, { target: log.stdout }), counters: countersFrom(again.counters) };
+      return { received: await readReceived(hosts, { target: log.stdout }), counters: countersFrom(again.counters), opened };
     });
     result.counters = counters;
     collected.observations = corroborate(collected.observations, probes, outcomes, received);
     // The containers at their own addresses, routed through the target: after the scans, so the two never share a budget.
     collected.observations.push(...reach.observations);
     // After the recheck: the trace cannot change what was scanned, and its rules are gone before the end.
-    if (options.attribution !== false && scenario.attribution !== false) {
-      collected.observations = await phase('attribution', () =>
-        attribute(scenario, hosts, collected.observations, { probes: [...probes, ...containerProbes], outcomes: [...outcomes, ...reach.outcomes] }, before, bounds),
-      );
-    }
+    if (plan) collected.observations = await phase('attribution', () => attribute(plan, hosts, collected.observations, opened, scenario, before, bounds));
     result.observations = collected.observations;
     result.others = collected.others;
     result.scans = collected.scans;

@@ -1,18 +1,22 @@
 /**
  * A trace session in the target, after the scans: fwprobe's own TRACE rules at the top of raw PREROUTING
  * and OUTPUT (matching only the source ports fwprobe's traced clients use, in either direction), the trace
- * reader running in the background, and, at the end, every trace rule and a raw table fwprobe created
- * removed again, so that the ruleset is the user's before anything else reads it.
+ * reader (`fwprobe-nftrace`, in the image) running in the background, and, at the end, every trace rule and
+ * a raw table fwprobe created removed again, so that the ruleset is the user's before anything else reads it.
+ * Opening and closing are one exec each: the rules of a family go in and out in one `*-restore --noflush`.
  */
 import { normaliseNftListing } from '../../ruleset/nft-listing.ts';
-import { readFile } from 'node:fs/promises';
-import { LabChangedError, TraceError } from '../../model/errors.ts';
+import { CommandFailedError, LabChangedError, TraceError } from '../../model/errors.ts';
 import { FAMILIES, type Family } from '../../model/observation.ts';
-import { saveCommands, savedFrom, TOOLS } from '../apply-ruleset.ts';
+import { NFT_LIST } from '../apply-nft.ts';
+import { TOOLS } from '../apply-ruleset.ts';
+import type { StepResult } from '../batch.ts';
+import type { BatchSteps } from '../batch-named.ts';
 import type { StartedFwprobeContainer } from '../container.ts';
-import { assertUnchanged, normaliseSave, type LabState } from '../self-check.ts';
+import { assertUnchanged, normaliseSave, type LabState } from '../lab-state.ts';
 
-const READER = '/run/fwprobe/nftrace';
+/** containers/target/nftrace.pl. */
+const READER = 'fwprobe-nftrace';
 const OUTPUT = '/run/fwprobe/trace.out';
 const PID = '/run/fwprobe/trace.pid';
 
@@ -34,7 +38,15 @@ function traceRules(spec: TraceSpec): { chain: string; match: string[] }[] {
   );
 }
 
-const withOp = (cli: string, op: '-I' | '-D', rule: { chain: string; match: string[] }) => [cli, '-w', '-t', 'raw', op, rule.chain, ...(op === '-I' ? ['1'] : []), ...rule.match];
+/**
+ * One family's trace rules added (`-I`) or removed (`-D`) in one `*-restore --noflush` transaction: a family
+ * holds all of them or none, and four iptables runs per family become one. The tag and range are fwprobe's
+ * own (no spaces, no quotes), so each rule is one restore line as written.
+ */
+function restoreRules(restore: string, spec: TraceSpec, op: '-I' | '-D'): string[] {
+  const lines = traceRules(spec).map((rule) => [op, rule.chain, ...(op === '-I' ? ['1'] : []), ...rule.match].join(' '));
+  return ['sh', '-c', `printf '%s\\n' "$@" | ${restore} -w --noflush`, 'sh', '*raw', ...lines, 'COMMIT'];
+}
 
 /** The rule dump (handles in chain order), both families' save output and the nft listing with handles. */
 export interface RulePlaces {
@@ -44,37 +56,39 @@ export interface RulePlaces {
 }
 
 /**
- * Copies the reader in, then in one exec: adds the trace rules for both families, starts the reader, waits
- * until it is ready, sends the opening canary (a datagram from `canaryPort`) and reads the rule places while
- * the trace rules are in. Every exec round trip saved here is one the scenario does not wait for.
+ * The commands that open a trace, in order: add the trace rules for both families, start the reader, wait
+ * until it is ready, send the opening canary (a datagram from `canaryPort`) and read the rule places while
+ * the trace rules are in. They ride in the recheck's exec (run/attribution.ts), after everything the recheck
+ * reads, so opening the trace costs no round trip of its own and cannot touch what the recheck compared.
  */
-export async function startTrace(target: StartedFwprobeContainer, spec: TraceSpec, canaryPort: number): Promise<RulePlaces> {
-  const reader = await readFile(new URL('./nftrace.pl', import.meta.url), 'utf8');
-  await target.copyContentToContainer([{ content: reader, target: READER, mode: 0o755 }]);
+export function startCommands(target: StartedFwprobeContainer, spec: TraceSpec, canaryPort: number) {
   const tools = TOOLS[target.backend];
-  const add = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-I', rule)));
-  const batch = await target.runNamedBatch(
-    {
-      add,
-      // setsid: the reader outlives this exec; its pid is kept to stop it.
-      reader: ['sh', '-c', `setsid perl ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
-      ready: ['sh', '-c', 'i=0; while [ $i -lt 40 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.05; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
-      canary: canaryCommand(canaryPort),
-      dump: ['perl', READER, 'rules'],
-      save4: [tools.ipv4.save],
-      save6: [tools.ipv6.save],
-      nft: ['nft', '-a', '-s', 'list', 'ruleset'],
-    },
-    { stopOnFailure: true, phase: 'starting the trace' },
-  );
-  if (batch.failed) {
-    const { name, step } = batch.failed;
-    if (name === 'add') throw new TraceError(`adding a trace rule failed: ${step.command.join(' ')}: ${step.stderr.trim()}`);
-    if (name === 'reader' || name === 'ready') throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
-    throw new TraceError(`reading the rule handles failed: ${step.command.join(' ')}: ${step.stderr.trim()}`);
-  }
-  const { dump, save4, save6, nft } = batch.steps;
-  // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+  return {
+    add: FAMILIES.map((family) => restoreRules(tools[family].restore, spec, '-I')),
+    // setsid: the reader outlives this exec; its pid is kept to stop it.
+    reader: ['sh', '-c', `setsid ${READER} monitor "$1" "$2" > ${OUTPUT} 2>&1 < /dev/null & echo $! > ${PID}`, 'sh', String(spec.seconds), String(spec.maxLines)],
+    // Looks every 20 ms (2 s in all): the reader is ready within one or two looks, and each look it misses is a wait.
+    ready: ['sh', '-c', 'i=0; while [ $i -lt 100 ]; do head -c 6 "$1" 2>/dev/null | grep -q "#ready" && exit 0; sleep 0.02; i=$((i+1)); done; exit 1', 'sh', OUTPUT],
+    canary: canaryCommand(canaryPort),
+    dump: [READER, 'rules'],
+    save4: [tools.ipv4.save],
+    save6: [tools.ipv6.save],
+    // `nft -a`: every table with each rule's handle, so a native table's rule is read back by its handle.
+    nft: ['nft', '-a', '-s', 'list', 'ruleset'],
+  };
+}
+
+/**
+ * The rule places from `startCommands`' steps, all of which ran; a failed step (the first in order) is a
+ * TraceError naming it.
+ */
+export async function placesFrom(target: StartedFwprobeContainer, steps: BatchSteps<ReturnType<typeof startCommands>>): Promise<RulePlaces> {
+  const failedAdd = steps.add.find((step) => step.exitCode !== 0);
+  if (failedAdd) throw new TraceError(`adding the trace rules failed (${failedAdd.command.slice(5, -1).join('; ')}): ${failedAdd.stderr.trim()}`);
+  if (steps.reader.exitCode !== 0 || steps.ready.exitCode !== 0) throw new TraceError(`the trace reader did not start: ${JSON.stringify((await readTrace(target)).slice(0, 400))}`);
+  const { canary, dump, save4, save6, nft } = steps;
+  const failed = [canary, dump, save4, save6, nft].find((step) => step.exitCode !== 0);
+  if (failed) throw new TraceError(`reading the rule handles failed: ${failed.command.join(' ')}: ${failed.stderr.trim()}`);
   return { dump: dump.stdout, saved: { ipv4: save4.stdout, ipv6: save6.stdout }, nft: nft.stdout };
 }
 
@@ -84,14 +98,34 @@ export function canaryCommand(sourcePort: number): string[] {
 }
 
 /**
- * In one exec: sends the closing canary, waits (up to 3 s) until the reader has printed it (events come in
- * order, so everything before it is in), and returns what the reader printed.
+ * One exec: sends the closing canary from `canaryPort` and waits (up to 3 s) until the reader has printed it
+ * (events come in order, so everything before it is in), prints what the reader printed, stops the reader,
+ * removes every trace rule, chain and table, and reads the ruleset back, which must be exactly the one
+ * recorded before the scans.
+ * When the exec itself fails (a timeout), the removal runs again on its own and the trace reads as failed.
+ * @throws LabChangedError when the ruleset is not the recorded one once the trace rules are gone, and
+ *   CommandFailedError when it cannot be read back: either way the removal is not proven, which is no
+ *   failed trace but a failed scenario.
  */
-export async function finishTrace(target: StartedFwprobeContainer, canaryPort: number): Promise<string> {
+export async function closeTrace(target: StartedFwprobeContainer, spec: TraceSpec, before: LabState, canaryPort: number): Promise<{ text: string } | { failure: string }> {
+  let steps;
+  try {
+    steps = await target.runNamedBatch({ finish: finishCommand(canaryPort), ...removal(target, spec, before) }, { stopOnFailure: false, phase: 'closing and removing the trace' });
+  } catch (error) {
+    await stopTrace(target, spec, before);
+    return { failure: error instanceof Error ? error.message : String(error) };
+  }
+  assertRestored(before, steps);
+  return { text: steps.finish.stdout };
+}
+
+/** The closing canary, then a wait until the reader printed it, then what it printed (exit 0 regardless). */
+function finishCommand(canaryPort: number): string[] {
   const marker = `\t127.0.0.1\t${canaryPort}\t`;
+  // The canary's client waits 50 ms for an answer, so the reader has printed it by the first look on a
+  // quiet machine; under load each look is two processes beside the reader, so they stay 100 ms apart.
   const script = '"$@" > /dev/null; i=0; while [ $i -lt 30 ]; do grep -qF "$MARK" "$OUT" 2>/dev/null && break; sleep 0.1; i=$((i+1)); done; cat "$OUT" 2>/dev/null; true';
-  const result = await target.run(['env', `MARK=${marker}`, `OUT=${OUTPUT}`, 'sh', '-c', script, 'sh', ...canaryCommand(canaryPort)], { phase: 'closing the trace' });
-  return result.stdout;
+  return ['env', `MARK=${marker}`, `OUT=${OUTPUT}`, 'sh', '-c', script, 'sh', ...canaryCommand(canaryPort)];
 }
 
 /** What the reader printed so far. */
@@ -105,8 +139,14 @@ export async function readTrace(target: StartedFwprobeContainer): Promise<string
  * @throws LabChangedError when it is not.
  */
 export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec, before: LabState): Promise<void> {
+  const steps = await target.runNamedBatch(removal(target, spec, before), { stopOnFailure: false, phase: 'removing the trace' });
+  assertRestored(before, steps);
+}
+
+/** The batch steps that stop the reader, remove every trace rule, chain and table, and read the ruleset back. */
+function removal(target: StartedFwprobeContainer, spec: TraceSpec, before: LabState) {
   const tools = TOOLS[target.backend];
-  const remove = FAMILIES.flatMap((family) => traceRules(spec).map((rule) => withOp(tools[family].cli, '-D', rule)));
+  const remove = FAMILIES.map((family) => restoreRules(tools[family].restore, spec, '-D'));
   // iptables-nft creates the raw table for the first rule and has no command to delete it again. A raw table
   // that was there before (iptables' own, or a native `table ip raw` that iptables-save does not list as
   // `*raw`) is the user's: never deleted.
@@ -122,20 +162,23 @@ export async function stopTrace(target: StartedFwprobeContainer, spec: TraceSpec
           return ['PREROUTING', 'OUTPUT'].filter((chain) => !listed.some((l) => l.startsWith(`table ${table} raw chain ${chain}:`))).map((chain) => ['nft', 'delete', 'chain', table, 'raw', chain]);
         })
       : [];
-  // One exec: stop the reader, remove every trace rule, chain and table, and read the ruleset back.
-  const steps = await target.runNamedBatch(
-    {
-      stop: ['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`],
-      remove,
-      chains,
-      tables: created.map((family) => ['perl', READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']),
-      ...saveCommands(target),
-    },
-    { stopOnFailure: false, phase: 'removing the trace' },
-  );
-  const now = savedFrom(steps);
+  return {
+    stop: ['sh', '-c', `kill "$(cat ${PID})" 2>/dev/null; true`],
+    remove,
+    chains,
+    tables: created.map((family) => [READER, 'deltable', family === 'ipv4' ? '2' : '10', 'raw']),
+    // What the comparison reads: both saves and the nft listing (not the JSON listing an applied ruleset keeps).
+    save4: [tools.ipv4.save],
+    save6: [tools.ipv6.save],
+    nftList: [...NFT_LIST],
+  };
+}
+
+function assertRestored(before: LabState, steps: { save4: StepResult; save6: StepResult; nftList: StepResult }): void {
+  const { save4, save6, nftList } = steps;
+  for (const step of [save4, save6, nftList]) if (step.exitCode !== 0) throw new CommandFailedError(step);
   try {
-    assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(now.v4), v6: normaliseSave(now.v6), nft: normaliseNftListing(now.nft ?? '') } });
+    assertUnchanged(before, { ...before, ruleset: { v4: normaliseSave(save4.stdout), v6: normaliseSave(save6.stdout), nft: normaliseNftListing(nftList.stdout) } });
   } catch (error) {
     throw new LabChangedError(`Removing fwprobe's trace rules did not restore the recorded ruleset: ${(error as Error).message}`, { cause: error });
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/perl
-# fwprobe's nf_tables trace reader, copied into the target for the attribution phase only.
+# fwprobe's nf_tables trace reader for the attribution phase (src/lab/trace/), installed in the target image
+# as fwprobe-nftrace.
 #
 #   nftrace monitor SECONDS MAX_LINES   print every trace event until SIGTERM, the deadline or MAX_LINES
 #   nftrace rules                        print every rule's family, table, chain and handle, in chain order
