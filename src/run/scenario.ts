@@ -14,6 +14,7 @@ import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from
 import { withDeadline } from '../model/deadline.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import type { Scenario } from '../model/scenario.ts';
+import { PROTOCOLS, type Protocol } from '../model/observation.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
@@ -32,6 +33,8 @@ import { redirectingRules } from '../ruleset/redirecting.ts';
 
 /** Scans of this many ports or more are counted by default: below it two ledger round trips cost more than the retry. */
 const COUNT_FROM = 256;
+// NAT that conntrack does: a probe it rewrites keeps its original tuple, which the UDP ledger follows.
+const CONNTRACK_NAT = new Set(['DNAT', 'REDIRECT', 'NETMAP', 'dnat', 'redirect']);
 
 export interface RunScenarioOptions {
   /** The target image tag, from `ensureTargetImage()`. */
@@ -160,9 +163,12 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const nat = natPorts(applied.saved, scenario.services);
     const containerProbes = dockerHost ? planContainerProbes(scenario, hosts, dockerHost.started, dockerHost.routed, sourcePorts) : [];
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
-    const countable = result.rateDependent.length === 0 && redirectingRules(applied.saved).length === 0;
-    const countFrom = countable && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
-    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, ...(countFrom === undefined ? {} : { countFrom }) });
+    // UDP's ledger follows a probe through conntrack's NAT (REDIRECT, DNAT, NETMAP) by its original tuple;
+    // TCP's keys answers by port, and nothing follows a stateless rewrite, a queue or TPROXY.
+    const redirecting = redirectingRules(applied.saved);
+    const countProtocols: readonly Protocol[] = result.rateDependent.length > 0 ? [] : redirecting.length === 0 ? PROTOCOLS : redirecting.every((r) => CONNTRACK_NAT.has(r.match)) ? ['udp'] : [];
+    const countFrom = countProtocols.length > 0 && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
+    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, countProtocols, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
     // The clients to a Docker host's containers at their own addresses go with the others.
