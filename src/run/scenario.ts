@@ -14,7 +14,6 @@ import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from
 import { withDeadline } from '../model/deadline.ts';
 import { isStopping, RUN_ID } from '../lab/cleanup.ts';
 import type { Scenario } from '../model/scenario.ts';
-import { PROTOCOLS, type Protocol } from '../model/observation.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
 import { staticParityFindings } from '../ruleset/static-parity.ts';
@@ -30,11 +29,10 @@ import { attribute } from './attribution.ts';
 import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
 import { redirectingRules } from '../ruleset/redirecting.ts';
+import { countedProtocols } from './count-protocols.ts';
 
 /** Scans of this many ports or more are counted by default: below it two ledger round trips cost more than the retry. */
 const COUNT_FROM = 256;
-// NAT that conntrack does: a probe it rewrites keeps its original tuple, which the UDP ledger follows.
-const CONNTRACK_NAT = new Set(['DNAT', 'REDIRECT', 'NETMAP', 'dnat', 'redirect']);
 
 export interface RunScenarioOptions {
   /** The target image tag, from `ensureTargetImage()`. */
@@ -163,10 +161,7 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const nat = natPorts(applied.saved, scenario.services);
     const containerProbes = dockerHost ? planContainerProbes(scenario, hosts, dockerHost.started, dockerHost.routed, sourcePorts) : [];
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
-    // UDP's ledger follows a probe through conntrack's NAT (REDIRECT, DNAT, NETMAP) by its original tuple;
-    // TCP's keys answers by port, and nothing follows a stateless rewrite, a queue or TPROXY.
-    const redirecting = redirectingRules(applied.saved);
-    const countProtocols: readonly Protocol[] = result.rateDependent.length > 0 ? [] : redirecting.length === 0 ? PROTOCOLS : redirecting.every((r) => CONNTRACK_NAT.has(r.match)) ? ['udp'] : [];
+    const countProtocols = countedProtocols(result.rateDependent.length, redirectingRules(applied.saved));
     const countFrom = countProtocols.length > 0 && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
     const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, countProtocols, ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
