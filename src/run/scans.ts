@@ -37,11 +37,14 @@ export async function runScans(
     bounds: Bounds;
     /** Scans of the target of at least this many ports are counted (scan/counted.ts, counted-udp.ts); absent: none is. */
     countFrom?: number;
+    /** The protocols whose scans `countFrom` counts (a NAT rule leaves only UDP's ledger able to follow a probe). @default both */
+    countProtocols?: readonly Protocol[];
     /** Ports NAT maps onto a service of the target: scanned, and of interest, with the scenario's own. @default none */
     natPorts?: Readonly<Record<Protocol, readonly number[]>>;
   },
 ): Promise<Collected> {
   const { timing, bounds, countFrom } = options;
+  const countProtocols = options.countProtocols ?? PROTOCOLS;
   const collected: Collected = { observations: [], others: [], scans: [] };
   const scanned: Record<Protocol, number[]> = { tcp: [], udp: [] };
   for (const protocol of PROTOCOLS) {
@@ -65,7 +68,7 @@ export async function runScans(
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting = !host && countFrom !== undefined && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
+          const counting = !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
           await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }

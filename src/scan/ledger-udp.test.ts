@@ -39,17 +39,22 @@ describe('udpLedgerScript', () => {
     const v4 = udpLedgerScript({ table: 'fwprobe_ledger_1', family: 'ipv4', target: '10.77.0.1', source: '10.77.0.20', sourcePorts: [47311] });
     const probe = 'ip saddr 10.77.0.20 ip daddr 10.77.0.1 udp sport 47311';
     expect(v4).toContain(`hook prerouting priority -450; policy accept;\n    ${probe} add @in_flight { udp dport }`);
-    // Past the input path's last chain: the probe reached the socket layer.
-    expect(v4).toContain(`hook input priority 450; policy accept;\n    ${probe} delete @in_flight { udp dport }\n    ${probe} add @delivered { udp dport }`);
+    // Past the input path's last chain: the probe reached the socket layer, followed there by conntrack's
+    // original tuple (a REDIRECT/DNAT rewrote its port), or by its own header when untracked.
+    const untracked = `ct state invalid,untracked ${probe}`;
+    const tracked = 'meta l4proto udp ct original ip saddr 10.77.0.20 ct original ip daddr 10.77.0.1 ct original proto-src 47311';
+    expect(v4).toContain(
+      `hook input priority 450; policy accept;\n    ${untracked} delete @in_flight { udp dport }\n    ${tracked} delete @in_flight { ct original proto-dst }\n    ${untracked} add @delivered { udp dport }\n    ${tracked} add @delivered { ct original proto-dst }`,
+    );
     expect(v4).toContain(`hook output priority -450; policy accept;\n    ${probe} add @out_flight { udp dport }`);
-    expect(v4).toContain(`hook postrouting priority 450; policy accept;\n    ${probe} delete @out_flight { udp dport }`);
+    expect(v4).toContain(`hook postrouting priority 450; policy accept;\n    ${untracked} delete @out_flight { udp dport }\n    ${tracked} delete @out_flight { ct original proto-dst }`);
     // A loopback scan's looks leave from other source ports: each is one of the scan's own.
     const v6 = udpLedgerScript({ table: 'fwprobe_ledger_1', family: 'ipv6', target: '::1', source: '::1', sourcePorts: [47312, 47311, 47311] });
     expect(v6).toContain('ip6 saddr ::1 ip6 daddr ::1 udp sport { 47311, 47312 } add @in_flight { udp dport }');
     // No verdicts, and no ICMP read: the word rests on the probe's own path, never on a rate-limited answer.
     const rules = v6.split('\n').filter((l) => l.includes('@'));
-    expect(rules).toHaveLength(5);
-    expect(rules.every((l) => / (add|delete) @\w+ \{ udp dport \}$/.test(l))).toBe(true);
+    expect(rules).toHaveLength(8);
+    expect(rules.every((l) => / (add|delete) @\w+ \{ (udp dport|ct original proto-dst) \}$/.test(l))).toBe(true);
     expect(v6).not.toMatch(/\b(drop|reject|queue|jump|goto|icmp|icmpv6)\b/);
   });
   test('refuses anything but literal addresses, ports and its own table name', () => {

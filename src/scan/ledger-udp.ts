@@ -64,6 +64,13 @@ export function udpLedgerScript(spec: UdpLedgerSpec): string {
   // Only this scanner's probes to this address from nmap's own source ports: another peer's scan of the same
   // address, or a real client, is never noted (see LedgerSpec.source).
   const probe = `${ip} saddr ${spec.source} ${ip} daddr ${spec.target} udp sport ${sport}`;
+  // Where a probe leaves a path, NAT (a REDIRECT or DNAT, at -100) may have rewritten its port and address:
+  // the probe is followed by conntrack's original tuple, as it was sent, so a port redirected to another is
+  // delivered under its own number, not left "in flight" (dropped). An untracked probe (a raw-table
+  // `notrack`) has no tuple, and no NAT: its own header is the original.
+  const tracked = `meta l4proto udp ct original ${ip} saddr ${spec.source} ct original ${ip} daddr ${spec.target} ct original proto-src ${sport}`;
+  const untracked = `ct state invalid,untracked ${probe}`;
+  const leave = (set: string, verb: 'add' | 'delete') => [`${untracked} ${verb} @${set} { udp dport }`, `${tracked} ${verb} @${set} { ct original proto-dst }`];
   const set = (name: string) => `  set ${name} { type inet_service; size 65536; flags dynamic; }`;
   const chain = (name: string, hook: string, priority: number, rules: string[]) => [
     `  chain ${name} {`,
@@ -75,11 +82,11 @@ export function udpLedgerScript(spec: UdpLedgerSpec): string {
     `table inet ${spec.table} {`,
     ...UDP_SET_NAMES.map(set),
     ...chain('out_pre', 'output', FIRST, [`${probe} add @out_flight { udp dport }`]),
-    ...chain('out_post', 'postrouting', LAST, [`${probe} delete @out_flight { udp dport }`]),
+    ...chain('out_post', 'postrouting', LAST, leave('out_flight', 'delete')),
     ...chain('in_pre', 'prerouting', FIRST, [`${probe} add @in_flight { udp dport }`]),
     // Past every chain of the input path: what happens next is the socket layer's (a listener, or the
     // kernel's port unreachable), not the firewall's.
-    ...chain('in_post', 'input', LAST, [`${probe} delete @in_flight { udp dport }`, `${probe} add @delivered { udp dport }`]),
+    ...chain('in_post', 'input', LAST, [...leave('in_flight', 'delete'), ...leave('delivered', 'add')]),
     '}',
     '',
   ].join('\n');
