@@ -12,6 +12,7 @@
  * the chains is blocked, and one the ledger cannot decide is `unverified`, never left out of the gate.
  */
 import type { PortState } from '../model/observation.ts';
+import { SHAPE_OR_MOMENT, withoutComments } from '../model/scan-shape.ts';
 
 /**
  * - `open`: a scanner or a real client got an answer.
@@ -37,15 +38,11 @@ export interface DecidingRule {
   rule?: string | undefined;
 }
 
-// What a scanner's SYN and a traced client's SYN can differ in (TCP options, length, TTL, window, source
-// port, the moment): a REJECT that matches on one of these may have refused the client while the scan's own
-// probe went through to the host's stack, whose reset looks the same. Comments are not matches.
-const SHAPE_OR_MOMENT =
-  /\b(option|tcp-option|sport|sports|source-port|length|ttl|hoplimit|hl|window|mss|tcpmss|sequence|ackseq|id|frag|tos|dscp|ecn|osf|u32|bpf|limit|hashlimit|random|numgen|statistic|connlimit|count|recent|quota|time|hour|day|cpu|flowlabel|doff|proto-src|ctorigsrcport)\b|@(ll|nh|th),/i;
 function rejectIsTheScans(rule: DecidingRule): boolean {
   if (rule.rule === undefined) return false;
-  const matches = rule.rule.replace(/\bcomment\s+"[^"]*"/g, '').replace(/--comment\s+("[^"]*"|\S+)/g, '');
-  return !SHAPE_OR_MOMENT.test(matches);
+  // A REJECT keyed on the probe's shape may have refused the client while the scan's own probe went through
+  // to the host's stack, whose reset looks the same.
+  return !SHAPE_OR_MOMENT.test(withoutComments(rule.rule));
 }
 
 /** A word, and whether it rests on an assumption (a `closed` port no trace decided, read as admitted). */

@@ -15,6 +15,7 @@ import type { ScanTarget } from './lab-setup.ts';
 import { topPorts } from '../scan/top-ports.ts';
 import type { ObservedSummary, ScanRecord, ScanRequest } from '../scan/types.ts';
 import type { Counting } from '../scan/counted.ts';
+import { shapedRuleFor, type ScanShapedRule } from '../ruleset/scan-shaped.ts';
 
 export interface Collected {
   observations: Observation[];
@@ -39,6 +40,8 @@ export async function runScans(
     countFrom?: number;
     /** The protocols whose scans `countFrom` counts (a NAT rule leaves only UDP's ledger able to follow a probe). @default both */
     countProtocols?: readonly Protocol[];
+    /** Rules keyed on a probe's source port or shape (ruleset/scan-shaped.ts): the ledger's drops prove nothing for their ports. @default none */
+    shaped?: readonly ScanShapedRule[];
     /** Ports NAT maps onto a service of the target: scanned, and of interest, with the scenario's own. @default none */
     natPorts?: Readonly<Record<Protocol, readonly number[]>>;
   },
@@ -68,7 +71,7 @@ export async function runScans(
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting = !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from) : undefined;
+          const counting = !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from, options.shaped ?? []) : undefined;
           await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
         }
       }
@@ -87,8 +90,9 @@ export async function runScans(
 let ledgers = 0;
 
 /** A ledger of the scan's probes in the target, in a table of its own (several scans run side by side). */
-function ledgerIn(target: StartedFwprobeContainer, source: Record<Family, string>): Counting {
+function ledgerIn(target: StartedFwprobeContainer, source: Record<Family, string>, shaped: readonly ScanShapedRule[]): Counting {
   return {
+    ...(shaped.length > 0 ? { unproven: (port: number) => shapedRuleFor(shaped, port) } : {}),
     table: `fwprobe_ledger_${process.pid}_${++ledgers}`,
     source,
     inTarget: (commands) => target.runBatch(commands, { stopOnFailure: false, phase: 'the scan ledger' }),

@@ -33,6 +33,7 @@ import { trustedSourcePorts } from '../ruleset/shape-matches.ts';
 import { runScans } from './scans.ts';
 import { redirectingRules } from '../ruleset/redirecting.ts';
 import { countedProtocols } from './count-protocols.ts';
+import { scanShapedRules } from '../ruleset/scan-shaped.ts';
 
 /** Scans of this many ports or more are counted by default: below it two ledger round trips cost more than the retry. */
 const COUNT_FROM = 256;
@@ -166,7 +167,8 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const probes = planAll({ ...scenario, sources: { ...scenario.sources, ports: sourcePorts } }, hosts, new Set(scenario.services.map((s) => `${s.protocol}/${s.port}`)), nat);
     const countProtocols = countedProtocols(result.rateDependent.length, redirectingRules(applied.saved));
     const countFrom = countProtocols.length > 0 && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
-    const scans = () => runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, countProtocols, ...(countFrom === undefined ? {} : { countFrom }) });
+    const scans = () =>
+      runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, countProtocols, shaped: scanShapedRules(applied.saved), ...(countFrom === undefined ? {} : { countFrom }) });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
     // The clients to a Docker host's containers at their own addresses go with the others.

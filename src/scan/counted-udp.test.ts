@@ -74,6 +74,15 @@ describe('countedUdpScan', () => {
     expect(scan.backing).toMatchObject({ admitted: 0, unverified: 5, note: expect.stringContaining('could not be installed: Error: Could not process rule') });
   });
 
+  // The attack: `udp sport 47311 drop` holds only the pinned scanner; a client from any other port gets in.
+  test("a rule keyed on the probe's source port leaves its held ports unverified, naming the rule; the others stay dropped", async () => {
+    const { counting } = target(ledger([], [5000, 5003], [53, 5001, 5002]));
+    const rule = '-A INPUT -p udp -m udp --sport 47311 -j DROP';
+    const scan = await countedUdpScan(async () => result(SILENT), request, [47311], { ...counting, unproven: (port) => (port === 5003 ? rule : undefined) });
+    expect(scan.others.map((s) => `${s.ports} ${s.ledger}`)).toEqual(['5000 dropped', '5001-5002 admitted', '5003 unverified']);
+    expect(scan.backing).toMatchObject({ unverified: 1, note: expect.stringContaining(`1 held port(s) left unverified: \`${rule}\``) });
+  });
+
   test('conntrack dropped packets meanwhile: held ports are unverified, delivered ones still admitted', async () => {
     const { counting } = target(ledger([], [5000, 5003], [53, 5001, 5002]), { dropsAfter: 3 });
     const scan = await countedUdpScan(async () => result(SILENT), request, [47311], counting);

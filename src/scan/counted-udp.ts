@@ -49,7 +49,27 @@ export async function countedUdpScan(scan: () => Promise<ScanResult>, request: S
   const drops = conntrackDrops(read[1]?.stdout ?? '') - conntrackDrops(before?.stdout ?? '');
   const note = drops !== 0 ? `conntrack dropped ${drops} packets during the scan (table full?): a held probe proves no rule's drop` : undefined;
   const decided = decideUdp(reportedPorts(result), sets, drops === 0);
-  return { ...markPorts(result, decided), backing: udpBacking(result, decided, note) };
+  const shaped = unprovenDrops(decided, counting.unproven);
+  const notes = [note, shaped].filter((n): n is string => n !== undefined);
+  return { ...markPorts(result, decided), backing: udpBacking(result, decided, notes.length > 0 ? notes.join('; ') : undefined) };
+}
+
+/**
+ * A held probe proves nothing where a rule keyed on the probe's source port or shape decides the port: the
+ * pinned scanner may be the only sender it holds. Those ports turn `unverified`, and the note names a rule.
+ */
+function unprovenDrops(decided: Map<number, UdpDecision>, unproven: Counting['unproven']): string | undefined {
+  if (!unproven) return undefined;
+  let first: string | undefined;
+  let count = 0;
+  for (const [port, d] of decided) {
+    const rule = d.word === 'dropped' ? unproven(port) : undefined;
+    if (rule === undefined) continue;
+    decided.set(port, { word: 'unverified' });
+    first ??= rule;
+    count++;
+  }
+  return first === undefined ? undefined : `${count} held port(s) left unverified: \`${first.slice(0, 160)}\` keys on the source port or shape, so a client unlike the scan's probe may get in`;
 }
 
 /** Every port the result reports, listed or summarised with its list. */

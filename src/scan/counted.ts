@@ -29,6 +29,11 @@ export interface Counting {
   table: string;
   /** The address the scanner's probes come from, per family (127.0.0.1 and ::1 from loopback). */
   source: Readonly<Record<Family, string>>;
+  /**
+   * The rule that can hold this scanner's probes to `port` while a client from another source port or shape
+   * gets in (ruleset/scan-shaped.ts): a held probe then proves no drop. Read by the UDP ledger. @default none
+   */
+  unproven?: (port: number) => string | undefined;
 }
 
 /**

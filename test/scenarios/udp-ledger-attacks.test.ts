@@ -31,4 +31,26 @@ describe('the UDP ledger under attack', () => {
       }
     }
   });
+
+  test("a drop keyed on the scan's pinned source port (47311): held ports unverified, never blocked; 5002 delivered to clients", async () => {
+    const t0 = Date.now();
+    const result = await runScenarioFile('test/fixtures/udp-ledger-attacks/sport-pinned.scenario.yaml', { image });
+    console.log(`udp sport-pinned scenario: ${Date.now() - t0} ms`);
+    expect(result.status, result.error ?? verdictTextOf(result)).toBe('passed');
+    const exposure = exposureOf(result.observations, result.others);
+    for (const vantage of ['loopback', 'peer']) {
+      for (const family of FAMILIES) {
+        const where = `${vantage} ${family}`;
+        const slice = exposure.get(sliceKey({ vantage, host: 'target', family, protocol: 'udp' }));
+        expect(slice, where).toBeDefined();
+        expect(slice!.ports.get(5002), where).toBe('delivered');
+        expect(slice!.ports.get(5001), where).toBe('unverified');
+        expect(slice!.ports.get(5004), where).toBe('unverified');
+        expect(
+          [...slice!.ports.values()].filter((word) => word === 'blocked'),
+          where,
+        ).toEqual([]);
+      }
+    }
+  });
 });

@@ -1,0 +1,60 @@
+/**
+ * Rules that can treat a counted sweep's probes otherwise than a real client's. nmap's UDP sweep comes from
+ * one pinned source port with one shape, so a rule keyed on the source port or the packet's shape (`udp
+ * sport 47311 drop`, `--sport 53 -j ACCEPT`) lets the ledger see every probe held while a client from
+ * another port gets in. Where such a rule can decide a UDP port, the ledger's "dropped" proves nothing for it
+ * (scan/counted-udp.ts reads it `unverified`). Read from the applied model's matches, never from names of
+ * chains (ufw's `ufw-user-limit` holds no rate match).
+ */
+import { SHAPE_OR_MOMENT } from '../model/scan-shape.ts';
+import { judgeModel } from './applied/classify.ts';
+import { appliedModel, type SavedRuleset } from './applied/model.ts';
+import type { AppliedRule, RuleMatch } from './applied/types.ts';
+
+/** A rule keyed on the probe's shape, and the UDP ports it can decide (`all` when it names none it can be held to). */
+export interface ScanShapedRule {
+  rule: string;
+  ports: 'all' | [number, number][];
+}
+
+export function scanShapedRules(saved: SavedRuleset): ScanShapedRule[] {
+  const out: ScanShapedRule[] = [];
+  for (const j of judgeModel(appliedModel(saved))) {
+    if (!j.relevant || !j.decides || tcpOnly(j.rule)) continue;
+    const keyed = j.rule.matches.some((m) => SHAPE_OR_MOMENT.test(`${m.name} ${m.options.map((o) => o.name).join(' ')}`));
+    if (keyed) out.push({ rule: j.rule.text, ports: destinationPorts(j.rule) });
+  }
+  return out;
+}
+
+/** The first rule that makes a held probe to `port` prove nothing, or undefined. */
+export function shapedRuleFor(rules: readonly ScanShapedRule[], port: number): string | undefined {
+  return rules.find((r) => r.ports === 'all' || r.ports.some(([from, to]) => port >= from && port <= to))?.rule;
+}
+
+function tcpOnly(rule: AppliedRule): boolean {
+  return rule.matches.some(
+    (m) => (m.kind === 'xt' && m.name === 'tcp') || m.name === 'payload tcp' || m.options.some((o) => (o.name === '-p' || o.name === '--protocol') && !o.negated && o.args.join(' ') === 'tcp'),
+  );
+}
+
+const DPORT = new Set(['--dport', '--dports', '--destination-port', '--destination-ports', 'dport']);
+
+/** The destination ports a rule is held to; `all` for none, a negation, a set or anything unreadable. */
+function destinationPorts(rule: AppliedRule): 'all' | [number, number][] {
+  const options = rule.matches.flatMap((m: RuleMatch) => m.options.filter((o) => DPORT.has(o.name)).map((o) => ({ o, values: m.kind === 'nft' ? (m.values ?? []) : o.args })));
+  if (options.length === 0) return 'all';
+  const ranges: [number, number][] = [];
+  for (const { o, values } of options) {
+    if (o.negated) return 'all';
+    for (const part of values
+      .join(',')
+      .split(/[,\s{}]+/)
+      .filter(Boolean)) {
+      const m = /^(\d+)(?:[:-](\d+))?$/.exec(part);
+      if (!m) return 'all';
+      ranges.push([Number(m[1]), Number(m[2] ?? m[1])]);
+    }
+  }
+  return ranges;
+}
