@@ -74,7 +74,8 @@ export interface Observation {
   /**
    * A counted UDP sweep's ledger word on this port (scan/ledger-udp.ts), from its probes' own path:
    * `admitted` (a probe reached the socket layer), `dropped` (held in a path's chains, see `droppedAt`),
-   * `unverified` (the ledger cannot say). Absent outside counted UDP sweeps.
+   * `unverified` (the ledger cannot say). Also `unverified` on any scan's silent port that a rule keyed on
+   * the probe's source port or shape can decide (scan/unproven-marks.ts). Absent otherwise.
    */
   ledger?: 'admitted' | 'dropped' | 'unverified';
 }

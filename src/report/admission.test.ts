@@ -70,4 +70,12 @@ describe('the gate with a counted UDP sweep', () => {
     expect(words(back.exposure)).toEqual({ 53: 'open', 60: 'unverified', 61: 'unverified' });
     expect(exposureChanges(back.exposure, run)).toEqual([]);
   });
+
+  // `tcp sport 53 accept` before a drop: the scan's pinned probe is held, a client from port 53 gets in.
+  it('a silent TCP port under a rule keyed on the source port is unverified, unless a traced client decided it', () => {
+    expect(admissionOf('filtered', undefined, { ledger: 'unverified', reason: 'no-response' })).toEqual({ exposure: 'unverified', assumed: false });
+    expect(admissionOf('filtered', undefined, { reason: 'no-response' })).toEqual({ exposure: 'blocked', assumed: false });
+    const traced = { verdict: 'DROP', packet: 'first', rule: '-A INPUT -j DROP' } as const;
+    expect(admissionOf('filtered', traced, { ledger: 'unverified', reason: 'no-response' })).toEqual({ exposure: 'blocked', assumed: false });
+  });
 });

@@ -88,6 +88,9 @@ export function admissionOf(state: PortState, rule?: DecidingRule, backing: Back
   // The UDP ledger saw the scan's probe held in the chains (a DROP, or a REJECT whose port unreachable reads
   // `closed`): blocked, unless a traced client was let in (the wider reading).
   if (ledger === 'dropped') return { exposure: letIn ? 'admitted' : 'blocked', assumed: false };
+  // Silent under a rule keyed on the probe's source port or shape (scan/unproven-marks.ts), and no traced
+  // client decided it: the scan's probe being held says nothing of a client's.
+  if (ledger === 'unverified' && !decided && (state === 'filtered' || state === 'open|filtered')) return { exposure: 'unverified', assumed: false };
   if (state === 'closed') {
     if (!decided) return { exposure: 'admitted', assumed: true };
     if (letIn || decided.verdict?.toUpperCase() !== 'REJECT') return { exposure: 'admitted', assumed: false };

@@ -54,4 +54,8 @@ describe('scanShapedRules', () => {
     // An inet table's rules stand in both families.
     expect([...new Set(rules.map((r) => JSON.stringify(r.ports)))]).toEqual(['"all"', '[[1000,2000]]']);
   });
+
+  test("rules on the way out see the host's answer, not the probe: `-A OUTPUT -p udp --sport 5002 -j DROP` is none", () => {
+    expect(scanShapedRules({ v4: '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp -m udp --sport 5002 -j DROP\nCOMMIT\n', v6: '' })).toEqual([]);
+  });
 });

@@ -3,9 +3,10 @@
  * one pinned source port with one shape, so a rule keyed on the source port or the packet's shape (`udp
  * sport 47311 drop`, `--sport 53 -j ACCEPT`) lets the ledger see every probe held while a client from
  * another port gets in. Where such a rule can decide a UDP port, the ledger's "dropped" proves nothing for it
- * (scan/counted-udp.ts reads it `unverified`). Read from the applied model's matches, never from names of
+ * (scan/counted-udp.ts reads it `unverified`), and neither does any scan's silence (scan/unproven-marks.ts). Read from the applied model's matches, never from names of
  * chains (ufw's `ufw-user-limit` holds no rate match).
  */
+import type { Protocol } from '../model/observation.ts';
 import { SHAPE_OR_MOMENT } from '../model/scan-shape.ts';
 import { judgeModel } from './applied/classify.ts';
 import { appliedModel, type SavedRuleset } from './applied/model.ts';
@@ -17,10 +18,16 @@ export interface ScanShapedRule {
   ports: 'all' | [number, number][];
 }
 
-export function scanShapedRules(saved: SavedRuleset): ScanShapedRule[] {
+/** @param protocol - The protocol whose ports the rules can decide. @default 'udp' */
+export function scanShapedRules(saved: SavedRuleset, protocol: Protocol = 'udp'): ScanShapedRule[] {
   const out: ScanShapedRule[] = [];
-  for (const j of judgeModel(appliedModel(saved))) {
-    if (!j.relevant || !j.decides || tcpOnly(j.rule)) continue;
+  const model = appliedModel(saved);
+  // A rule on the way out sees the host's answer (its source port is the probed port), never the probe: whether
+  // the probe got in does not rest on it.
+  const outbound = new Set(model.chains.filter((c) => c.hook === 'output' || c.hook === 'postrouting').map((c) => `${c.family} ${c.source} ${c.nftFamily ?? ''} ${c.table} ${c.name}`));
+  for (const j of judgeModel(model)) {
+    if (!j.relevant || !j.decides || onlyFor(j.rule, protocol === 'udp' ? 'tcp' : 'udp')) continue;
+    if (outbound.has(`${j.rule.family} ${j.rule.source} ${j.rule.nftFamily ?? ''} ${j.rule.table} ${j.rule.chain}`)) continue;
     const keyed = j.rule.matches.some((m) => SHAPE_OR_MOMENT.test(`${m.name} ${m.options.map((o) => o.name).join(' ')}`));
     if (keyed) out.push({ rule: j.rule.text, ports: destinationPorts(j.rule) });
   }
@@ -32,9 +39,10 @@ export function shapedRuleFor(rules: readonly ScanShapedRule[], port: number): s
   return rules.find((r) => r.ports === 'all' || r.ports.some(([from, to]) => port >= from && port <= to))?.rule;
 }
 
-function tcpOnly(rule: AppliedRule): boolean {
+/** The rule matches only `other` (so it cannot decide the protocol asked about). */
+function onlyFor(rule: AppliedRule, other: Protocol): boolean {
   return rule.matches.some(
-    (m) => (m.kind === 'xt' && m.name === 'tcp') || m.name === 'payload tcp' || m.options.some((o) => (o.name === '-p' || o.name === '--protocol') && !o.negated && o.args.join(' ') === 'tcp'),
+    (m) => (m.kind === 'xt' && m.name === other) || m.name === `payload ${other}` || m.options.some((o) => (o.name === '-p' || o.name === '--protocol') && !o.negated && o.args.join(' ') === other),
   );
 }
 

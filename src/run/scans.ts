@@ -16,6 +16,7 @@ import { topPorts } from '../scan/top-ports.ts';
 import type { ObservedSummary, ScanRecord, ScanRequest } from '../scan/types.ts';
 import type { Counting } from '../scan/counted.ts';
 import { shapedRuleFor, type ScanShapedRule } from '../ruleset/scan-shaped.ts';
+import { markUnproven } from '../scan/unproven-marks.ts';
 
 export interface Collected {
   observations: Observation[];
@@ -41,7 +42,7 @@ export async function runScans(
     /** The protocols whose scans `countFrom` counts (a NAT rule leaves only UDP's ledger able to follow a probe). @default both */
     countProtocols?: readonly Protocol[];
     /** Rules keyed on a probe's source port or shape (ruleset/scan-shaped.ts): the ledger's drops prove nothing for their ports. @default none */
-    shaped?: readonly ScanShapedRule[];
+    shaped?: Readonly<Record<Protocol, readonly ScanShapedRule[]>>;
     /** Ports NAT maps onto a service of the target: scanned, and of interest, with the scenario's own. @default none */
     natPorts?: Readonly<Record<Protocol, readonly number[]>>;
   },
@@ -71,8 +72,9 @@ export async function runScans(
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting = !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from, options.shaped ?? []) : undefined;
-          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting);
+          const counting =
+            !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from, options.shaped?.[protocol] ?? []) : undefined;
+          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting, host ? [] : (options.shaped?.[protocol] ?? []));
         }
       }
     };
@@ -115,11 +117,25 @@ function portsOfInterest(scenario: Scenario, protocol: Protocol, scanned: number
   return ports.length > 0 ? ports : scanned.slice(0, 1);
 }
 
-async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, request: ScanRequest, host: string | undefined, collected: Collected, boundMs: number, counting?: Counting): Promise<void> {
+async function scanOne(
+  scanner: StartedFwprobeContainer,
+  scope: LabScope,
+  request: ScanRequest,
+  host: string | undefined,
+  collected: Collected,
+  boundMs: number,
+  counting: Counting | undefined,
+  shaped: readonly ScanShapedRule[],
+): Promise<void> {
   const t0 = Date.now();
   const phase = `the ${request.vantage}${host ? `→${host}` : ''} ${request.family} ${request.protocol} scan`;
   const tag = host ? { host } : {};
-  const scan = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope, counting);
+  const scanned = await scanPorts((command) => scanner.run(command, { timeoutMs: boundMs, phase, bound: 'scan' }), request, scope, counting);
+  // A silent port under a rule keyed on the probe's source port or shape proves only that this probe was held.
+  const marks = shaped.length > 0 ? markUnproven(scanned, (port) => shapedRuleFor(shaped, port)) : { result: scanned, marked: 0 };
+  const scan = marks.result;
+  const unprovenWarning =
+    marks.marked > 0 ? [`${marks.marked} silent port(s) unverified: \`${(marks.rule ?? '').slice(0, 160)}\` keys on the source port or shape, so a client unlike the scan's probe may get in`] : [];
   collected.scans.push({
     vantage: request.vantage,
     ...tag,
@@ -130,7 +146,7 @@ async function scanOne(scanner: StartedFwprobeContainer, scope: LabScope, reques
     hostState: scan.hostState,
     sourcePort: scan.sourcePort,
     followUpCommands: scan.followUpCommands,
-    warnings: scan.warnings,
+    warnings: [...scan.warnings, ...unprovenWarning],
     ...(scan.backing ? { backing: scan.backing } : {}),
     ms: Date.now() - t0,
     ...(scan.xml === undefined ? {} : { xml: scan.xml }),

@@ -168,7 +168,14 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     const countProtocols = countedProtocols(result.rateDependent.length, redirectingRules(applied.saved));
     const countFrom = countProtocols.length > 0 && Number.isFinite(options.countFrom ?? COUNT_FROM) ? (options.countFrom ?? COUNT_FROM) : undefined;
     const scans = () =>
-      runScans(scenario, hosts, { timing: options.timing ?? 'lab', bounds, natPorts: nat, countProtocols, shaped: scanShapedRules(applied.saved), ...(countFrom === undefined ? {} : { countFrom }) });
+      runScans(scenario, hosts, {
+        timing: options.timing ?? 'lab',
+        bounds,
+        natPorts: nat,
+        countProtocols,
+        shaped: { tcp: scanShapedRules(applied.saved, 'tcp'), udp: scanShapedRules(applied.saved, 'udp') },
+        ...(countFrom === undefined ? {} : { countFrom }),
+      });
     // Under a rate or chance rule a fast scan spends the budget a real client would have: the clients go
     // first, a few at a time. Otherwise they run side by side with the scans.
     // The clients to a Docker host's containers at their own addresses go with the others.

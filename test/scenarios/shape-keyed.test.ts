@@ -1,0 +1,31 @@
+/**
+ * A rule keyed on the probe's source port: nmap's scans come from one pinned port, so their silence proves
+ * nothing for a client from another. One real lab, the peer, both families.
+ */
+import { describe, expect, inject, test } from 'vitest';
+import { FAMILIES } from '../../src/model/observation.ts';
+import { exposureOf, sliceKey } from '../../src/report/exposure.ts';
+import { verdictTextOf } from '../../src/report/verdict-format.ts';
+import { runScenarioFile } from '../../src/run/files.ts';
+
+const image = inject('fwprobeImage');
+
+describe('rules keyed on the source port', () => {
+  test('`tcp sport 53 accept`: the silent port 8080 no client tries is unverified in the gate, no port blocked, on both families', async () => {
+    const t0 = Date.now();
+    const result = await runScenarioFile('test/fixtures/shape-keyed/sport-53.scenario.yaml', { image });
+    console.log(`sport-53 scenario: ${Date.now() - t0} ms`);
+    expect(result.status, result.error ?? verdictTextOf(result)).toBe('passed');
+    const exposure = exposureOf(result.observations, result.others);
+    for (const family of FAMILIES) {
+      const slice = exposure.get(sliceKey({ vantage: 'peer', host: 'target', family, protocol: 'tcp' }));
+      expect(slice, family).toBeDefined();
+      expect(slice!.ports.get(8080), family).toBe('unverified');
+      expect(slice!.ports.get(80), family).toBe('admitted');
+      expect(
+        [...slice!.ports.values()].filter((word) => word === 'blocked'),
+        family,
+      ).toEqual([]);
+    }
+  });
+});
