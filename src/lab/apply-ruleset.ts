@@ -8,7 +8,8 @@ import type { Family } from '../model/observation.ts';
 import type { AppliedRuleset, Backend, RulesetText } from '../model/ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';
-import { NFT_JSON_LIST, NFT_LIST } from './apply-nft.ts';
+import { NFT_JSON_LIST, NFT_LIST } from './nft-list.ts';
+import { stageOrCopy } from './stage.ts';
 import { findCulpritLine, needsCulpritSearch } from './restore-culprit.ts';
 import { RULES_DIR } from './services.ts';
 
@@ -34,12 +35,14 @@ export async function applyRestore(host: StartedFwprobeContainer, rules: { v4: R
     const ruleset = family === 'ipv4' ? rules.v4 : rules.v6;
     return ruleset ? [{ family, ruleset, file: `${RULES_DIR}/rules.${family === 'ipv4' ? 'v4' : 'v6'}` }] : [];
   });
-  if (staged.length > 0) {
-    await host.copyContentToContainer(staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })));
-  }
+  const stage = await stageOrCopy(
+    host,
+    staged.map(({ ruleset, file }) => ({ content: ruleset.text, target: file, mode: 0o600 })),
+  );
   const tools = TOOLS[host.backend];
   const batch = await host.runNamedBatch(
     {
+      stage,
       test: staged.map(({ family, file }) => [tools[family].restore, '--test', file]),
       apply: staged.map(({ family, file }) => [tools[family].restore, file]),
       ...saveCommands(host),

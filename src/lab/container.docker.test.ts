@@ -46,6 +46,16 @@ describe('lab self-check', () => {
     await expect(selfCheck(target)).rejects.toThrow(/ip6tables is unusable: Command failed with exit code \d+: ip6tables -w -S/);
   });
 
+  test('a service that cannot bind fails its start, named with what the listener said, in one look', async () => {
+    await using target = await new FwprobeContainer(inject('fwprobeImage')).withServices([...SSH, { protocol: 'tcp', port: 80, bind: '192.0.2.7' }]).start();
+    const t0 = Date.now();
+    await expect(startServices(target)).rejects.toThrow(
+      /These services are not listening: tcp:22:any, tcp:80:192\.0\.2\.7\.\nfwprobe-listener tcp:22:any tcp:80:192\.0\.2\.7 said:\nfwprobe-listener: bind tcp:80:192\.0\.2\.7: /,
+    );
+    // The listener dies on its first failed bind and the exec waits for that: no 15 s poll to the deadline.
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
   test('fails when a declared service is not listening', async () => {
     await using target = await new FwprobeContainer(inject('fwprobeImage')).withServices(SSH).start();
     await expect(selfCheck(target)).rejects.toThrow(/services not listening: tcp:22:any/);

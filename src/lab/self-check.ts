@@ -6,7 +6,7 @@
 import { describeCommandFailure } from '../model/command-text.ts';
 import { LabSelfCheckError } from '../model/errors.ts';
 import { normaliseNftListing, parseNftListing } from '../ruleset/nft-listing.ts';
-import { NFT_LIST } from './apply-nft.ts';
+import { NFT_LIST } from './nft-list.ts';
 import { TOOLS } from './apply-ruleset.ts';
 import type { StepResult } from './batch.ts';
 import type { StartedFwprobeContainer } from './container.ts';

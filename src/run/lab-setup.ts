@@ -11,6 +11,7 @@ import { ensureDockerdImage } from '../lab/dockerd-image.ts';
 import { DockerdHostContainer } from '../lab/dockerd-host.ts';
 import type { StartedDockerHost } from '../lab/docker-host.ts';
 import type { Bounds } from '../model/bounds.ts';
+import { CommandFailedError, InternalError } from '../model/errors.ts';
 import { FAMILIES, LOOPBACK, type Family, type Vantage } from '../model/observation.ts';
 import type { Scenario, ServiceSpec } from '../model/scenario.ts';
 import type { ProbeSource } from '../scan/probe/plan.ts';
@@ -77,11 +78,13 @@ export async function startLab(scenario: Scenario, image: string, bounds: Bounds
     ...behindStarted.map(({ spec, container }) => ({ name: spec.name, container, interfaces: spec.interfaces })),
   ];
   // The switch lives as long as the lab: its bridges are the networks, and removing a veth end removes both.
-  if (wired) await phase('wiring', () => wireLab(started.at(-1)!, topology, hosts));
   // The groups the target's interfaces are in, as destinations an attacker on the segment can send to. Read
-  // once wired, before the services start: the kernel's groups are all there then, and fwprobe's listener
-  // joins none. TODO: a group a ruleset script's own daemon joins later is not read.
-  const joined = wired ? parseJoinedGroups(await target.runOk(JOINED_GROUPS_COMMAND, { phase: 'reading multicast groups' })) : new Map<string, string[]>();
+  // once wired (in the exec that configured the target), before the services start: the kernel's groups are
+  // all there then, and fwprobe's listener joins none. TODO: a group a ruleset script's own daemon joins later is not read.
+  const groups = wired ? (await phase('wiring', () => wireLab(started.at(-1)!, topology, hosts, { afterTarget: JOINED_GROUPS_COMMAND }))).afterTarget : null;
+  if (wired && !groups) throw new InternalError("the target's multicast groups were not read while wiring");
+  if (groups && groups.exitCode !== 0) throw new CommandFailedError(groups);
+  const joined = groups ? parseJoinedGroups(groups.stdout) : new Map<string, string[]>();
   return describe(scenario, target, peers, behindStarted, joined);
 }
 

@@ -12,8 +12,7 @@ export const nftLab: LabForm<'nft'> = {
   kind: 'nft',
   writes: ['nft'],
   async apply(target, form, index) {
-    await applyNft(target, fromFile(form.nft)!, index);
-    return clean();
+    return clean(await applyNft(target, fromFile(form.nft)!, index));
   },
   origin(form, asked) {
     if (asked.engine !== 'nft') return null;

@@ -8,7 +8,7 @@
 import { normaliseNftListing } from '../../ruleset/nft-listing.ts';
 import { CommandFailedError, LabChangedError, TraceError } from '../../model/errors.ts';
 import { FAMILIES, type Family } from '../../model/observation.ts';
-import { NFT_LIST } from '../apply-nft.ts';
+import { NFT_LIST } from '../nft-list.ts';
 import { TOOLS } from '../apply-ruleset.ts';
 import type { StepResult } from '../batch.ts';
 import type { BatchSteps } from '../batch-named.ts';
