@@ -13,6 +13,7 @@ import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
 import { layoutBatch, nameAllSteps, nameStoppedSteps, type BatchSpec, type BatchSteps, type StoppedBatch } from './batch-named.ts';
 import { creation, removeContainer, runLabels, trackContainer } from './cleanup.ts';
 import { getDocker } from './docker.ts';
+import { AgentChannel } from './agent.ts';
 import { configureReaper } from './ryuk.ts';
 
 /** Least privilege: iptables needs NET_ADMIN, nmap's raw scans NET_RAW, listeners below 1024 NET_BIND_SERVICE. */
@@ -57,6 +58,7 @@ export class FwprobeContainer extends GenericContainer {
   #services: ServiceSpec[] = [];
   #backend: Backend = 'nft';
   #bounds: Bounds = { ...DEFAULT_BOUNDS };
+  #agent = true;
   readonly #image: string;
 
   constructor(image: string) {
@@ -97,6 +99,9 @@ export class FwprobeContainer extends GenericContainer {
     this.createOpts.NetworkDisabled = false;
     this.hostConfig.CapAdd = ['NET_ADMIN', 'NET_RAW'];
     delete this.hostConfig.Sysctls;
+    // The script sidecar: its leftover check kills every process but its own ancestors, which would take
+    // another command's agent process along. It runs a few commands; each is an exec of its own.
+    this.#agent = false;
     return this;
   }
 
@@ -149,6 +154,7 @@ export class FwprobeContainer extends GenericContainer {
       backend: this.#backend,
       bounds: this.#bounds,
       image: this.#image,
+      agent: this.#agent,
     });
     if (this.#backend === 'legacy') {
       // Users' scripts call plain `iptables`: point it at the legacy backend, as Debian admins do.
@@ -167,8 +173,12 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   /** The image it runs, for helpers that need a sibling (the script sidecar). */
   readonly image: string;
 
-  constructor(started: StartedTestContainer, options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string }) {
+  /** The command channel (agent.ts), started with the first command; null: each command is an exec. */
+  #channel: Promise<AgentChannel | null> | null;
+
+  constructor(started: StartedTestContainer, options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string; agent?: boolean }) {
     super(started);
+    this.#channel = options.agent === false ? Promise.resolve(null) : null;
     this.image = options.image ?? '';
     this.services = options.services;
     this.backend = options.backend;
@@ -187,10 +197,18 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     const seconds = Math.max(1, Math.ceil(ms / 1000));
     const bounded = ['timeout', '-k', '2', `${seconds}s`, ...command];
     const t0 = Date.now();
-    const { exitCode, stdout, stderr } = await withDeadline(this.exec(bounded), ms + DEADLINE_MARGIN_MS, phase, bound);
+    const { exitCode, stdout, stderr } = await withDeadline(this.#execute(bounded), ms + DEADLINE_MARGIN_MS, phase, bound);
     // A command may exit 124 by itself: only one that also ran for the whole bound was stopped.
     if (TIMED_OUT.has(exitCode) && Date.now() - t0 >= ms - 50) throw new TimeoutError(phase, ms, boundOption(bound));
     return { exitCode, stdout, stderr };
+  }
+
+  /** Through the agent while it lives, else as an exec of its own (an image without it, a killed agent). */
+  async #execute(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    // An engine that cannot start it is no error here: the exec below then says what is wrong, as before.
+    this.#channel ??= AgentChannel.start(this.getId(), this.bounds.exec).catch(() => null);
+    const channel = await this.#channel;
+    return channel?.alive ? channel.run(command) : this.exec(command);
   }
 
   /** Like `run`, but a non-zero exit is a CommandFailedError with command, exit code, stdout and stderr. */
@@ -246,6 +264,8 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
 
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */
   async remove(): Promise<void> {
+    // Closed first: the removal would end its stream anyway, and fail whatever it still ran.
+    void this.#channel?.then((channel) => channel?.close());
     await withDeadline(removeContainer(this.getId()), this.bounds.cleanup, `removing container ${this.getId().slice(0, 12)}`, 'cleanup');
   }
 

@@ -1,0 +1,86 @@
+#!/usr/bin/perl
+# fwprobe's command channel into a lab container, installed in the target image as fwprobe-agent.
+#
+# Every `docker exec` costs a round trip through dockerd, containerd and a new runc process: ~100 ms and
+# ~150 ms of CPU on a 2-core machine, and a scenario ran about 24 of them. fwprobe instead starts this agent
+# once per container, in one exec whose stdin stays open, and sends it commands; each runs as its own
+# process (argv only, never through a shell), so several run at once, as separate execs did.
+#
+# Protocol, one line each way, every field base64 (so no byte of an argument or output can fake a field):
+#   in:   ID ARG0 ARG1 ...                          run ARG0 with these arguments; stdin is /dev/null
+#   out:  ID EXIT STDOUT STDERR                     EXIT as a shell reports it (128+N for signal N)
+#   out:  #ready                                    once, when the agent reads requests
+# The agent ends when its stdin closes; commands still running are left to their own `timeout` bound.
+use strict;
+use warnings;
+use Fcntl qw(:flock);
+use File::Temp qw(tempfile);
+use MIME::Base64 qw(encode_base64 decode_base64);
+use POSIX qw(_exit);
+
+$| = 1;
+# Children are reaped as they end: the agent never waits for one (each request's own child waits for its command).
+$SIG{CHLD} = 'IGNORE';
+my $lock_path = "/run/fwprobe-agent.$$.lock";
+open(my $created, '>', $lock_path) or die "fwprobe-agent: $lock_path: $!\n";
+close($created);
+print "#ready\n";
+
+while (my $line = <STDIN>) {
+  chomp $line;
+  # -1: an empty argument is an empty field, kept even at the end.
+  my ($id, @args) = split / /, $line, -1;
+  next unless defined $id && $id =~ /^[0-9]+$/;
+  my @argv = map { decode_base64($_) } @args;
+  my $pid = fork();
+  if (!defined $pid) {
+    reply($id, 126, '', "fwprobe-agent: fork: $!\n");
+    next;
+  }
+  next if $pid > 0;
+  # The request's own process: runs the command, waits for it, replies, and leaves without cleanup handlers.
+  $SIG{CHLD} = 'DEFAULT';
+  my ($out_fh, $out_path) = tempfile('/tmp/fwprobe-agent-XXXXXX', UNLINK => 0);
+  my ($err_fh, $err_path) = tempfile('/tmp/fwprobe-agent-XXXXXX', UNLINK => 0);
+  my $child = fork();
+  if (!defined $child) {
+    reply($id, 126, '', "fwprobe-agent: fork: $!\n");
+    _exit(0);
+  }
+  if ($child == 0) {
+    open(STDIN, '<', '/dev/null');
+    open(STDOUT, '>&', $out_fh);
+    open(STDERR, '>&', $err_fh);
+    { no warnings qw(exec); exec { $argv[0] } @argv; }
+    print STDERR "fwprobe-agent: exec $argv[0]: $!\n";
+    _exit(127);
+  }
+  waitpid($child, 0);
+  my $status = $?;
+  my $exit = ($status & 127) ? 128 + ($status & 127) : $status >> 8;
+  my $stdout = slurp($out_path);
+  my $stderr = slurp($err_path);
+  unlink $out_path, $err_path;
+  reply($id, $exit, $stdout, $stderr);
+  _exit(0);
+}
+unlink $lock_path;
+exit 0;
+
+sub slurp {
+  my ($path) = @_;
+  open(my $fh, '<', $path) or return '';
+  local $/;
+  my $text = <$fh>;
+  return defined $text ? $text : '';
+}
+
+# One reply line at a time on the shared stdout, however long: the lock keeps two replies from interleaving.
+# Opened anew by each process: a lock taken through a descriptor inherited across fork excludes nobody.
+sub reply {
+  my ($id, $exit, $stdout, $stderr) = @_;
+  open(my $lock, '>>', $lock_path) or die "fwprobe-agent: $lock_path: $!\n";
+  flock($lock, LOCK_EX);
+  print join(' ', $id, $exit, encode_base64($stdout, ''), encode_base64($stderr, '')), "\n";
+  close($lock);
+}
