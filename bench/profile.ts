@@ -79,10 +79,10 @@ export function formatProfile(runs: readonly { wallMs: number; status: string; p
   const run = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
   const lines = [`\nprofile: 4-port scenario, median of ${runs.length} (walls ${runs.map((r) => r.wallMs).join(', ')} ms), status ${run.status}`];
   const total = run.phases.reduce((n, p) => n + p.trips.length, 0);
-  lines.push(`${total} round trips; median round trip ${median(run.phases.flatMap((p) => p.trips.map((t) => t.ms)))} ms`);
+  lines.push(`${total} commands in containers (each sent to the container's agent: one exec per container); median command ${median(run.phases.flatMap((p) => p.trips.map((t) => t.ms)))} ms`);
   for (const p of run.phases) {
     const across = runs.map((r) => r.phases.find((x) => x.name === p.name)?.ms ?? 0);
-    lines.push(`${p.name.padEnd(14)} ${String(p.ms).padStart(6)} ms ${(100 * p.share).toFixed(1).padStart(5)}%  (median ${median(across)} ms)  ${p.trips.length} round trips`);
+    lines.push(`${p.name.padEnd(14)} ${String(p.ms).padStart(6)} ms ${(100 * p.share).toFixed(1).padStart(5)}%  (median ${median(across)} ms)  ${p.trips.length} commands`);
     for (const t of p.trips) lines.push(`    +${String(t.at).padStart(6)} ${String(t.ms).padStart(6)} ms  ${t.what.slice(0, 110)}`);
   }
   return `${lines.join('\n')}\n`;

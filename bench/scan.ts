@@ -142,8 +142,8 @@ async function main(): Promise<Record<string, unknown>> {
   rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
   const totalCalls = callsPerRun.reduce((sum, [, n]) => sum + n, 0);
   rows.push(
-    row({ section: S1, metric: 'container round trips per run', value: totalCalls, unit: 'calls', note: callsPerRun.map(([t, n]) => `${t} ×${n}`).join(', ') }),
-    row({ section: S1, metric: 'one exec round trip (true)', value: roundTripMs, unit: 'ms', note: 'median of 10, fresh container' }),
+    row({ section: S1, metric: 'commands in containers per run', value: totalCalls, unit: 'calls', note: callsPerRun.map(([t, n]) => `${t} ×${n}`).join(', ') }),
+    row({ section: S1, metric: 'one command round trip (true)', value: roundTripMs, unit: 'ms', note: 'median of 10, fresh container, through its agent (one exec per container)' }),
   );
 
   // --- Section 2.
