@@ -3,14 +3,15 @@
  * one pinned source port with one shape, so a rule keyed on the source port or the packet's shape (`udp
  * sport 47311 drop`, `--sport 53 -j ACCEPT`) lets the ledger see every probe held while a client from
  * another port gets in. Where such a rule can decide a UDP port, the ledger's "dropped" proves nothing for it
- * (scan/counted-udp.ts reads it `unverified`), and neither does any scan's silence (scan/unproven-marks.ts). Read from the applied model's matches, never from names of
- * chains (ufw's `ufw-user-limit` holds no rate match).
+ * (scan/counted-udp.ts reads it `unverified`), and neither does any scan's silence (scan/unproven-marks.ts).
+ * Read from the applied model's matches (probe-alike.ts: any match it does not know is keyed), never from
+ * names of chains (ufw's `ufw-user-limit` holds no rate match).
  */
 import type { Protocol } from '../model/observation.ts';
-import { SHAPE_OR_MOMENT } from '../model/scan-shape.ts';
 import { judgeModel } from './applied/classify.ts';
 import { appliedModel, type SavedRuleset } from './applied/model.ts';
 import type { AppliedRule, RuleMatch } from './applied/types.ts';
+import { shapeKey } from './probe-alike.ts';
 
 /** A rule keyed on the probe's shape, and the UDP ports it can decide (`all` when it names none it can be held to). */
 export interface ScanShapedRule {
@@ -28,7 +29,8 @@ export function scanShapedRules(saved: SavedRuleset, protocol: Protocol = 'udp')
   for (const j of judgeModel(model)) {
     if (!j.relevant || !j.decides || onlyFor(j.rule, protocol === 'udp' ? 'tcp' : 'udp')) continue;
     if (outbound.has(`${j.rule.family} ${j.rule.source} ${j.rule.nftFamily ?? ''} ${j.rule.table} ${j.rule.chain}`)) continue;
-    const keyed = j.rule.matches.some((m) => SHAPE_OR_MOMENT.test(`${m.name} ${m.options.map((o) => o.name).join(' ')}`));
+    // A rate, quota or queue statement, or a set another rule writes, keys on the moment too.
+    const keyed = shapeKey(j.rule) !== undefined || j.judged.some((m) => m.class === 'rate' || m.class === 'unvaried');
     if (keyed) out.push({ rule: j.rule.text, ports: destinationPorts(j.rule) });
   }
   return out;
@@ -54,7 +56,8 @@ function destinationPorts(rule: AppliedRule): 'all' | [number, number][] {
   if (options.length === 0) return 'all';
   const ranges: [number, number][] = [];
   for (const { o, values } of options) {
-    if (o.negated) return 'all';
+    // A port in a concatenation (`tcp dport . tcp sport { 8080 . 53 }`) comes with no values of its own.
+    if (o.negated || values.length === 0) return 'all';
     for (const part of values
       .join(',')
       .split(/[,\s{}]+/)

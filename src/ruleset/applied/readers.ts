@@ -5,7 +5,8 @@
  */
 import type { AppliedModel, AppliedRule, MatchOption } from './types.ts';
 
-const SPORT = new Set(['--sport', '--source-port', '--sports', '--source-ports', 'sport', 'proto-src']);
+// multiport `--ports` matches either port: a source port as much as a destination one.
+const SPORT = new Set(['--sport', '--source-port', '--sports', '--source-ports', '--ports', 'sport', 'proto-src']);
 const DPORT = new Set(['--dport', '--destination-port', '--dports', '--destination-ports', 'dport', '--ports']);
 const IFACE = new Set(['-i', '--in-interface', '-o', '--out-interface', 'iifname', 'oifname', 'iif', 'oif']);
 

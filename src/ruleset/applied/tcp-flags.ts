@@ -34,3 +34,12 @@ export function flagsClass(mask: number, comps: readonly number[], negated: bool
   const tried = new Set(TRIED.map(test));
   return CONNECTING.every((flags) => tried.has(test(flags))) ? 'varied' : 'unvaried';
 }
+
+/**
+ * Whether every SYN a listener accepts meets `(flags & mask) == comp` as a plain SYN does: then nmap's plain
+ * SYN speaks for every client's. `SYN,PSH SYN,PSH` lets in a SYN carrying PSH that nmap's never carries.
+ */
+export function sameForEverySyn(mask: number, comps: readonly number[], negated: boolean): boolean {
+  const test = (flags: number) => comps.includes(flags & mask) !== negated;
+  return CONNECTING.every((flags) => test(flags) === test(SYN));
+}
