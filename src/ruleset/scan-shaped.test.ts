@@ -1,7 +1,7 @@
 // Which rules make a counted UDP sweep's held probes prove nothing, read from matches (never chain names).
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { scanShapedRules, shapedRuleFor } from './scan-shaped.ts';
+import { mayHoldProbe, scanShapedRules, shapedRuleFor } from './scan-shaped.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./applied/fixtures/${name}`, import.meta.url), 'utf8');
 // nft 1.0.6's JSON for: udp sport 47311 drop; udp sport 53 udp dport 1000-2000 accept; udp dport { 5001, 5002 } accept
@@ -55,8 +55,13 @@ describe('scanShapedRules', () => {
     expect([...new Set(rules.map((r) => JSON.stringify(r.ports)))]).toEqual(['"all"', '[[1000,2000]]']);
   });
 
-  test("rules on the way out see the host's answer, not the probe: `-A OUTPUT -p udp --sport 5002 -j DROP` is none", () => {
-    expect(scanShapedRules({ v4: '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp -m udp --sport 5002 -j DROP\nCOMMIT\n', v6: '' })).toEqual([]);
+  test("rules on the way out see a peer's probe only as the host's answer; a loopback probe leaves through them unless held to other source ports", () => {
+    const [answer] = scanShapedRules({ v4: '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp -m udp --sport 5002 -j DROP\nCOMMIT\n', v6: '' });
+    expect(answer).toEqual({ rule: '-A OUTPUT -p udp -m udp --sport 5002 -j DROP', ports: 'all', outbound: { held: [[5002, 5002]] } });
+    expect(mayHoldProbe(answer!, [47311, 47312])).toBe(false);
+    const [egress] = scanShapedRules({ v4: '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -o lo -p tcp -m tcp --sport 40000:50000 --tcp-flags FIN,SYN,RST,ACK SYN -j DROP\nCOMMIT\n', v6: '' }, 'tcp');
+    expect(mayHoldProbe(egress!, [47311, 47312])).toBe(true);
+    expect(mayHoldProbe(egress!, undefined)).toBe(true);
   });
 });
 
