@@ -44,4 +44,13 @@ describe('shape matches', () => {
     expect(untriedSourcePorts(crowded, tried).map((r) => `${r.family} ${r.match}: ${r.rule}`)).toEqual(['ipv4 source port: -A INPUT -p udp -m udp --sport 5353 -j ACCEPT']);
     expect(untriedSourcePorts(crowded, [...tried, 5353])).toEqual([]);
   });
+
+  it('tries a port a negated source-port list lets through, and the source port of multiport `--ports`', () => {
+    const rules = (...lines: string[]) => ({ v4: ['*filter', ...lines, 'COMMIT'].join('\n'), v6: '' });
+    // Every first port of a range here is refused; 41000 alone gets in.
+    expect(trustedSourcePorts(rules('-A INPUT -p tcp -m multiport ! --sports 1:40999,41001:65535 -m tcp --dport 3306 -j ACCEPT'))).toContain(41000);
+    expect(trustedSourcePorts(rules('-A INPUT -p tcp -m tcp ! --sport 1:1023 --dport 2049 -j ACCEPT'))).toEqual([1, 1024]);
+    expect(trustedSourcePorts(rules('-A INPUT -p tcp -m tcp --sport 1000:2000 -m multiport ! --sports 1000,1001 -j ACCEPT'))).toEqual([1000, 1001, 1002]);
+    expect(trustedSourcePorts(rules('-A INPUT -p tcp -m multiport --ports 5353 -j ACCEPT'))).toEqual([5353]);
+  });
 });

@@ -15,7 +15,8 @@ import type { ScanTarget } from './lab-setup.ts';
 import { topPorts } from '../scan/top-ports.ts';
 import type { ObservedSummary, ScanRecord, ScanRequest } from '../scan/types.ts';
 import type { Counting } from '../scan/counted.ts';
-import { shapedRuleFor, type ScanShapedRule } from '../ruleset/scan-shaped.ts';
+import { mayHoldProbe, shapedRuleFor, type ScanShapedRule } from '../ruleset/scan-shaped.ts';
+import { planSourcePorts } from '../scan/source-port.ts';
 import { markUnproven } from '../scan/unproven-marks.ts';
 
 export interface Collected {
@@ -72,9 +73,9 @@ export async function runScans(
           const ports = behind ? toScan : portsOfInterest(scenario, protocol, toScan, options.natPorts?.[protocol] ?? []);
           const request = { vantage, family, protocol, target: address[family], ports, scanPorts: toScan, timing, source: { address: from[family], device } };
           // Counted only where the ledger can tell this scanner's probes from another's (see LedgerSpec.source).
-          const counting =
-            !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from, options.shaped?.[protocol] ?? []) : undefined;
-          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting, host ? [] : (options.shaped?.[protocol] ?? []));
+          const shaped = host ? [] : shapedFor(options.shaped?.[protocol] ?? [], vantage, request);
+          const counting = !host && countFrom !== undefined && countProtocols.includes(protocol) && toScan.length >= countFrom ? ledgerIn(hosts.target, from, shaped) : undefined;
+          await scanOne(scanner, hosts.scope, request, host, collected, bounds.scan, counting, shaped);
         }
       }
     };
@@ -90,6 +91,18 @@ export async function runScans(
 }
 
 let ledgers = 0;
+
+/**
+ * The shape-keyed rules that speak for this scan: a rule on the way out sees a loopback scan's probe leave
+ * (`--sport 40000:50000 --syn -j DROP` in OUTPUT held nmap's 47311 while a local client from another port got
+ * in), unless it is a DROP held to source ports the scan never leaves from; a peer's probe only as the answer.
+ */
+function shapedFor(rules: readonly ScanShapedRule[], vantage: Vantage, request: ScanRequest): ScanShapedRule[] {
+  if (vantage !== LOOPBACK) return rules.filter((r) => !r.outbound);
+  const plan = planSourcePorts(request);
+  const sources = plan.sourcePort === undefined ? undefined : [plan.sourcePort, ...plan.looks.map((l) => l.from)];
+  return rules.filter((r) => mayHoldProbe(r, sources));
+}
 
 /** A ledger of the scan's probes in the target, in a table of its own (several scans run side by side). */
 function ledgerIn(target: StartedFwprobeContainer, source: Record<Family, string>, shaped: readonly ScanShapedRule[]): Counting {

@@ -28,4 +28,29 @@ describe('rules keyed on the source port', () => {
       ).toEqual([]);
     }
   });
+
+  // A list of shape words missed these: the concatenation's source port named no port (its dport came with
+  // no values), and neither `--ports` nor a flags match was a shape word; an egress rule was left out for
+  // loopback, whose probe it sees leave. Each port was proven reachable by
+  // hand in a two-container lab (`nmap -g 53`, `nmap --scanflags SYNPSH`: open; the plain SYN scan: filtered).
+  for (const [fixture, vantage, unverified] of [
+    ['concat-flags', 'peer', [8080, 9090]],
+    ['ports-psh', 'peer', [8080, 9090]],
+    ['loopback-egress', 'loopback', [8080]],
+  ] as const) {
+    test(`${fixture}: the silent ports a client of another source port or SYN shape reaches are unverified, never blocked`, async () => {
+      const t0 = Date.now();
+      const result = await runScenarioFile(`test/fixtures/shape-keyed/${fixture}.scenario.yaml`, { image });
+      console.log(`${fixture} scenario: ${Date.now() - t0} ms`);
+      expect(result.status, result.error ?? verdictTextOf(result)).toBe('passed');
+      const exposure = exposureOf(result.observations, result.others);
+      for (const family of FAMILIES) {
+        const slice = exposure.get(sliceKey({ vantage, host: 'target', family, protocol: 'tcp' }));
+        expect(
+          unverified.map((port) => slice?.ports.get(port)),
+          family,
+        ).toEqual(unverified.map(() => 'unverified'));
+      }
+    });
+  }
 });

@@ -24,6 +24,36 @@ describe('classifiedRules', () => {
     expect(unvaried(save('-A INPUT -m rt --rt-type 0 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 rt']);
   });
 
+  it('calls flag drops varied one by one but not together unvaried: with both, a SYN|URG meets neither while every tried SYN is dropped', () => {
+    const psh = '-A INPUT -p tcp -m tcp --dport 3306 --tcp-flags PSH PSH -j DROP';
+    const bare = '-A INPUT -p tcp -m tcp --dport 3306 --tcp-flags URG,PSH NONE -j DROP';
+    expect(unvaried('', save(psh))).toEqual([]);
+    expect(unvaried('', save(bare))).toEqual([]);
+    expect(unvaried('', save(psh, bare))).toEqual([`ipv4 tcp flags: ${psh}`, `ipv4 tcp flags: ${bare}`]);
+    // ufw's `--syn` beside a PSH drop: every connecting SYN meets `--syn`, so the tried ones speak for them.
+    expect(unvaried('', save(psh, '-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT'))).toEqual([]);
+  });
+
+  it("reads nft's bitmask tests (`tcp flags ! psh,urg`: none set) and judges its flag drops together", () => {
+    // nft 1.0.6's listing of test/fixtures/attacks/packet-variants/syn-urg.nft.
+    const nft = {
+      v4: '',
+      v6: '',
+      nft: 'table inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tct state established,related accept\n\t\ttcp dport 3306 tcp flags & psh == psh drop\n\t\ttcp dport 3306 tcp flags ! psh,urg drop\n\t}\n}\n',
+      nftJson:
+        '{"nftables":[{"metainfo":{"version":"1.0.6","release_name":"Lester Gooch #5","json_schema_version":1}},{"table":{"family":"inet","name":"filter","handle":1}},{"chain":{"family":"inet","table":"filter","name":"input","handle":1,"type":"filter","hook":"input","prio":0,"policy":"accept"}},{"rule":{"family":"inet","table":"filter","chain":"input","handle":2,"expr":[{"match":{"op":"in","left":{"ct":{"key":"state"}},"right":["established","related"]}},{"accept":null}]}},{"rule":{"family":"inet","table":"filter","chain":"input","handle":3,"expr":[{"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":3306}},{"match":{"op":"==","left":{"&":[{"payload":{"protocol":"tcp","field":"flags"}},"psh"]},"right":"psh"}},{"drop":null}]}},{"rule":{"family":"inet","table":"filter","chain":"input","handle":4,"expr":[{"match":{"op":"==","left":{"payload":{"protocol":"tcp","field":"dport"}},"right":3306}},{"match":{"op":"!","left":{"payload":{"protocol":"tcp","field":"flags"}},"right":["psh","urg"]}},{"drop":null}]}}]}',
+    };
+    const flagged = classifiedRules(appliedModel(nft), 'unvaried').map((r) => `${r.family} ${r.match}: ${r.rule}`);
+    expect([...flagged].sort()).toEqual(
+      [
+        'ipv4 tcp flags: tcp dport 3306 tcp flags & psh == psh drop',
+        'ipv6 tcp flags: tcp dport 3306 tcp flags & psh == psh drop',
+        'ipv4 tcp flags: tcp dport 3306 tcp flags ! psh,urg drop',
+        'ipv6 tcp flags: tcp dport 3306 tcp flags ! psh,urg drop',
+      ].sort(),
+    );
+  });
+
   it('fails closed on a module it does not know', () => {
     expect(unvaried(save('-A INPUT -m futuristic --thing 1 -j ACCEPT')).map((r) => r.split(':')[0])).toEqual(['ipv6 futuristic']);
   });

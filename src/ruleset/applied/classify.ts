@@ -10,6 +10,7 @@ import { NFT_STATEMENTS, XT_TARGETS, type TargetClass } from './targets.ts';
 import type { AppliedModel, AppliedRule, RuleMatch, RuleTarget } from './types.ts';
 import { XT_MATCHES } from './xt-table.ts';
 import { passiveRules } from './passive-chains.ts';
+import { flagTestsOf, jointlyVaried } from './tcp-flags.ts';
 
 export interface JudgedMatch {
   /** The name a scenario acknowledges it by (`dscp`, `mac`, `ip6 hoplimit`, `nfqueue`). */
@@ -35,12 +36,20 @@ export function judgeModel(model: AppliedModel): JudgedRule[] {
   const base = model.rules.map((rule) => ({ rule, canMatch: canMatchTcpUdp(rule), decides: decides(rule) && !passive.has(rule) }));
   const reachable = reachableChains(model, base);
   const written = writtenSets(model);
-  return base.map(({ rule, canMatch, decides: d }) => ({
+  const judged = base.map(({ rule, canMatch, decides: d }) => ({
     rule,
     relevant: canMatch && reachable.has(chainKey(rule, rule.chain)),
     decides: d,
     judged: [...judgeRule(rule), ...historyOf(rule, written)],
   }));
+  // Flag tests varied one by one may not be together (tcp-flags.ts jointlyVaried): then none of them is.
+  for (const family of ['ipv4', 'ipv6'] as const) {
+    const flagged = judged.filter((j) => j.relevant && j.decides && j.rule.family === family && (flagTestsOf(j.rule)?.length ?? 0) > 0);
+    if (flagged.length > 1 && !jointlyVaried(flagged.flatMap((j) => flagTestsOf(j.rule) ?? []))) {
+      for (const j of flagged) j.judged.push({ name: 'tcp flags', class: 'unvaried' });
+    }
+  }
+  return judged;
 }
 
 /** The rules whose matches leave a TCP/UDP verdict resting on something unvaried (or on rate). */

@@ -105,6 +105,21 @@ function matchesOf(left: unknown, right: unknown, op: string): RuleMatch[] {
       for (const m of inner) m.options.push({ name: type, args: valuesOf(body[1]), negated: false });
       return inner;
     }
+    if (type === 'payload' && b['protocol'] === 'tcp' && b['field'] === 'flags' && (op === 'in' || op === '!')) {
+      // nft's bitmask tests: `tcp flags syn,ack` (op in) is any of them set, `tcp flags ! syn,ack` none of them:
+      // `flags & (syn|ack) != 0` and `== 0`, read as the masked comparison the classifiers know.
+      return [
+        {
+          kind: 'nft',
+          name: 'payload tcp',
+          options: [
+            { name: 'flags', args: ['0'], negated: op === 'in' },
+            { name: '&', args: values, negated: false },
+          ],
+          values: ['0'],
+        },
+      ];
+    }
     if (type === 'payload') {
       if (typeof b['protocol'] === 'string') return [{ kind: 'nft', name: `payload ${b['protocol']}`, options: [{ name: String(b['field']), args: values, negated }], values }];
       return [{ kind: 'nft', name: 'payload raw', options: [{ name: `@${String(b['base'])},${String(b['offset'])},${String(b['len'])}`, args: values, negated }], values }];

@@ -5,7 +5,8 @@
  */
 import type { AppliedModel, AppliedRule, MatchOption } from './types.ts';
 
-const SPORT = new Set(['--sport', '--source-port', '--sports', '--source-ports', 'sport', 'proto-src']);
+// multiport `--ports` matches either port: a source port as much as a destination one.
+const SPORT = new Set(['--sport', '--source-port', '--sports', '--source-ports', '--ports', 'sport', 'proto-src']);
 const DPORT = new Set(['--dport', '--destination-port', '--dports', '--destination-ports', 'dport', '--ports']);
 const IFACE = new Set(['-i', '--in-interface', '-o', '--out-interface', 'iifname', 'oifname', 'iif', 'oif']);
 
@@ -13,15 +14,32 @@ function options(rule: AppliedRule): MatchOption[] {
   return rule.matches.flatMap((m) => m.options.map((o) => (m.kind === 'nft' && o.args.length === 0 ? { ...o, args: m.values ?? [] } : o)));
 }
 
-/** Source ports any rule names (`--sport`, multiport `--sports`, nft `sport`): the first port of each range. */
+/**
+ * Source ports any rule names (`--sport`, multiport `--sports`, nft `sport`): the first port of each range,
+ * and for a rule with a negated one the lowest port its source-port matches let through. The first port of
+ * `tcp sport != { 20, 53, 32768-60999 }` is one it refuses: every client tried was refused while one from
+ * port 1 got in.
+ */
 export function sourcePortsNamed(model: AppliedModel): number[] {
   const ports = new Set<number>();
   for (const rule of model.rules) {
-    for (const o of options(rule).filter((x) => SPORT.has(x.name))) {
+    const sports = options(rule).filter((x) => SPORT.has(x.name));
+    for (const o of sports) {
       for (const r of portRanges(o.args)) ports.add(r.from);
     }
+    const through = sports.some((o) => o.negated) ? lowestLetThrough(sports) : undefined;
+    if (through !== undefined) ports.add(through);
   }
   return [...ports].sort((a, b) => a - b);
+}
+
+/** The lowest port inside every plain option's ranges and outside every negated one's, if any. */
+function lowestLetThrough(sports: readonly MatchOption[]): number | undefined {
+  const ranges = sports.map((o) => ({ negated: o.negated, ranges: portRanges(o.args) }));
+  const inside = (port: number, list: { from: number; to: number }[]) => list.some((r) => port >= r.from && port <= r.to);
+  // The lowest such port is 1, the start of a plain range or the port after a negated one.
+  const candidates = [1, ...ranges.flatMap((o) => o.ranges.map((r) => (o.negated ? r.to + 1 : r.from)))].filter((p) => p <= 65535).sort((a, b) => a - b);
+  return candidates.find((port) => ranges.every((o) => inside(port, o.ranges) !== o.negated));
 }
 
 /** Interface names the rules match on, wildcards as written (`eth+`, nft `eth*`). */

@@ -4,6 +4,7 @@
  * any of ECE, CWR, PSH, URG beside it; the clients try plain SYN, SYN|ECE|CWR and SYN|PSH.
  */
 import type { MatchClass } from './class.ts';
+import type { AppliedRule } from './types.ts';
 
 const BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
 const SYN = BIT.SYN!;
@@ -33,4 +34,54 @@ export function flagsClass(mask: number, comps: readonly number[], negated: bool
   const test = (flags: number) => comps.includes(flags & mask) !== negated;
   const tried = new Set(TRIED.map(test));
   return CONNECTING.every((flags) => tried.has(test(flags))) ? 'varied' : 'unvaried';
+}
+
+/**
+ * Whether every SYN a listener accepts meets `(flags & mask) == comp` as a plain SYN does: then nmap's plain
+ * SYN speaks for every client's. `SYN,PSH SYN,PSH` lets in a SYN carrying PSH that nmap's never carries.
+ */
+export function sameForEverySyn(mask: number, comps: readonly number[], negated: boolean): boolean {
+  const test = (flags: number) => comps.includes(flags & mask) !== negated;
+  return CONNECTING.every((flags) => test(flags) === test(SYN));
+}
+
+/**
+ * Whether the tried SYNs speak for every connecting SYN across several flag tests together: each rule may be
+ * varied alone while their joint outcome for a SYN|URG (`flags & psh == psh drop` and `flags & (urg|psh) ==
+ * 0 drop` drop all three tried shapes) is one no tried SYN had.
+ */
+export function jointlyVaried(tests: readonly ((flags: number) => boolean)[]): boolean {
+  const signature = (flags: number) => tests.map((t) => (t(flags) ? '1' : '0')).join('');
+  const tried = new Set(TRIED.map(signature));
+  return CONNECTING.every((flags) => tried.has(signature(flags)));
+}
+
+/**
+ * The flag tests a rule makes (`--syn`, `--tcp-flags`, nft `tcp flags`); null for a test it cannot read.
+ * A list of nft values is read both as one value (`syn|psh`) and as alternatives (`{ syn, ack }`).
+ */
+export function flagTestsOf(rule: AppliedRule): ((flags: number) => boolean)[] | null {
+  const out: ((flags: number) => boolean)[] = [];
+  for (const m of rule.matches) {
+    for (const o of m.options) {
+      if (m.kind === 'xt' && m.name === 'tcp' && (o.name === '--syn' || o.name === '--tcp-flags')) {
+        const mask = o.name === '--syn' ? 0x17 : flagBits([o.args[0] ?? '']);
+        const comp = o.name === '--syn' ? SYN : flagBits([o.args[1] ?? '']);
+        if (mask === null || comp === null) return null;
+        out.push((flags) => ((flags & mask) === comp) !== o.negated);
+      }
+      if (m.kind === 'nft' && m.name === 'payload tcp' && o.name === 'flags') {
+        const maskOption = m.options.find((s) => s.name === '&');
+        const mask = maskOption ? flagBits(maskOption.args) : 0xff;
+        const each = o.args.map((a) => flagBits([a]));
+        const all = flagBits(o.args);
+        if (mask === null || all === null || each.some((c) => c === null)) return null;
+        out.push(
+          (flags) => each.includes(flags & mask) !== o.negated,
+          (flags) => ((flags & mask) === all) !== o.negated,
+        );
+      }
+    }
+  }
+  return out;
 }
