@@ -13,8 +13,7 @@
 # The agent ends when its stdin closes; commands still running are left to their own `timeout` bound.
 use strict;
 use warnings;
-use Fcntl qw(:flock);
-use File::Temp qw(tempfile);
+use Fcntl qw(:flock O_WRONLY O_CREAT O_EXCL);
 use MIME::Base64 qw(encode_base64 decode_base64);
 use POSIX qw(_exit);
 
@@ -40,8 +39,12 @@ while (my $line = <STDIN>) {
   next if $pid > 0;
   # The request's own process: runs the command, waits for it, replies, and leaves without cleanup handlers.
   $SIG{CHLD} = 'DEFAULT';
-  my ($out_fh, $out_path) = tempfile('/tmp/fwprobe-agent-XXXXXX', UNLINK => 0);
-  my ($err_fh, $err_path) = tempfile('/tmp/fwprobe-agent-XXXXXX', UNLINK => 0);
+  my ($out_fh, $out_path) = output_file('out');
+  my ($err_fh, $err_path) = output_file('err');
+  if (!$out_fh || !$err_fh) {
+    reply($id, 126, '', "fwprobe-agent: cannot make its output files in /tmp: $!\n");
+    _exit(0);
+  }
   my $child = fork();
   if (!defined $child) {
     reply($id, 126, '', "fwprobe-agent: fork: $!\n");
@@ -66,6 +69,15 @@ while (my $line = <STDIN>) {
 }
 unlink $lock_path;
 exit 0;
+
+# A file of this request's own (this process's pid names it), made fresh: File::Temp would add ~20 ms to each start.
+sub output_file {
+  my ($what) = @_;
+  my $path = "/tmp/fwprobe-agent-$$-$what";
+  unlink $path;
+  sysopen(my $fh, $path, O_WRONLY | O_CREAT | O_EXCL, 0600) or return ();
+  return ($fh, $path);
+}
 
 sub slurp {
   my ($path) = @_;

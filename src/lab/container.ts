@@ -126,6 +126,8 @@ export class FwprobeContainer extends GenericContainer {
    */
   withHostPid(): this {
     this.hostConfig.PidMode = 'host';
+    // One batch of `ip` commands is all it runs: starting an agent would cost more than it saves.
+    this.#agent = false;
     return this;
   }
 
@@ -156,6 +158,8 @@ export class FwprobeContainer extends GenericContainer {
       image: this.#image,
       agent: this.#agent,
     });
+    // The agent starts now, beside the lab's other containers starting: not on the first command's time.
+    started.warmUp();
     if (this.#backend === 'legacy') {
       // Users' scripts call plain `iptables`: point it at the legacy backend, as Debian admins do.
       for (const tool of ['iptables', 'ip6tables']) {
@@ -203,10 +207,15 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     return { exitCode, stdout, stderr };
   }
 
+  /** Starts the command channel (agent.ts) if it is not started yet; commands wait for it either way. */
+  warmUp(): void {
+    // An engine that cannot start it is no error here: each command is then an exec, which says what is wrong.
+    this.#channel ??= AgentChannel.start(this.getId(), this.bounds.exec).catch(() => null);
+  }
+
   /** Through the agent while it lives, else as an exec of its own (an image without it, a killed agent). */
   async #execute(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    // An engine that cannot start it is no error here: the exec below then says what is wrong, as before.
-    this.#channel ??= AgentChannel.start(this.getId(), this.bounds.exec).catch(() => null);
+    this.warmUp();
     const channel = await this.#channel;
     return channel?.alive ? channel.run(command) : this.exec(command);
   }
