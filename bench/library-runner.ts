@@ -52,6 +52,8 @@ async function main(rootArg: string, out: string): Promise<void> {
     onResult: (r) => log(`${++done}/${files.length} ${r.name}: ${r.status} (${(r.durationMs / 1000).toFixed(1)} s)`),
   });
   const wallMs = Math.round(performance.now() - t0);
+  // After Ctrl-C the runner drains its queue as interrupted results: no figures, the signal handler exits.
+  if (typeof cleanup['isStopping'] === 'function' && (cleanup['isStopping'] as () => boolean)()) throw new Error('interrupted (SIGINT/SIGTERM): no figures written');
   if (typeof cleanup['removeAllTracked'] === 'function') await (cleanup['removeAllTracked'] as () => Promise<void>)();
   await writeFile(out, `${JSON.stringify({ image, wallMs, results })}\n`);
   log(`library: ${results.length} scenarios in ${(wallMs / 1000).toFixed(1)} s`);
