@@ -30,7 +30,8 @@ async function exported<T extends Fn>(root: string, rel: string, name: string): 
   return value as T;
 }
 
-async function main(rootArg: string, out: string): Promise<void> {
+/** True when it wrote the figures; false when interrupted. */
+async function main(rootArg: string, out: string): Promise<boolean> {
   const root = resolve(rootArg);
   const log = (line: string) => process.stderr.write(`bench [${root}]: ${line}\n`);
   const ensureTargetImage = await exported<(o: { log: (line: string) => void }) => Promise<string>>(root, 'src/lab/image.ts', 'ensureTargetImage');
@@ -52,11 +53,16 @@ async function main(rootArg: string, out: string): Promise<void> {
     onResult: (r) => log(`${++done}/${files.length} ${r.name}: ${r.status} (${(r.durationMs / 1000).toFixed(1)} s)`),
   });
   const wallMs = Math.round(performance.now() - t0);
-  // After Ctrl-C the runner drains its queue as interrupted results: no figures, the signal handler exits.
-  if (typeof cleanup['isStopping'] === 'function' && (cleanup['isStopping'] as () => boolean)()) throw new Error('interrupted (SIGINT/SIGTERM): no figures written');
+  // After Ctrl-C the runner drains its queue as interrupted results: no figures, and no exit here, so the
+  // signal handler finishes removing the labs and exits (130/143) itself.
+  if (typeof cleanup['isStopping'] === 'function' && (cleanup['isStopping'] as () => boolean)()) {
+    process.exitCode = 130;
+    return false;
+  }
   if (typeof cleanup['removeAllTracked'] === 'function') await (cleanup['removeAllTracked'] as () => Promise<void>)();
   await writeFile(out, `${JSON.stringify({ image, wallMs, results })}\n`);
   log(`library: ${results.length} scenarios in ${(wallMs / 1000).toFixed(1)} s`);
+  return true;
 }
 
 const [rootArg, out] = process.argv.slice(2);
@@ -65,8 +71,7 @@ if (rootArg === undefined || out === undefined) {
   process.exit(2);
 }
 try {
-  await main(rootArg, out);
-  process.exit(0);
+  if (await main(rootArg, out)) process.exit(0);
 } catch (error) {
   process.stderr.write(`bench: library run in ${rootArg} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
