@@ -87,8 +87,9 @@ async function main(): Promise<Record<string, unknown>> {
   if (values.libraryOnly) {
     log('the scenario library');
     const library = await libraryPart(image);
-    rows.push(...machineRows(loadBefore, loadavg()));
-    return { version: 1, generatedAt: new Date().toISOString(), image, rows, ...library.json, loadAverage: { start: loadBefore, end: loadavg(), cpus: cpus().length }, errors };
+    const loadAfter = loadavg();
+    rows.push(...library.rows, ...machineRows(loadBefore, loadAfter));
+    return { version: 1, generatedAt: new Date().toISOString(), image, rows, ...library.json, loadAverage: { start: loadBefore, end: loadAfter, cpus: cpus().length }, errors };
   }
 
   // Sections 1 and 3: one warm-up (testcontainers and dockerode initialise on first use), then RUNS runs.
