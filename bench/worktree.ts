@@ -29,7 +29,7 @@ export interface WorktreeOptions {
   beforeExitRemoval?: () => void;
 }
 
-/** Checks out `commit` (detached) in a new temp folder beside nothing else, node_modules linked in. */
+/** Checks out `commit` (detached) in a new temp folder, with node_modules linked in. */
 export async function addWorktree(repo: string, commit: string, options: WorktreeOptions = {}): Promise<TempWorktree> {
   const modules = await realpath(join(repo, 'node_modules'));
   const path = await mkdtemp(join(tmpdir(), 'fwprobe-bench-'));
