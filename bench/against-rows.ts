@@ -20,6 +20,8 @@ export interface LibraryResult {
 
 export interface SideRun {
   wallMs: number;
+  /** The 1-minute load average as the run started and ended: which runs the machine's other work skewed. */
+  load?: { start: number; end: number } | undefined;
   image: string;
   results: LibraryResult[];
 }
@@ -61,6 +63,7 @@ export function againstRows(previous: SideRuns, current: SideRuns): Row[] {
       note: `median wall of ${walls.length} (${walls.map(seconds).join(', ')}); ${s.runs[0]!.results.length} scenarios: ${statuses}; image ${images}`,
     });
   };
+  const loads = [previous, current].flatMap((s) => s.runs.map((r, i) => (r.load ? `${s.role} ${i + 1} ${r.load.start.toFixed(1)}→${r.load.end.toFixed(1)}` : null))).filter((x) => x !== null);
   const pairs = current.runs.map((c, i) => (previous.runs[i] ? c.wallMs / previous.runs[i].wallMs : null)).filter((x) => x !== null);
   const ratio = median(current.runs.map((r) => r.wallMs)) / median(previous.runs.map((r) => r.wallMs));
   return [
@@ -72,7 +75,7 @@ export function againstRows(previous: SideRuns, current: SideRuns): Row[] {
       value: ratio,
       unit: 'x',
       target: { op: '<=', value: RATIO_TARGET },
-      note: `issue 24; ratio of the medians; per pair (previous then current): ${pairs.map((p) => p.toFixed(2)).join(', ')}`,
+      note: `issue 24; ratio of the medians; per pair (previous then current): ${pairs.map((p) => p.toFixed(2)).join(', ')}${loads.length > 0 ? `; load per run: ${loads.join(', ')}` : ''}`,
     }),
   ];
 }

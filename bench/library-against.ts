@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -75,7 +76,9 @@ export async function libraryAgainst(rev: string, pairs: number, log: (line: str
       ] as const) {
         log(`library against: pair ${i + 1}/${pairs}, ${side.role} (${side.label.split(' ')[0]})`);
         // The figures go into the worktree's folder: removed with it, whatever happens.
-        side.runs.push(await runSide(root, join(tree.path, `.bench-${side.role}-${i}.json`), side.role));
+        const start = loadavg()[0]!;
+        const run = await runSide(root, join(tree.path, `.bench-${side.role}-${i}.json`), side.role);
+        side.runs.push({ ...run, load: { start, end: loadavg()[0]! } });
         const last = side.runs.at(-1)!;
         log(`library against: ${side.role}: ${(last.wallMs / 1000).toFixed(1)} s`);
       }

@@ -15,7 +15,7 @@ const passed = (name: string): LibraryResult => ({ name, status: 'passed', durat
 const side = (role: 'previous' | 'current', walls: number[], results: LibraryResult[] = [passed('a'), passed('b')]): SideRuns => ({
   role,
   label: role === 'previous' ? 'f6383bf The old one' : 'abc1234 The new one',
-  runs: walls.map((wallMs) => ({ wallMs, image: 'fwprobe-target:1234', results })),
+  runs: walls.map((wallMs) => ({ wallMs, image: 'fwprobe-target:1234', results, load: { start: 2, end: 3.5 } })),
 });
 
 describe('bench arguments', () => {
@@ -61,6 +61,7 @@ describe('library comparison rows', () => {
     expect(ratio.value).toBeCloseTo(52_000 / 105_000, 6);
     expect(ratio.verdict).toBe('PASS');
     expect(ratio.note).toContain('0.50, 0.49');
+    expect(ratio.note).toContain('load per run: previous 1 2.0→3.5, previous 2 2.0→3.5, current 1 2.0→3.5');
     expect(rows[0]).toMatchObject({ metric: 'previous: f6383bf The old one', value: 105_000 });
     expect(rows[0]!.note).toContain('2 passed, 0 failed, 0 error');
     expect(rows[1]).toMatchObject({ metric: 'current: abc1234 The new one', value: 52_000 });
