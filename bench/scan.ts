@@ -1,19 +1,22 @@
 /**
- * `npm run bench [-- --quick] [-- --runs N] [-- --profile]`: issues 4, 14 and 24's benchmark. Prints, per section, figures
- * measured in this run, ratios between figures of this run, issue 14's targets with PASS/MISS, and the
- * machine's load at start and end (the machine is shared: compare ratios within one run); writes
- * reports/bench.json. Targets are informational: the exit code is 1 only when something errored (a
- * scenario ended in `error`, or a measurement threw), else 0.
+ * `npm run bench [-- --quick] [-- --runs N] [-- --profile] [-- --library-only] [-- --against REV]`: issues 4,
+ * 14 and 24's benchmark. Prints, per section, figures measured in this run, ratios between figures of this
+ * run, the issues' targets with PASS/MISS, and the machine's load at start and end (the machine is shared:
+ * compare ratios within one run); writes reports/bench.json. Targets are informational: the exit code is 1
+ * only when something errored (a scenario ended in `error`, or a measurement threw), else 0; 2 for a bad
+ * command line.
  *
  * --quick skips the default-timing reference of section 2 (100-200 s per family by design); --docker-only
- * runs section 6 alone (the docker: block's cost).
+ * runs section 6 alone (the docker: block's cost); --library-only runs section 5 alone (the library).
+ * --against REV times the library in a temp git worktree of REV and in this checkout, alternating
+ * (previous, current, previous, current at --runs ≥ 2), and judges current / previous ≤ 0.5 (section 5a,
+ * bench/library-against.ts).
  * --profile runs only the 4-port scenario (a warm-up, then --runs runs) and prints where each ms went: per
  * phase, its share, and every container round trip in it (bench/profile.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ensureTargetImage } from '../src/lab/image.ts';
 import { installSignalCleanup, removeAllTracked, sweepStale } from '../src/lab/cleanup.ts';
 import type { ScenarioResult } from '../src/report/result.ts';
@@ -26,22 +29,24 @@ import { breakdown, runTimed, serialVsConcurrent, type TimedRun } from './scenar
 import { eightScenarios, fourPortScenario } from './scenarios.ts';
 import { commandBuildScaling, runSweeps } from './sweep.ts';
 import { formatRows } from './table.ts';
-import { runLibrary } from './library.ts';
-import { libraryRows, S1, S2, S4, sweepRows } from './rows.ts';
+import { librarySection } from './library.ts';
+import { fourPortRows, machineRows, S1, S2, S4, sweepRows } from './rows.ts';
+import { BenchArgError, parseBenchArgs, type BenchArgs } from './args.ts';
+import { REPO, resolveRevision } from './revision.ts';
 import { profileMain } from './profile.ts';
 import { dockerCost } from './docker.ts';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    'docker-only': { type: 'boolean', default: false },
-    runs: { type: 'string', default: '5' },
-    'report-dir': { type: 'string', default: 'reports' },
-    profile: { type: 'boolean', default: false },
-  },
-});
-const RUNS = Number(values.runs);
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a whole number ≥ 1, got ${values.runs}`);
+let values: BenchArgs;
+try {
+  values = parseBenchArgs(process.argv.slice(2));
+  // Checked before any section runs: a typo must not cost the minutes of sections 1-4 first.
+  if (values.against !== null) await resolveRevision(values.against, REPO);
+} catch (error) {
+  if (!(error instanceof BenchArgError)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(2);
+}
+const RUNS = values.runs;
 
 const S3 = `3. 4-port scenario end to end, ${RUNS} runs`;
 
@@ -57,6 +62,14 @@ function checkResults(where: string, results: readonly ScenarioResult[]): void {
   }
 }
 
+/** Section 5 (or 5a with --against); its rows are pushed by the caller, in section order. */
+async function libraryPart(image: string) {
+  const library = await librarySection(image, { against: values.against, runs: RUNS, log });
+  if (library.inProcess) checkResults('section 5', library.inProcess);
+  errors.push(...library.errors);
+  return library;
+}
+
 async function main(): Promise<Record<string, unknown>> {
   installSignalCleanup();
   countContainerCalls();
@@ -65,11 +78,18 @@ async function main(): Promise<Record<string, unknown>> {
   // First call may build the image; the second is what "image ready (cached)" means.
   const image = await ensureTargetImage({ log });
   const imageReady = await timed(() => ensureTargetImage());
-  if (values['docker-only']) {
+  if (values.dockerOnly) {
     const docker = await dockerCost(image, RUNS, log);
     checkResults('section 6', docker.results);
     rows.push(...docker.rows);
     return { version: 1, generatedAt: new Date().toISOString(), image, rows, docker: docker.runs, errors };
+  }
+  if (values.libraryOnly) {
+    log('the scenario library');
+    const library = await libraryPart(image);
+    const loadAfter = loadavg();
+    rows.push(...library.rows, ...machineRows(loadBefore, loadAfter));
+    return { version: 1, generatedAt: new Date().toISOString(), image, rows, ...library.json, loadAverage: { start: loadBefore, end: loadAfter, cpus: cpus().length }, errors };
   }
 
   // Sections 1 and 3: one warm-up (testcontainers and dockerode initialise on first use), then RUNS runs.
@@ -95,51 +115,15 @@ async function main(): Promise<Record<string, unknown>> {
   const sweeps = await runSweeps(image, { quick: values.quick, log });
   const scaling = commandBuildScaling([1024, 2048, 4096, 8192]);
   log('the scenario library');
-  const library = await runLibrary(image);
-  checkResults('section 5', library.results);
+  const library = await libraryPart(image);
   const docker = await dockerCost(image, RUNS, log);
   checkResults('section 6', docker.results);
   const loadAfter = loadavg();
 
   // --- Section 1: phases of the median run, and each phase's median over all runs.
   const walls = runs.map((r) => r.wallMs);
-  const medianRun = [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
-  const perRun = runs.map(breakdown);
   rows.push(row({ section: S1, metric: 'image ready (cached)', value: imageReady.ms, unit: 'ms', note: 'ensureTargetImage(): hash containers/, inspect tag' }));
-  for (const phase of breakdown(medianRun).phases) {
-    const across = perRun.map((b) => b.phases.find((p) => p.name === phase.name)?.ms ?? 0);
-    const share = (100 * phase.ms) / medianRun.wallMs;
-    rows.push(row({ section: S1, metric: phase.name, value: phase.ms, unit: 'ms', note: `${share.toFixed(1)}% of the wall; median over ${RUNS} runs: ${median(across)} ms` }));
-  }
-  for (const [i, scan] of breakdown(medianRun).scans.entries()) {
-    const across = perRun.map((b) => b.scans[i]?.ms ?? 0);
-    rows.push(row({ section: S1, metric: `scan ${scan.label}`, value: scan.ms, unit: 'ms', note: `median ${median(across)} ms; loopback and peer run side by side` }));
-  }
-  // What the integrity checks add: the clients beside the scans (the scans phase beyond its slowest nmap
-  // run), the no-ruleset baseline, and the self-check after the scans.
-  const corroboration = runs.map((r) => {
-    const scans = r.result.phases.find((p) => p.name === 'scans')?.ms ?? 0;
-    const slowest = Math.max(0, ...r.result.scans.map((x) => x.ms));
-    const phase = (name: string) => r.result.phases.find((p) => p.name === name)?.ms ?? 0;
-    return { probes: Math.max(0, scans - slowest), checks: phase('baseline') + phase('recheck') };
-  });
-  rows.push(
-    row({
-      section: S1,
-      metric: 'integrity: client probes',
-      value: median(corroboration.map((c) => c.probes)),
-      unit: 'ms',
-      note: 'median; the scans phase beyond its slowest nmap run (clients wait 500 ms beside the scans)',
-    }),
-    row({
-      section: S1,
-      metric: 'integrity: baseline + recheck',
-      value: median(corroboration.map((c) => c.checks)),
-      unit: 'ms',
-      note: 'median; clients before any ruleset, self-check after the scans',
-    }),
-  );
-  rows.push(row({ section: S1, metric: 'total (wall)', value: medianRun.wallMs, unit: 'ms' }));
+  rows.push(...fourPortRows(runs));
   const totalCalls = callsPerRun.reduce((sum, [, n]) => sum + n, 0);
   rows.push(
     row({ section: S1, metric: 'commands in containers per run', value: totalCalls, unit: 'calls', note: callsPerRun.map(([t, n]) => `${t} ×${n}`).join(', ') }),
@@ -198,21 +182,11 @@ async function main(): Promise<Record<string, unknown>> {
   );
 
   // --- Section 5.
-  rows.push(...libraryRows(library));
+  rows.push(...library.rows);
 
   rows.push(...docker.rows);
   rows.push(row({ section: 'process', metric: 'peak RSS (node)', value: peakRssMb(), unit: 'MB' }));
-  const avg = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
-  rows.push(
-    row({ section: 'machine', metric: 'load average at start (1/5/15 min)', value: loadBefore[0]!, unit: 'load', note: `${avg(loadBefore)} on ${cpus().length} CPUs` }),
-    row({
-      section: 'machine',
-      metric: 'load average at end (1/5/15 min)',
-      value: loadAfter[0]!,
-      unit: 'load',
-      note: `${avg(loadAfter)} on ${cpus().length} CPUs (other work on the machine skews every absolute figure; compare ratios)`,
-    }),
-  );
+  rows.push(...machineRows(loadBefore, loadAfter));
 
   return {
     version: 1,
@@ -233,7 +207,7 @@ async function main(): Promise<Record<string, unknown>> {
       results: eight.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })),
     },
     docker: docker.runs,
-    library: { wallMs: library.wallMs, sumMs: library.sumMs, results: library.results.map((r) => ({ name: r.name, status: r.status, durationMs: r.durationMs, phases: r.phases })) },
+    ...library.json,
     errors,
   };
 }
@@ -251,8 +225,8 @@ try {
   process.stdout.write(`lab timing: ${LAB_TIMING_ARGS.join(' ')}; counted TCP scans: ${COUNTED_TIMING_ARGS.join(' ')}\n`);
   process.stdout.write(formatRows(rows));
   if (values.quick) process.stdout.write('\n--quick: the default-timing reference of section 2 was not run.\n');
-  await mkdir(values['report-dir'], { recursive: true });
-  const file = join(values['report-dir'], 'bench.json');
+  await mkdir(values.reportDir, { recursive: true });
+  const file = join(values.reportDir, 'bench.json');
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
   process.stdout.write(`\nwritten: ${file}\n`);
   if (errors.length > 0) {
