@@ -122,20 +122,18 @@ function parseRangeLoose(spec: number | string): PortRange | null {
  */
 export function parsePortSpec(spec: string): number[] {
   if (spec.trim() === '') throw new PortSpecError(spec, 'it is empty');
-  // nmap writes its lists ascending and disjoint (a full sweep's is ~65,000 ports): those are pushed as they
-  // stand; only a list out of order goes through a bitmap, which sorts and deduplicates in one linear pass.
-  const ports: number[] = [];
-  let bits: Uint8Array | undefined;
-  for (const item of spec.split(',')) {
-    const [low, high] = parseItem(item.trim(), spec);
-    if (!bits && (ports.length === 0 || low > ports[ports.length - 1]!)) {
-      for (let port = low; port <= high; port++) ports.push(port);
-      continue;
-    }
-    bits ??= portBits(ports);
-    bits.fill(1, low, high + 1);
+  const items = spec.split(',').map((item) => parseItem(item.trim(), spec));
+  // nmap writes its lists ascending and disjoint (a full sweep's is ~65,000 ports): those are expanded into
+  // one array sized once; only a list out of order goes through a bitmap, which sorts and deduplicates.
+  if (!items.every(([low], i) => i === 0 || low > items[i - 1]![1])) {
+    const bits = new Uint8Array(MAX_PORT + 1);
+    for (const [low, high] of items) bits.fill(1, low, high + 1);
+    return portsOfBits(bits);
   }
-  return bits ? portsOfBits(bits) : ports;
+  const ports = new Array<number>(items.reduce((sum, [low, high]) => sum + high - low + 1, 0));
+  let i = 0;
+  for (const [low, high] of items) for (let port = low; port <= high; port++) ports[i++] = port;
+  return ports;
 }
 
 /**
@@ -160,8 +158,11 @@ function portBits(ports: readonly number[]): Uint8Array {
 }
 
 function portsOfBits(bits: Uint8Array): number[] {
-  const ports: number[] = [];
-  for (let port = MIN_PORT; port <= MAX_PORT; port++) if (bits[port] === 1) ports.push(port);
+  let count = 0;
+  for (let port = MIN_PORT; port <= MAX_PORT; port++) count += bits[port]!;
+  const ports = new Array<number>(count);
+  let i = 0;
+  for (let port = MIN_PORT; port <= MAX_PORT; port++) if (bits[port] === 1) ports[i++] = port;
   return ports;
 }
 
@@ -211,10 +212,10 @@ function assertPort(port: number, spec: string): void {
 /** Groups sorted, distinct ports into [low, high] runs of consecutive numbers. */
 function toRuns(sorted: readonly number[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
+  let last: [number, number] | undefined;
   for (const port of sorted) {
-    const last = runs.at(-1);
     if (last && port === last[1] + 1) last[1] = port;
-    else runs.push([port, port]);
+    else runs.push((last = [port, port]));
   }
   return runs;
 }

@@ -84,17 +84,20 @@ function withDropPlaces(result: ScanResult, proven: DropPlaces): ScanResult {
   });
   const others = result.others.flatMap((summary) => {
     if (summary.ports === null || summary.state !== 'filtered') return [summary];
+    const ports = parsePortSpec(summary.ports);
+    // The common case, a sweep held in one place (not `reply`): the summary stands as it is.
+    const first = proven.get(ports[0]!);
+    if (first !== 'reply' && ports.every((port) => proven.get(port) === first)) return [summary];
     const byPlace = new Map<DropPlace | undefined, number[]>();
     // Pushed, never copied: a full sweep's summary holds ~65,000 ports (a copy per port blocked the event
     // loop for minutes, and every other lab's bounded steps timed out behind it).
-    for (const port of parsePortSpec(summary.ports)) {
+    for (const port of ports) {
       const place = proven.get(port);
-      const ports = byPlace.get(place);
-      if (ports) ports.push(port);
+      const group = byPlace.get(place);
+      if (group) group.push(port);
       else byPlace.set(place, [port]);
     }
-    if (byPlace.size === 1 && !byPlace.has('reply')) return [summary];
-    return [...byPlace].map(([place, ports]) => ({ ...summary, count: ports.length, ports: formatPortSpec(ports), ...(place ? { droppedAt: place } : {}) }));
+    return [...byPlace].map(([place, group]) => ({ ...summary, count: group.length, ports: formatPortSpec(group), ...(place ? { droppedAt: place } : {}) }));
   });
   return { ...result, observations, others };
 }

@@ -46,9 +46,9 @@ export class PortBits implements PortLookup {
 
   /** Ascending, as an array (faster than spreading the iterator). */
   toArray(): number[] {
-    const ports: number[] = [];
-    if (this.#size === 0) return ports;
-    for (let port = MIN_PORT; port <= MAX_PORT; port++) if (this.#bits[port] === 1) ports.push(port);
+    const ports = new Array<number>(this.#size);
+    let i = 0;
+    for (let port = MIN_PORT; i < this.#size; port++) if (this.#bits[port] === 1) ports[i++] = port;
     return ports;
   }
 }

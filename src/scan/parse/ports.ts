@@ -135,10 +135,13 @@ function joinReasons(extra: ExtraPorts): string {
 
 function summariseOthers(extras: readonly ExtraPorts[], findings: ReadonlyMap<number, PortFinding>, assignedFromUnlisted: ReadonlyMap<ExtraPorts, number>): PortSummary[] {
   const summaries: SummaryDraft[] = [];
+  const found = PortBits.of(findings.keys());
   for (const extra of extras) {
     if (extra.reasons.length > 0 && extra.reasons.every((r) => r.ports !== null)) {
       for (const reasons of extra.reasons) {
-        const ports = (reasons.ports ?? []).filter((port) => !findings.has(port));
+        // Filtered only when a port found is among them: a sweep's list is ~65,000 ports, they are few.
+        const taken = [...found].some((port) => reasons.lookup?.has(port));
+        const ports = taken ? (reasons.ports ?? []).filter((port) => !found.has(port)) : (reasons.ports ?? []);
         addSummary(summaries, { state: extra.state, reason: reasons.reason, count: ports.length, ports });
       }
     } else {
@@ -157,7 +160,8 @@ function addSummary(summaries: SummaryDraft[], summary: SummaryDraft): void {
   if (summary.count <= 0) return;
   const same = summaries.find((s) => s.state === summary.state && s.reason === summary.reason);
   if (!same) {
-    summaries.push({ ...summary, ports: summary.ports && [...summary.ports] });
+    // Never copied: a merge below makes a new list, and no list is changed in place.
+    summaries.push({ ...summary });
     return;
   }
   same.count += summary.count;
