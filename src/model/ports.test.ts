@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PortSpecError } from './errors.ts';
-import { formatPortSpec, parsePortSpec } from './ports.ts';
+import { formatPortSpec, parsePortSpec, sortedUniquePorts } from './ports.ts';
 
 describe('parsePortSpec', () => {
   it('expands numbers and ranges, sorted and deduplicated', () => {
@@ -19,6 +19,11 @@ describe('parsePortSpec', () => {
     expect(ports).not.toContain(53);
     expect(ports.at(0)).toBe(1);
     expect(ports.at(-1)).toBe(200);
+  });
+
+  it('sorts and deduplicates a long list out of order (the bitmap path) as a short one', () => {
+    expect(parsePortSpec('100-65535,1-99,50-60')).toEqual(Array.from({ length: 65535 }, (_, i) => i + 1));
+    expect(parsePortSpec('5,3-4,4,1')).toEqual([1, 3, 4, 5]);
   });
 
   it.each([
@@ -47,6 +52,8 @@ describe('formatPortSpec', () => {
     expect(formatPortSpec([80, 81])).toBe('80-81');
     expect(formatPortSpec([443, 22, 22])).toBe('22,443');
     expect(formatPortSpec([1])).toBe('1');
+    const long = [...Array.from({ length: 200 }, (_, i) => 400 - i), 1, 1, 65535];
+    expect(formatPortSpec(long)).toBe('1,201-400,65535');
   });
 
   it('round-trips with parsePortSpec', () => {
@@ -64,6 +71,17 @@ describe('formatPortSpec', () => {
     const error = catchError(() => formatPortSpec(ports));
     expect(error).toBeInstanceOf(PortSpecError);
     expect((error as Error).message).toContain(problem);
+  });
+});
+
+describe('sortedUniquePorts', () => {
+  it('sorts and deduplicates short and long lists alike', () => {
+    expect(sortedUniquePorts([443, 22, 22, 80])).toEqual([22, 80, 443]);
+    const long = [65535, ...Array.from({ length: 1000 }, (_, i) => 1000 - i), 500, 1];
+    expect(sortedUniquePorts(long)).toEqual([...Array.from({ length: 1000 }, (_, i) => i + 1), 65535]);
+    const ascending = [1, 2, 9];
+    expect(sortedUniquePorts(ascending)).toEqual([1, 2, 9]);
+    expect(sortedUniquePorts(ascending)).not.toBe(ascending);
   });
 });
 

@@ -122,11 +122,48 @@ function parseRangeLoose(spec: number | string): PortRange | null {
  */
 export function parsePortSpec(spec: string): number[] {
   if (spec.trim() === '') throw new PortSpecError(spec, 'it is empty');
-  const ports = new Set<number>();
-  for (const item of spec.split(',')) {
-    for (const port of parseItem(item.trim(), spec)) ports.add(port);
+  const items = spec.split(',').map((item) => parseItem(item.trim(), spec));
+  // nmap writes its lists ascending and disjoint (a full sweep's is ~65,000 ports): those are expanded into
+  // one array sized once; only a list out of order goes through a bitmap, which sorts and deduplicates.
+  if (!items.every(([low], i) => i === 0 || low > items[i - 1]![1])) {
+    const bits = new Uint8Array(MAX_PORT + 1);
+    for (const [low, high] of items) bits.fill(1, low, high + 1);
+    return portsOfBits(bits);
   }
-  return [...ports].sort((a, b) => a - b);
+  const ports = new Array<number>(items.reduce((sum, [low, high]) => sum + high - low + 1, 0));
+  let i = 0;
+  for (const [low, high] of items) for (let port = low; port <= high; port++) ports[i++] = port;
+  return ports;
+}
+
+/**
+ * Sorted and deduplicated valid ports, in time linear in their number (a bitmap above a few dozen: sorting
+ * ~65,000 numbers with a comparator costs tens of milliseconds).
+ */
+export function sortedUniquePorts(ports: readonly number[]): number[] {
+  if (isStrictlyAscending(ports)) return [...ports];
+  if (ports.length <= 64) return [...new Set(ports)].sort((a, b) => a - b);
+  return portsOfBits(portBits(ports));
+}
+
+function isStrictlyAscending(ports: readonly number[]): boolean {
+  for (let i = 1; i < ports.length; i++) if (ports[i]! <= ports[i - 1]!) return false;
+  return true;
+}
+
+function portBits(ports: readonly number[]): Uint8Array {
+  const bits = new Uint8Array(MAX_PORT + 1);
+  for (const port of ports) bits[port] = 1;
+  return bits;
+}
+
+function portsOfBits(bits: Uint8Array): number[] {
+  let count = 0;
+  for (let port = MIN_PORT; port <= MAX_PORT; port++) count += bits[port]!;
+  const ports = new Array<number>(count);
+  let i = 0;
+  for (let port = MIN_PORT; port <= MAX_PORT; port++) if (bits[port] === 1) ports[i++] = port;
+  return ports;
 }
 
 /**
@@ -139,13 +176,13 @@ export function formatPortSpec(ports: readonly number[]): string {
   // The spec text is built only for a bad port: stringifying 65535 ports once per port is quadratic.
   const bad = ports.find((port) => !isPort(port));
   if (bad !== undefined) assertPort(bad, JSON.stringify(ports));
-  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const sorted = isStrictlyAscending(ports) ? ports : sortedUniquePorts(ports);
   return toRuns(sorted)
     .map(([low, high]) => (low === high ? `${low}` : `${low}-${high}`))
     .join(',');
 }
 
-function parseItem(item: string, spec: string): number[] {
+function parseItem(item: string, spec: string): [number, number] {
   const match = /^(\d+)(?:-(\d+))?$/.exec(item);
   if (!match) {
     throw new PortSpecError(spec, `"${item}" is not a port number or a LOW-HIGH range`);
@@ -153,7 +190,7 @@ function parseItem(item: string, spec: string): number[] {
   const low = toPort(match[1] ?? '', spec);
   const high = match[2] === undefined ? low : toPort(match[2], spec);
   if (high < low) throw new PortSpecError(spec, `range "${item}" is reversed (write ${high}-${low})`);
-  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
+  return [low, high];
 }
 
 function toPort(digits: string, spec: string): number {
@@ -175,10 +212,10 @@ function assertPort(port: number, spec: string): void {
 /** Groups sorted, distinct ports into [low, high] runs of consecutive numbers. */
 function toRuns(sorted: readonly number[]): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
+  let last: [number, number] | undefined;
   for (const port of sorted) {
-    const last = runs.at(-1);
     if (last && port === last[1] + 1) last[1] = port;
-    else runs.push([port, port]);
+    else runs.push((last = [port, port]));
   }
   return runs;
 }

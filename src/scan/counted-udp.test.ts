@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { CommandFailedError } from '../model/errors.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import { countedUdpScan } from './counted-udp.ts';
+import { ledgerJson } from './ledger-listing.test-helpers.ts';
 import type { Counting } from './counted.ts';
 import type { ScanRequest, ScanResult } from './types.ts';
 
@@ -23,9 +24,7 @@ const result = (others: ScanResult['others']): ScanResult => ({
   warnings: [],
 });
 
-const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
-const ledger = (outFlight: number[], inFlight: number[], delivered: number[]) =>
-  `table inet t {\n${listed('out_flight', outFlight)}${listed('in_flight', inFlight)}${listed('delivered', delivered)}}\n`;
+const ledger = (outFlight: number[], inFlight: number[], delivered: number[]) => ledgerJson('fwprobe_ledger_t', { out_flight: outFlight, in_flight: inFlight, delivered });
 const STAT = (drops: number) => `entries drop\n00000001 ${drops.toString(16).padStart(8, '0')}\n`;
 
 /** A target whose ledger lists `listing`; records every batch it is asked to run. */
@@ -39,7 +38,7 @@ function target(listing: string, options: { installFails?: boolean; removeFails?
       const first = batches.length === 1;
       return commands.map((c) => {
         if (c[0] === 'nft' && c.length === 2) return { exitCode: options.installFails ? 1 : 0, stdout: '', stderr: options.installFails ? 'Error: Could not process rule' : '' };
-        if (c[1] === 'list') return { exitCode: 0, stdout: listing, stderr: '' };
+        if (c.includes('list')) return { exitCode: 0, stdout: listing, stderr: '' };
         if (c[1] === 'delete') return { exitCode: options.removeFails ? 1 : 0, stdout: '', stderr: '' };
         return { exitCode: 0, stdout: STAT(first ? 0 : (options.dropsAfter ?? 0)), stderr: '' };
       });
@@ -57,7 +56,7 @@ describe('countedUdpScan', () => {
     const { counting, batches } = target(ledger([], [5000, 5003], [53, 5001, 5002]));
     const scan = await countedUdpScan(async () => result(SILENT), request, [47311], counting);
     expect(batches[0]![0]!.join(' ')).toContain('ip6 saddr fd77::20 ip6 daddr fd77::1 udp sport 47311 add @in_flight');
-    expect(batches[1]!.map((c) => c.slice(0, 2).join(' '))).toEqual(['nft list', 'sh -c', 'nft delete']);
+    expect(batches[1]!.map((c) => c.slice(0, 3).join(' '))).toEqual(['nft -j list', 'sh -c cat /proc/net/stat/nf_conntrack 2>/dev/null; true', 'nft delete table']);
     expect(scan.observations[0]).toMatchObject({ port: 53, state: 'open', ledger: 'admitted' });
     expect(scan.others).toEqual([
       { state: 'open|filtered', reason: 'no-response', count: 2, ports: '5000,5003', ledger: 'dropped', droppedAt: 'input' },

@@ -5,11 +5,9 @@
  * through to the socket layer, held it, or cannot be said to have done either. A silent UDP port is no
  * longer left out of the release gate: it is `admitted`, `blocked`, or `unverified`, never unknown.
  */
-import { CommandFailedError } from '../model/errors.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
-import type { Counting } from './counted.ts';
-import { CONNTRACK_STAT_COMMAND, conntrackDrops, ledgerReadCommands } from './ledger.ts';
-import { decideUdp, parseUdpLedger, udpLedgerInstallCommand, type UdpDecision, type UdpLedgerSpec } from './ledger-udp.ts';
+import { underLedger, type Counting } from './counted-ledger.ts';
+import { decideUdp, parseUdpLedger, udpLedgerScript, type UdpDecision, type UdpLedgerSpec } from './ledger-udp.ts';
 import type { PortSummary, ScanBacking, ScanRequest, ScanResult } from './types.ts';
 
 /**
@@ -20,33 +18,18 @@ import type { PortSummary, ScanBacking, ScanRequest, ScanResult } from './types.
  */
 export async function countedUdpScan(scan: () => Promise<ScanResult>, request: ScanRequest, sourcePorts: readonly number[], counting: Counting): Promise<ScanResult> {
   const spec: UdpLedgerSpec = { table: counting.table, family: request.family, target: request.target, source: counting.source[request.family], sourcePorts };
-  const [install, before] = await counting.inTarget([udpLedgerInstallCommand(spec), CONNTRACK_STAT_COMMAND]);
-  if (install?.exitCode !== 0) {
-    // No ledger, no counters: every port nmap did not read open stays unverified, never "not exposed".
-    return unverifiedAll(await scan(), `the ledger could not be installed: ${(install?.stderr ?? '').trim().slice(0, 200)}`);
-  }
-  const { list, remove } = ledgerReadCommands(spec);
-  const outcome = await scan().then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  const read = await counting.inTarget([list, CONNTRACK_STAT_COMMAND, remove]);
-  const removed = read[2];
-  if (removed?.exitCode !== 0) {
-    const failed = { command: remove, exitCode: removed?.exitCode ?? -1, stdout: removed?.stdout ?? '', stderr: removed?.stderr ?? '' };
-    throw new CommandFailedError(failed, "The scan's ledger table could not be removed from the target.");
-  }
-  if ('error' in outcome) throw outcome.error;
-  const result = outcome.value;
-  const listing = read[0];
-  if (listing?.exitCode !== 0) return unverifiedAll(result, `the ledger could not be read: ${(listing?.stderr ?? '').trim().slice(0, 200)}`);
+  const counted = await underLedger(counting, udpLedgerScript(spec), scan);
+  // No ledger, no counters: every port nmap did not read open stays unverified, never "not exposed".
+  if (!counted.installed) return unverifiedAll(await scan(), counted.why);
+  const { value: result, reading } = counted;
+  if (reading.listing.exitCode !== 0) return unverifiedAll(result, `the ledger could not be read: ${reading.listing.stderr.trim().slice(0, 200)}`);
   let sets;
   try {
-    sets = parseUdpLedger(listing.stdout);
+    sets = parseUdpLedger(reading.listing.stdout, spec.table);
   } catch (error) {
     return unverifiedAll(result, `the ledger listing is unreadable: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const drops = conntrackDrops(read[1]?.stdout ?? '') - conntrackDrops(before?.stdout ?? '');
+  const drops = reading.conntrackDrops;
   const note = drops !== 0 ? `conntrack dropped ${drops} packets during the scan (table full?): a held probe proves no rule's drop` : undefined;
   const decided = decideUdp(reportedPorts(result), sets, drops === 0);
   const shaped = unprovenDrops(decided, counting.unproven);

@@ -1,9 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { formatPortSpec } from '../model/ports.ts';
 import { countedScan, MAX_RETRY_SPEC_CHARS } from './counted.ts';
+import { ledgerJson } from './ledger-listing.test-helpers.ts';
 import type { ScanRequest, ScanResult } from './types.ts';
 
-const EMPTY_LEDGER = ['out_flight', 'in_flight', 'reply_flight', 'rejected'].map((name) => `\tset ${name} {\n\t\ttype inet_service\n\t\tsize 65536\n\t\tflags dynamic\n\t}\n`).join('\n');
+const TABLE = 'fwprobe_ledger_t';
+const ledger = (sets: { out?: number[]; in?: number[]; reply?: number[]; rejected?: number[] }) =>
+  ledgerJson(TABLE, { out_flight: sets.out ?? [], in_flight: sets.in ?? [], reply_flight: sets.reply ?? [], rejected: sets.rejected ?? [] });
+/** The target's side of the batches: the ledger listed as `listing`, every other command fine and silent. */
+const answering = (listing: string) => async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' }));
 
 const request: ScanRequest = {
   vantage: 'loopback',
@@ -43,8 +48,7 @@ describe('countedScan', () => {
       runs.push(r);
       return result(r.timing === 'counted' ? silent : [], [`run ${runs.length}`]);
     };
-    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? `table inet t {\n${EMPTY_LEDGER}}\n` : '', stderr: '' }));
-    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    const scan = await countedScan(run, request, { inTarget: answering(ledger({})), table: TABLE, source: { ipv4: '127.0.0.1', ipv6: '::1' } });
     expect(runs.map((r) => r.timing)).toEqual(['counted', 'lab']);
     expect(runs[1]!.scanPorts).toBe(request.scanPorts);
     expect(scan.backing).toMatchObject({ method: 'retry' });
@@ -56,8 +60,6 @@ describe('countedScan', () => {
   // The ledger proved every probe delivered and its reset held on the way out (countedBy.reply: 300), yet the
   // ports read filtered, so the gate read them blocked and `check` passed a firewall that now admits them.
   test('silent ports whose answer the ledger saw held are marked droppedAt reply, in observations and summaries', async () => {
-    const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
-    const ledger = `table inet t {\n${listed('out_flight', [])}${listed('in_flight', [80, 81])}${listed('reply_flight', [3000, 3001, 3002])}${listed('rejected', [])}}\n`;
     const run = async (r: ScanRequest): Promise<ScanResult> => {
       const base = result([80, 81, 3001, 3002], ['counted']);
       return {
@@ -66,8 +68,7 @@ describe('countedScan', () => {
         command: [r.timing ?? 'lab'],
       };
     };
-    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? ledger : '', stderr: '' }));
-    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    const scan = await countedScan(run, request, { inTarget: answering(ledger({ in: [80, 81], reply: [3000, 3001, 3002] })), table: TABLE, source: { ipv4: '127.0.0.1', ipv6: '::1' } });
     expect(scan.backing).toMatchObject({ method: 'counted', countedBy: { reply: 3, input: 2 }, retried: 0 });
     expect(scan.observations.find((o) => o.port === 3000)).toMatchObject({ state: 'filtered', droppedAt: 'reply' });
     expect(scan.others).toEqual(
@@ -81,14 +82,9 @@ describe('countedScan', () => {
   // (65,534 silent ports) held the event loop for minutes and every other lab's bounded steps timed out.
   test('a full sweep proven dropped at input, one answer held, splits into exact summaries (and in linear time)', async () => {
     const silent = Array.from({ length: 65534 }, (_, i) => i + 2).filter((p) => p !== 22);
-    const listed = (name: string, ports: number[]) => `\tset ${name} {\n\t\ttype inet_service\n\t\tflags dynamic\n${ports.length ? `\t\telements = { ${ports.join(', ')} }\n` : ''}\t}\n`;
-    const ledger = `table inet t {\n${listed('out_flight', [])}${listed(
-      'in_flight',
-      silent.filter((p) => p !== 3000),
-    )}${listed('reply_flight', [3000])}${listed('rejected', [])}}\n`;
     const run = async (r: ScanRequest): Promise<ScanResult> => ({ ...result(silent, ['counted']), command: [r.timing ?? 'lab'] });
-    const inTarget = async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c[1] === 'list' ? ledger : '', stderr: '' }));
-    const scan = await countedScan(run, request, { inTarget, table: 'fwprobe_ledger_t', source: { ipv4: '127.0.0.1', ipv6: '::1' } });
+    const listing = ledger({ in: silent.filter((p) => p !== 3000), reply: [3000] });
+    const scan = await countedScan(run, request, { inTarget: answering(listing), table: TABLE, source: { ipv4: '127.0.0.1', ipv6: '::1' } });
     expect(scan.backing).toMatchObject({ method: 'counted', silent: 65533, dropped: 65533, countedBy: { input: 65532, reply: 1 }, retried: 0 });
     expect(scan.others).toEqual([
       { state: 'filtered', reason: 'no-response', count: 65532, ports: '2-21,23-2999,3001-65535', droppedAt: 'input' },

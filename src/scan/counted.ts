@@ -4,13 +4,15 @@
  * verdicts are nmap's as before, but the one retry of every probe that bound a full sweep's time is spent
  * only where it can change an answer. The result says how each silent reading is backed (`backing`).
  */
-import { CommandFailedError, InternalError } from '../model/errors.ts';
-import type { Family } from '../model/observation.ts';
+import { InternalError } from '../model/errors.ts';
 import { mergeWarnings } from './parse/stderr.ts';
-import { CONNTRACK_STAT_COMMAND, conntrackDrops, ledgerInstallCommand, ledgerReadCommands, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
+import { DropPlaces, ledgerScript, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
+import { underLedger, type Counting, type LedgerReading } from './counted-ledger.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
-import type { BatchExec, ScanBacking, ScanRequest, ScanResult } from './types.ts';
+import type { ScanBacking, ScanRequest, ScanResult } from './types.ts';
+
+export type { Counting } from './counted-ledger.ts';
 
 /**
  * The longest `-p` list a follow-up run may carry. Linux refuses any single argument over 128 KiB
@@ -23,25 +25,14 @@ export const MAX_RETRY_SPEC_CHARS = 32_768;
 /** Runs one nmap request (scope check, parse): `runNmap` bound to the scanner. */
 export type RunOne = (request: ScanRequest) => Promise<ScanResult>;
 
-/** Where the ledger lives: the target's exec, a table name unique to this scan, and the scanner's address. */
-export interface Counting {
-  inTarget: BatchExec;
-  table: string;
-  /** The address the scanner's probes come from, per family (127.0.0.1 and ::1 from loopback). */
-  source: Readonly<Record<Family, string>>;
-  /**
-   * The rule that can hold this scanner's probes to `port` while a client from another source port or shape
-   * gets in (ruleset/scan-shaped.ts): a held probe then proves no drop. Read by the UDP ledger. @default none
-   */
-  unproven?: (port: number) => string | undefined;
-}
-
 /**
  * Runs `request` (TCP, lab timing, `sourcePort` pinned) as a counted scan: ledger in, nmap once with
  * COUNTED_TIMING_ARGS, ledger read and removed (also when nmap fails), the unaccounted ports run again.
+ * `beside` (the loopback looks from other source ports, which the ledger does not note) starts once nmap's
+ * run is over and runs while the ledger is read; it is settled before any follow-up run starts.
  * @throws CommandFailedError when the ledger table cannot be removed: it would be left in the target.
  */
-export async function countedScan(run: RunOne, request: ScanRequest, counting: Counting): Promise<ScanResult> {
+export async function countedScan(run: RunOne, request: ScanRequest, counting: Counting, beside?: () => Promise<unknown>): Promise<ScanResult> {
   if (request.sourcePort === undefined) throw new InternalError('countedScan: the source port must be pinned');
   const spec: LedgerSpec = {
     table: counting.table,
@@ -50,35 +41,20 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
     source: counting.source[request.family],
     sourcePort: request.sourcePort,
   };
-  const [install, before] = await counting.inTarget([ledgerInstallCommand(spec), CONNTRACK_STAT_COMMAND]);
-  if (install?.exitCode !== 0) {
+  const counted = await underLedger(counting, ledgerScript(spec), () => run({ ...request, timing: 'counted' }), beside);
+  if (!counted.installed) {
     // No ledger, no proof: the scan runs as it always did, with nmap's own retry.
     const plain = await run({ ...request, timing: 'lab' });
-    return { ...plain, backing: retryBacking(plain, `the ledger could not be installed: ${(install?.stderr ?? '').trim().slice(0, 200)}`) };
+    return { ...plain, backing: retryBacking(plain, counted.why) };
   }
-  const { list, remove } = ledgerReadCommands(spec);
-  // The ledger is read and removed whatever nmap did: it must never outlive the scan.
-  const outcome = await run({ ...request, timing: 'counted' }).then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  const read = await counting.inTarget([list, CONNTRACK_STAT_COMMAND, remove]);
-  const removed = read[2];
-  if (removed?.exitCode !== 0) {
-    const failed = { command: remove, exitCode: removed?.exitCode ?? -1, stdout: removed?.stdout ?? '', stderr: removed?.stderr ?? '' };
-    throw new CommandFailedError(failed, "The scan's ledger table could not be removed from the target.");
-  }
-  if ('error' in outcome) throw outcome.error;
-  const first = outcome.value;
+  const first = counted.value;
   const silent = silentPorts(first);
   if (silent === null) {
     const plain = await run({ ...request, timing: 'lab' });
     return { ...plain, followUpCommands: [first.command, ...plain.followUpCommands], backing: retryBacking(plain, 'nmap did not list which ports were silent: the whole scan ran again with retries') };
   }
-  const { proven, unaccounted, note } = account(silent, read[0], before?.stdout ?? '', read[1]?.stdout ?? '');
-  const countedBy = { output: 0, input: 0, reply: 0 };
-  for (const place of proven.values()) countedBy[place]++;
-  const backing: ScanBacking = { method: 'counted', silent: silent.length, dropped: proven.size, countedBy, retried: unaccounted.length, ...(note ? { note } : {}) };
+  const { proven, unaccounted, note } = account(silent, counted.reading, spec.table);
+  const backing: ScanBacking = { method: 'counted', silent: silent.length, dropped: proven.size, countedBy: proven.countedBy(), retried: unaccounted.length, ...(note ? { note } : {}) };
   const placed = withDropPlaces(first, proven);
   if (unaccounted.length === 0) return { ...placed, backing };
   if (formatPortSpec(unaccounted).length > MAX_RETRY_SPEC_CHARS) {
@@ -100,7 +76,7 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
  * was admitted by the firewall: without the mark it reads `filtered`, as a port the firewall dropped.
  * Summaries are split so that the marked ports of one stand apart.
  */
-function withDropPlaces(result: ScanResult, proven: ReadonlyMap<number, DropPlace>): ScanResult {
+function withDropPlaces(result: ScanResult, proven: DropPlaces): ScanResult {
   if (proven.size === 0) return result;
   const observations = result.observations.map((o) => {
     const place = proven.get(o.port);
@@ -108,35 +84,33 @@ function withDropPlaces(result: ScanResult, proven: ReadonlyMap<number, DropPlac
   });
   const others = result.others.flatMap((summary) => {
     if (summary.ports === null || summary.state !== 'filtered') return [summary];
+    const ports = parsePortSpec(summary.ports);
+    // The common case, a sweep held in one place (not `reply`): the summary stands as it is.
+    const first = proven.get(ports[0]!);
+    if (first !== 'reply' && ports.every((port) => proven.get(port) === first)) return [summary];
     const byPlace = new Map<DropPlace | undefined, number[]>();
     // Pushed, never copied: a full sweep's summary holds ~65,000 ports (a copy per port blocked the event
     // loop for minutes, and every other lab's bounded steps timed out behind it).
-    for (const port of parsePortSpec(summary.ports)) {
+    for (const port of ports) {
       const place = proven.get(port);
-      const ports = byPlace.get(place);
-      if (ports) ports.push(port);
+      const group = byPlace.get(place);
+      if (group) group.push(port);
       else byPlace.set(place, [port]);
     }
-    if (byPlace.size === 1 && !byPlace.has('reply')) return [summary];
-    return [...byPlace].map(([place, ports]) => ({ ...summary, count: ports.length, ports: formatPortSpec(ports), ...(place ? { droppedAt: place } : {}) }));
+    return [...byPlace].map(([place, group]) => ({ ...summary, count: group.length, ports: formatPortSpec(group), ...(place ? { droppedAt: place } : {}) }));
   });
   return { ...result, observations, others };
 }
 
 /** The ledger's proof for the silent ports, or every one of them unaccounted (with why) when it proves nothing. */
-function account(
-  silent: number[],
-  listing: { exitCode: number; stdout: string; stderr: string } | undefined,
-  statBefore: string,
-  statAfter: string,
-): { proven: Map<number, DropPlace>; unaccounted: number[]; note?: string } {
-  const none = (note: string) => ({ proven: new Map<number, DropPlace>(), unaccounted: silent, note });
-  if (silent.length === 0) return { proven: new Map(), unaccounted: [] };
-  if (listing?.exitCode !== 0) return none(`the ledger could not be read: ${(listing?.stderr ?? '').trim().slice(0, 200)}`);
-  const drops = conntrackDrops(statAfter) - conntrackDrops(statBefore);
+function account(silent: number[], reading: LedgerReading, table: string): { proven: DropPlaces; unaccounted: number[]; note?: string } {
+  const none = (note: string) => ({ proven: new DropPlaces(), unaccounted: silent, note });
+  if (silent.length === 0) return { proven: new DropPlaces(), unaccounted: [] };
+  const { listing, conntrackDrops: drops } = reading;
+  if (listing.exitCode !== 0) return none(`the ledger could not be read: ${listing.stderr.trim().slice(0, 200)}`);
   if (drops !== 0) return none(`conntrack dropped ${drops} packets during the scan (table full?): no silent port is proven`);
   try {
-    return proveDrops(silent, parseLedger(listing.stdout));
+    return proveDrops(silent, parseLedger(listing.stdout, table));
   } catch (error) {
     return none(`the ledger listing is unreadable: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,32 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { InternalError } from '../model/errors.ts';
 import { decideUdp, parseUdpLedger, udpLedgerScript, type UdpLedgerSets } from './ledger-udp.ts';
+import { ledgerJson } from './ledger-listing.test-helpers.ts';
 
-// `nft list table inet …` as nft 1.0.6 prints a UDP ledger after a sweep: 5001 and 5002 reached the socket
-// layer, 5003 and 5004 were held in input, 5005 in output.
-const LISTING = `table inet fwprobe_ledger_1 {
-\tset out_flight {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 5005 }
-\t}
-
-\tset in_flight {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 5003, 5004 }
-\t}
-
-\tset delivered {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 5001, 5002 }
-\t}
-}
-`;
+// `nft -j list table inet …` of a UDP ledger after a sweep: 5001 and 5002 reached the socket layer, 5003 and
+// 5004 were held in input, 5005 in output.
+const LISTING = ledgerJson('fwprobe_ledger_1', { out_flight: [5005], in_flight: [5003, 5004], delivered: [5001, 5002] });
 
 const sets = (s: Partial<Record<keyof UdpLedgerSets, number[]>>): UdpLedgerSets => ({
   outFlight: new Set(s.outFlight ?? []),
@@ -69,20 +48,22 @@ describe('udpLedgerScript', () => {
 
 describe('parseUdpLedger', () => {
   test('reads each set', () => {
-    const read = parseUdpLedger(LISTING);
+    const read = parseUdpLedger(LISTING, 'fwprobe_ledger_1');
     expect([...read.outFlight]).toEqual([5005]);
     expect([...read.inFlight]).toEqual([5003, 5004]);
     expect([...read.delivered]).toEqual([5001, 5002]);
   });
   test('a missing set or a non-port element is no proof', () => {
-    expect(() => parseUdpLedger(LISTING.replace('set delivered', 'set other'))).toThrow(/no set delivered/);
-    expect(() => parseUdpLedger(LISTING.replace('{ 5005 }', '{ 70000 }'))).toThrow(/not a port/);
+    expect(() => parseUdpLedger(LISTING.replace('"name":"delivered"', '"name":"other"'), 'fwprobe_ledger_1')).toThrow(/no set delivered/);
+    expect(() => parseUdpLedger(LISTING.replace('[5005]', '[70000]'), 'fwprobe_ledger_1')).toThrow(/not a port/);
+    // Another scan's ledger (several run side by side in one target) is not this one's proof.
+    expect(() => parseUdpLedger(LISTING, 'fwprobe_ledger_2')).toThrow(/not fwprobe_ledger_2/);
   });
 });
 
 describe('decideUdp', () => {
   test('delivered is admitted, held is dropped where it was held, never seen is unverified', () => {
-    const decided = decideUdp([5001, 5002, 5003, 5004, 5005, 5006], parseUdpLedger(LISTING), true);
+    const decided = decideUdp([5001, 5002, 5003, 5004, 5005, 5006], parseUdpLedger(LISTING, 'fwprobe_ledger_1'), true);
     expect(Object.fromEntries(decided)).toEqual({
       5001: { word: 'admitted' },
       5002: { word: 'admitted' },

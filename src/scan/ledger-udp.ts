@@ -6,11 +6,15 @@
  * full sweep cannot lean on ICMP answers). A release gate guards what the firewall admits, so fwprobe
  * watches the probes themselves: a table of its own (only set updates, no verdicts) notes each probe by
  * port where it enters a path's chains, forgets it where it leaves them, and notes it `delivered` once it
- * has left the input path's last chain, i.e. reached the socket layer. Text in, text out.
+ * has left the input path's last chain, i.e. reached the socket layer. What every ledger shares is in
+ * ledger-table.ts, its reading in ledger-listing.ts.
  */
 import { InternalError } from '../model/errors.ts';
 import { isValidPort } from '../model/ports.ts';
-import { parseSets, type LedgerSpec } from './ledger.ts';
+import type { LedgerSpec } from './ledger.ts';
+import { parseLedgerListing } from './ledger-listing.ts';
+import { assertLedgerNames, FIRST, LAST, ledgerTableScript } from './ledger-table.ts';
+import type { PortLookup } from './parse/port-bits.ts';
 
 /** What identifies one UDP scan's probes: as TCP's, but nmap's source ports (the main run's and the looks'). */
 export interface UdpLedgerSpec extends Omit<LedgerSpec, 'sourcePort'> {
@@ -21,11 +25,11 @@ export interface UdpLedgerSpec extends Omit<LedgerSpec, 'sourcePort'> {
 /** The three sets a UDP scan's ledger keeps, by probed port. */
 export interface UdpLedgerSets {
   /** Probes that entered the output path (loopback probes are sent by the target itself) and never left it. */
-  outFlight: ReadonlySet<number>;
+  outFlight: PortLookup;
   /** Probes that entered prerouting and never left the input path. */
-  inFlight: ReadonlySet<number>;
+  inFlight: PortLookup;
   /** Probes that left the input path's last chain: the firewall let them through to the socket layer. */
-  delivered: ReadonlySet<number>;
+  delivered: PortLookup;
 }
 
 /**
@@ -43,21 +47,10 @@ export interface UdpDecision {
 
 export const UDP_SET_NAMES = ['out_flight', 'in_flight', 'delivered'] as const;
 
-// As TCP's ledger: before every table a ruleset can use and after all of them.
-const FIRST = -450;
-const LAST = 450;
-
-/** The argv that creates the ledger table (nft reads its argument as one script; no shell). */
-export function udpLedgerInstallCommand(spec: UdpLedgerSpec): string[] {
-  return ['nft', udpLedgerScript(spec)];
-}
-
+/** The nft script that creates the UDP ledger table of `spec`. */
 export function udpLedgerScript(spec: UdpLedgerSpec): string {
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(spec.table)) throw new InternalError(`ledger table name ${JSON.stringify(spec.table)}`);
+  assertLedgerNames(spec);
   if (spec.sourcePorts.length === 0 || !spec.sourcePorts.every(isValidPort)) throw new InternalError(`ledger source ports ${JSON.stringify(spec.sourcePorts)}`);
-  // The addresses go into nft's own syntax: only literal addresses may (the scope guard checked them too).
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.target)) throw new InternalError(`ledger target ${JSON.stringify(spec.target)}`);
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.source)) throw new InternalError(`ledger source ${JSON.stringify(spec.source)}`);
   const ip = spec.family === 'ipv4' ? 'ip' : 'ip6';
   const ports = [...new Set(spec.sourcePorts)].sort((a, b) => a - b);
   const sport = ports.length === 1 ? String(ports[0]) : `{ ${ports.join(', ')} }`;
@@ -71,33 +64,22 @@ export function udpLedgerScript(spec: UdpLedgerSpec): string {
   const tracked = `meta l4proto udp ct original ${ip} saddr ${spec.source} ct original ${ip} daddr ${spec.target} ct original proto-src ${sport}`;
   const untracked = `ct state invalid,untracked ${probe}`;
   const leave = (set: string, verb: 'add' | 'delete') => [`${untracked} ${verb} @${set} { udp dport }`, `${tracked} ${verb} @${set} { ct original proto-dst }`];
-  const set = (name: string) => `  set ${name} { type inet_service; size 65536; flags dynamic; }`;
-  const chain = (name: string, hook: string, priority: number, rules: string[]) => [
-    `  chain ${name} {`,
-    `    type filter hook ${hook} priority ${priority}; policy accept;`,
-    ...rules.map((r) => `    ${r}`),
-    '  }',
-  ];
-  return [
-    `table inet ${spec.table} {`,
-    ...UDP_SET_NAMES.map(set),
-    ...chain('out_pre', 'output', FIRST, [`${probe} add @out_flight { udp dport }`]),
-    ...chain('out_post', 'postrouting', LAST, leave('out_flight', 'delete')),
-    ...chain('in_pre', 'prerouting', FIRST, [`${probe} add @in_flight { udp dport }`]),
+  return ledgerTableScript(spec.table, UDP_SET_NAMES, [
+    { name: 'out_pre', hook: 'output', priority: FIRST, rules: [`${probe} add @out_flight { udp dport }`] },
+    { name: 'out_post', hook: 'postrouting', priority: LAST, rules: leave('out_flight', 'delete') },
+    { name: 'in_pre', hook: 'prerouting', priority: FIRST, rules: [`${probe} add @in_flight { udp dport }`] },
     // Past every chain of the input path: what happens next is the socket layer's (a listener, or the
     // kernel's port unreachable), not the firewall's.
-    ...chain('in_post', 'input', LAST, [...leave('in_flight', 'delete'), ...leave('delivered', 'add')]),
-    '}',
-    '',
-  ].join('\n');
+    { name: 'in_post', hook: 'input', priority: LAST, rules: [...leave('in_flight', 'delete'), ...leave('delivered', 'add')] },
+  ]);
 }
 
 /**
- * Reads `nft list table inet …` of a UDP ledger into its sets.
+ * Reads `nft -j list table inet …` of UDP ledger `table` into its sets.
  * @throws CommandOutputError when a set is missing or holds something other than ports.
  */
-export function parseUdpLedger(listing: string): UdpLedgerSets {
-  const sets = parseSets(listing, UDP_SET_NAMES);
+export function parseUdpLedger(listing: string, table: string): UdpLedgerSets {
+  const sets = parseLedgerListing(listing, table, UDP_SET_NAMES);
   return { outFlight: sets.get('out_flight')!, inFlight: sets.get('in_flight')!, delivered: sets.get('delivered')! };
 }
 

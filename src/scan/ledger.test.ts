@@ -1,43 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { InternalError } from '../model/errors.ts';
-import { conntrackDrops, ledgerScript, parseLedger, proveDrops, type LedgerSets } from './ledger.ts';
+import { DropPlaces, ledgerScript, parseLedger, proveDrops, type LedgerSets } from './ledger.ts';
+import { ledgerJson } from './ledger-listing.test-helpers.ts';
+import { conntrackDrops } from './ledger-table.ts';
+import { PortBits } from './parse/port-bits.ts';
 
-// `nft list table` as nft 1.0.6 prints a ledger after a loopback scan: 80 and 81 held in input, 443's SYN-ACK
-// held in output, 53 rejected with an ICMP error.
-const LISTING = `table inet fwprobe_ledger_1 {
-\tset out_flight {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t}
-
-\tset in_flight {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 53, 80,
-\t\t\t     81 }
-\t}
-
-\tset reply_flight {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 443 }
-\t}
-
-\tset rejected {
-\t\ttype inet_service
-\t\tsize 65536
-\t\tflags dynamic
-\t\telements = { 53 }
-\t}
-
-\tchain out_pre {
-\t\ttype filter hook output priority -450; policy accept;
-\t}
-}
-`;
+// `nft -j list table` of a ledger after a loopback scan: 80 and 81 held in input, 443's SYN-ACK held in output,
+// 53 rejected with an ICMP error.
+const LISTING = ledgerJson('fwprobe_ledger_1', { out_flight: [], in_flight: [53, 80, 81], reply_flight: [443], rejected: [53] });
 
 const sets = (s: Partial<Record<keyof LedgerSets, number[]>>): LedgerSets => ({
   outFlight: new Set(s.outFlight ?? []),
@@ -48,21 +18,21 @@ const sets = (s: Partial<Record<keyof LedgerSets, number[]>>): LedgerSets => ({
 
 describe('parseLedger', () => {
   test('reads each set, empty or not', () => {
-    const read = parseLedger(LISTING);
+    const read = parseLedger(LISTING, 'fwprobe_ledger_1');
     expect([...read.outFlight]).toEqual([]);
     expect([...read.inFlight]).toEqual([53, 80, 81]);
     expect([...read.replyFlight]).toEqual([443]);
     expect([...read.rejected]).toEqual([53]);
   });
   test('a missing set or a non-port element is no proof', () => {
-    expect(() => parseLedger(LISTING.replace('set rejected', 'set other'))).toThrow(/no set rejected/);
-    expect(() => parseLedger(LISTING.replace('{ 443 }', '{ 70000 }'))).toThrow(/not a port/);
+    expect(() => parseLedger(LISTING.replace('"name":"rejected"', '"name":"other"'), 'fwprobe_ledger_1')).toThrow(/no set rejected/);
+    expect(() => parseLedger(LISTING.replace('[443]', '[70000]'), 'fwprobe_ledger_1')).toThrow(/not a port/);
   });
 });
 
 describe('proveDrops', () => {
   test('a probe held in a path with no answer is proven; a REJECT, a lost probe or a let-out answer is not', () => {
-    const { proven, unaccounted } = proveDrops([22, 53, 80, 81, 443, 8080], parseLedger(LISTING));
+    const { proven, unaccounted } = proveDrops([22, 53, 80, 81, 443, 8080], parseLedger(LISTING, 'fwprobe_ledger_1'));
     expect(Object.fromEntries(proven)).toEqual({ 80: 'input', 81: 'input', 443: 'reply' });
     // 53: rejected (its answer may be what nmap missed); 22 and 8080: never held anywhere (lost on the way).
     expect(unaccounted).toEqual([22, 53, 8080]);
@@ -72,6 +42,32 @@ describe('proveDrops', () => {
     expect(Object.fromEntries(proven)).toEqual({ 1: 'output' });
     expect(unaccounted).toEqual([2, 3]);
   });
+});
+
+describe('DropPlaces', () => {
+  test('reads as the Map it replaces: last place wins, counted once, iterated in port order', () => {
+    const places = new DropPlaces();
+    places.set(443, 'reply');
+    places.set(80, 'input');
+    places.set(80, 'output');
+    places.set(65535, 'input');
+    expect(places.get(80)).toBe('output');
+    expect(places.get(81)).toBeUndefined();
+    expect(places.size).toBe(3);
+    expect(places.countedBy()).toEqual({ output: 1, input: 1, reply: 1 });
+    expect([...places]).toEqual([
+      [80, 'output'],
+      [443, 'reply'],
+      [65535, 'input'],
+    ]);
+    expect(() => places.set(0, 'input')).toThrow(InternalError);
+  });
+  test('a full sweep held in output is proven port by port, in linear time', () => {
+    const silent = Array.from({ length: 65535 }, (_, i) => i + 1);
+    const { proven, unaccounted } = proveDrops(silent, { ...sets({}), outFlight: PortBits.of(silent) });
+    expect(unaccounted).toEqual([]);
+    expect(proven.countedBy()).toEqual({ output: 65535, input: 0, reply: 0 });
+  }, 5000);
 });
 
 describe('ledgerScript', () => {

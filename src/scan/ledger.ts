@@ -5,11 +5,16 @@
  * own (`inet fwprobe_ledger_…`, only set updates, no verdicts) notes each probe of one scan by port at
  * the first priority of each path it crosses and forgets it at the last, and does the same for every answer
  * the target makes. A probe held in a path's chains was dropped there by the target's netfilter; one never
- * seen at all, or answered and the answer let out, was lost elsewhere and is retried. Text in, text out.
+ * seen at all, or answered and the answer let out, was lost elsewhere and is retried. The parts every ledger
+ * shares (the table's shape, its commands, conntrack's counters) are in ledger-table.ts, its reading in
+ * ledger-listing.ts.
  */
-import { CommandOutputError, InternalError } from '../model/errors.ts';
+import { InternalError } from '../model/errors.ts';
 import type { Family } from '../model/observation.ts';
 import { isValidPort } from '../model/ports.ts';
+import { parseLedgerListing } from './ledger-listing.ts';
+import { assertLedgerNames, FIRST, LAST, ledgerTableScript } from './ledger-table.ts';
+import type { PortLookup } from './parse/port-bits.ts';
 
 /** What identifies one scan's probes in the target. */
 export interface LedgerSpec {
@@ -35,13 +40,13 @@ export interface LedgerSpec {
  */
 export interface LedgerSets {
   /** Probes that entered the output path (loopback probes are sent by the target itself) and never left it. */
-  outFlight: ReadonlySet<number>;
+  outFlight: PortLookup;
   /** Probes that entered prerouting and were never delivered by input. */
-  inFlight: ReadonlySet<number>;
+  inFlight: PortLookup;
   /** Answers (RST, SYN-ACK, ICMP error; keyed by the probed port) the target made and never let out. */
-  replyFlight: ReadonlySet<number>;
+  replyFlight: PortLookup;
   /** A REJECT's answers: a RST let out while its probe was held, or any ICMP error quoting a probe. */
-  rejected: ReadonlySet<number>;
+  rejected: PortLookup;
 }
 
 /** Where the ledger saw a silent port's probe or answer stop. */
@@ -49,47 +54,10 @@ export type DropPlace = 'output' | 'input' | 'reply';
 
 const SET_NAMES = ['out_flight', 'in_flight', 'reply_flight', 'rejected'] as const;
 
-// Before every table a ruleset can use (conntrack defrag -400, raw -300) and after all of them (filter 0,
-// security 50, NAT ±100, conntrack helpers 300): what lies between is the target's netfilter.
-const FIRST = -450;
-const LAST = 450;
-
-/** The argv that creates the ledger table (nft reads its argument as one script; no shell). */
-export function ledgerInstallCommand(spec: LedgerSpec): string[] {
-  return ['nft', ledgerScript(spec)];
-}
-
-/** The argv that lists the ledger, and the one that removes it. */
-export function ledgerReadCommands(spec: Pick<LedgerSpec, 'table'>): { list: string[]; remove: string[] } {
-  return { list: ['nft', 'list', 'table', 'inet', spec.table], remove: ['nft', 'delete', 'table', 'inet', spec.table] };
-}
-
-/**
- * Conntrack's own drops (table full, failed inserts) happen between the ledger's chains without being a
- * rule's decision: read before and after, and any change makes the ledger prove nothing.
- */
-export const CONNTRACK_STAT_COMMAND = ['sh', '-c', 'cat /proc/net/stat/nf_conntrack 2>/dev/null; true'];
-
-/** Sum of the drop, early_drop and insert_failed columns over every CPU; 0 when conntrack is not loaded. */
-export function conntrackDrops(stat: string): number {
-  const lines = stat.trim().split('\n').filter(Boolean);
-  if (lines.length < 2) return 0;
-  const header = lines[0]!.trim().split(/\s+/);
-  const columns = ['drop', 'early_drop', 'insert_failed'].map((name) => header.indexOf(name)).filter((i) => i >= 0);
-  let sum = 0;
-  for (const line of lines.slice(1)) {
-    const cells = line.trim().split(/\s+/);
-    for (const i of columns) sum += Number.parseInt(cells[i] ?? '0', 16) || 0;
-  }
-  return sum;
-}
-
+/** The nft script that creates the TCP ledger table of `spec`. */
 export function ledgerScript(spec: LedgerSpec): string {
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(spec.table)) throw new InternalError(`ledger table name ${JSON.stringify(spec.table)}`);
+  assertLedgerNames(spec);
   if (!isValidPort(spec.sourcePort)) throw new InternalError(`ledger source port ${spec.sourcePort}`);
-  // The address goes into nft's own syntax: only a literal address may (the scope guard checked it too).
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.target)) throw new InternalError(`ledger target ${JSON.stringify(spec.target)}`);
-  if (!/^[0-9a-fA-F.:]+$/.test(spec.source)) throw new InternalError(`ledger source ${JSON.stringify(spec.source)}`);
   const ip = spec.family === 'ipv4' ? 'ip' : 'ip6';
   const p = spec.sourcePort;
   // nmap's SYN probe: window 1024 from the pinned port; a real client's SYN never has that window.
@@ -102,71 +70,44 @@ export function ledgerScript(spec: LedgerSpec): string {
       ? `ip saddr ${spec.target} ip daddr ${spec.source} icmp type destination-unreachable @th,224,16 ${p}`
       : `ip6 saddr ${spec.target} ip6 daddr ${spec.source} icmpv6 type destination-unreachable @th,384,16 ${p}`;
   const inner = spec.family === 'ipv4' ? '@th,240,16' : '@th,400,16';
-  const set = (name: string) => `  set ${name} { type inet_service; size 65536; flags dynamic; }`;
-  const chain = (name: string, hook: string, priority: number, rules: string[]) => [
-    `  chain ${name} {`,
-    `    type filter hook ${hook} priority ${priority}; policy accept;`,
-    ...rules.map((r) => `    ${r}`),
-    '  }',
-  ];
-  return [
-    `table inet ${spec.table} {`,
-    ...SET_NAMES.map(set),
-    ...chain('out_pre', 'output', FIRST, [
-      `${probe} add @out_flight { tcp dport }`,
-      `${replyTcp} add @reply_flight { tcp sport }`,
-      // Only a REJECT sends an ICMP error for a TCP probe: the port is then never proven, whatever became of
-      // the error (nft cannot look a raw payload up in a port set, so the error is not followed further).
-      `${icmp} add @rejected { ${inner} }`,
-    ]),
-    ...chain('out_post', 'postrouting', LAST, [
-      `${probe} delete @out_flight { tcp dport }`,
-      // Answered while its probe was held in a path: a REJECT there (in OUTPUT, it answers the target itself).
-      `${replyTcp} tcp sport @in_flight add @rejected { tcp sport }`,
-      `${replyTcp} tcp sport @out_flight add @rejected { tcp sport }`,
+  return ledgerTableScript(spec.table, SET_NAMES, [
+    {
+      name: 'out_pre',
+      hook: 'output',
+      priority: FIRST,
+      rules: [
+        `${probe} add @out_flight { tcp dport }`,
+        `${replyTcp} add @reply_flight { tcp sport }`,
+        // Only a REJECT sends an ICMP error for a TCP probe: the port is then never proven, whatever became of
+        // the error (nft cannot look a raw payload up in a port set, so the error is not followed further).
+        `${icmp} add @rejected { ${inner} }`,
+      ],
+    },
+    {
+      name: 'out_post',
+      hook: 'postrouting',
+      priority: LAST,
+      rules: [
+        `${probe} delete @out_flight { tcp dport }`,
+        // Answered while its probe was held in a path: a REJECT there (in OUTPUT, it answers the target itself).
+        `${replyTcp} tcp sport @in_flight add @rejected { tcp sport }`,
+        `${replyTcp} tcp sport @out_flight add @rejected { tcp sport }`,
 
-      `${replyTcp} delete @reply_flight { tcp sport }`,
-    ]),
-    ...chain('in_pre', 'prerouting', FIRST, [`${probe} add @in_flight { tcp dport }`]),
-    ...chain('in_post', 'input', LAST, [`${probe} delete @in_flight { tcp dport }`]),
-    '}',
-    '',
-  ].join('\n');
+        `${replyTcp} delete @reply_flight { tcp sport }`,
+      ],
+    },
+    { name: 'in_pre', hook: 'prerouting', priority: FIRST, rules: [`${probe} add @in_flight { tcp dport }`] },
+    { name: 'in_post', hook: 'input', priority: LAST, rules: [`${probe} delete @in_flight { tcp dport }`] },
+  ]);
 }
 
 /**
- * Reads `nft list table inet …` of a ledger into its sets.
+ * Reads `nft -j list table inet …` of ledger `table` into its sets.
  * @throws CommandOutputError when a set is missing or holds something other than ports: the ledger is then no proof.
  */
-export function parseLedger(listing: string): LedgerSets {
-  const sets = parseSets(listing, SET_NAMES);
+export function parseLedger(listing: string, table: string): LedgerSets {
+  const sets = parseLedgerListing(listing, table, SET_NAMES);
   return { outFlight: sets.get('out_flight')!, inFlight: sets.get('in_flight')!, replyFlight: sets.get('reply_flight')!, rejected: sets.get('rejected')! };
-}
-
-/**
- * The named port sets of a ledger listing (TCP's here, UDP's in ledger-udp.ts).
- * @throws CommandOutputError when a set is missing or holds something other than ports.
- */
-export function parseSets(listing: string, names: readonly string[]): Map<string, Set<number>> {
-  const sets = new Map<string, Set<number>>();
-  for (const name of names) {
-    const start = listing.indexOf(`set ${name} {`);
-    if (start < 0) throw new CommandOutputError(`the ledger listing has no set ${name}`);
-    const body = listing.slice(start + `set ${name} {`.length);
-    const close = body.indexOf('}');
-    const elements = body.indexOf('elements = {');
-    const ports = new Set<number>();
-    if (elements >= 0 && elements < close) {
-      const text = body.slice(elements + 'elements = {'.length, body.indexOf('}', elements));
-      for (const item of text.split(',')) {
-        const port = Number(item.trim());
-        if (!isValidPort(port)) throw new CommandOutputError(`the ledger set ${name} holds ${JSON.stringify(item.trim())}, not a port`);
-        ports.add(port);
-      }
-    }
-    sets.set(name, ports);
-  }
-  return sets;
 }
 
 /**
@@ -176,8 +117,8 @@ export function parseSets(listing: string, names: readonly string[]): Map<string
  * - `reply`: the probe was not stopped, the target answered, and the answer never left its output path.
  * Every other silent port is unaccounted for (never seen, lost between paths, answered and let out).
  */
-export function proveDrops(silent: readonly number[], sets: LedgerSets): { proven: Map<number, DropPlace>; unaccounted: number[] } {
-  const proven = new Map<number, DropPlace>();
+export function proveDrops(silent: readonly number[], sets: LedgerSets): { proven: DropPlaces; unaccounted: number[] } {
+  const proven = new DropPlaces();
   const unaccounted: number[] = [];
   for (const port of silent) {
     const answered = sets.replyFlight.has(port) || sets.rejected.has(port);
@@ -188,4 +129,45 @@ export function proveDrops(silent: readonly number[], sets: LedgerSets): { prove
     else unaccounted.push(port);
   }
   return { proven, unaccounted };
+}
+
+const PLACES: readonly (DropPlace | undefined)[] = [undefined, 'output', 'input', 'reply'];
+
+/**
+ * Where each proven port stopped, by port: one byte per port, since a full sweep proves ~65,000 of them
+ * (a `Map` of that size took tens of milliseconds to fill). Iterates as a map does, in port order.
+ */
+export class DropPlaces implements Iterable<[number, DropPlace]> {
+  readonly #codes = new Uint8Array(65536);
+  readonly #count: Record<DropPlace, number> = { output: 0, input: 0, reply: 0 };
+
+  /** As `Map.set`: a port placed again keeps only its last place. @throws InternalError for a value that is not a port. */
+  set(port: number, place: DropPlace): void {
+    if (!isValidPort(port)) throw new InternalError(`DropPlaces.set: ${port} is not a port`);
+    const before = PLACES[this.#codes[port]!];
+    if (before) this.#count[before]--;
+    this.#codes[port] = PLACES.indexOf(place);
+    this.#count[place]++;
+  }
+
+  get(port: number): DropPlace | undefined {
+    return PLACES[this.#codes[port] ?? 0];
+  }
+
+  get size(): number {
+    return this.#count.output + this.#count.input + this.#count.reply;
+  }
+
+  /** How many ports stopped at each place. */
+  countedBy(): Record<DropPlace, number> {
+    return { ...this.#count };
+  }
+
+  *[Symbol.iterator](): IterableIterator<[number, DropPlace]> {
+    if (this.size === 0) return;
+    for (let port = 1; port < this.#codes.length; port++) {
+      const place = PLACES[this.#codes[port]!];
+      if (place) yield [port, place];
+    }
+  }
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { nmapCommand, runNmap, scanPorts } from './nmap.ts';
 import type { Exec, ScanRequest } from './types.ts';
 import { InternalError, OutOfScopeTargetError } from '../model/errors.ts';
+import { parsePortSpec } from '../model/ports.ts';
 import { LabScope } from './scope.ts';
+import { ledgerJson } from './ledger-listing.test-helpers.ts';
 
 describe('runNmap', () => {
   it('refuses a target outside the lab before nmap runs', async () => {
@@ -92,16 +94,14 @@ describe('scanPorts', () => {
       order.push(`nmap ${command.includes('-g') ? `-g ${command[command.indexOf('-g') + 1]}` : ''} -p ${command[command.indexOf('-p') + 1]}`);
       return { exitCode: 0, stdout: UDP_XML.replaceAll('127.0.0.1', '10.77.0.1'), stderr: '' };
     };
-    const listing = ['out_flight', 'in_flight', 'delivered']
-      .map((name) => `set ${name} {\n${name === 'in_flight' ? 'elements = { 55 }\n' : name === 'delivered' ? 'elements = { 53, 54 }\n' : ''}}\n`)
-      .join('');
+    const listing = ledgerJson('fwprobe_ledger_t', { out_flight: [], in_flight: [55], delivered: [53, 54] });
     const counting = {
       table: 'fwprobe_ledger_t',
       source: { ipv4: '10.77.0.20', ipv6: 'fd77::20' },
       inTarget: async (commands: string[][]) =>
         commands.map((c) => {
-          order.push(c[0] === 'nft' ? (c.length === 2 ? 'ledger in' : `ledger ${c[1]}`) : 'stat');
-          return { exitCode: 0, stdout: c[1] === 'list' ? listing : '', stderr: '' };
+          order.push(c[0] === 'nft' ? (c.length === 2 ? 'ledger in' : `ledger ${c.includes('list') ? 'list' : c[1]}`) : 'stat');
+          return { exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' };
         }),
     };
     const scope = new LabScope();
@@ -112,5 +112,40 @@ describe('scanPorts', () => {
     expect(order).toEqual(['ledger in', 'stat', 'nmap -g 47311 -p 53-55', 'nmap -g 47311 -p 55', 'ledger list', 'stat', 'ledger delete']);
     expect(result.observations.map((o) => `${o.port} ${o.state} ${o.ledger}`)).toEqual(['53 open admitted', '54 closed admitted', '55 open|filtered dropped']);
     expect(result.backing).toMatchObject({ method: 'counted', admitted: 2, dropped: 1, unverified: 0 });
+  });
+
+  it('a counted TCP sweep from loopback runs its looks while the ledger is read, not after, and backs every silent port', async () => {
+    // Every probe dropped in OUTPUT: nmap reads every port it scanned filtered, no-response.
+    const silentXml = (spec: string) => {
+      const n = parsePortSpec(spec).length;
+      return `<?xml version="1.0"?><nmaprun scanner="nmap" version="7.93"><scaninfo type="syn" protocol="tcp" numservices="${n}" services="${spec}"/><host><status state="up" reason="user-set"/><address addr="127.0.0.1" addrtype="ipv4"/><ports><extraports state="filtered" count="${n}"><extrareasons reason="no-response" count="${n}" proto="tcp" ports="${spec}"/></extraports></ports></host><runstats><finished elapsed="0.10" exit="success"/><hosts up="1" down="0" total="1"/></runstats></nmaprun>`;
+    };
+    const order: string[] = [];
+    const exec: Exec = async (command) => {
+      const spec = command[command.indexOf('-p') + 1]!;
+      order.push(`nmap -g ${command[command.indexOf('-g') + 1]} -p ${spec}`);
+      return { exitCode: 0, stdout: silentXml(spec), stderr: '' };
+    };
+    const held = Array.from({ length: 65535 }, (_, i) => i + 1).filter((p) => p !== 47311 && p !== 47312);
+    const listing = ledgerJson('fwprobe_ledger_t', { out_flight: held, in_flight: [], reply_flight: [], rejected: [] });
+    const counting = {
+      table: 'fwprobe_ledger_t',
+      source: { ipv4: '127.0.0.1', ipv6: '::1' },
+      inTarget: async (commands: string[][]) => {
+        const read = commands.some((c) => c.includes('list'));
+        order.push(read ? 'ledger read' : 'ledger in');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (read) order.push('ledger read done');
+        return commands.map((c) => ({ exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' }));
+      },
+    };
+    const tcp: ScanRequest = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22], scanPorts: Array.from({ length: 65535 }, (_, i) => i + 1), timing: 'lab' };
+    const result = await scanPorts(exec, tcp, new LabScope(), counting);
+    // The looks (47311 from 47312, 47312 from 47313) never run beside the main sweep, only beside the read.
+    expect(order).toEqual(['ledger in', 'nmap -g 47311 -p 1-47310,47313-65535', 'nmap -g 47312 -p 47311', 'nmap -g 47313 -p 47312', 'ledger read', 'ledger read done']);
+    expect(result.backing).toMatchObject({ method: 'counted', silent: 65535, dropped: 65533, countedBy: { output: 65533 }, retried: 2 });
+    // The looks' two ports join the one summary: every port is reported once.
+    expect(result.others).toEqual([{ state: 'filtered', reason: 'no-response', count: 65534, ports: '1-21,23-65535' }]);
+    expect(result.observations.map((o) => `${o.port} ${o.state}`)).toEqual(['22 filtered']);
   });
 });

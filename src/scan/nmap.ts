@@ -17,7 +17,8 @@ import { mergeLook, planSourcePorts } from './source-port.ts';
 import { CONSERVATIVE_TIMING_ARGS, COUNTED_TIMING_ARGS, LAB_TIMING_ARGS, LAB_UDP_TIMING_ARGS, UDP_CONFIRM_MAX_PORTS, UDP_CONFIRM_TIMING_ARGS } from './timing.ts';
 
 export function nmapCommand(request: ScanRequest): string[] {
-  const portSpec = formatPortSpec([...new Set([...request.ports, ...(request.scanPorts ?? [])])]);
+  // formatPortSpec sorts and deduplicates itself, in linear time: no Set of a full sweep's 65,535 ports.
+  const portSpec = formatPortSpec([...request.ports, ...(request.scanPorts ?? [])]);
   return [
     'nmap',
     ...(request.family === 'ipv6' ? ['-6'] : []),
@@ -75,8 +76,12 @@ export async function scanPorts(exec: Exec, request: ScanRequest, scope: LabScop
   const main: ScanRequest = { ...request, sourcePort: plan.sourcePort };
   if (excluded.size > 0) main.scanPorts = (request.scanPorts ?? request.ports).filter((port) => !excluded.has(port));
   const whole = async () => {
-    const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting) : await run(main);
-    const looks = await Promise.all(plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope)));
+    let started: Promise<ScanResult[]> | undefined;
+    const runLooks = () => (started ??= Promise.all(plan.looks.map((look) => runNmap(exec, { ...request, ports: [look.port], scanPorts: [look.port], sourcePort: look.from }, scope))));
+    // A counted scan starts the looks once its nmap run is over, while its ledger is read (the ledger notes
+    // only the pinned port's probes, never the looks'); otherwise they follow the main run.
+    const first = counting && counted && main.sourcePort !== undefined ? await countedScan(run, main, counting, runLooks) : await run(main);
+    const looks = await runLooks();
     const merged = looks.reduce((result, single, i) => mergeLook(result, single, plan.looks[i]!.port), first);
     // A look is a run with nmap's own retry: its silent port is backed by that retry.
     const silentLooks = looks.filter((single, i) => single.observations.some((o) => o.port === plan.looks[i]!.port && o.state === 'filtered' && o.reason === 'no-response')).length;

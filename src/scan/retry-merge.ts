@@ -5,7 +5,7 @@
  */
 import { InternalError } from '../model/errors.ts';
 import type { Observation } from '../model/observation.ts';
-import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
+import { formatPortSpec, parsePortSpec, sortedUniquePorts } from '../model/ports.ts';
 import type { PortSummary, ScanResult } from './types.ts';
 
 /** nmap lists a minority state port by port up to this many; more are collapsed into a summary. */
@@ -23,7 +23,7 @@ export function silentPorts(result: Pick<ScanResult, 'observations' | 'others'>)
     if (group.ports === null) return null;
     ports.push(...parsePortSpec(group.ports));
   }
-  return [...new Set(ports)].sort((a, b) => a - b);
+  return sortedUniquePorts(ports);
 }
 
 /**

@@ -48,9 +48,10 @@ export function planSourcePorts(request: Pick<ScanRequest, 'ports' | 'scanPorts'
   // those ports gets an Observation from the main run, and the parity and verdict checks see them all.
   if (!picked) return { sourcePort: undefined, excluded: [], looks: [] };
   const [p, q, r] = picked;
-  const scanned = new Set([...request.ports, ...(request.scanPorts ?? [])]);
-  if (!scanned.has(p)) return { sourcePort: p, excluded: [], looks: [] };
-  if (!scanned.has(q)) return { sourcePort: p, excluded: [p], looks: [{ port: p, from: q }] };
+  // Two lookups: a scan through the lists, not a Set of a full sweep's 65,535 ports.
+  const scanned = (port: number) => interest.has(port) || (request.scanPorts?.includes(port) ?? false);
+  if (!scanned(p)) return { sourcePort: p, excluded: [], looks: [] };
+  if (!scanned(q)) return { sourcePort: p, excluded: [p], looks: [{ port: p, from: q }] };
   return {
     sourcePort: p,
     excluded: [p, q],

@@ -8,6 +8,7 @@ import { nmapErrors } from '../nmap-errors.ts';
 import { PORT_STATES, type Observation, type PortState } from '../../model/observation.ts';
 import { formatPortSpec } from '../../model/ports.ts';
 import type { PortSummary, ScanContext } from '../types.ts';
+import { PortBits, type PortLookup } from './port-bits.ts';
 import { attr, children, firstChild, readPortList, requireAttr, requireCount, requireState, type XmlNode } from './xml.ts';
 
 interface PortFinding {
@@ -20,6 +21,8 @@ interface ExtraReasons {
   count: number;
   /** From `ports="1-21,23"` (nmap 7.92+); null when nmap did not list them. */
   ports: number[] | null;
+  /** `ports` to look up: each port of interest is looked for, and a sweep may name thousands. */
+  lookup: PortBits | null;
 }
 
 interface ExtraPorts {
@@ -28,7 +31,7 @@ interface ExtraPorts {
   reasons: ExtraReasons[];
 }
 
-export function readHostPorts(host: XmlNode, scanned: Set<number> | null, ctx: ScanContext, run: CommandOutcome): { observations: Observation[]; others: PortSummary[] } {
+export function readHostPorts(host: XmlNode, scanned: PortLookup | null, ctx: ScanContext, run: CommandOutcome): { observations: Observation[]; others: PortSummary[] } {
   const target = ctx.target;
   if (attr(host, 'timedout') === 'true') {
     throw nmapErrors.noPorts(target, '<host timedout="true">: --host-timeout fired before the scan ended', run);
@@ -90,7 +93,7 @@ function readExtraPorts(node: XmlNode, ctx: ScanContext, run: CommandOutcome): E
     if (ports && ports.length !== count) {
       throw new NmapXmlShapeError(`<extrareasons count="${count}" ports="${spec}"> lists ${ports.length} ports`);
     }
-    return { reason: requireAttr(reasonNode, 'extrareasons', 'reason'), count, ports };
+    return { reason: requireAttr(reasonNode, 'extrareasons', 'reason'), count, ports, lookup: ports && PortBits.of(ports) };
   });
   return { state: requireState(node, 'extraports'), count: requireCount(node, 'extraports', 'count'), reasons };
 }
@@ -99,9 +102,9 @@ function readExtraPorts(node: XmlNode, ctx: ScanContext, run: CommandOutcome): E
  * Finds a port that nmap did not list individually. `unlisted` is set when the state came from the one
  * `<extraports>` that has no port lists, so its summary count can be reduced.
  */
-function locateInExtras(port: number, extras: readonly ExtraPorts[], scanned: Set<number> | null, ctx: ScanContext, run: CommandOutcome): { finding: PortFinding; unlisted?: ExtraPorts } {
+function locateInExtras(port: number, extras: readonly ExtraPorts[], scanned: PortLookup | null, ctx: ScanContext, run: CommandOutcome): { finding: PortFinding; unlisted?: ExtraPorts } {
   for (const extra of extras) {
-    const holder = extra.reasons.find((reasons) => reasons.ports?.includes(port));
+    const holder = extra.reasons.find((reasons) => reasons.lookup?.has(port));
     if (holder) return { finding: { state: extra.state, reason: holder.reason } };
   }
   if (scanned && !scanned.has(port)) {
@@ -132,10 +135,13 @@ function joinReasons(extra: ExtraPorts): string {
 
 function summariseOthers(extras: readonly ExtraPorts[], findings: ReadonlyMap<number, PortFinding>, assignedFromUnlisted: ReadonlyMap<ExtraPorts, number>): PortSummary[] {
   const summaries: SummaryDraft[] = [];
+  const found = PortBits.of(findings.keys());
   for (const extra of extras) {
     if (extra.reasons.length > 0 && extra.reasons.every((r) => r.ports !== null)) {
       for (const reasons of extra.reasons) {
-        const ports = (reasons.ports ?? []).filter((port) => !findings.has(port));
+        // Filtered only when a port found is among them: a sweep's list is ~65,000 ports, they are few.
+        const taken = [...found].some((port) => reasons.lookup?.has(port));
+        const ports = taken ? (reasons.ports ?? []).filter((port) => !found.has(port)) : (reasons.ports ?? []);
         addSummary(summaries, { state: extra.state, reason: reasons.reason, count: ports.length, ports });
       }
     } else {
@@ -154,7 +160,8 @@ function addSummary(summaries: SummaryDraft[], summary: SummaryDraft): void {
   if (summary.count <= 0) return;
   const same = summaries.find((s) => s.state === summary.state && s.reason === summary.reason);
   if (!same) {
-    summaries.push({ ...summary, ports: summary.ports && [...summary.ports] });
+    // Never copied: a merge below makes a new list, and no list is changed in place.
+    summaries.push({ ...summary });
     return;
   }
   same.count += summary.count;
