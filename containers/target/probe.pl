@@ -70,7 +70,7 @@ use Errno ();
 use Getopt::Long qw(GetOptionsFromArray);
 use IO::Select;
 use POSIX ();
-use Socket qw(AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK SOL_SOCKET SO_REUSEADDR SO_LINGER SO_ERROR SO_BROADCAST
+use Socket qw(AF_INET AF_INET6 SOCK_STREAM SOCK_DGRAM SOCK_NONBLOCK MSG_DONTWAIT SOL_SOCKET SO_REUSEADDR SO_LINGER SO_ERROR SO_BROADCAST
     IPPROTO_IP IPPROTO_IPV6 IP_RECVERR IPV6_RECVERR IP_BIND_ADDRESS_NO_PORT AI_NUMERICHOST AI_NUMERICSERV
     AI_PASSIVE NI_NUMERICHOST NI_NUMERICSERV getaddrinfo getnameinfo);
 use Time::HiRes qw(time);
@@ -307,6 +307,13 @@ sub start_probe {
         return finish($p, classify($err), $err, 'connect') unless $ok;
         # A datagram to one's own address and port comes back to this very socket: no proof of anything.
         return finish($p, 'error', 'ESELFCONNECT', 'connect') if is_self($p);
+        # Bound but not yet connected, this socket took any datagram to its port: an answer to another probe
+        # that shares the source port (SO_REUSEADDR), e.g. the listener on 53 answering [src]:443 while the
+        # probe of 55 from [src]:443 was between bind() and connect(). Seen: 55 read "answered" under a DROP.
+        # Nothing is sent yet, so nothing queued now can be this probe's answer (nor an error about it).
+        for (1 .. 64) {
+            last if !defined recv($fh, my $stale, 65535, MSG_DONTWAIT) && ($! == Errno::EAGAIN() || $! == Errno::EWOULDBLOCK());
+        }
         $p->{state} = 'waiting';
         $p->{sends} = 0;
         send_datagram($p, $p->{t0});
