@@ -22,9 +22,13 @@ use POSIX qw(_exit);
 $| = 1;
 # Children are reaped as they end: the agent never waits for one (each request's own child waits for its command).
 $SIG{CHLD} = 'IGNORE';
+# The lock's file is unlinked at once and reached through /proc/self/fd: by name, a command that removed it
+# (`rm -f /run/*.lock`) made the next reply lock a new file while another still wrote: the replies' bytes
+# interleaved, and the channel ended, failing every command it was running (seen: 4 concurrent 4 MB outputs).
 my $lock_path = "/run/fwprobe-agent.$$.lock";
-open(my $created, '>', $lock_path) or die "fwprobe-agent: $lock_path: $!\n";
-close($created);
+open(my $lock_kept, '>', $lock_path) or die "fwprobe-agent: $lock_path: $!\n";
+unlink $lock_path;
+my $lock_proc = '/proc/self/fd/' . fileno($lock_kept);
 print "#ready\n";
 
 while (my $line = <STDIN>) {
@@ -68,7 +72,6 @@ while (my $line = <STDIN>) {
   reply($id, $exit, $stdout, $stderr);
   _exit(0);
 }
-unlink $lock_path;
 exit 0;
 
 # A file of this request's own (this process's pid names it), made fresh: File::Temp would add ~20 ms to each start.
@@ -93,10 +96,11 @@ sub slurp {
 }
 
 # One reply line at a time on the shared stdout, however long: the lock keeps two replies from interleaving.
-# Opened anew by each process: a lock taken through a descriptor inherited across fork excludes nobody.
+# Opened anew by each process (a new open of the same file): a lock taken through a descriptor inherited
+# across fork excludes nobody.
 sub reply {
   my ($id, $exit, $stdout, $stderr) = @_;
-  open(my $lock, '>>', $lock_path) or die "fwprobe-agent: $lock_path: $!\n";
+  open(my $lock, '>>', $lock_proc) or die "fwprobe-agent: $lock_proc: $!\n";
   flock($lock, LOCK_EX);
   print join(' ', $id, $exit, encode_base64($stdout, ''), encode_base64($stderr, '')), "\n";
   close($lock);
