@@ -1,7 +1,8 @@
 /**
  * The command channel (agent.ts, containers/target/agent.pl) against a real container: every command's
  * exit code and output come back apart and intact, several run at once, and a channel that dies fails
- * what it was running instead of answering for it, after which commands go by exec.
+ * what it was running instead of answering for it, after which commands go by exec; a command never loses
+ * its output to one that cleans /tmp, and one the agent could not run is an error, never an exit code.
  */
 import { expect, inject, test } from 'vitest';
 import { FwprobeContainer } from './container.ts';
@@ -34,4 +35,18 @@ test('a killed agent fails the command it ran, and later commands run as execs',
   expect(await c.runOk(['echo', 'up'])).toBe('up\n');
   await expect(c.run(['sh', '-c', KILL_AGENT])).rejects.toMatchObject({ code: 'COMMAND_OUTPUT_INVALID', message: expect.stringMatching(/command channel into the container ended/) });
   expect(await c.runOk(['echo', 'still here'])).toBe('still here\n');
+});
+
+test('a command that cleans /tmp or /run keeps its output and the channel, and an agent that cannot run a command says so instead of an exit code', async () => {
+  await using c = await new FwprobeContainer(inject('fwprobeImage')).start();
+  // The agent's output files were read back by name: this gave exit 0 and no output.
+  expect(await c.run(['sh', '-c', 'echo kept; rm -f /tmp/fwprobe-agent-*'])).toEqual({ exitCode: 0, stdout: 'kept\n', stderr: '' });
+  // Replies are serialised by a lock file: removed by name mid-reply, the replies interleaved and the channel ended.
+  const big = (ch: string) => c.run(['sh', '-c', `head -c 2000000 /dev/zero | tr "\\0" ${ch}`]).then((r) => r.stdout);
+  const rmLocks = c.runOk(['sh', '-c', 'for i in $(seq 100); do rm -f /run/fwprobe-agent.*.lock; done']);
+  const outputs = await Promise.all([big('a'), big('b'), big('c'), big('d'), rmLocks]);
+  expect(outputs.slice(0, 4)).toEqual(['a', 'b', 'c', 'd'].map((ch) => ch.repeat(2_000_000)));
+  // With no /tmp the agent cannot run anything: this gave `true` exit code 126, as if it had run and failed.
+  await c.runOk(['sh', '-c', 'rm -rf /tmp && touch /tmp']);
+  await expect(c.run(['true'])).rejects.toMatchObject({ code: 'COMMAND_OUTPUT_INVALID', message: expect.stringMatching(/did not run: fwprobe-agent: cannot make its output files in \/tmp/) });
 });

@@ -8,6 +8,7 @@
 import { PassThrough, type Duplex } from 'node:stream';
 import { CommandOutputError } from '../model/errors.ts';
 import { getDocker } from './docker.ts';
+import { LineSplitter } from './agent-lines.ts';
 
 /** What a command gave back: as an exec reports it. */
 export interface AgentResult {
@@ -26,7 +27,7 @@ export class AgentChannel {
   readonly #stream: Duplex;
   readonly #pending = new Map<number, Pending>();
   #next = 1;
-  #buffer = '';
+  readonly #lines = new LineSplitter();
   #stderr = '';
   #ended: string | null = null;
   #ready: (ok: boolean) => void = () => {};
@@ -88,24 +89,31 @@ export class AgentChannel {
   }
 
   #read(chunk: string): void {
-    this.#buffer += chunk;
-    for (let nl = this.#buffer.indexOf('\n'); nl >= 0; nl = this.#buffer.indexOf('\n')) {
-      const line = this.#buffer.slice(0, nl);
-      this.#buffer = this.#buffer.slice(nl + 1);
-      if (line === '#ready') {
-        this.#ready(true);
-        continue;
-      }
-      const [id, exit, out, err, ...rest] = line.split(' ');
-      const pending = this.#pending.get(Number(id));
-      if (!pending || rest.length > 0 || !/^\d+$/.test(exit ?? '') || out === undefined || err === undefined) {
-        this.#end(`it printed a line fwprobe cannot read: ${JSON.stringify(line.slice(0, 200))}`);
-        return;
-      }
-      this.#pending.delete(Number(id));
-      this.#idle();
-      pending.resolve({ exitCode: Number(exit), stdout: Buffer.from(out, 'base64').toString('utf8'), stderr: Buffer.from(err, 'base64').toString('utf8') });
+    for (const line of this.#lines.push(chunk)) if (!this.#line(line)) return;
+  }
+
+  /** One line from the agent; false when it cannot be read (the channel is ended). */
+  #line(line: string): boolean {
+    if (line === '#ready') {
+      this.#ready(true);
+      return true;
     }
+    const [id, exit, out, err, ...rest] = line.split(' ');
+    const pending = this.#pending.get(Number(id));
+    if (!pending || rest.length > 0 || !/^(\d+|-)$/.test(exit ?? '') || out === undefined || err === undefined) {
+      this.#end(`it printed a line fwprobe cannot read: ${JSON.stringify(line.slice(0, 200))}`);
+      return false;
+    }
+    this.#pending.delete(Number(id));
+    this.#idle();
+    const stderr = Buffer.from(err, 'base64').toString('utf8');
+    if (exit === '-') {
+      // The agent could not run it (no fork, no output file): an exit code here would pass for the command's.
+      pending.reject(new CommandOutputError(`\`${pending.command.join(' ').slice(0, 200)}\` in ${this.#id.slice(0, 12)} did not run: ${stderr.trim()}`));
+      return true;
+    }
+    pending.resolve({ exitCode: Number(exit), stdout: Buffer.from(out, 'base64').toString('utf8'), stderr });
+    return true;
   }
 
   #end(why: string): void {
