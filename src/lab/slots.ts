@@ -67,7 +67,11 @@ async function take(path: string): Promise<boolean> {
   return false;
 }
 
-async function ownerGone(path: string): Promise<boolean> {
+/**
+ * Whether the process named in a claim file (its pid) has exited, or the claim stayed empty for 10 s (its writer
+ * was killed while writing it). Shared with the test runs' own claims (test/scenarios/shared-runs.ts).
+ */
+export async function ownerGone(path: string): Promise<boolean> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const pid = Number(text);
   // An empty file is a slot being written this instant, unless it has stayed empty (its writer was killed).

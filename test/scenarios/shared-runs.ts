@@ -7,13 +7,14 @@
  * it needs itself.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import type { Scenario } from '../../src/model/scenario.ts';
 import type { ScenarioResult } from '../../src/report/result.ts';
 import type { RunScenarioOptions } from '../../src/run/scenario.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { ownerGone } from '../../src/lab/slots.ts';
 
 type Run = (scenario: Scenario, options: RunScenarioOptions) => Promise<ScenarioResult>;
 
@@ -104,23 +105,5 @@ async function take(path: string): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-}
-
-/** The claiming process has exited (a crashed worker), or its claim stayed empty (killed while writing it). */
-async function ownerGone(path: string): Promise<boolean> {
-  const pid = Number(await readFile(path, 'utf8').catch(() => ''));
-  if (!Number.isInteger(pid) || pid <= 0) {
-    const age = await stat(path).then(
-      (s) => Date.now() - s.mtimeMs,
-      () => 0,
-    );
-    return age > 10_000;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
