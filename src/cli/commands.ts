@@ -55,7 +55,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: RUNS,
   },
   { name: 'filter', type: 'string', value: 'PATTERN', description: 'only scenarios whose name or path contains PATTERN', commands: ['run', 'demo'] },
-  { name: 'concurrency', type: 'string', value: 'N', default: 'the number of CPUs', description: 'scenarios at once', commands: ['run', 'demo', 'baseline', 'check', 'audit'] },
+  {
+    name: 'concurrency',
+    type: 'string',
+    value: 'N',
+    default: 'the number of CPUs',
+    description: 'scenarios probing and scanning at once (one more lab starts ahead of a free slot)',
+    commands: ['run', 'demo', 'baseline', 'check', 'audit'],
+  },
   {
     name: 'bound',
     type: 'string',

@@ -29,6 +29,8 @@ describe('runScenarios: a result is handed out once, final', () => {
     const run = runScenarios([named('a'), named('b')], {
       image: 'fwprobe-target:test',
       concurrency: 1,
+      // No lab started ahead: b starts only once a's slot is freed by its removal.
+      ahead: 0,
       // The labs here are fakes: no machine-wide slot, which a real run elsewhere on this machine may hold.
       labs: Infinity,
       onResult: (result, index) => handed.push({ index, result, snapshot: structuredClone(result) }),

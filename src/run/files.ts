@@ -1,15 +1,17 @@
 /**
- * Scenario files in, results out: each file loaded and run, many files side by side with a limiter. A
- * scenario frees its slot as soon as only its lab's removal remains (the next one starts meanwhile), but its
- * result is handed out only once that removal has ended: final, never changed afterwards. A file that does
- * not load is a result with status `error`, so one bad file never stops the others.
+ * Scenario files in, results out: each file loaded and run, many files side by side. `concurrency`
+ * scenarios probe and scan at once; up to `ahead` more start their labs meanwhile (containers, wiring,
+ * services: mostly waiting on the engine) and wait, lab ready, for a slot. A scenario frees its slots as
+ * soon as only its lab's removal remains, but its result is handed out only once that removal has ended:
+ * final, never changed afterwards. A file that does not load is a result with status `error`, so one bad
+ * file never stops the others.
  */
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { isStopping } from '../lab/cleanup.ts';
 import { emptyResult, errorFields, type ScenarioResult } from '../report/result.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { createLimiter } from './limiter.ts';
+import { acquireSlot, createLimiter } from './limiter.ts';
 import { runScenario, type RunScenarioOptions } from './scenario.ts';
 import type { Scenario } from '../model/scenario.ts';
 
@@ -28,13 +30,19 @@ export async function runScenarioFile(file: string, options: RunScenarioOptions)
   return runScenario(scenario, options);
 }
 
-/** The runner frees a scenario's slot at its `onRemoving` itself, so that option is not the caller's. */
-export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving'> {
+/** The runner frees a scenario's slots at its `onRemoving` and `onLabReady` itself: those are not the caller's. */
+export interface RunManyOptions extends Omit<RunScenarioOptions, 'onRemoving' | 'onLabReady'> {
   /**
-   * Scenarios running at once, each in its own containers and network. Must be ≥ 1.
+   * Scenarios probing and scanning at once, each in its own containers and network. Must be ≥ 1.
    * @default the number of CPUs (labs are limited machine-wide too: `FWPROBE_LABS`)
    */
   concurrency?: number;
+  /**
+   * Labs started ahead: scenarios beyond `concurrency` whose containers, wiring and services start while
+   * the others scan, and which wait, ready, for a scan slot. 0 starts each lab only when a slot is free.
+   * @default 1
+   */
+  ahead?: number;
   /** Called once per scenario with its final result (its lab removed), and its index in `files`. */
   onResult?: (result: ScenarioResult, index: number) => void;
 }
@@ -68,36 +76,29 @@ async function runMany<T>(
   nameOf: (item: T) => string,
   options: RunManyOptions,
 ): Promise<ScenarioResult[]> {
-  const limit = createLimiter(options.concurrency ?? availableParallelism());
+  const { concurrency: asked, ahead: askedAhead, onResult, ...scenarioOptions } = options;
+  const concurrency = Math.max(1, Math.floor(asked ?? availableParallelism()));
+  const ahead = Math.max(0, Math.floor(askedAhead ?? 1));
+  // A lab slot is held from the start to the removal; a scan slot from the lab being ready to the removal.
+  const labs = createLimiter(concurrency + ahead);
+  const scanning = createLimiter(concurrency);
   return Promise.all(
     items.map(async (item, index) => {
-      const result = await slotUntilRemoving((onRemoving) =>
-        // After Ctrl-C the queue drains without starting anything: the signal handler is removing the labs.
-        isStopping() ? Promise.resolve(interruptedResult(nameOf(item))) : run(item, { ...options, onRemoving }),
-      );
-      options.onResult?.(result, index);
+      const releaseLab = await acquireSlot(labs);
+      let releaseScan = () => {};
+      const onLabReady = async () => {
+        releaseScan = await acquireSlot(scanning);
+      };
+      const onRemoving = () => {
+        releaseScan();
+        releaseLab();
+      };
+      // After Ctrl-C the queue drains without starting anything: the signal handler is removing the labs.
+      const result = await (isStopping() ? Promise.resolve(interruptedResult(nameOf(item))) : run(item, { ...scenarioOptions, onRemoving, onLabReady })).finally(onRemoving);
+      onResult?.(result, index);
       return result;
     }),
   );
-
-  /**
-   * Holds a limiter slot until the scenario calls `onRemoving` (or ends), then lets the next one start
-   * while this one's lab is removed. Resolves to the final result.
-   */
-  function slotUntilRemoving(start: (onRemoving: () => void) => Promise<ScenarioResult>): Promise<ScenarioResult> {
-    let finished!: Promise<ScenarioResult>;
-    const slot = limit(
-      () =>
-        new Promise<void>((release) => {
-          finished = start(release);
-          finished.then(
-            () => release(),
-            () => release(),
-          );
-        }),
-    );
-    return slot.then(() => finished);
-  }
 }
 
 function interruptedResult(path: string): ScenarioResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from './limiter.ts';
+import { acquireSlot, createLimiter } from './limiter.ts';
 
 describe('createLimiter', () => {
   it('never runs more than its limit at once, and runs everything in order', async () => {
@@ -29,5 +29,28 @@ describe('createLimiter', () => {
     const next = limit(async () => 'after');
     await expect(failing).rejects.toThrow('boom');
     await expect(next).resolves.toBe('after');
+  });
+});
+
+describe('acquireSlot', () => {
+  it('holds a slot until released, once, whatever the number of releases', async () => {
+    const limit = createLimiter(1);
+    const first = await acquireSlot(limit);
+    let second: (() => void) | null = null;
+    const waiting = acquireSlot(limit).then((release) => (second = release));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBeNull();
+    first();
+    first();
+    await waiting;
+    expect(second).not.toBeNull();
+    // The double release above freed one slot, not two: a third waits for the second's release.
+    let third = false;
+    void acquireSlot(limit).then(() => (third = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(third).toBe(false);
+    second!();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(third).toBe(true);
   });
 });

@@ -19,3 +19,22 @@ export function createLimiter(concurrency: number): <T>(task: () => Promise<T>) 
       else queue.push(start);
     });
 }
+
+/**
+ * Takes a slot of `limit` and returns its release, for a slot that is not one task's lifetime (a scenario
+ * holds its scan slot from its lab being ready to its removal). Releasing twice is harmless.
+ */
+export function acquireSlot(limit: ReturnType<typeof createLimiter>): Promise<() => void> {
+  return new Promise((acquired) => {
+    void limit(
+      () =>
+        new Promise<void>((release) => {
+          let done = false;
+          acquired(() => {
+            if (!done) release();
+            done = true;
+          });
+        }),
+    );
+  });
+}

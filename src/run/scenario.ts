@@ -11,10 +11,11 @@ import { startServices } from '../lab/services.ts';
 import { acquireLabSlot } from '../lab/slots.ts';
 import { countersFrom } from '../lab/counters.ts';
 import { resolveBounds, type Bounds } from '../model/bounds.ts';
-import { InternalError, InterruptedError, LabCleanupError, NoScanRanError } from '../model/errors.ts';
+import { InternalError, NoScanRanError } from '../model/errors.ts';
 import { withDeadline } from '../model/deadline.ts';
 import { LOOPBACK } from '../model/observation.ts';
-import { isStopping, RUN_ID } from '../lab/cleanup.ts';
+import { isStopping } from '../lab/cleanup.ts';
+import { cleanupFailed, interrupted } from './scenario-ends.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
@@ -72,6 +73,12 @@ export interface RunScenarioOptions {
    */
   onRemoving?: () => void;
   /**
+   * Awaited once the lab is up and its services started, before anything is sent to it: a runner that
+   * starts labs ahead holds a scenario here until a scan slot is free. The wait is not the scenario's time.
+   * @default nothing to wait for
+   */
+  onLabReady?: () => Promise<void>;
+  /**
    * Labs at once on this machine, across every process that runs fwprobe (vitest workers, parallel
    * commands): each scenario holds one of them from its lab's start to its removal. `Infinity` lifts it.
    * @default `FWPROBE_LABS`, else 2 × the CPUs (at least 2)
@@ -98,6 +105,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
 async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
+  // Time a ready lab waited for a scan slot (onLabReady): the runner's, not the scenario's.
+  let queuedMs = 0;
   const phases: ScenarioResult['phases'] = [];
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -127,6 +136,12 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     result.sources = allSources.map(({ kind, network, shape, host, family, address, target: to }) => ({ kind, network, shape, ...(host ? { host } : {}), family, address, target: to }));
 
     await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
+    if (options.onLabReady) {
+      const t0 = Date.now();
+      await options.onLabReady();
+      queuedMs = Date.now() - t0;
+      if (isStopping()) throw interrupted('its lab waited for a scan slot');
+    }
     const [, linksBeforeRuleset] = await phase('reachability', () => Promise.all([checkServicesReachable(scenario, hosts, bounds), readLinks(target)]));
     const applied = await phase('ruleset', () => applyScenarioRuleset(target, scenario.ruleset));
     let linksBefore = linksBeforeRuleset;
@@ -242,16 +257,6 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     ),
   );
   if (failure) Object.assign(result, errorFields(failure));
-  result.durationMs = Date.now() - started;
+  result.durationMs = Date.now() - started - queuedMs;
   return result;
-}
-
-function interrupted(cause: unknown): InterruptedError {
-  return new InterruptedError("interrupted (SIGINT/SIGTERM): the scenario stopped where it was, and this run's " + 'containers are being removed', { cause });
-}
-
-function cleanupFailed(error: unknown): LabCleanupError {
-  const inner = error instanceof AggregateError ? error.errors : [error];
-  const reasons = inner.map((e) => (e instanceof Error ? e.message : String(e))).join('; ');
-  return new LabCleanupError(`Removing the lab failed: ${reasons}. Remove what this run left with: ` + `docker rm -f $(docker ps -aq --filter label=fwprobe=${RUN_ID})`, { cause: error });
 }

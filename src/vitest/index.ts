@@ -29,6 +29,8 @@ export interface ScenarioTestsOptions {
   image?: string;
   /** Scenarios running at once in this process (labs are limited machine-wide too: `FWPROBE_LABS`). @default the number of CPUs */
   concurrency?: number;
+  /** Labs started ahead of a free slot, as runScenarioFiles' `ahead`. @default 1 */
+  ahead?: number;
   /** Step bounds, as `fwprobe run --bound`. @default DEFAULT_BOUNDS */
   bounds?: Partial<Bounds>;
   /**
@@ -59,6 +61,7 @@ export async function scenarioTests(paths: readonly string[], options: ScenarioT
   runScenarioFiles(files, {
     image,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.ahead === undefined ? {} : { ahead: options.ahead }),
     ...(options.bounds ? { bounds: options.bounds } : {}),
     onResult: (result, i) => waiting[i]!.resolve(result),
   }).catch((error: unknown) => waiting.forEach((w) => w.reject(error)));

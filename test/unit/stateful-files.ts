@@ -14,6 +14,7 @@ export const STATEFUL_UNIT_FILES = [
   'src/run/docker-up-script.test.ts',
   'src/run/docker-up.test.ts',
   'src/run/files.test.ts',
+  'src/run/files-ahead.test.ts',
   'src/ruleset/generate.golden.test.ts',
 ];
 
