@@ -77,7 +77,8 @@ export class ContainerCommands {
 
   /** See StartedFwprobeContainer.runBatch. */
   async runBatch(commands: string[][], options: { stopOnFailure: boolean } & ExecOptions): Promise<StepResult[]> {
-    const channel = await this.#live();
+    // No commands: the script's answer (a batch that broke off), as it always was.
+    const channel = commands.length > 0 ? await this.#live() : null;
     if (!channel) return this.#scriptBatch(commands, options);
     const bounded = this.#bounded(options, `a batch of ${commands.map((c) => c[0]).join(', ')}`);
     const reply = await bounded((bound) => channel.batch(commands, { ...bound, stopOnFailure: options.stopOnFailure }));
