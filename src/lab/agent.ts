@@ -3,21 +3,24 @@
  * containerd and a new runc process: measured ~100 ms and ~160 ms of CPU each on the 2-core machine, and a
  * scenario made about 24. The image's `fwprobe-agent` (containers/target/agent.pl) is started once, in an
  * exec whose stdin stays open, and runs each command sent to it as its own process (argv, no shell), several
- * at once. Where it cannot start (an image without it), the container execs as before.
+ * at once. It keeps each command's bound itself (as `timeout` would) and runs a batch's steps itself, so a
+ * command costs no process but its own. Where it cannot start (an image without it), the container execs as before.
  */
 import { PassThrough, type Duplex } from 'node:stream';
 import { CommandOutputError } from '../model/errors.ts';
 import { getDocker } from './docker.ts';
 import { LineSplitter } from './agent-lines.ts';
+import { batchRequest, readBatchReply, readRunReply, runRequest, type AgentBatchResult, type AgentBound, type AgentFailure, type AgentResult } from './agent-protocol.ts';
 
-/** What a command gave back: as an exec reports it. */
-export interface AgentResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type { AgentBatchResult, AgentBound, AgentResult } from './agent-protocol.ts';
 
-type Pending = { command: readonly string[]; resolve: (r: AgentResult) => void; reject: (e: Error) => void };
+// A request waiting for its reply: `read` makes its result from the reply's fields (null: unreadable).
+type Pending = {
+  command: readonly string[];
+  read: (fields: readonly string[]) => AgentResult | AgentBatchResult | AgentFailure | null;
+  resolve: (r: never) => void;
+  reject: (e: Error) => void;
+};
 
 // What the agent prints on its stderr (a perl error): kept for the message when it ends.
 const STDERR_KEPT = 4096;
@@ -70,15 +73,36 @@ export class AgentChannel {
     return this.#ended === null;
   }
 
-  /** Runs one command (argv) in the container; several may run at once. */
-  run(command: readonly string[]): Promise<AgentResult> {
+  /**
+   * Runs one command (argv) in the container under `bound`, which the agent keeps as `timeout` would (exit
+   * 124, or 137 after KILL); several may run at once.
+   */
+  run(command: readonly string[], bound: AgentBound): Promise<AgentResult> {
+    return this.#request(command, (id) => runRequest(id, command, bound), readRunReply);
+  }
+
+  /**
+   * Runs commands one after another in the agent, each with its own exit code, stdout and stderr, all under
+   * one bound (exit 124 or 137 when it fired, and the batch ends there); with `stopOnFailure` the batch ends
+   * at the first command that fails.
+   */
+  batch(commands: readonly (readonly string[])[], options: AgentBound & { stopOnFailure: boolean }): Promise<AgentBatchResult> {
+    const label = ['batch', ...commands.map((command) => command[0] ?? '')];
+    return this.#request(
+      label,
+      (id) => batchRequest(id, commands, options),
+      (fields) => readBatchReply(fields, commands.length),
+    );
+  }
+
+  #request<R extends AgentResult | AgentBatchResult>(command: readonly string[], line: (id: number) => string, read: (fields: readonly string[]) => R | AgentFailure | null): Promise<R> {
     if (this.#ended !== null) return Promise.reject(this.#gone(command));
     const id = this.#next++;
-    return new Promise<AgentResult>((resolve, reject) => {
-      this.#pending.set(id, { command, resolve, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.#pending.set(id, { command, read, resolve: resolve as (r: never) => void, reject });
       // A request keeps node alive until it is answered; an idle channel does not hold a finished run open.
       this.#socket()?.ref();
-      this.#stream.write(`${id} ${command.map((arg) => Buffer.from(arg, 'utf8').toString('base64')).join(' ')}\n`);
+      this.#stream.write(`${line(id)}\n`);
     });
   }
 
@@ -98,21 +122,21 @@ export class AgentChannel {
       this.#ready(true);
       return true;
     }
-    const [id, exit, out, err, ...rest] = line.split(' ');
+    const [id, ...fields] = line.split(' ');
     const pending = this.#pending.get(Number(id));
-    if (!pending || rest.length > 0 || !/^(\d+|-)$/.test(exit ?? '') || out === undefined || err === undefined) {
+    const reply = pending?.read(fields) ?? null;
+    if (!pending || reply === null) {
       this.#end(`it printed a line fwprobe cannot read: ${JSON.stringify(line.slice(0, 200))}`);
       return false;
     }
     this.#pending.delete(Number(id));
     this.#idle();
-    const stderr = Buffer.from(err, 'base64').toString('utf8');
-    if (exit === '-') {
+    if ('failed' in reply) {
       // The agent could not run it (no fork, no output file): an exit code here would pass for the command's.
-      pending.reject(new CommandOutputError(`\`${pending.command.join(' ').slice(0, 200)}\` in ${this.#id.slice(0, 12)} did not run: ${stderr.trim()}`));
+      pending.reject(new CommandOutputError(`\`${pending.command.join(' ').slice(0, 200)}\` in ${this.#id.slice(0, 12)} did not run: ${reply.failed.trim()}`));
       return true;
     }
-    pending.resolve({ exitCode: Number(exit), stdout: Buffer.from(out, 'base64').toString('utf8'), stderr });
+    pending.resolve(reply as never);
     return true;
   }
 

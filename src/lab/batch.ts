@@ -2,6 +2,8 @@
  * Several commands in one `docker exec`: each exec is a round trip of about 60 ms, and a scenario used to
  * make twenty of them. Arguments travel as argv (never through a shell string), and each command's exit
  * code, stdout and stderr come back apart, base64-encoded so that no output can fake a marker.
+ * A container whose agent lives runs its batches in the agent instead (container-commands.ts): this script is
+ * for those without one (the lab switch, the script sidecar, an image without it, an agent that was killed).
  */
 import { CommandOutputError } from '../model/errors.ts';
 

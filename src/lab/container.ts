@@ -4,16 +4,16 @@
  * addresses, remove). What is done with a host (services, rulesets, self-check, scans) lives beside it.
  */
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { type Bounds, boundOption, DEFAULT_BOUNDS } from '../model/bounds.ts';
+import { type Bounds, DEFAULT_BOUNDS } from '../model/bounds.ts';
 import { withDeadline } from '../model/deadline.ts';
-import { CommandFailedError, TimeoutError } from '../model/errors.ts';
+import { CommandFailedError } from '../model/errors.ts';
 import type { Backend } from '../model/ruleset.ts';
 import type { ServiceSpec } from '../model/scenario.ts';
-import { batchCommand, parseBatchOutput, type StepResult } from './batch.ts';
+import type { StepResult } from './batch.ts';
 import { layoutBatch, nameAllSteps, nameStoppedSteps, type BatchSpec, type BatchSteps, type StoppedBatch } from './batch-named.ts';
 import { creation, removeContainer, runLabels, trackContainer } from './cleanup.ts';
 import { getDocker } from './docker.ts';
-import { AgentChannel } from './agent.ts';
+import { ContainerCommands, type ExecOptions, type ExecResult } from './container-commands.ts';
 import { configureReaper } from './ryuk.ts';
 
 /** Least privilege: iptables needs NET_ADMIN, nmap's raw scans NET_RAW, listeners below 1024 NET_BIND_SERVICE. */
@@ -28,27 +28,7 @@ const SYSCTLS: Record<string, string> = {
   'net.ipv6.icmp.ratelimit': '0',
 };
 
-/** What a command run in the host gave back; never thrown for a non-zero exit. */
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** How long a command may run, and what to call it when it does not end. */
-export interface ExecOptions {
-  /** @default the container's `exec` bound */
-  timeoutMs?: number;
-  /** Named in the TimeoutError. @default the command's first word */
-  phase?: string;
-  /** Which bound the user raises to allow more. @default 'exec' */
-  bound?: keyof Bounds;
-}
-
-/** `timeout`'s exit codes for a command it had to stop (TERM, then KILL). */
-const TIMED_OUT = new Set([124, 137]);
-/** The JS-side deadline fires this much after the in-container one, which should always win. */
-const DEADLINE_MARGIN_MS = 5_000;
+export type { ExecOptions, ExecResult } from './container-commands.ts';
 
 /**
  * Only NET_ADMIN, NET_RAW and NET_BIND_SERVICE, network mode `none`: the lab's interfaces are wired in after
@@ -177,47 +157,33 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   /** The image it runs, for helpers that need a sibling (the script sidecar). */
   readonly image: string;
 
-  /** The command channel (agent.ts), started with the first command; null: each command is an exec. */
-  #channel: Promise<AgentChannel | null> | null;
+  /** How commands run: through the agent (agent.ts) while it lives, else as execs. */
+  readonly #commands: ContainerCommands;
 
   constructor(started: StartedTestContainer, options: { services: ServiceSpec[]; backend: Backend; bounds?: Bounds; image?: string; agent?: boolean }) {
     super(started);
-    this.#channel = options.agent === false ? Promise.resolve(null) : null;
     this.image = options.image ?? '';
     this.services = options.services;
     this.backend = options.backend;
     this.bounds = options.bounds ?? { ...DEFAULT_BOUNDS };
+    const exec = async (command: string[]): Promise<ExecResult> => {
+      const { exitCode, stdout, stderr } = await this.exec(command);
+      return { exitCode, stdout, stderr };
+    };
+    this.#commands = new ContainerCommands({ id: this.getId(), bounds: this.bounds, exec }, { agent: options.agent !== false });
   }
 
   /**
    * Runs a command under a bound; never throws on a non-zero exit (stdout and stderr kept apart), but a
    * command that outlives its bound is stopped inside the container and is a TimeoutError.
    */
-  async run(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const ms = options.timeoutMs ?? this.bounds.exec;
-    const bound = options.bound ?? 'exec';
-    const phase = options.phase ?? `\`${command[0] ?? ''}\` in ${this.getId().slice(0, 12)}`;
-    // coreutils `timeout` stops the command in the container; the JS deadline covers a docker that hangs.
-    const seconds = Math.max(1, Math.ceil(ms / 1000));
-    const bounded = ['timeout', '-k', '2', `${seconds}s`, ...command];
-    const t0 = Date.now();
-    const { exitCode, stdout, stderr } = await withDeadline(this.#execute(bounded), ms + DEADLINE_MARGIN_MS, phase, bound);
-    // A command may exit 124 by itself: only one that also ran for the whole bound was stopped.
-    if (TIMED_OUT.has(exitCode) && Date.now() - t0 >= ms - 50) throw new TimeoutError(phase, ms, boundOption(bound));
-    return { exitCode, stdout, stderr };
+  run(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.#commands.run(command, options);
   }
 
   /** Starts the command channel (agent.ts) if it is not started yet; commands wait for it either way. */
   warmUp(): void {
-    // An engine that cannot start it is no error here: each command is then an exec, which says what is wrong.
-    this.#channel ??= AgentChannel.start(this.getId(), this.bounds.exec).catch(() => null);
-  }
-
-  /** Through the agent while it lives, else as an exec of its own (an image without it, a killed agent). */
-  async #execute(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    this.warmUp();
-    const channel = await this.#channel;
-    return channel?.alive ? channel.run(command) : this.exec(command);
+    this.#commands.warmUp();
   }
 
   /** Like `run`, but a non-zero exit is a CommandFailedError with command, exit code, stdout and stderr. */
@@ -227,18 +193,12 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
     return result.stdout;
   }
 
-  /** Runs several commands in one exec (see batch.ts); one result per command that ran. */
-  async runBatch(commands: string[][], options: { stopOnFailure: boolean } & ExecOptions): Promise<StepResult[]> {
-    const command = batchCommand(commands, options);
-    const result = await this.run(command, { phase: `a batch of ${commands.map((c) => c[0]).join(', ')}`, ...options });
-    const steps = parseBatchOutput(commands, result.stdout);
-    const allRan = steps.length === commands.length;
-    const stoppedAtFailure = options.stopOnFailure && steps.at(-1)?.exitCode !== 0;
-    // Fewer results than commands without a failure to explain it: the batch itself broke off.
-    if (steps.length === 0 || (!allRan && !stoppedAtFailure) || (result.exitCode !== 0 && steps.every((step) => step.exitCode === 0))) {
-      throw new CommandFailedError({ command: command.slice(0, 2), ...result }, 'A batch of commands broke off.');
-    }
-    return steps;
+  /**
+   * Runs several commands one after another, each with its own exit code, stdout and stderr, under one bound:
+   * in the agent, else as one exec (batch.ts). One result per command that ran; a batch that broke off throws.
+   */
+  runBatch(commands: string[][], options: { stopOnFailure: boolean } & ExecOptions): Promise<StepResult[]> {
+    return this.#commands.runBatch(commands, options);
   }
 
   /**
@@ -274,7 +234,7 @@ export class StartedFwprobeContainer extends AbstractStartedContainer implements
   /** Removes the container at once (SIGKILL): a throwaway host has nothing to shut down cleanly. */
   async remove(): Promise<void> {
     // Closed first: the removal would end its stream anyway, and fail whatever it still ran.
-    void this.#channel?.then((channel) => channel?.close());
+    this.#commands.close();
     await withDeadline(removeContainer(this.getId()), this.bounds.cleanup, `removing container ${this.getId().slice(0, 12)}`, 'cleanup');
   }
 
