@@ -36,6 +36,15 @@ const KILL_AFTER_S = 2;
 /** The JS-side deadline fires this much after the in-container one, which should always win. */
 const DEADLINE_MARGIN_MS = 5_000;
 
+/** The bound a command runs under: the agent's seconds, and what a TimeoutError names. */
+interface Bound {
+  seconds: number;
+  killAfterSeconds: number;
+  phase: string;
+  ms: number;
+  name: keyof Bounds;
+}
+
 /** Where a container's commands go: its id, bounds, and a plain exec (`docker exec`). */
 export interface CommandTarget {
   id: string;
@@ -53,10 +62,22 @@ export class ContainerCommands {
     this.#channel = options.agent ? null : Promise.resolve(null);
   }
 
-  /** Starts the command channel if it is not started yet; commands wait for it either way. */
+  /**
+   * Starts the command channel if it is not started yet; commands wait for it either way. An engine that
+   * cannot start it, or does not answer its exec within the exec bound, is no error here: each command is
+   * then an exec, under its own bound, which says what is wrong.
+   */
   warmUp(): void {
-    // An engine that cannot start it is no error here: each command is then an exec, which says what is wrong.
-    this.#channel ??= AgentChannel.start(this.#target.id, this.#target.bounds.exec).catch(() => null);
+    if (this.#channel) return;
+    const { id, bounds } = this.#target;
+    const starting = AgentChannel.start(id, bounds.exec);
+    // A channel that comes up after its start was given up on is closed at once: nothing waits for it.
+    const late = () =>
+      void starting.then(
+        (channel) => channel?.close(),
+        () => {},
+      );
+    this.#channel = withDeadline(starting, bounds.exec, `starting fwprobe's command channel in ${id.slice(0, 12)}`, 'exec', late).catch(() => null);
   }
 
   /** Closes the channel (the agent exits); what it still runs is failed. */
@@ -67,8 +88,10 @@ export class ContainerCommands {
   /** See StartedFwprobeContainer.run. */
   async run(command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const bounded = this.#bounded(options, `\`${command[0] ?? ''}\` in ${this.#target.id.slice(0, 12)}`);
-    return bounded(async (bound) => {
+    return bounded(async (bound, givenUp) => {
       const channel = await this.#live();
+      // The channel came (or was given up on) after this command's deadline: its caller has its TimeoutError.
+      if (givenUp()) throw new TimeoutError(bound.phase, bound.ms, boundOption(bound.name));
       if (channel) return channel.run(command, bound);
       // coreutils `timeout` stops the command in the container; the JS deadline covers a docker that hangs.
       return this.#target.exec(['timeout', '-k', String(bound.killAfterSeconds), `${bound.seconds}s`, ...command]);
@@ -77,10 +100,13 @@ export class ContainerCommands {
 
   /** See StartedFwprobeContainer.runBatch. */
   async runBatch(commands: string[][], options: { stopOnFailure: boolean } & ExecOptions): Promise<StepResult[]> {
-    // No commands: the script's answer (a batch that broke off), as it always was.
-    const channel = commands.length > 0 ? await this.#live() : null;
+    const phase = `a batch of ${commands.map((c) => c[0]).join(', ')}`;
+    // No commands: the script's answer (a batch that broke off), as it always was. The channel is waited
+    // for under the batch's own deadline, as a run's is: a hung engine must not hang the batch.
+    const ms = (options.timeoutMs ?? this.#target.bounds.exec) + DEADLINE_MARGIN_MS;
+    const channel = commands.length > 0 ? await withDeadline(this.#live(), ms, options.phase ?? phase, options.bound ?? 'exec') : null;
     if (!channel) return this.#scriptBatch(commands, options);
-    const bounded = this.#bounded(options, `a batch of ${commands.map((c) => c[0]).join(', ')}`);
+    const bounded = this.#bounded(options, phase);
     const reply = await bounded((bound) => channel.batch(commands, { ...bound, stopOnFailure: options.stopOnFailure }));
     const steps = reply.steps.map((step, i) => ({ command: [...commands[i]!], ...step }));
     return checkBatch(commands, steps, options, { command: ['fwprobe-agent', 'batch'], exitCode: reply.exitCode, stdout: '', stderr: '' });
@@ -109,9 +135,17 @@ export class ContainerCommands {
     const bound = options.bound ?? 'exec';
     const phase = options.phase ?? defaultPhase;
     const seconds = Math.max(1, Math.ceil(ms / 1000));
-    return async <R extends { exitCode: number }>(work: (bound: { seconds: number; killAfterSeconds: number }) => Promise<R>): Promise<R> => {
+    return async <R extends { exitCode: number }>(work: (bound: Bound, givenUp: () => boolean) => Promise<R>): Promise<R> => {
       const t0 = Date.now();
-      const result = await withDeadline(work({ seconds, killAfterSeconds: KILL_AFTER_S }), ms + DEADLINE_MARGIN_MS, phase, bound);
+      let over = false;
+      const given = { seconds, killAfterSeconds: KILL_AFTER_S, phase, ms, name: bound };
+      const result = await withDeadline(
+        work(given, () => over),
+        ms + DEADLINE_MARGIN_MS,
+        phase,
+        bound,
+        () => (over = true),
+      );
       // A command may exit 124 by itself: only one that also ran for the whole bound was stopped.
       if (TIMED_OUT.has(result.exitCode) && Date.now() - t0 >= ms - 50) throw new TimeoutError(phase, ms, boundOption(bound));
       return result;

@@ -15,6 +15,7 @@ export const STATEFUL_UNIT_FILES = [
   'src/run/docker-up.test.ts',
   'src/run/files.test.ts',
   'src/run/files-ahead.test.ts',
+  'src/lab/container-commands.test.ts',
   'src/ruleset/generate.golden.test.ts',
 ];
 
