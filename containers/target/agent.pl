@@ -128,6 +128,13 @@ sub run_bounded {
   # Both sides set the group, so that TERM finds it even if the bound fires before the child ran.
   setpgrp($child, $child);
   $running = $child;
+  # The bound may have fired after the batch's last look and before this step was recorded, with nothing to
+  # stop: the step is stopped now, and KILLed later, as the step running at the bound would have been.
+  if ($timed_out && !$killed) {
+    kill 'TERM', -$child;
+    kill 'CONT', -$child;
+    alarm($kill_after);
+  }
   # waitpid goes on waiting after the bound's handler ran (perl restarts it).
   waitpid($child, 0);
   my $status = $?;
