@@ -123,7 +123,7 @@ sys.stdout.write('\n'.join(lines) + '\n')
  */
 export function ledgerDumpCommand(table: string, names: readonly string[]): string[] {
   // `$1` is the reader, then the table and the set names: nothing is interpolated into the shell text.
-  const shell = 'reader=$1; shift; python3 -c "$reader" "$@" || exec nft -j list table inet "$1"';
+  const shell = 'reader=$1; shift; python3 -I -S -c "$reader" "$@" || exec nft -j list table inet "$1"';
   return ['sh', '-c', shell, LEDGER_LIST, READER, table, ...names];
 }
 
