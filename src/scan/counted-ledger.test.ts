@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CommandFailedError } from '../model/errors.ts';
 import { underLedger, type Counting } from './counted-ledger.ts';
+import { LEDGER_LIST } from './ledger-dump.ts';
 
 const STAT = (drops: number) => `entries drop\n00000001 ${drops.toString(16).padStart(8, '0')}\n`;
 
@@ -12,12 +13,12 @@ function target(options: { installFails?: boolean; removeFails?: boolean; dropsA
     table: 'fwprobe_ledger_t',
     source: { ipv4: '127.0.0.1', ipv6: '::1' },
     inTarget: async (commands) => {
-      events.push(commands.map((c) => (c[0] === 'nft' ? (c.length === 2 ? 'install' : c.includes('list') ? 'list' : 'remove') : 'stat')).join(','));
+      events.push(commands.map((c) => (c.includes(LEDGER_LIST) ? 'list' : c[0] === 'nft' ? (c.length === 2 ? 'install' : 'remove') : 'stat')).join(','));
       await new Promise((resolve) => setTimeout(resolve, 5));
       events.push('batch done');
       return commands.map((c) => {
         if (c[0] === 'nft' && c.length === 2) return { exitCode: options.installFails ? 1 : 0, stdout: '', stderr: options.installFails ? 'Error: Could not process rule' : '' };
-        if (c.includes('list')) return { exitCode: 0, stdout: '{"nftables": []}', stderr: '' };
+        if (c.includes(LEDGER_LIST)) return { exitCode: 0, stdout: '{"nftables": []}', stderr: '' };
         if (c[1] === 'delete') return { exitCode: options.removeFails ? 1 : 0, stdout: '', stderr: options.removeFails ? 'Error: busy' : '' };
         return { exitCode: 0, stdout: STAT(stats++ === 0 ? 3 : 3 + (options.dropsAfter ?? 0)), stderr: '' };
       });
@@ -40,7 +41,7 @@ describe('underLedger', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       events.push('beside done');
     };
-    const done = await underLedger(counting, SCRIPT, scan, beside);
+    const done = await underLedger(counting, { script: SCRIPT, sets: ['out_flight'] }, scan, beside);
     expect(events).toEqual(['install,stat', 'batch done', 'scan', 'beside', 'list,stat,remove', 'batch done', 'beside done']);
     expect(done).toEqual({ installed: true, value: 'result', reading: { listing: { exitCode: 0, stdout: '{"nftables": []}', stderr: '' }, conntrackDrops: 2 } });
   });
@@ -54,18 +55,18 @@ describe('underLedger', () => {
     const beside = async () => {
       events.push('beside');
     };
-    await expect(underLedger(counting, SCRIPT, failing, beside)).rejects.toThrow(CommandFailedError);
+    await expect(underLedger(counting, { script: SCRIPT, sets: ['out_flight'] }, failing, beside)).rejects.toThrow(CommandFailedError);
     expect(events).toEqual(['install,stat', 'batch done', 'scan', 'list,stat,remove', 'batch done']);
   });
 
   test('a ledger that cannot be removed is an error, even when the scan succeeded', async () => {
     const { counting } = target({ removeFails: true });
-    await expect(underLedger(counting, SCRIPT, async () => 'result')).rejects.toThrow(/could not be removed/);
+    await expect(underLedger(counting, { script: SCRIPT, sets: ['out_flight'] }, async () => 'result')).rejects.toThrow(/could not be removed/);
   });
 
   test('a ledger that cannot be installed runs no scan and says why', async () => {
     const { counting, events } = target({ installFails: true });
-    const done = await underLedger(counting, SCRIPT, async () => {
+    const done = await underLedger(counting, { script: SCRIPT, sets: ['out_flight'] }, async () => {
       events.push('scan');
       return 'result';
     });
@@ -77,7 +78,7 @@ describe('underLedger', () => {
     const { counting } = target();
     let besideDone: Promise<unknown> | undefined;
     const beside = () => (besideDone = Promise.reject(new CommandFailedError({ command: ['nmap'], exitCode: 1, stdout: '', stderr: 'look failed' })));
-    const done = await underLedger(counting, SCRIPT, async () => 'result', beside);
+    const done = await underLedger(counting, { script: SCRIPT, sets: ['out_flight'] }, async () => 'result', beside);
     expect(done.installed).toBe(true);
     await expect(besideDone).rejects.toThrow(CommandFailedError);
   });

@@ -21,9 +21,15 @@ export interface Counting {
   unproven?: (port: number) => string | undefined;
 }
 
+/** A ledger table to install: its nft script, and the sets read back once the scan is over. */
+export interface LedgerTable {
+  script: string;
+  sets: readonly string[];
+}
+
 /** What the ledger says once the scan is over. */
 export interface LedgerReading {
-  /** `nft -j list table` of the ledger: its exit code, its JSON, its stderr. */
+  /** The ledger's sets as ledger-dump.ts's reader (or `nft -j list table`) printed them: exit code, output, stderr. */
   listing: { exitCode: number; stdout: string; stderr: string };
   /** The packets conntrack dropped between the install and the read (0: a held probe was held by a rule). */
   conntrackDrops: number;
@@ -33,16 +39,16 @@ export interface LedgerReading {
 export type Ledgered<T> = { installed: true; value: T; reading: LedgerReading } | { installed: false; why: string };
 
 /**
- * Installs the ledger table (`script`), runs `scan`, then reads and removes the table. `beside` starts once
+ * Installs the ledger table (`ledger.script`), runs `scan`, then reads and removes the table. `beside` starts once
  * the scan has succeeded and runs while the ledger is read (work that must not compete with the scan itself
  * but needs no ledger); it is settled before this returns or throws, and its own outcome is the caller's.
  * @throws the scan's own error, after the ledger is removed.
  * @throws CommandFailedError when the ledger table cannot be removed: it would be left in the target.
  */
-export async function underLedger<T>(counting: Counting, script: string, scan: () => Promise<T>, beside?: () => Promise<unknown>): Promise<Ledgered<T>> {
-  const [install, before] = await counting.inTarget([ledgerInstallCommand(script), CONNTRACK_STAT_COMMAND]);
+export async function underLedger<T>(counting: Counting, ledger: LedgerTable, scan: () => Promise<T>, beside?: () => Promise<unknown>): Promise<Ledgered<T>> {
+  const [install, before] = await counting.inTarget([ledgerInstallCommand(ledger.script), CONNTRACK_STAT_COMMAND]);
   if (install?.exitCode !== 0) return { installed: false, why: `the ledger could not be installed: ${(install?.stderr ?? '').trim().slice(0, 200)}` };
-  const { list, remove } = ledgerReadCommands(counting);
+  const { list, remove } = ledgerReadCommands(counting, ledger.sets);
   const outcome = await scan().then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { CommandFailedError } from '../model/errors.ts';
 import { formatPortSpec } from '../model/ports.ts';
 import { countedUdpScan } from './counted-udp.ts';
+import { LEDGER_LIST } from './ledger-dump.ts';
 import { ledgerJson } from './ledger-listing.test-helpers.ts';
 import type { Counting } from './counted.ts';
 import type { ScanRequest, ScanResult } from './types.ts';
@@ -38,7 +39,7 @@ function target(listing: string, options: { installFails?: boolean; removeFails?
       const first = batches.length === 1;
       return commands.map((c) => {
         if (c[0] === 'nft' && c.length === 2) return { exitCode: options.installFails ? 1 : 0, stdout: '', stderr: options.installFails ? 'Error: Could not process rule' : '' };
-        if (c.includes('list')) return { exitCode: 0, stdout: listing, stderr: '' };
+        if (c.includes(LEDGER_LIST)) return { exitCode: 0, stdout: listing, stderr: '' };
         if (c[1] === 'delete') return { exitCode: options.removeFails ? 1 : 0, stdout: '', stderr: '' };
         return { exitCode: 0, stdout: STAT(first ? 0 : (options.dropsAfter ?? 0)), stderr: '' };
       });
@@ -56,7 +57,8 @@ describe('countedUdpScan', () => {
     const { counting, batches } = target(ledger([], [5000, 5003], [53, 5001, 5002]));
     const scan = await countedUdpScan(async () => result(SILENT), request, [47311], counting);
     expect(batches[0]![0]!.join(' ')).toContain('ip6 saddr fd77::20 ip6 daddr fd77::1 udp sport 47311 add @in_flight');
-    expect(batches[1]!.map((c) => c.slice(0, 3).join(' '))).toEqual(['nft -j list', 'sh -c cat /proc/net/stat/nf_conntrack 2>/dev/null; true', 'nft delete table']);
+    expect(batches[1]![0]).toEqual(expect.arrayContaining([LEDGER_LIST, 'fwprobe_ledger_t', 'out_flight', 'in_flight', 'delivered']));
+    expect(batches[1]!.slice(1).map((c) => c.slice(0, 3).join(' '))).toEqual(['sh -c cat /proc/net/stat/nf_conntrack 2>/dev/null; true', 'nft delete table']);
     expect(scan.observations[0]).toMatchObject({ port: 53, state: 'open', ledger: 'admitted' });
     expect(scan.others).toEqual([
       { state: 'open|filtered', reason: 'no-response', count: 2, ports: '5000,5003', ledger: 'dropped', droppedAt: 'input' },

@@ -7,7 +7,7 @@
  */
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import { underLedger, type Counting } from './counted-ledger.ts';
-import { decideUdp, parseUdpLedger, udpLedgerScript, type UdpDecision, type UdpLedgerSpec } from './ledger-udp.ts';
+import { decideUdp, parseUdpLedger, UDP_SET_NAMES, udpLedgerScript, type UdpDecision, type UdpLedgerSpec } from './ledger-udp.ts';
 import type { PortSummary, ScanBacking, ScanRequest, ScanResult } from './types.ts';
 
 /**
@@ -18,7 +18,7 @@ import type { PortSummary, ScanBacking, ScanRequest, ScanResult } from './types.
  */
 export async function countedUdpScan(scan: () => Promise<ScanResult>, request: ScanRequest, sourcePorts: readonly number[], counting: Counting): Promise<ScanResult> {
   const spec: UdpLedgerSpec = { table: counting.table, family: request.family, target: request.target, source: counting.source[request.family], sourcePorts };
-  const counted = await underLedger(counting, udpLedgerScript(spec), scan);
+  const counted = await underLedger(counting, { script: udpLedgerScript(spec), sets: UDP_SET_NAMES }, scan);
   // No ledger, no counters: every port nmap did not read open stays unverified, never "not exposed".
   if (!counted.installed) return unverifiedAll(await scan(), counted.why);
   const { value: result, reading } = counted;

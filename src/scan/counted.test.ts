@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatPortSpec } from '../model/ports.ts';
 import { countedScan, MAX_RETRY_SPEC_CHARS } from './counted.ts';
+import { LEDGER_LIST } from './ledger-dump.ts';
 import { ledgerJson } from './ledger-listing.test-helpers.ts';
 import type { ScanRequest, ScanResult } from './types.ts';
 
@@ -8,7 +9,7 @@ const TABLE = 'fwprobe_ledger_t';
 const ledger = (sets: { out?: number[]; in?: number[]; reply?: number[]; rejected?: number[] }) =>
   ledgerJson(TABLE, { out_flight: sets.out ?? [], in_flight: sets.in ?? [], reply_flight: sets.reply ?? [], rejected: sets.rejected ?? [] });
 /** The target's side of the batches: the ledger listed as `listing`, every other command fine and silent. */
-const answering = (listing: string) => async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' }));
+const answering = (listing: string) => async (commands: string[][]) => commands.map((c) => ({ exitCode: 0, stdout: c.includes(LEDGER_LIST) ? listing : '', stderr: '' }));
 
 const request: ScanRequest = {
   vantage: 'loopback',

@@ -6,7 +6,7 @@
  */
 import { InternalError } from '../model/errors.ts';
 import { mergeWarnings } from './parse/stderr.ts';
-import { DropPlaces, ledgerScript, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
+import { DropPlaces, SET_NAMES, ledgerScript, parseLedger, proveDrops, type DropPlace, type LedgerSpec } from './ledger.ts';
 import { formatPortSpec, parsePortSpec } from '../model/ports.ts';
 import { underLedger, type Counting, type LedgerReading } from './counted-ledger.ts';
 import { replacePorts, silentPorts } from './retry-merge.ts';
@@ -41,7 +41,7 @@ export async function countedScan(run: RunOne, request: ScanRequest, counting: C
     source: counting.source[request.family],
     sourcePort: request.sourcePort,
   };
-  const counted = await underLedger(counting, ledgerScript(spec), () => run({ ...request, timing: 'counted' }), beside);
+  const counted = await underLedger(counting, { script: ledgerScript(spec), sets: SET_NAMES }, () => run({ ...request, timing: 'counted' }), beside);
   if (!counted.installed) {
     // No ledger, no proof: the scan runs as it always did, with nmap's own retry.
     const plain = await run({ ...request, timing: 'lab' });

@@ -1,5 +1,5 @@
 /**
- * Reads a ledger table as `nft -j list table inet …` prints it into its port sets. The listing is the
+ * Reads a ledger table as `nft -j list table inet …` prints it (or as ledger-dump.ts's reader does) into its port sets. The listing is the
  * proof a silent port was silenced (or, for UDP, admitted), so it is read strictly: a set that is missing,
  * listed twice, of another type or table, or holding anything but ports is an error, never an empty set.
  * A full sweep's listing holds ~65,000 ports in one set: the envelope is checked with zod and the
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CommandOutputError } from '../model/errors.ts';
 import { isValidPort } from '../model/ports.ts';
 import { PortBits } from './parse/port-bits.ts';
+import { isLedgerDump, parseLedgerDump } from './ledger-dump.ts';
 
 // The elements stay unparsed here: zod would copy and check 65,000 of them one schema at a time.
 const ElementsSchema = z.custom<unknown[]>((value) => Array.isArray(value), 'not a list');
@@ -35,6 +36,7 @@ const ElementSchema = z.union([RangeSchema, z.object({ elem: z.object({ val: z.u
  *   twice, is not of type inet_service, or holds something other than ports (or a reversed range).
  */
 export function parseLedgerListing(listing: string, table: string, names: readonly string[]): Map<string, PortBits> {
+  if (isLedgerDump(listing)) return parseLedgerDump(listing, table, names);
   let doc: unknown;
   try {
     doc = JSON.parse(listing);

@@ -5,6 +5,7 @@
  * remove it; and conntrack's drop counters, read around the scan.
  */
 import { InternalError } from '../model/errors.ts';
+import { ledgerDumpCommand } from './ledger-dump.ts';
 
 // Before every table a ruleset can use (conntrack defrag -400, raw -300) and after all of them (filter 0,
 // security 50, NAT ±100, conntrack helpers 300): what lies between is the target's netfilter.
@@ -53,11 +54,11 @@ export function ledgerInstallCommand(script: string): string[] {
 }
 
 /**
- * The argv that lists the ledger as JSON (a third cheaper for nft to print than its text, and read without
- * scanning text), and the one that removes it.
+ * The argv that prints the ledger's sets `names` (read over netlink, else listed by nft as JSON: see
+ * ledger-dump.ts), and the one that removes it.
  */
-export function ledgerReadCommands(spec: Pick<LedgerNames, 'table'>): { list: string[]; remove: string[] } {
-  return { list: ['nft', '-j', 'list', 'table', 'inet', spec.table], remove: ['nft', 'delete', 'table', 'inet', spec.table] };
+export function ledgerReadCommands(spec: Pick<LedgerNames, 'table'>, names: readonly string[]): { list: string[]; remove: string[] } {
+  return { list: ledgerDumpCommand(spec.table, names), remove: ['nft', 'delete', 'table', 'inet', spec.table] };
 }
 
 /**

@@ -52,7 +52,8 @@ export interface LedgerSets {
 /** Where the ledger saw a silent port's probe or answer stop. */
 export type DropPlace = 'output' | 'input' | 'reply';
 
-const SET_NAMES = ['out_flight', 'in_flight', 'reply_flight', 'rejected'] as const;
+/** The ledger's sets, as its script names them. */
+export const SET_NAMES = ['out_flight', 'in_flight', 'reply_flight', 'rejected'] as const;
 
 /** The nft script that creates the TCP ledger table of `spec`. */
 export function ledgerScript(spec: LedgerSpec): string {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nmapCommand, runNmap, scanPorts } from './nmap.ts';
+import { LEDGER_LIST } from './ledger-dump.ts';
 import type { Exec, ScanRequest } from './types.ts';
 import { InternalError, OutOfScopeTargetError } from '../model/errors.ts';
 import { parsePortSpec } from '../model/ports.ts';
@@ -100,8 +101,8 @@ describe('scanPorts', () => {
       source: { ipv4: '10.77.0.20', ipv6: 'fd77::20' },
       inTarget: async (commands: string[][]) =>
         commands.map((c) => {
-          order.push(c[0] === 'nft' ? (c.length === 2 ? 'ledger in' : `ledger ${c.includes('list') ? 'list' : c[1]}`) : 'stat');
-          return { exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' };
+          order.push(c.includes(LEDGER_LIST) ? 'ledger list' : c[0] === 'nft' ? (c.length === 2 ? 'ledger in' : `ledger ${c[1]}`) : 'stat');
+          return { exitCode: 0, stdout: c.includes(LEDGER_LIST) ? listing : '', stderr: '' };
         }),
     };
     const scope = new LabScope();
@@ -132,11 +133,11 @@ describe('scanPorts', () => {
       table: 'fwprobe_ledger_t',
       source: { ipv4: '127.0.0.1', ipv6: '::1' },
       inTarget: async (commands: string[][]) => {
-        const read = commands.some((c) => c.includes('list'));
+        const read = commands.some((c) => c.includes(LEDGER_LIST));
         order.push(read ? 'ledger read' : 'ledger in');
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (read) order.push('ledger read done');
-        return commands.map((c) => ({ exitCode: 0, stdout: c.includes('list') ? listing : '', stderr: '' }));
+        return commands.map((c) => ({ exitCode: 0, stdout: c.includes(LEDGER_LIST) ? listing : '', stderr: '' }));
       },
     };
     const tcp: ScanRequest = { vantage: 'loopback', family: 'ipv4', protocol: 'tcp', target: '127.0.0.1', ports: [22], scanPorts: Array.from({ length: 65535 }, (_, i) => i + 1), timing: 'lab' };

@@ -50,7 +50,11 @@ export function replacePorts(main: ScanResult, followUp: ScanResult, ports: read
   for (const port of moved) {
     const o = fresh.get(port)!;
     const key = `${o.state}\u0000${o.reason}`;
-    byState.set(key, [...(byState.get(key) ?? []), o]);
+    // Pushed, never copied: when a fast pass loses its answers (nmap's capture overflows on loopback), ~64,000
+    // ports move, and a copy per port held the event loop for minutes (a loopback sweep of 1-65535 took 166 s).
+    const group = byState.get(key);
+    if (group) group.push(o);
+    else byState.set(key, [o]);
   }
   for (const group of byState.values()) {
     const { state, reason } = group[0]!;
