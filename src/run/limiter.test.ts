@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquireSlot, createLimiter } from './limiter.ts';
+import { acquireSlot, createLimiter, settledAtOnce } from './limiter.ts';
 
 describe('createLimiter', () => {
   it('never runs more than its limit at once, and runs everything in order', async () => {
@@ -52,5 +52,17 @@ describe('acquireSlot', () => {
     second!();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(third).toBe(true);
+  });
+});
+
+describe('settledAtOnce', () => {
+  it('is true for a slot free at once and false for one that must be waited for', async () => {
+    const limit = createLimiter(1);
+    const first = acquireSlot(limit);
+    expect(await settledAtOnce(first)).toBe(true);
+    const second = acquireSlot(limit);
+    expect(await settledAtOnce(second)).toBe(false);
+    (await first)();
+    expect(await settledAtOnce(second)).toBe(true);
   });
 });

@@ -38,3 +38,8 @@ export function acquireSlot(limit: ReturnType<typeof createLimiter>): Promise<()
     );
   });
 }
+
+/** Whether `promise` is fulfilled before the event loop turns: a slot that was free at once, not one waited for. */
+export function settledAtOnce(promise: Promise<unknown>): Promise<boolean> {
+  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setImmediate(() => resolve(false)))]);
+}

@@ -16,6 +16,7 @@ import { withDeadline } from '../model/deadline.ts';
 import { LOOPBACK } from '../model/observation.ts';
 import { isStopping } from '../lab/cleanup.ts';
 import { cleanupFailed, interrupted } from './scenario-ends.ts';
+import { settledAtOnce } from './limiter.ts';
 import type { Scenario } from '../model/scenario.ts';
 import { emptyResult, errorFields, verdictFields, type ScenarioResult } from '../report/result.ts';
 import { judge } from '../verdict/judge.ts';
@@ -138,7 +139,10 @@ async function runInLab(scenario: Scenario, options: RunScenarioOptions): Promis
     await phase('services', () => Promise.all([startServices(target), ...[...hosts.behind.values()].map((b) => startServices(b.container))]));
     if (options.onLabReady) {
       const t0 = Date.now();
-      await options.onLabReady();
+      const ready = options.onLabReady();
+      // Said only when no slot is free at once: a CI log then shows why the lab is quiet.
+      if (!(await settledAtOnce(ready))) options.onPhase?.(scenario.name, 'lab ready, waiting for a free slot');
+      await ready;
       queuedMs = Date.now() - t0;
       if (isStopping()) throw interrupted('its lab waited for a scan slot');
     }
